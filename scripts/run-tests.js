@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Runs every compiled test file (dist/**/*.test.js) with node's own test runner.
+// Usage: node scripts/run-tests.js [filter...]   (a filter is a substring of the file path)
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const roots = ['dist/src', 'dist/test', 'dist/jepsen', 'dist/bench'];
+const filters = process.argv.slice(2);
+
+function walk(dir, out) {
+  let names;
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path, out);
+    else if (name.endsWith('.test.js')) out.push(path);
+  }
+  return out;
+}
+
+const files = roots
+  .flatMap((root) => walk(root, []))
+  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+const result = spawnSync(
+  process.execPath,
+  ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);

@@ -1,0 +1,29 @@
+/**
+ * How data commands reach the state machine. The dispatcher decides *what* runs (after arity,
+ * auth and MULTI queueing); an Executor decides *how*: applied at once on a single in-memory
+ * node, or proposed through Raft (writes) and served after a ReadIndex round (reads) on a
+ * replicated one. Both give the same replies for the same sequence of requests.
+ */
+import type { Reply } from './reply.js';
+
+export interface DataRequest {
+  /** Commands applied atomically and in order: one command, or the body of MULTI/EXEC. */
+  readonly commands: readonly (readonly string[])[];
+  /** True if any command writes (goes through the log). */
+  readonly write: boolean;
+  /** MULTI/EXEC: the reply is the array of every command's reply. */
+  readonly transaction: boolean;
+  /** WATCH: if any key changed after `index`, the batch does nothing and replies NULL_ARRAY. */
+  readonly watch: { readonly keys: readonly string[]; readonly index: number } | undefined;
+  /** Client session for idempotent retries: duplicate (clientId, sequence) pairs answer from a cache. */
+  readonly clientId: number;
+  readonly sequence: number;
+}
+
+export interface Executor {
+  /** Fast path for one command that is not part of a transaction. */
+  executeOne(args: readonly string[], write: boolean): Reply | Promise<Reply>;
+  execute(request: DataRequest): Reply | Promise<Reply>;
+  /** The index of the last applied change, for WATCH. */
+  appliedIndex(): number;
+}

@@ -1,0 +1,59 @@
+/**
+ * The contract between the protocol layer (src/resp: sockets, parsing, encoding) and the
+ * command layer (src/commands: dispatch, sessions, execution).
+ *
+ * The RESP server owns sockets and bytes; for every parsed command it calls
+ * `dispatcher.dispatch(session, args)` and encodes the Reply it gets with `session.protocol`
+ * read *after* the call (HELLO 3 answers in RESP3). Replies are written in request order; while
+ * a returned promise is pending the server parses no further commands of that connection, so
+ * each connection's commands run one after another (read-your-writes, as with Redis).
+ */
+import type { Reply } from './reply.js';
+
+/** What the protocol layer tells the command layer about one client connection. */
+export interface ClientConnection {
+  readonly id: number;
+  /** `ip:port` of the peer and of our end, as CLIENT LIST prints them. */
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+  /** Closes the connection after the replies already queued are flushed (CLIENT KILL, QUIT). */
+  close(): void;
+}
+
+/** Per-connection state that both layers read. The dispatcher creates it and owns the rest. */
+export interface Session {
+  readonly connection: ClientConnection;
+  /** RESP version replies are encoded in: 2 until HELLO 3. */
+  protocol: 2 | 3;
+  /** Set by QUIT: the server closes the connection once this reply is written. */
+  closeAfterReply: boolean;
+}
+
+/** Counters the protocol layer adds to; INFO stats and clients print them. */
+export interface ServerStats {
+  connectionsReceived: number;
+  connectionsRejected: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  /** Connections closed for exceeding a buffer limit or a protocol error. */
+  protocolErrors: number;
+}
+
+export function newServerStats(): ServerStats {
+  return {
+    connectionsReceived: 0,
+    connectionsRejected: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    protocolErrors: 0,
+  };
+}
+
+export interface CommandDispatcher {
+  connect(connection: ClientConnection): Session;
+  /** `args[0]` is the command name as sent; all arguments are latin1 strings (bytes). */
+  dispatch(session: Session, args: readonly string[]): Reply | Promise<Reply>;
+  disconnect(session: Session): void;
+  /** Number of connected clients (for maxclients checks and INFO). */
+  readonly clientCount: number;
+}

@@ -1,0 +1,138 @@
+/**
+ * The keyspace: the replicated state that data commands read and change. Pure and
+ * deterministic: it never reads a clock; the time of each change comes from the log entry
+ * (`ApplyEnv.nowMs`), so every replica that applies the same log holds the same keys.
+ *
+ * Expiry is absolute (ms since the epoch) and kept beside the data, as Redis' `expires` dict.
+ * Reads treat an expired key as absent without removing it; writes remove it first
+ * (`getForWrite`), and the active sweep removes the rest with replicated deletes.
+ */
+import type { Rng } from '../shared/effects.js';
+import type { Value } from './values.js';
+
+/** What the log entry being applied supplies to every handler. */
+export interface ApplyEnv {
+  /** The leader's wall clock when it proposed the entry. */
+  readonly nowMs: number;
+  /** Log index of the entry (a local counter on a node without a log). Strictly increasing. */
+  readonly index: number;
+  /** Randomness derived from the entry, so SPOP and friends choose the same on every replica. */
+  readonly rng: Rng;
+}
+
+/** WATCH granularity: keys hash into this many buckets that remember the last change index. */
+const WATCH_BUCKETS = 1 << 16;
+
+export class Keyspace {
+  readonly data = new Map<string, Value>();
+  readonly expires = new Map<string, number>();
+  /**
+   * Index of the last change to any key hashing into each bucket. EXEC with WATCH aborts when a
+   * watched key's bucket changed after the WATCH; a collision may abort spuriously (clients
+   * retry, as with any WATCH abort) but a real change is never missed.
+   */
+  private readonly changeIndexByBucket = new Float64Array(WATCH_BUCKETS);
+  /** Index of the entry being applied; set by the state machine before each entry. */
+  applyIndex = 0;
+
+  get size(): number {
+    return this.data.size;
+  }
+
+  /** Read path: the live value at `nowMs`, or undefined. Never mutates. */
+  get(key: string, nowMs: number): Value | undefined {
+    const value = this.data.get(key);
+    if (value === undefined) return undefined;
+    if (this.expires.size > 0) {
+      const at = this.expires.get(key);
+      if (at !== undefined && at <= nowMs) return undefined;
+    }
+    return value;
+  }
+
+  /** Write path: removes the key if it expired by `nowMs`, then returns the live value. */
+  getForWrite(key: string, nowMs: number): Value | undefined {
+    const value = this.data.get(key);
+    if (value === undefined) return undefined;
+    if (this.expires.size > 0) {
+      const at = this.expires.get(key);
+      if (at !== undefined && at <= nowMs) {
+        this.delete(key);
+        return undefined;
+      }
+    }
+    return value;
+  }
+
+  /** Sets the value and keeps any TTL (as APPEND, INCR, LPUSH do). */
+  put(key: string, value: Value): void {
+    this.data.set(key, value);
+    this.changed(key);
+  }
+
+  /** Sets the value and clears any TTL (as plain SET does). */
+  replace(key: string, value: Value): void {
+    this.data.set(key, value);
+    this.expires.delete(key);
+    this.changed(key);
+  }
+
+  /** Removes the key and its TTL; true if it existed (expired or not). */
+  delete(key: string): boolean {
+    if (!this.data.delete(key)) return false;
+    this.expires.delete(key);
+    this.changed(key);
+    return true;
+  }
+
+  expiresAt(key: string): number | undefined {
+    return this.expires.get(key);
+  }
+
+  /** Sets an absolute expiry; the caller has checked the key exists. */
+  setExpiry(key: string, atMs: number): void {
+    this.expires.set(key, atMs);
+    this.changed(key);
+  }
+
+  /** Clears the TTL; true if there was one. */
+  persist(key: string): boolean {
+    if (!this.expires.delete(key)) return false;
+    this.changed(key);
+    return true;
+  }
+
+  clear(): void {
+    for (const key of this.data.keys()) this.changed(key);
+    this.data.clear();
+    this.expires.clear();
+  }
+
+  /**
+   * Records that `key` changed at the current entry. `put`, `replace` and `delete` call it;
+   * handlers that mutate a collection in place call it themselves.
+   */
+  changed(key: string): void {
+    this.changeIndexByBucket[bucketOf(key)] = this.applyIndex;
+  }
+
+  /** The index of the last change to a key (or another key in its bucket). */
+  changeIndex(key: string): number {
+    return this.changeIndexByBucket[bucketOf(key)] ?? 0;
+  }
+
+  /** After restoring a snapshot at `index`, treat every key as changed then (WATCH safety). */
+  resetChangeIndexes(index: number): void {
+    this.changeIndexByBucket.fill(index);
+    this.applyIndex = index;
+  }
+}
+
+/** FNV-1a over the key's bytes (latin1 chars), folded to the bucket count. */
+function bucketOf(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  }
+  return (hash >>> 0) & (WATCH_BUCKETS - 1);
+}

@@ -1,0 +1,50 @@
+/**
+ * Value kinds held by the keyspace. Strings are JS strings whose characters are bytes
+ * (latin1), so that every byte sequence round-trips; the other kinds are small classes with a
+ * `kind` tag. `TYPE` answers `typeName`.
+ *
+ * Later phases add values that live compressed or on disk: they will be another kind that the
+ * keyspace resolves on access, so handlers keep seeing one of the kinds below.
+ */
+export type Value = string | HashValue | ListValue | SetValue | ZSetValue | TensorKeyValue;
+
+export type ValueKind = 'string' | 'hash' | 'list' | 'set' | 'zset' | 'tensor';
+
+/** Field -> value, both latin1 strings. */
+export class HashValue {
+  readonly kind = 'hash';
+  readonly fields = new Map<string, string>();
+}
+
+/** Elements in order; implemented by the lists family (a deque). */
+export interface ListValue {
+  readonly kind: 'list';
+  readonly length: number;
+}
+
+export class SetValue {
+  readonly kind = 'set';
+  readonly members = new Set<string>();
+}
+
+/** Sorted set; implemented by the sorted-sets family (score map + ordered index). */
+export interface ZSetValue {
+  readonly kind: 'zset';
+  readonly size: number;
+}
+
+/** A tensor stored under a key; implemented in src/tensor. */
+export interface TensorKeyValue {
+  readonly kind: 'tensor';
+  /** Bytes of element data, for memory accounting. */
+  readonly byteLength: number;
+}
+
+export function kindOf(value: Value): ValueKind {
+  return typeof value === 'string' ? 'string' : value.kind;
+}
+
+/** The name `TYPE` answers: Redis' names, and `tensor` for tensors. */
+export function typeName(value: Value): string {
+  return kindOf(value);
+}
