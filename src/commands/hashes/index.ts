@@ -1,0 +1,4 @@
+/** The hashes command family: one file per command, each exporting its spec. */
+import type { CommandSpec } from '../spec.js';
+
+export const hashesCommands: readonly CommandSpec<never>[] = [];
