@@ -3,6 +3,10 @@
  * (latin1), so that every byte sequence round-trips; the other kinds are small classes with a
  * `kind` tag. `TYPE` answers `typeName`.
  *
+ * Every non-string kind has `clone()` (COPY) and a snapshot codec in src/store/codecs/<kind>.ts
+ * exporting `encode<Kind>(value): Uint8Array` and `decode<Kind>(bytes): Value`, which
+ * src/store/snapshot.ts dispatches on by kind.
+ *
  * Later phases add values that live compressed or on disk: they will be another kind that the
  * keyspace resolves on access, so handlers keep seeing one of the kinds below.
  */
@@ -14,23 +18,35 @@ export type ValueKind = 'string' | 'hash' | 'list' | 'set' | 'zset' | 'tensor';
 export class HashValue {
   readonly kind = 'hash';
   readonly fields = new Map<string, string>();
+  clone(): HashValue {
+    const copy = new HashValue();
+    for (const [field, value] of this.fields) copy.fields.set(field, value);
+    return copy;
+  }
 }
 
 /** Elements in order; implemented by the lists family (a deque). */
 export interface ListValue {
   readonly kind: 'list';
   readonly length: number;
+  clone(): ListValue;
 }
 
 export class SetValue {
   readonly kind = 'set';
   readonly members = new Set<string>();
+  clone(): SetValue {
+    const copy = new SetValue();
+    for (const member of this.members) copy.members.add(member);
+    return copy;
+  }
 }
 
 /** Sorted set; implemented by the sorted-sets family (score map + ordered index). */
 export interface ZSetValue {
   readonly kind: 'zset';
   readonly size: number;
+  clone(): ZSetValue;
 }
 
 /** A tensor stored under a key; implemented in src/tensor. */
@@ -38,6 +54,7 @@ export interface TensorKeyValue {
   readonly kind: 'tensor';
   /** Bytes of element data, for memory accounting. */
   readonly byteLength: number;
+  clone(): TensorKeyValue;
 }
 
 export function kindOf(value: Value): ValueKind {
