@@ -1,0 +1,60 @@
+/**
+ * Set workload checker (Jepsen's `set-full`, simplified): clients add unique elements; the
+ * final reads (after all faults healed) must contain every acknowledged add.
+ *   lost        acknowledged add missing from the final read
+ *   unexpected  element in the final read that no one ever tried to add
+ *   recovered   add with unknown outcome that is present (fine: it happened)
+ *   stale       an intermediate read that misses an add acknowledged before that read began
+ */
+import type { Operation } from '../history.js';
+
+export interface SetResult {
+  readonly valid: boolean;
+  readonly attempted: number;
+  readonly acknowledged: number;
+  readonly lost: readonly string[];
+  readonly unexpected: readonly string[];
+  readonly recovered: number;
+  readonly staleReads: number;
+  readonly finalReads: number;
+}
+
+/** `add` ops carry the element as input; `read` ops return the members (string[]). */
+export function checkSet(operations: readonly Operation[]): SetResult {
+  const adds = operations.filter((op) => op.f === 'add');
+  const reads = operations.filter((op) => op.f === 'read' && op.status === 'ok');
+  const finalReads = reads.filter((op) => op.input === 'final');
+  const attempted = new Set(
+    adds.filter((op) => op.status !== 'fail').map((op) => String(op.input)),
+  );
+  const acknowledged = adds.filter((op) => op.status === 'ok');
+  const lastFinal = finalReads[finalReads.length - 1];
+  const finalMembers = new Set((lastFinal?.output as string[] | undefined) ?? []);
+  const lost = lastFinal
+    ? acknowledged.map((op) => String(op.input)).filter((e) => !finalMembers.has(e))
+    : [];
+  const everAdded = new Set(adds.map((op) => String(op.input)));
+  const unexpected = [...finalMembers].filter((e) => !everAdded.has(e));
+  const recovered = adds.filter(
+    (op) => op.status === 'info' && finalMembers.has(String(op.input)),
+  ).length;
+  let staleReads = 0;
+  for (const read of reads) {
+    const seen = new Set(read.output as string[]);
+    const missed = acknowledged.some(
+      (add) => add.returnNs < read.callNs && !seen.has(String(add.input)),
+    );
+    if (missed) staleReads++;
+  }
+  return {
+    valid:
+      lastFinal !== undefined && lost.length === 0 && unexpected.length === 0 && staleReads === 0,
+    attempted: attempted.size,
+    acknowledged: acknowledged.length,
+    lost,
+    unexpected,
+    recovered,
+    staleReads,
+    finalReads: finalReads.length,
+  };
+}
