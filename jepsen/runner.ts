@@ -1,0 +1,243 @@
+/**
+ * One harness run: start a cluster, run workers and a nemesis for a time limit, heal, read
+ * the final state, check the history, and write history.json, report.txt and report.html.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { SeededRng } from '../src/shared/effects.js';
+import { Cluster } from './cluster.js';
+import { pairOperations } from './history.js';
+import { runNemesis, type NemesisName } from './nemesis.js';
+import { Recorder } from './recorder.js';
+import { htmlReport, textReport, type RunSummary } from './report.js';
+import { bankWorkload, setupBank } from './workloads/bank.js';
+import { counterWorkload } from './workloads/counter.js';
+import { listAppendWorkload } from './workloads/list-append.js';
+import { registerWorkload } from './workloads/register.js';
+import { setWorkload } from './workloads/set.js';
+import type { CheckSummary, Workload } from './workloads/workload.js';
+
+export type WorkloadName = 'register' | 'set' | 'counter' | 'bank' | 'list-append';
+export const WORKLOADS: readonly WorkloadName[] = [
+  'register',
+  'set',
+  'counter',
+  'bank',
+  'list-append',
+];
+
+export interface RunOptions {
+  readonly workload: WorkloadName;
+  readonly nemeses: readonly NemesisName[];
+  readonly nodes: number;
+  readonly concurrency: number;
+  readonly timeLimitMs: number;
+  readonly seed: number;
+  readonly outDir: string;
+  readonly bin: string;
+  readonly faultMs: number;
+  readonly healMs: number;
+  /** Pause between one worker's operations (bounds the op rate). */
+  readonly opDelayMs: number;
+  readonly commandTimeoutMs: number;
+}
+
+export interface RunResult {
+  readonly summary: RunSummary;
+  readonly report: string;
+  readonly outDir: string;
+}
+
+function makeWorkload(name: WorkloadName): Workload {
+  switch (name) {
+    case 'register':
+      return registerWorkload({ keys: 5, timeLimitMs: 60_000 });
+    case 'set':
+      return setWorkload();
+    case 'counter':
+      return counterWorkload();
+    case 'bank':
+      return bankWorkload();
+    case 'list-append':
+      return listAppendWorkload({ keys: 8 });
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function connect(port: number, timeoutMs: number): Redis {
+  const client = new Redis({
+    host: '127.0.0.1',
+    port,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => 100,
+    lazyConnect: false,
+  });
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** Waits until some node accepts a write (a leader exists and serves). */
+async function waitReady(
+  cluster: Cluster,
+  timeoutMs: number,
+  commandTimeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const clients = cluster.specs.map((s) => connect(s.respPort, commandTimeoutMs));
+  try {
+    while (Date.now() < deadline) {
+      for (const client of clients) {
+        try {
+          await client.set('jepsen:ready', '1');
+          return;
+        } catch {
+          // not yet
+        }
+      }
+      await sleep(200);
+    }
+    throw new Error(`cluster not ready within ${timeoutMs} ms`);
+  } finally {
+    for (const client of clients) client.disconnect();
+  }
+}
+
+async function worker(
+  index: number,
+  options: RunOptions,
+  cluster: Cluster,
+  workload: Workload,
+  recorder: Recorder,
+  untilNs: number,
+): Promise<void> {
+  const rng = new SeededRng(options.seed * 7919 + index);
+  const spec = cluster.specs[index % cluster.specs.length];
+  if (spec === undefined) return;
+  const client = connect(spec.respPort, options.commandTimeoutMs);
+  let process = index;
+  try {
+    while (recorder.nowNs() < untilNs) {
+      const before = recorder.events.length;
+      await workload.step(client, process, rng, recorder);
+      // After an unknown outcome the operation may still be in flight: continue as a new
+      // process, as Jepsen does, so each process has one operation open at a time.
+      if (recorder.events.slice(before).some((e) => e.type === 'info'))
+        process += options.concurrency;
+      await sleep(options.opDelayMs);
+    }
+  } finally {
+    client.disconnect();
+  }
+}
+
+export async function runHarness(options: RunOptions): Promise<RunResult> {
+  mkdirSync(options.outDir, { recursive: true });
+  const cluster = new Cluster({
+    nodes: options.nodes,
+    baseDir: join(options.outDir, 'data'),
+    logDir: join(options.outDir, 'logs'),
+    bin: options.bin,
+  });
+  const workload = makeWorkload(options.workload);
+  const recorder = new Recorder();
+  const started = Date.now();
+  let faults: number;
+  try {
+    await cluster.start();
+    await waitReady(cluster, 30_000, options.commandTimeoutMs);
+    if (options.workload === 'bank') {
+      const setup = connect(cluster.specs[0]?.respPort ?? 0, options.commandTimeoutMs);
+      await setupBank(setup).finally(() => setup.disconnect());
+    }
+    const untilNs = recorder.nowNs() + options.timeLimitMs * 1e6;
+    const rng = new SeededRng(options.seed);
+    const workers = Array.from({ length: options.concurrency }, (_, i) =>
+      worker(i, options, cluster, workload, recorder, untilNs),
+    );
+    const nemesis = runNemesis(cluster, options.nemeses, rng, recorder, {
+      faultMs: options.faultMs,
+      healMs: options.healMs,
+      untilNs,
+    });
+    [faults] = await Promise.all([nemesis, ...workers]);
+    await cluster.healAll();
+    await waitReady(cluster, 30_000, options.commandTimeoutMs);
+    await finalReads(cluster, workload, recorder, options);
+  } finally {
+    await cluster.stop();
+  }
+  return writeResults(options, recorder, workload, faults, Date.now() - started);
+}
+
+async function finalReads(
+  cluster: Cluster,
+  workload: Workload,
+  recorder: Recorder,
+  options: RunOptions,
+): Promise<void> {
+  let process = 100_000;
+  for (const spec of cluster.specs) {
+    const client = connect(spec.respPort, options.commandTimeoutMs * 5);
+    try {
+      await workload.final(client, process++, recorder);
+    } finally {
+      client.disconnect();
+    }
+  }
+}
+
+function writeResults(
+  options: RunOptions,
+  recorder: Recorder,
+  workload: Workload,
+  faults: number,
+  durationMs: number,
+): RunResult {
+  const operations = pairOperations(recorder.events);
+  const check: CheckSummary = workload.check(operations.filter((op) => op.process >= 0));
+  const summary: RunSummary = {
+    workload: options.workload,
+    nemeses: options.nemeses,
+    seed: options.seed,
+    nodes: options.nodes,
+    durationMs,
+    faults,
+    check,
+    highlight: highlightIds(check),
+  };
+  const report = textReport(summary, operations);
+  writeFileSync(
+    join(options.outDir, 'history.json'),
+    JSON.stringify({ workload: options.workload, events: recorder.events }),
+  );
+  writeFileSync(join(options.outDir, 'report.txt'), report);
+  writeFileSync(
+    join(options.outDir, 'report.html'),
+    htmlReport(summary, operations, recorder.events),
+  );
+  return { summary, report, outDir: options.outDir };
+}
+
+/** Operation ids worth outlining in the timeline: the ops a checker could not place. */
+function highlightIds(check: CheckSummary): number[] {
+  const details = check.details as {
+    keys?: { stuckAt?: { id: number }[] }[];
+    anomalies?: { ops: number[] }[];
+  };
+  const fromKeys = (details.keys ?? []).flatMap((k) => (k.stuckAt ?? []).map((o) => o.id));
+  const fromAnomalies = (details.anomalies ?? []).flatMap((a) => a.ops);
+  return [...fromKeys, ...fromAnomalies];
+}
+
+/** Re-checks a saved history (npm run jepsen:check -- history.json). */
+export function recheck(
+  workloadName: WorkloadName,
+  events: Parameters<typeof pairOperations>[0],
+): CheckSummary {
+  const operations = pairOperations(events).filter((op) => op.process >= 0);
+  return makeWorkload(workloadName).check(operations);
+}

@@ -1,0 +1,102 @@
+/**
+ * Register workload: per-key GET / SET / compare-and-set, checked for linearizability. CAS is
+ * WATCH + GET + MULTI/SET/EXEC on the worker's own connection: it succeeds only if the key
+ * still held the expected value when EXEC applied.
+ */
+import type { Redis } from 'ioredis';
+import { checkLinearizable } from '../checker/linearizable.js';
+import { registerModel } from '../checker/models.js';
+import { classifyError } from '../recorder.js';
+import { DefiniteFailure, recorded, type Workload } from './workload.js';
+
+export function registerWorkload(options: { keys: number; timeLimitMs: number }): Workload {
+  let counter = 0;
+  const keyName = (i: number): string => `reg:${i}`;
+  return {
+    name: 'register',
+    async step(client, process, rng, recorder) {
+      const key = keyName(rng.int(options.keys));
+      const dice = rng.float();
+      if (dice < 0.5) {
+        await recorded(
+          recorder,
+          process,
+          'read',
+          key,
+          null,
+          true,
+          () => client.get(key),
+          classifyError,
+        );
+      } else if (dice < 0.8) {
+        const value = `${process}-${counter++}`;
+        await recorded(
+          recorder,
+          process,
+          'write',
+          key,
+          value,
+          false,
+          async () => {
+            await client.set(key, value);
+            return value;
+          },
+          classifyError,
+        );
+      } else {
+        const expected = `${process}-${rng.int(Math.max(1, counter))}`;
+        const next = `${process}-${counter++}`;
+        await recorded(
+          recorder,
+          process,
+          'cas',
+          key,
+          [expected, next],
+          false,
+          () => cas(client, key, expected, next),
+          classifyError,
+        );
+      }
+    },
+    async final() {
+      // Registers need no final phase: every read is checked.
+    },
+    check(operations) {
+      const result = checkLinearizable(registerModel, operations, {
+        timeLimitMs: options.timeLimitMs,
+      });
+      const lines = result.keys
+        .filter((k) => k.verdict !== 'ok')
+        .map(
+          (k) =>
+            `${k.key}: ${k.verdict} (${k.operations} ops)${k.stuckAt ? `; could not place ops ${k.stuckAt.map((o) => o.id).join(', ')}` : ''}`,
+        );
+      const valid =
+        result.verdict === 'ok' ? true : result.verdict === 'illegal' ? false : 'unknown';
+      return {
+        valid,
+        lines: [`linearizability: ${result.verdict} over ${result.keys.length} keys`, ...lines],
+        details: result,
+      };
+    },
+  };
+}
+
+async function cas(
+  client: Redis,
+  key: string,
+  expected: string,
+  next: string,
+): Promise<[string, string]> {
+  await client.watch(key);
+  const current = await client.get(key);
+  if (current !== expected) {
+    await client.unwatch();
+    throw new DefiniteFailure(`cas found ${String(current)}`);
+  }
+  const result = await client.multi().set(key, next).exec();
+  if (result === null) throw new DefiniteFailure('cas aborted by WATCH');
+  const error = result[0]?.[0];
+  if (error) throw error;
+  return [expected, next];
+}
