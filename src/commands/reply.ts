@@ -25,6 +25,7 @@ export type Reply =
   | BoolReply
   | NullArrayReply
   | VerbatimReply
+  | PairsReply
   | RawReply;
 
 /** `+text` */
@@ -69,6 +70,15 @@ export class VerbatimReply {
     readonly format: 'txt' | 'mkd',
     readonly text: string,
   ) {}
+}
+
+/**
+ * A list of pairs, flat: `items` is a0, b0, a1, b1, ... RESP2 sends one flat array of all items;
+ * RESP3 sends an array of 2-element arrays `[a0, b0], [a1, b1], ...` (Redis 7: ZRANGE WITHSCORES,
+ * ZPOPMIN/ZPOPMAX with a count, HRANDFIELD WITHVALUES, ZRANDMEMBER WITHSCORES).
+ */
+export class PairsReply {
+  constructor(readonly items: readonly Reply[]) {}
 }
 
 /**

@@ -61,7 +61,11 @@ export function kindOf(value: Value): ValueKind {
   return typeof value === 'string' ? 'string' : value.kind;
 }
 
-/** The name `TYPE` answers: Redis' names, and `tensor` for tensors. */
+/**
+ * The name `TYPE` answers: Redis' names, and for tensors RedisAI's module type name
+ * `AI_TENSOR` (what TYPE answers on a Redis with RedisAI loaded; docs/tensors.md).
+ */
 export function typeName(value: Value): string {
-  return kindOf(value);
+  const kind = kindOf(value);
+  return kind === 'tensor' ? 'AI_TENSOR' : kind;
 }

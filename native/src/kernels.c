@@ -1,0 +1,154 @@
+/* C twins of src/tensor/kernels (TypeScript); see kernels.h for the agreement contract. */
+#include "kernels.h"
+#include <string.h>
+
+/* ---- float16 / bfloat16 (same algorithms as src/tensor/kernels/half.ts) ---- */
+
+static inline uint32_t f16_to_f32_bits(uint16_t h) {
+  uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+  uint32_t exp = (h >> 10) & 0x1fu;
+  uint32_t mant = h & 0x3ffu;
+  if (exp == 0x1fu) return sign | 0x7f800000u | (mant << 13);
+  if (exp != 0) return sign | ((exp + 112u) << 23) | (mant << 13);
+  if (mant == 0) return sign;
+  uint32_t e = 113;
+  while ((mant & 0x400u) == 0) {
+    mant <<= 1;
+    e--;
+  }
+  return sign | (e << 23) | ((mant & 0x3ffu) << 13);
+}
+
+static inline uint16_t f32_to_f16_bits(uint32_t x) {
+  uint32_t sign = (x >> 16) & 0x8000u;
+  uint32_t exp = (x >> 23) & 0xffu;
+  uint32_t mant = x & 0x7fffffu;
+  if (exp == 0xffu) return (uint16_t)(mant != 0 ? (sign | 0x7e00u | (mant >> 13)) : (sign | 0x7c00u));
+  if (exp > 142u) return (uint16_t)(sign | 0x7c00u);
+  if (exp >= 113u) {
+    uint32_t half = ((exp - 112u) << 10) | (mant >> 13);
+    uint32_t rem = mant & 0x1fffu;
+    if (rem > 0x1000u || (rem == 0x1000u && (half & 1u))) half++;
+    return (uint16_t)(sign | half);
+  }
+  if (exp < 102u) return (uint16_t)sign;
+  uint32_t m = mant | 0x800000u;
+  uint32_t shift = 126u - exp;
+  uint32_t half = m >> shift;
+  uint32_t rem = m & ((1u << shift) - 1u);
+  uint32_t halfway = 1u << (shift - 1u);
+  if (rem > halfway || (rem == halfway && (half & 1u))) half++;
+  return (uint16_t)(sign | half);
+}
+
+static inline uint16_t f32_to_bf16_bits(uint32_t x) {
+  if ((x & 0x7f800000u) == 0x7f800000u && (x & 0x7fffffu) != 0) return (uint16_t)((x >> 16) | 0x40u);
+  uint32_t bias = 0x7fffu + ((x >> 16) & 1u);
+  return (uint16_t)((x + bias) >> 16);
+}
+
+void ml_f16_to_f32(const uint16_t *src, uint32_t *dst, size_t n) {
+  for (size_t i = 0; i < n; i++) dst[i] = f16_to_f32_bits(src[i]);
+}
+
+void ml_f32_to_f16(const uint32_t *src, uint16_t *dst, size_t n) {
+  for (size_t i = 0; i < n; i++) dst[i] = f32_to_f16_bits(src[i]);
+}
+
+void ml_bf16_to_f32(const uint16_t *src, uint32_t *dst, size_t n) {
+  for (size_t i = 0; i < n; i++) dst[i] = (uint32_t)src[i] << 16;
+}
+
+void ml_f32_to_bf16(const uint32_t *src, uint16_t *dst, size_t n) {
+  for (size_t i = 0; i < n; i++) dst[i] = f32_to_bf16_bits(src[i]);
+}
+
+/* ---- element-wise: float64 formulas, one rounding, canonical NaN ---- */
+
+static inline float canon_f32(float r) {
+  union { uint32_t u; float f; } nan = {0x7fc00000u};
+  return r == r ? r : nan.f;
+}
+
+static inline double canon_f64(double r) {
+  union { uint64_t u; double d; } nan = {0x7ff8000000000000ull};
+  return r == r ? r : nan.d;
+}
+
+void ml_add_f32(const float *a, const float *b, float *out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = canon_f32(a[i] + b[i]);
+}
+void ml_sub_f32(const float *a, const float *b, float *out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = canon_f32(a[i] - b[i]);
+}
+void ml_mul_f32(const float *a, const float *b, float *out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = canon_f32(a[i] * b[i]);
+}
+void ml_scale_f32(const float *a, double alpha, float *out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = canon_f32((float)(alpha * (double)a[i]));
+}
+void ml_axpy_f32(double alpha, const float *x, const float *y, float *out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = canon_f32((float)(alpha * (double)x[i] + (double)y[i]));
+}
+void ml_add_f64(const double *a, const double *b, double *out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = canon_f64(a[i] + b[i]);
+}
+void ml_sub_f64(const double *a, const double *b, double *out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = canon_f64(a[i] - b[i]);
+}
+void ml_mul_f64(const double *a, const double *b, double *out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = canon_f64(a[i] * b[i]);
+}
+void ml_scale_f64(const double *a, double alpha, double *out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = canon_f64(alpha * a[i]);
+}
+void ml_axpy_f64(double alpha, const double *x, const double *y, double *out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = canon_f64(alpha * x[i] + y[i]);
+}
+
+/* ---- reductions: eight float64 lanes, pairwise combine, ordered tail ---- */
+
+#define LANES 8
+#define COMBINE(acc) \
+  (((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])))
+
+#define LANE_SUM(TERM)                                          \
+  double acc[LANES] = {0, 0, 0, 0, 0, 0, 0, 0};                 \
+  size_t whole = n - n % LANES;                                 \
+  for (size_t i = 0; i < whole; i += LANES) {                   \
+    for (size_t j = 0; j < LANES; j++) acc[j] += TERM(i + j);   \
+  }                                                             \
+  double sum = COMBINE(acc);                                    \
+  for (size_t i = whole; i < n; i++) sum += TERM(i);            \
+  return sum;
+
+#define X(k) ((double)x[k])
+#define SQ(k) ((double)x[k] * (double)x[k])
+#define AB(k) ((double)a[k] * (double)b[k])
+
+double ml_sum_f32(const float *x, size_t n) { LANE_SUM(X) }
+double ml_sum_f64(const double *x, size_t n) { LANE_SUM(X) }
+double ml_sumsq_f32(const float *x, size_t n) { LANE_SUM(SQ) }
+double ml_sumsq_f64(const double *x, size_t n) { LANE_SUM(SQ) }
+double ml_dot_f32(const float *a, const float *b, size_t n) { LANE_SUM(AB) }
+double ml_dot_f64(const double *a, const double *b, size_t n) { LANE_SUM(AB) }
+
+/* ---- byte shuffle (Blosc layout; tail bytes copied unchanged) ---- */
+
+void ml_shuffle(const uint8_t *src, size_t n, size_t element_bytes, uint8_t *dst) {
+  size_t count = n / element_bytes;
+  for (size_t b = 0; b < element_bytes; b++) {
+    uint8_t *plane = dst + b * count;
+    for (size_t i = 0; i < count; i++) plane[i] = src[i * element_bytes + b];
+  }
+  memcpy(dst + count * element_bytes, src + count * element_bytes, n - count * element_bytes);
+}
+
+void ml_unshuffle(const uint8_t *src, size_t n, size_t element_bytes, uint8_t *dst) {
+  size_t count = n / element_bytes;
+  for (size_t b = 0; b < element_bytes; b++) {
+    const uint8_t *plane = src + b * count;
+    for (size_t i = 0; i < count; i++) dst[i * element_bytes + b] = plane[i];
+  }
+  memcpy(dst + count * element_bytes, src + count * element_bytes, n - count * element_bytes);
+}

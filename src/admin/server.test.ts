@@ -1,0 +1,198 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { buildCommandTable } from '../commands/registry.js';
+import { StateMachine } from '../commands/state-machine.js';
+import { nodeId } from '../shared/brand.js';
+import { SeededRng } from '../shared/effects.js';
+import { ReplicationHost } from '../replication/host.js';
+import { buildAdminServer } from './server.js';
+
+const clock = { nowMs: () => Date.now(), monotonicMs: () => performance.now() };
+
+describe('admin REST API on a one-node Raft group', () => {
+  let dir = '';
+  let host: ReplicationHost;
+  let app: FastifyInstance;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'memlayer-admin-'));
+    host = await ReplicationHost.start({
+      id: nodeId(1),
+      dataDir: dir,
+      cluster: 'c',
+      members: new Map(),
+      join: false,
+      peerListen: undefined,
+      respAddress: '127.0.0.1:6379',
+      adminAddress: '127.0.0.1:7380',
+      applier: new StateMachine(buildCommandTable()),
+      redirect: 'forward',
+      clock,
+      rng: new SeededRng(1),
+      logger: () => undefined,
+      tickMs: 20,
+    });
+    app = await buildAdminServer({ host, executor: host.executor(), transferWaitMs: 300 });
+    for (let i = 0; i < 200 && host.data.role !== 'leader'; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    await host.executor().executeOne(['SET', 'a', 'b'], true);
+  });
+  after(async () => {
+    await app.close();
+    await host.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const members = async (): Promise<unknown> =>
+    (await app.inject({ url: '/v1/cluster' })).json().members;
+
+  it('answers the probes and the metrics', async () => {
+    assert.deepEqual((await app.inject({ url: '/healthz' })).json(), { status: 'ok' });
+    const ready = await app.inject({ url: '/readyz' });
+    assert.equal(ready.statusCode, 200);
+    const m = await app.inject({ url: '/metrics' });
+    assert.equal(m.statusCode, 200);
+    assert.match(String(m.headers['content-type']), /^text\/plain; version=0\.0\.4/);
+    assert.match(m.body, /^memlayer_raft_is_leader 1$/m);
+    assert.match(m.body, /^# TYPE memlayer_raft_fsync_duration_seconds histogram$/m);
+    assert.match(m.body, /^memlayer_commands_total\{command="set"\} 1$/m);
+    assert.match(m.body, /^memlayer_raft_proposal_duration_seconds_count [1-9]/m);
+  });
+
+  it('describes the cluster', async () => {
+    const body = (await app.inject({ url: '/v1/cluster' })).json();
+    assert.equal(body.role, 'leader');
+    assert.equal(body.leader, 1);
+    assert.equal(body.leaderRespAddress, '127.0.0.1:6379');
+    assert.ok(body.applied >= 2 && body.commit === body.applied);
+    assert.deepEqual(
+      body.members.map((m: { id: number; role: string; self: boolean }) => [m.id, m.role, m.self]),
+      [[1, 'voter', true]],
+    );
+  });
+
+  it('rejects bad input with catalogued errors and changes nothing', async () => {
+    const before = await members();
+    const cases: [InjectOptions, number, string][] = [
+      [
+        { method: 'POST', url: '/v1/cluster/members', payload: { id: '2', peerAddress: 'h:1' } },
+        400,
+        'ERR_BAD_REQUEST',
+      ],
+      [
+        {
+          method: 'POST',
+          url: '/v1/cluster/members',
+          payload: { id: 2, peerAddress: 'h:1', x: 1 },
+        },
+        400,
+        'ERR_BAD_REQUEST',
+      ],
+      [
+        { method: 'POST', url: '/v1/cluster/members', payload: { id: 0, peerAddress: 'h:1' } },
+        400,
+        'ERR_BAD_REQUEST',
+      ],
+      [
+        { method: 'POST', url: '/v1/cluster/members', payload: { id: 2, peerAddress: 'no port' } },
+        400,
+        'ERR_BAD_REQUEST',
+      ],
+      [
+        {
+          method: 'POST',
+          url: '/v1/cluster/members',
+          payload: '{"id":',
+          headers: { 'content-type': 'application/json' },
+        },
+        400,
+        'ERR_BAD_REQUEST',
+      ],
+      [
+        {
+          method: 'POST',
+          url: '/v1/cluster/members',
+          payload: 'id=2',
+          headers: { 'content-type': 'text/plain' },
+        },
+        415,
+        'ERR_UNSUPPORTED_MEDIA_TYPE',
+      ],
+      [
+        {
+          method: 'POST',
+          url: '/v1/cluster/members',
+          payload: { id: 2, peerAddress: 'h:1', pad: 'x'.repeat(70_000) },
+        },
+        413,
+        'ERR_PAYLOAD_TOO_LARGE',
+      ],
+      [
+        { method: 'POST', url: '/v1/cluster/members', payload: { id: 1, peerAddress: 'h:1' } },
+        409,
+        'ERR_MEMBER_EXISTS',
+      ],
+      [{ method: 'DELETE', url: '/v1/cluster/members/1' }, 409, 'ERR_LAST_VOTER'],
+      [{ method: 'DELETE', url: '/v1/cluster/members/9' }, 404, 'ERR_NOT_A_MEMBER'],
+      [{ method: 'DELETE', url: '/v1/cluster/members/abc' }, 400, 'ERR_BAD_REQUEST'],
+      [{ method: 'POST', url: '/v1/cluster/leader', payload: { id: 7 } }, 404, 'ERR_NOT_A_MEMBER'],
+      [{ method: 'GET', url: '/v2/nothing' }, 404, 'ERR_NOT_FOUND'],
+    ];
+    for (const [req, status, code] of cases) {
+      const res = await app.inject(req);
+      assert.equal(res.statusCode, status, `${JSON.stringify(req).slice(0, 120)} -> ${res.body}`);
+      assert.equal(res.json().error.code, code);
+      assert.equal(typeof res.json().error.message, 'string');
+    }
+    assert.deepEqual(await members(), before);
+  });
+
+  it('adds a learner and removes it', async () => {
+    const add = await app.inject({
+      method: 'POST',
+      url: '/v1/cluster/members',
+      payload: { id: 2, peerAddress: '127.0.0.1:1' },
+    });
+    assert.equal(add.statusCode, 201, add.body);
+    assert.deepEqual(add.json(), { id: 2, peerAddress: '127.0.0.1:1', role: 'learner' });
+    const listed = (await members()) as { id: number; role: string; peerAddress: string }[];
+    assert.deepEqual(
+      listed.map((m) => [m.id, m.role, m.peerAddress]),
+      [
+        [1, 'voter', ''],
+        [2, 'learner', '127.0.0.1:1'],
+      ],
+    );
+    // The log was compacted first, so that the new node starts from a snapshot.
+    assert.ok(host.data.firstIndex() > 1);
+    const del = await app.inject({ method: 'DELETE', url: '/v1/cluster/members/2' });
+    assert.equal(del.statusCode, 200, del.body);
+    assert.deepEqual(
+      ((await members()) as { id: number }[]).map((m) => m.id),
+      [1],
+    );
+  });
+
+  it('serves one real HTTP request on a socket', async () => {
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const res = await fetch(`${address}/v1/cluster`);
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { role: string }).role, 'leader');
+  });
+});
+
+describe('admin REST API without Raft', () => {
+  it('is ready and says cluster routes need Raft', async () => {
+    const executor = { executeOne: () => null, execute: () => null, appliedIndex: () => 0 };
+    const app = await buildAdminServer({ host: undefined, executor });
+    assert.equal((await app.inject({ url: '/readyz' })).statusCode, 200);
+    const res = await app.inject({ url: '/v1/cluster' });
+    assert.equal(res.statusCode, 409);
+    assert.equal(res.json().error.code, 'ERR_NOT_REPLICATED');
+    await app.close();
+  });
+});

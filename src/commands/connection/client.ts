@@ -1,0 +1,239 @@
+/**
+ * CLIENT and its subcommands: ID, INFO, LIST, GETNAME, SETNAME, SETINFO, KILL, NO-EVICT,
+ * NO-TOUCH, REPLY, HELP. Not implemented (answer Redis' unknown-subcommand error): PAUSE,
+ * UNPAUSE, TRACKING, CACHING, GETREDIR, TRACKINGINFO, UNBLOCK.
+ */
+import { ErrorReply, OK, SimpleString, VerbatimReply, type Reply } from '../reply.js';
+import { SYNTAX, UNKNOWN_SUBCOMMAND } from '../errors.js';
+import type { AclCategory, CommandFlag, SessionCommandSpec, SessionHandler } from '../spec.js';
+import type { ClientSession, SessionContext } from '../context.js';
+import { NAME_CHARSET_ERROR, clientInfoLine, isValidClientName } from './client-info.js';
+import { parseDecimal } from '../../config/config.js';
+
+type Spec = SessionCommandSpec<SessionContext>;
+
+const FLAGS: readonly CommandFlag[] = ['noscript', 'loading', 'stale'];
+const CATEGORIES: readonly AclCategory[] = ['@slow', '@connection'];
+
+function sub(
+  name: string,
+  arity: number,
+  summary: string,
+  syntax: string,
+  run: SessionHandler<SessionContext>,
+): Spec {
+  return {
+    kind: 'session',
+    name: `client|${name}`,
+    arity,
+    flags: FLAGS,
+    categories: CATEGORIES,
+    keys: { first: 0, last: 0, step: 0 },
+    summary,
+    group: 'connection',
+    since: '2.4.0',
+    syntax,
+    run,
+  };
+}
+
+const listClients = (ctx: SessionContext, sessions: Iterable<ClientSession>): Reply => {
+  const nowMs = ctx.server.clock.nowMs();
+  let text = '';
+  for (const session of sessions) text += clientInfoLine(session, nowMs) + '\n';
+  return new VerbatimReply('txt', text);
+};
+
+/** CLIENT LIST [TYPE normal|master|replica|pubsub] [ID id [id ...]] */
+function clientList(ctx: SessionContext, args: readonly string[]): Reply {
+  if (args.length === 2) return listClients(ctx, ctx.server.clients.values());
+  const option = (args[2] ?? '').toLowerCase();
+  if (option === 'type' && args.length === 4) {
+    const type = (args[3] ?? '').toLowerCase();
+    if (!CLIENT_TYPES.has(type)) return new ErrorReply(`ERR Unknown client type '${args[3]}'`);
+    return listClients(ctx, type === 'normal' ? ctx.server.clients.values() : []);
+  }
+  if (option === 'id' && args.length > 3) {
+    const found: ClientSession[] = [];
+    for (const raw of args.slice(3)) {
+      const id = parseDecimal(raw);
+      if (id === undefined) return new ErrorReply('ERR Invalid client ID');
+      const session = ctx.server.clients.get(id);
+      if (session !== undefined) found.push(session);
+    }
+    return listClients(ctx, found);
+  }
+  return SYNTAX;
+}
+
+/** Every client is `normal` here: no replicas, masters or pub/sub clients on this port. */
+const CLIENT_TYPES = new Set(['normal', 'master', 'replica', 'slave', 'pubsub']);
+
+interface KillFilter {
+  id?: number;
+  addr?: string;
+  laddr?: string;
+  type?: string;
+  skipMe: boolean;
+}
+
+function parseKillFilter(args: readonly string[]): KillFilter | ErrorReply {
+  const filter: KillFilter = { skipMe: true };
+  for (let i = 2; i < args.length; i += 2) {
+    const option = (args[i] ?? '').toLowerCase();
+    const value = args[i + 1];
+    if (value === undefined) return SYNTAX;
+    if (option === 'id') {
+      const id = parseDecimal(value);
+      if (id === undefined || id <= 0)
+        return new ErrorReply('ERR client-id should be greater than 0');
+      filter.id = id;
+    } else if (option === 'addr') filter.addr = value;
+    else if (option === 'laddr') filter.laddr = value;
+    else if (option === 'type') {
+      if (!CLIENT_TYPES.has(value.toLowerCase()))
+        return new ErrorReply(`ERR Unknown client type '${value}'`);
+      filter.type = value.toLowerCase();
+    } else if (option === 'user') {
+      if (value !== 'default') return new ErrorReply(`ERR No such user '${value}'`);
+    } else if (option === 'skipme') {
+      if (value.toLowerCase() !== 'yes' && value.toLowerCase() !== 'no') return SYNTAX;
+      filter.skipMe = value.toLowerCase() === 'yes';
+    } else return SYNTAX;
+  }
+  return filter;
+}
+
+function matches(session: ClientSession, filter: KillFilter): boolean {
+  if (filter.id !== undefined && session.id !== filter.id) return false;
+  if (filter.addr !== undefined && session.connection.remoteAddress !== filter.addr) return false;
+  if (filter.laddr !== undefined && session.connection.localAddress !== filter.laddr) return false;
+  return filter.type === undefined || filter.type === 'normal';
+}
+
+/** CLIENT KILL addr (old form: +OK or an error) | CLIENT KILL <filter value> ... (a count). */
+function clientKill(ctx: SessionContext, args: readonly string[]): Reply {
+  const oldForm = args.length === 3;
+  const filter: KillFilter | ErrorReply = oldForm
+    ? { addr: args[2] ?? '', skipMe: false }
+    : parseKillFilter(args);
+  if (filter instanceof ErrorReply) return filter;
+  let killed = 0;
+  for (const session of [...ctx.server.clients.values()]) {
+    if (!matches(session, filter)) continue;
+    if (session === ctx.session) {
+      if (filter.skipMe) continue;
+      // Our own connection closes after this reply is written, as Redis' CLOSE_AFTER_REPLY.
+      session.closeAfterReply = true;
+    } else {
+      session.connection.close();
+    }
+    killed++;
+  }
+  if (!oldForm) return killed;
+  return killed === 0 ? new ErrorReply('ERR No such client') : OK;
+}
+
+/** CLIENT SETINFO LIB-NAME|LIB-VER value */
+function clientSetinfo(ctx: SessionContext, args: readonly string[]): Reply {
+  const attribute = args[2] ?? '';
+  const value = args[3] ?? '';
+  const which = attribute.toLowerCase();
+  if (which !== 'lib-name' && which !== 'lib-ver')
+    return new ErrorReply(`ERR Unrecognized option '${attribute}'`);
+  if (!isValidClientName(value))
+    return new ErrorReply(`ERR ${which} cannot contain spaces, newlines or special characters.`);
+  if (which === 'lib-name') ctx.session.libName = value;
+  else ctx.session.libVersion = value;
+  return OK;
+}
+
+/** ON|OFF switches we accept and ignore (no eviction or LRU touch exists to opt out of). */
+const onOff =
+  () =>
+  (_ctx: SessionContext, args: readonly string[]): Reply => {
+    const value = (args[2] ?? '').toLowerCase();
+    return value === 'on' || value === 'off' ? OK : SYNTAX;
+  };
+
+const HELP_LINES = [
+  'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'GETNAME',
+  '    Return the name of the current connection.',
+  'ID',
+  '    Return the ID of the current connection.',
+  'INFO',
+  '    Return information about the current client connection.',
+  'KILL <ip:port>',
+  '    Kill connection made from <ip:port>.',
+  'KILL <option> <value> [<option> <value> [...]]',
+  '    Kill connections. Options are: ID, ADDR, LADDR, TYPE, USER, SKIPME.',
+  'LIST [options ...]',
+  '    Return information about client connections. Options: TYPE, ID.',
+  'NO-EVICT (ON|OFF)',
+  'NO-TOUCH (ON|OFF)',
+  'REPLY ON',
+  'SETINFO <LIB-NAME|LIB-VER> <value>',
+  'SETNAME <name>',
+  '    Assign the name <name> to the current connection.',
+  'HELP',
+  '    Print this help.',
+].map((line) => new SimpleString(line));
+
+export const clientSubcommands: readonly Spec[] = [
+  sub('id', 2, 'Returns the unique client ID of the connection.', '', (ctx) => ctx.session.id),
+  sub('info', 2, 'Returns information about the connection.', '', (ctx) =>
+    listClients(ctx, [ctx.session]),
+  ),
+  sub('list', -2, 'Lists open connections.', '[TYPE type] [ID client-id ...]', clientList),
+  sub('getname', 2, 'Returns the name of the connection.', '', (ctx) =>
+    ctx.session.name === '' ? null : ctx.session.name,
+  ),
+  sub('setname', 3, 'Sets the connection name.', 'connection-name', (ctx, args) => {
+    const name = args[2] ?? '';
+    if (!isValidClientName(name)) return NAME_CHARSET_ERROR;
+    ctx.session.name = name;
+    return OK;
+  }),
+  sub(
+    'setinfo',
+    4,
+    'Sets information specific to the client.',
+    'LIB-NAME libname | LIB-VER libver',
+    clientSetinfo,
+  ),
+  sub('kill', -3, 'Terminates open connections.', 'ip:port | <filter value> ...', clientKill),
+  sub('no-evict', 3, 'Sets the client eviction mode of the connection.', 'ON | OFF', onOff()),
+  sub(
+    'no-touch',
+    3,
+    'Controls whether commands sent by the client affect the LRU/LFU of accessed keys.',
+    'ON | OFF',
+    onOff(),
+  ),
+  // OFF and SKIP would need the protocol layer to drop replies; only ON is supported.
+  sub(
+    'reply',
+    3,
+    'Instructs the server whether to reply to commands (ON only).',
+    'ON',
+    (_ctx, args) => ((args[2] ?? '').toLowerCase() === 'on' ? OK : SYNTAX),
+  ),
+  sub('help', 2, 'Returns helpful text about the different subcommands.', '', () => HELP_LINES),
+];
+
+export const client = {
+  kind: 'session',
+  name: 'client',
+  arity: -2,
+  flags: [],
+  categories: ['@slow'],
+  keys: { first: 0, last: 0, step: 0 },
+  summary: 'A container for client connection commands.',
+  group: 'connection',
+  since: '2.4.0',
+  syntax: '<subcommand> [arguments ...]',
+  // Unreachable: the dispatcher routes every CLIENT call with a subcommand to it.
+  run: (_ctx, args) => UNKNOWN_SUBCOMMAND(args[1] ?? '', 'client'),
+  subcommands: clientSubcommands,
+} as const satisfies Spec;

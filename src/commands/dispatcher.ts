@@ -1,0 +1,336 @@
+/**
+ * The dispatcher: every parsed command passes through small named stages (STYLE.md rule 9)
+ *
+ *   lookup -> arity -> authenticate -> MULTI queueing -> execute
+ *
+ * each of which either passes the command on or answers with Redis' exact rejection. Per-command
+ * facts (arity, write flag, no-auth, the session handler, the ready-made arity error) are
+ * compiled once from the command table, so the hot path for GET/SET is a Map hit, two integer
+ * compares, two field reads and the executor call: it allocates nothing of its own.
+ */
+import { assert } from '../shared/assert.js';
+import type { Clock } from '../shared/effects.js';
+import { MemlayerError } from '../shared/errors.js';
+import type { Limits } from '../config/limits.js';
+import type { RuntimeConfig } from '../config/config.js';
+import type { AnySpec } from './registry.js';
+import type { SessionCommandSpec, SessionHandler } from './spec.js';
+import type { Executor } from './executor.js';
+import type { ClientConnection, CommandDispatcher, ServerStats, Session } from './session.js';
+import { ErrorReply, QUEUED, type Reply } from './reply.js';
+import { UNKNOWN_COMMAND, UNKNOWN_SUBCOMMAND, WRONG_ARITY } from './errors.js';
+import {
+  ClientSession,
+  type ClientRegistry,
+  type CommandCounters,
+  type Persistence,
+  type ServerFacilities,
+  type SessionContext,
+  type ShutdownMode,
+} from './context.js';
+import { InfoSections } from './server/info-registry.js';
+import { isInternal } from './server/command-table.js';
+import { registerStandardInfoSections } from './server/info-sections.js';
+
+export const NOAUTH = new ErrorReply('NOAUTH Authentication required.');
+export const NOT_ALLOWED_IN_MULTI = new ErrorReply('ERR Command not allowed inside a transaction');
+
+/** Commands that act at once inside MULTI instead of being queued (as Redis' processCommand). */
+const RUN_IN_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** What the dispatcher precomputes for one command or subcommand. */
+class CompiledCommand implements CommandCounters {
+  calls = 0;
+  rejectedCalls = 0;
+  failedCalls = 0;
+  readonly arity: number;
+  readonly write: boolean;
+  readonly noAuth: boolean;
+  readonly noMulti: boolean;
+  readonly runsInMulti: boolean;
+  readonly run: SessionHandler<SessionContext> | undefined;
+  readonly arityError: ErrorReply;
+  /** By lower- and upper-case subcommand name (`id`, `ID`); undefined for plain commands. */
+  readonly subcommands: Map<string, CompiledCommand> | undefined;
+
+  constructor(
+    readonly spec: AnySpec,
+    readonly name: string,
+  ) {
+    this.arity = spec.arity;
+    this.write = spec.flags.includes('write');
+    this.noAuth = spec.flags.includes('no_auth');
+    this.noMulti = spec.flags.includes('no_multi');
+    this.runsInMulti = RUN_IN_MULTI.has(name);
+    this.arityError = WRONG_ARITY(name);
+    // The table stores session handlers without their context type (registry.ts); the
+    // dispatcher is the one caller and supplies exactly that context.
+    const session =
+      spec.kind === 'session' ? (spec as SessionCommandSpec<SessionContext>) : undefined;
+    this.run = session?.run;
+    this.subcommands = session?.subcommands === undefined ? undefined : new Map();
+    for (const sub of session?.subcommands ?? []) {
+      const compiled = new CompiledCommand(sub as AnySpec, sub.name);
+      const short = sub.name.slice(sub.name.indexOf('|') + 1);
+      this.subcommands?.set(short, compiled);
+      this.subcommands?.set(short.toUpperCase(), compiled);
+    }
+  }
+}
+
+export interface DispatcherOptions {
+  readonly table: ReadonlyMap<string, AnySpec>;
+  readonly executor: Executor;
+  readonly config: RuntimeConfig;
+  readonly limits: Limits;
+  readonly stats: ServerStats;
+  readonly clock: Clock;
+  readonly persistence: Persistence;
+  readonly keyspaceCounts: () => { readonly keys: number; readonly expires: number };
+  readonly shutdown: (mode: ShutdownMode) => Promise<Reply | undefined>;
+  /** For INFO server. */
+  readonly port: () => number;
+  /** Keys removed by the active expiry sweep (INFO stats `expired_keys`). */
+  readonly expiredKeys: () => number;
+}
+
+/** instantaneous_ops_per_sec averages this many cron samples (as Redis' STATS_METRIC_SAMPLES). */
+const OPS_SAMPLES = 16;
+
+export class Dispatcher implements CommandDispatcher {
+  /** By lower- and upper-case name, so `get` and `GET` hit without `toLowerCase()`. */
+  private readonly commands = new Map<string, CompiledCommand>();
+  /** Every command and subcommand once, in table order (INFO commandstats). */
+  private readonly compiled: CompiledCommand[] = [];
+  private readonly sessions = new Map<number, ClientSession>();
+  private readonly executor: Executor;
+  /** Refreshed by `cron`; stamps idle times without a clock read per command. */
+  private coarseNowMs: number;
+  private lastTimeoutCheckMs = 0;
+  private readonly opsSamples = new Float64Array(OPS_SAMPLES);
+  private opsSampleNext = 0;
+  private opsLastMs: number;
+  private opsLastCount = 0;
+  commandsProcessed = 0;
+  errorReplies = 0;
+  readonly server: ServerFacilities;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.executor = options.executor;
+    this.coarseNowMs = options.clock.nowMs();
+    this.opsLastMs = this.coarseNowMs;
+    for (const spec of options.table.values()) {
+      // Internal commands (`__expired`) are proposed by the server itself, never by clients.
+      if (isInternal(spec.name)) continue;
+      const command = new CompiledCommand(spec, spec.name);
+      this.commands.set(spec.name, command);
+      this.commands.set(spec.name.toUpperCase(), command);
+      this.compiled.push(command, ...new Set(command.subcommands?.values()));
+    }
+    this.server = this.buildFacilities();
+    registerStandardInfoSections(this.server, {
+      startedMs: this.coarseNowMs,
+      port: options.port,
+      commandsProcessed: () => this.commandsProcessed,
+      errorReplies: () => this.errorReplies,
+      opsPerSecond: () => Math.round(this.opsSamples.reduce((a, b) => a + b, 0) / OPS_SAMPLES),
+      expiredKeys: options.expiredKeys,
+    });
+  }
+
+  get clientCount(): number {
+    return this.sessions.size;
+  }
+
+  connect(connection: ClientConnection): Session {
+    const session = new ClientSession(connection, this.server, this.options.clock.nowMs());
+    this.sessions.set(connection.id, session);
+    return session;
+  }
+
+  disconnect(session: Session): void {
+    this.sessions.delete(session.connection.id);
+  }
+
+  dispatch(session: Session, args: readonly string[]): Reply | Promise<Reply> {
+    assert(session instanceof ClientSession, 'session was not created by this dispatcher');
+    const name = args[0] ?? '';
+    let command = this.lookup(name);
+    if (command === undefined) return this.reject(session, UNKNOWN_COMMAND(name, args.slice(1)));
+    if (command.subcommands !== undefined && args.length >= 2) {
+      const sub = this.lookupSubcommand(command, args[1] ?? '');
+      if (sub === undefined)
+        return this.reject(session, UNKNOWN_SUBCOMMAND(args[1] ?? '', command.name));
+      command = sub;
+    }
+    const rejection = this.checkArity(command, args) ?? this.authenticate(session, command);
+    if (rejection !== undefined) {
+      command.rejectedCalls++;
+      return this.reject(session, rejection, command);
+    }
+    session.lastCommand = command.name;
+    session.lastInteractionMs = this.coarseNowMs;
+    if (session.multi !== undefined && !command.runsInMulti)
+      return this.queue(session, command, args);
+    return this.execute(session, command, args);
+  }
+
+  /** Stage 1: exact hit first (`get`, `GET`), then a case-folded retry (`Get`). */
+  private lookup(name: string): CompiledCommand | undefined {
+    return this.commands.get(name) ?? this.commands.get(name.toLowerCase());
+  }
+
+  private lookupSubcommand(container: CompiledCommand, name: string): CompiledCommand | undefined {
+    const subcommands = container.subcommands;
+    return subcommands?.get(name) ?? subcommands?.get(name.toLowerCase());
+  }
+
+  /** Stage 2: Redis arity, N = exactly N arguments (with the name), -N = at least N. */
+  private checkArity(command: CompiledCommand, args: readonly string[]): ErrorReply | undefined {
+    const arity = command.arity;
+    const ok = arity >= 0 ? args.length === arity : args.length >= -arity;
+    return ok ? undefined : command.arityError;
+  }
+
+  /** Stage 3: until AUTH succeeds only `no_auth` commands (AUTH, HELLO, QUIT, RESET) run. */
+  private authenticate(session: ClientSession, command: CompiledCommand): ErrorReply | undefined {
+    return session.authenticated || command.noAuth ? undefined : NOAUTH;
+  }
+
+  /** Stage 4: inside MULTI, commands are checked now and run at EXEC. */
+  private queue(session: ClientSession, command: CompiledCommand, args: readonly string[]): Reply {
+    const queued = session.multi;
+    assert(queued !== undefined, 'queue outside MULTI');
+    if (command.noMulti) {
+      command.rejectedCalls++;
+      return this.reject(session, NOT_ALLOWED_IN_MULTI);
+    }
+    if (queued.length >= this.options.limits.multiCommandsMax) {
+      return this.reject(
+        session,
+        new ErrorReply(`ERR too many commands in MULTI (at most ${queued.length})`),
+      );
+    }
+    queued.push({ args: args.slice(), run: command.run, write: command.write });
+    return QUEUED;
+  }
+
+  /** Stage 5: a session handler on this node, or the executor for data commands. */
+  private execute(
+    session: ClientSession,
+    command: CompiledCommand,
+    args: readonly string[],
+  ): Reply | Promise<Reply> {
+    command.calls++;
+    this.commandsProcessed++;
+    let reply: Reply | Promise<Reply>;
+    try {
+      reply =
+        command.run === undefined
+          ? this.executor.executeOne(args, command.write)
+          : command.run(session.context, args);
+    } catch (error) {
+      reply = operatingError(error);
+    }
+    if (reply instanceof Promise) {
+      return reply.then(
+        (settled) => this.countFailure(command, settled),
+        (error: unknown) => this.countFailure(command, operatingError(error)),
+      );
+    }
+    return reply instanceof ErrorReply ? this.countFailure(command, reply) : reply;
+  }
+
+  private countFailure(command: CompiledCommand, reply: Reply): Reply {
+    if (reply instanceof ErrorReply) {
+      command.failedCalls++;
+      this.errorReplies++;
+    }
+    return reply;
+  }
+
+  /** A rejection inside MULTI dooms the transaction; a rejected EXEC discards it (as Redis). */
+  private reject(session: ClientSession, error: ErrorReply, command?: CompiledCommand): Reply {
+    this.errorReplies++;
+    if (command?.name === 'exec') {
+      session.endTransaction();
+      return new ErrorReply(
+        `EXECABORT Transaction discarded because of: ${error.text.replace(/^ERR /, '')}`,
+      );
+    }
+    if (session.multi !== undefined) session.multiFailed = true;
+    return error;
+  }
+
+  /** Housekeeping from main's timer (every ~100 ms): coarse clock, idle client timeout. */
+  cron(nowMs: number): void {
+    this.coarseNowMs = nowMs;
+    this.sampleOps(nowMs);
+    const timeoutSeconds = this.options.config.timeoutSeconds;
+    if (timeoutSeconds <= 0 || nowMs - this.lastTimeoutCheckMs < 1000) return;
+    this.lastTimeoutCheckMs = nowMs;
+    for (const session of this.sessions.values()) {
+      if (session.multi === undefined && nowMs - session.lastInteractionMs > timeoutSeconds * 1000)
+        session.connection.close();
+    }
+  }
+
+  private sampleOps(nowMs: number): void {
+    const elapsedMs = nowMs - this.opsLastMs;
+    if (elapsedMs <= 0) return;
+    const rate = ((this.commandsProcessed - this.opsLastCount) * 1000) / elapsedMs;
+    this.opsSamples[this.opsSampleNext] = Math.max(0, rate);
+    this.opsSampleNext = (this.opsSampleNext + 1) % OPS_SAMPLES;
+    this.opsLastMs = nowMs;
+    this.opsLastCount = this.commandsProcessed;
+  }
+
+  private buildFacilities(): ServerFacilities {
+    const options = this.options;
+    const sessions = this.sessions;
+    const clients: ClientRegistry = {
+      get size() {
+        return sessions.size;
+      },
+      get: (id) => sessions.get(id),
+      values: () => sessions.values(),
+    };
+    return {
+      executor: options.executor,
+      table: options.table,
+      config: options.config,
+      limits: options.limits,
+      stats: options.stats,
+      clients,
+      clock: options.clock,
+      info: new InfoSections(),
+      persistence: options.persistence,
+      commandCounters: () => this.compiled,
+      resetStats: () => this.resetStats(),
+      keyspaceCounts: options.keyspaceCounts,
+      shutdown: options.shutdown,
+    };
+  }
+
+  private resetStats(): void {
+    for (const command of this.compiled) {
+      command.calls = 0;
+      command.rejectedCalls = 0;
+      command.failedCalls = 0;
+    }
+    this.commandsProcessed = 0;
+    this.errorReplies = 0;
+    const stats = this.options.stats;
+    stats.connectionsReceived = 0;
+    stats.connectionsRejected = 0;
+    stats.netInputBytes = 0;
+    stats.netOutputBytes = 0;
+    stats.protocolErrors = 0;
+  }
+}
+
+/** Operating errors become their RESP error; anything else is a bug and propagates. */
+function operatingError(error: unknown): ErrorReply {
+  if (error instanceof MemlayerError) return new ErrorReply(error.resp);
+  throw error;
+}

@@ -1,0 +1,22 @@
+import { ErrorReply } from '../reply.js';
+import type { DataCommandSpec } from '../spec.js';
+import { FIRST_KEY } from '../collections/common.js';
+import { readHash } from './common.js';
+
+export const hget = {
+  kind: 'data',
+  name: 'hget',
+  arity: 3,
+  flags: ['readonly', 'fast'],
+  categories: ['@read', '@hash', '@fast'],
+  keys: FIRST_KEY,
+  summary: 'Returns the value of a field in a hash.',
+  group: 'hash',
+  since: '2.0.0',
+  syntax: 'key field',
+  apply(db, args, env) {
+    const hash = readHash(db, args[1] as string, env.nowMs);
+    if (hash instanceof ErrorReply) return hash;
+    return hash?.fields.get(args[2] as string) ?? null;
+  },
+} as const satisfies DataCommandSpec;

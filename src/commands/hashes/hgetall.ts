@@ -1,0 +1,22 @@
+import { ErrorReply, MapReply } from '../reply.js';
+import type { DataCommandSpec } from '../spec.js';
+import { EMPTY_MAP, FIRST_KEY } from '../collections/common.js';
+import { readHash } from './common.js';
+
+export const hgetall = {
+  kind: 'data',
+  name: 'hgetall',
+  arity: 2,
+  flags: ['readonly'],
+  categories: ['@read', '@hash', '@slow'],
+  keys: FIRST_KEY,
+  summary: 'Returns all fields and values in a hash.',
+  group: 'hash',
+  since: '2.0.0',
+  syntax: 'key',
+  apply(db, args, env) {
+    const hash = readHash(db, args[1] as string, env.nowMs);
+    if (hash instanceof ErrorReply) return hash;
+    return hash === undefined ? EMPTY_MAP : new MapReply([...hash.fields]);
+  },
+} as const satisfies DataCommandSpec;

@@ -1,0 +1,114 @@
+/**
+ * OBJECT ENCODING | FREQ | IDLETIME | REFCOUNT key, OBJECT HELP. ENCODING answers the encoding
+ * Redis would choose for a value of this content and size (clients and tests read it); we keep
+ * no access times or LFU counters, so IDLETIME answers 0 and FREQ Redis' "no LFU policy" error.
+ */
+import type { Value } from '../../store/values.js';
+import { parseInt64 } from '../../store/numbers.js';
+import { UNKNOWN_SUBCOMMAND, WRONG_ARITY } from '../errors.js';
+import { ErrorReply, SimpleString } from '../reply.js';
+import type { Reply } from '../reply.js';
+import type { DataCommandSpec } from '../spec.js';
+import { is } from './args.js';
+
+/** Redis' defaults: *-max-listpack-entries / -value and set-max-intset-entries. */
+const LISTPACK_ENTRIES_MAX = 128;
+const LISTPACK_VALUE_BYTES_MAX = 64;
+const INTSET_ENTRIES_MAX = 512;
+/** Strings up to this length are allocated with their object header (OBJ_ENCODING_EMBSTR). */
+const EMBSTR_BYTES_MAX = 44;
+/** Redis shares the integer objects 0..9999 (OBJ_SHARED_INTEGERS) with this refcount. */
+const SHARED_INTEGERS = 10000;
+const SHARED_REFCOUNT = 2147483647;
+
+const NO_LFU = new ErrorReply(
+  'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+);
+
+const HELP: readonly Reply[] = [
+  'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+  'HELP',
+  '    Print this help.',
+].map((line) => new SimpleString(line as string));
+
+function isInteger(text: string): boolean {
+  return text.length <= 20 && parseInt64(text) !== undefined;
+}
+
+function fitsListpack(items: Iterable<string>, count: number): boolean {
+  if (count > LISTPACK_ENTRIES_MAX) return false;
+  for (const item of items) if (item.length > LISTPACK_VALUE_BYTES_MAX) return false;
+  return true;
+}
+
+/** The encoding Redis would report for this value. */
+export function encodingOf(value: Value): string {
+  if (typeof value === 'string') {
+    if (isInteger(value)) return 'int';
+    return value.length <= EMBSTR_BYTES_MAX ? 'embstr' : 'raw';
+  }
+  switch (value.kind) {
+    case 'hash': {
+      const fields = value.fields;
+      const small =
+        fitsListpack(fields.keys(), fields.size) && fitsListpack(fields.values(), fields.size);
+      return small ? 'listpack' : 'hashtable';
+    }
+    case 'set': {
+      const members = value.members;
+      if (members.size <= INTSET_ENTRIES_MAX && [...members].every(isInteger)) return 'intset';
+      return fitsListpack(members, members.size) ? 'listpack' : 'hashtable';
+    }
+    case 'list':
+      return value.length <= LISTPACK_ENTRIES_MAX ? 'listpack' : 'quicklist';
+    case 'zset':
+      return value.size <= LISTPACK_ENTRIES_MAX ? 'listpack' : 'skiplist';
+    case 'tensor':
+      return 'tensor';
+  }
+}
+
+function refcountOf(value: Value): number {
+  if (typeof value !== 'string') return 1;
+  const n = parseInt64(value);
+  return typeof n === 'number' && n >= 0 && n < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
+}
+
+export const object = {
+  kind: 'data',
+  name: 'object',
+  arity: -2,
+  flags: ['readonly'],
+  categories: ['@keyspace', '@read', '@slow'],
+  keys: { first: 2, last: 2, step: 1 },
+  summary: 'A container for object introspection commands.',
+  group: 'generic',
+  since: '2.2.3',
+  syntax: '<ENCODING | FREQ | IDLETIME | REFCOUNT> key | HELP',
+  apply(db, args, env) {
+    const sub = args[1] as string;
+    if (is(sub, 'HELP')) return args.length === 2 ? HELP : WRONG_ARITY('object|help');
+    const known =
+      is(sub, 'ENCODING') || is(sub, 'FREQ') || is(sub, 'IDLETIME') || is(sub, 'REFCOUNT');
+    if (!known) return UNKNOWN_SUBCOMMAND(sub, 'object');
+    if (args.length !== 3) return WRONG_ARITY(`object|${sub.toLowerCase()}`);
+    const value = db.get(args[2] as string, env.nowMs);
+    if (value === undefined) return null;
+    if (is(sub, 'ENCODING')) return encodingOf(value);
+    if (is(sub, 'FREQ')) return NO_LFU;
+    if (is(sub, 'IDLETIME')) return 0;
+    return refcountOf(value);
+  },
+} as const satisfies DataCommandSpec;

@@ -1,0 +1,17 @@
+import type { DataCommandSpec } from '../spec.js';
+import { KEY_1 } from './args.js';
+import { ttlGeneric } from './ttl-generic.js';
+
+export const pttl = {
+  kind: 'data',
+  name: 'pttl',
+  arity: 2,
+  flags: ['readonly', 'fast'],
+  categories: ['@keyspace', '@read', '@fast'],
+  keys: KEY_1,
+  summary: 'Returns the expiration time in milliseconds of a key.',
+  group: 'generic',
+  since: '2.6.0',
+  syntax: 'key',
+  apply: (db, args, env) => ttlGeneric(db, args[1] as string, env, true, false),
+} as const satisfies DataCommandSpec;

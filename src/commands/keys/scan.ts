@@ -1,0 +1,59 @@
+import { globMatch } from '../../store/glob.js';
+import { parseScanCursor, scanKeys } from '../../store/scan.js';
+import { typeName } from '../../store/values.js';
+import { NOT_INTEGER, SYNTAX } from '../errors.js';
+import { ErrorReply } from '../reply.js';
+import type { DataCommandSpec } from '../spec.js';
+import { NO_KEYS } from '../spec.js';
+import { is } from './args.js';
+import { parseInt64Number } from '../../store/numbers.js';
+
+export const INVALID_CURSOR = new ErrorReply('ERR invalid cursor');
+const COUNT_DEFAULT = 10;
+
+/**
+ * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. The cursor contract (every key present
+ * for the whole scan is returned at least once) is src/store/scan.ts's.
+ */
+export const scan = {
+  kind: 'data',
+  name: 'scan',
+  arity: -2,
+  flags: ['readonly'],
+  categories: ['@keyspace', '@read', '@slow'],
+  keys: NO_KEYS,
+  summary: 'Iterates over the key names in the database.',
+  group: 'generic',
+  since: '2.8.0',
+  syntax: 'cursor [MATCH pattern] [COUNT count] [TYPE type]',
+  apply(db, args, env) {
+    const cursor = parseScanCursor(args[1] as string);
+    if (cursor === undefined) return INVALID_CURSOR;
+    let count = COUNT_DEFAULT;
+    let pattern: string | undefined;
+    let wantedType: string | undefined;
+    for (let i = 2; i < args.length; i += 2) {
+      const option = args[i];
+      const value = args[i + 1];
+      if (value === undefined) return SYNTAX;
+      if (is(option, 'COUNT')) {
+        const parsed = parseInt64Number(value);
+        if (parsed === undefined) return NOT_INTEGER;
+        if (parsed < 1) return SYNTAX;
+        count = parsed;
+      } else if (is(option, 'MATCH')) {
+        pattern = value === '*' ? undefined : value;
+      } else if (is(option, 'TYPE')) {
+        wantedType = value.toLowerCase();
+      } else {
+        return SYNTAX;
+      }
+    }
+    const page = scanKeys(db.data, cursor, count, (key) => {
+      if (pattern !== undefined && !globMatch(pattern, key)) return false;
+      const value = db.get(key, env.nowMs);
+      return value !== undefined && (wantedType === undefined || typeName(value) === wantedType);
+    });
+    return [String(page.cursor), page.keys];
+  },
+} as const satisfies DataCommandSpec;

@@ -1,0 +1,17 @@
+import type { DataCommandSpec } from '../spec.js';
+import { FIRST_KEY } from '../collections/common.js';
+import { push } from './common.js';
+
+export const lpushx = {
+  kind: 'data',
+  name: 'lpushx',
+  arity: -3,
+  flags: ['write', 'denyoom', 'fast'],
+  categories: ['@write', '@list', '@fast'],
+  keys: FIRST_KEY,
+  summary: 'Prepends one or more elements to a list. Only when the list exists.',
+  group: 'list',
+  since: '2.2.0',
+  syntax: 'key element [element ...]',
+  apply: (db, args, env) => push(db, args, env, true, true),
+} as const satisfies DataCommandSpec;

@@ -1,0 +1,17 @@
+import type { DataCommandSpec } from '../spec.js';
+import { FIRST_KEY } from '../collections/common.js';
+import { push } from './common.js';
+
+export const rpush = {
+  kind: 'data',
+  name: 'rpush',
+  arity: -3,
+  flags: ['write', 'denyoom', 'fast'],
+  categories: ['@write', '@list', '@fast'],
+  keys: FIRST_KEY,
+  summary: 'Appends one or more elements to a list. Creates the key if it does not exist.',
+  group: 'list',
+  since: '1.0.0',
+  syntax: 'key element [element ...]',
+  apply: (db, args, env) => push(db, args, env, false, false),
+} as const satisfies DataCommandSpec;

@@ -1,0 +1,123 @@
+/**
+ * The snapshot file `<data-dir>/dump.mlsnap`: written whole to a temp file, fsynced, renamed
+ * over the old one and the directory fsynced, so a crash at any moment leaves either the old
+ * snapshot or the new one, never a torn file. The state is captured synchronously (encoding),
+ * so a background save writes exactly the state at BGSAVE time.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { open, rename, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock } from '../../shared/effects.js';
+import type { Persistence } from '../context.js';
+
+export const SNAPSHOT_FILE = 'dump.mlsnap';
+
+export class SnapshotFile implements Persistence {
+  readonly path: string | undefined;
+  lastSaveSeconds: number;
+  bgsaveInProgress = false;
+  lastSaveOk = true;
+  saves = 0;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly dataDir: string | undefined,
+    private readonly encode: () => Uint8Array,
+    private readonly clock: Clock,
+    private readonly onBackgroundError: (error: unknown) => void = () => {},
+  ) {
+    this.path = dataDir === undefined ? undefined : join(dataDir, SNAPSHOT_FILE);
+    this.lastSaveSeconds = Math.floor(clock.nowMs() / 1000);
+  }
+
+  async save(): Promise<void> {
+    await this.write(this.encode());
+  }
+
+  bgsave(): boolean {
+    if (this.bgsaveInProgress) return false;
+    const bytes = this.encode();
+    this.bgsaveInProgress = true;
+    this.write(bytes)
+      .catch(this.onBackgroundError)
+      .finally(() => {
+        this.bgsaveInProgress = false;
+      });
+    return true;
+  }
+
+  /** Resolves once no save is running (clean shutdown waits for a BGSAVE in flight). */
+  async idle(): Promise<void> {
+    await this.writing.catch(() => {});
+  }
+
+  private write(bytes: Uint8Array): Promise<void> {
+    // Saves run one after another, so two never race on the temp file.
+    const run = this.writing.catch(() => {}).then(() => this.writeNow(bytes));
+    this.writing = run;
+    return run;
+  }
+
+  private async writeNow(bytes: Uint8Array): Promise<void> {
+    const path = this.path;
+    const dir = this.dataDir;
+    if (path === undefined || dir === undefined) throw new Error('no data directory');
+    try {
+      await mkdir(dir, { recursive: true });
+      const temp = `${path}.tmp-${process.pid}`;
+      const file = await open(temp, 'w');
+      try {
+        await file.writeFile(bytes);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temp, path);
+      await syncDirectory(dir);
+      this.lastSaveSeconds = Math.floor(this.clock.nowMs() / 1000);
+      this.lastSaveOk = true;
+      this.saves++;
+    } catch (error) {
+      this.lastSaveOk = false;
+      throw error;
+    }
+  }
+}
+
+/** The rename is durable only once the directory entry is (POSIX). */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Startup: a corrupt or unreadable snapshot stops the server with a message naming the file. */
+export class SnapshotLoadError extends Error {
+  override readonly name = 'SnapshotLoadError';
+}
+
+/**
+ * Reads `<dataDir>/dump.mlsnap` into `restore` if it exists; returns whether it did. Creates
+ * the data directory if missing. Throws SnapshotLoadError on an unreadable or corrupt file.
+ */
+export function loadSnapshot(dataDir: string, restore: (bytes: Uint8Array) => void): boolean {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, SNAPSHOT_FILE);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new SnapshotLoadError(`cannot read snapshot ${path}: ${String(error)}`);
+  }
+  try {
+    restore(bytes);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SnapshotLoadError(`corrupt snapshot ${path}: ${reason}`);
+  }
+  return true;
+}

@@ -1,0 +1,9 @@
+import type { DataCommandSpec } from '../spec.js';
+import { READ_ALGEBRA_BASE, readAlgebra } from './algebra.js';
+
+export const sunion = {
+  ...READ_ALGEBRA_BASE,
+  name: 'sunion',
+  summary: 'Returns the union of multiple sets.',
+  apply: (db, args, env) => readAlgebra(db, args, env, 'union'),
+} as const satisfies DataCommandSpec;

@@ -1,0 +1,256 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MemlayerError } from '../shared/errors.js';
+import { SeededRng } from '../shared/effects.js';
+import type { DataRequest } from './executor.js';
+import { Harness, T0_MS } from './keys/harness.js';
+import { ErrorReply, NULL_ARRAY, OK } from './reply.js';
+import { envFor } from './state-machine.js';
+
+function request(commands: string[][], extra: Partial<DataRequest> = {}): DataRequest {
+  return {
+    commands,
+    write: true,
+    transaction: commands.length > 1,
+    watch: undefined,
+    clientId: 0,
+    sequence: 0,
+    ...extra,
+  };
+}
+
+function apply(h: Harness, req: DataRequest): ReturnType<Harness['run']> {
+  h.index++;
+  return h.sm.apply(req, envFor(h.index, h.nowMs));
+}
+
+describe('StateMachine.apply', () => {
+  it('runs a transaction and keeps going after an error reply', () => {
+    const h = new Harness();
+    h.run('SET', 's', 'text');
+    const reply = apply(
+      h,
+      request(
+        [
+          ['SET', 'a', '1'],
+          ['INCR', 's'],
+          ['INCR', 'a'],
+        ],
+        { transaction: true },
+      ),
+    );
+    assert.deepEqual(reply, [OK, new ErrorReply('ERR value is not an integer or out of range'), 2]);
+    assert.equal(h.run('GET', 'a'), '2');
+  });
+
+  it('WATCH aborts when a watched key changed after the watch index, and applies nothing', () => {
+    const h = new Harness();
+    h.run('SET', 'w', '1');
+    const watchIndex = h.index;
+    const watch = { keys: ['w'], index: watchIndex };
+    assert.deepEqual(apply(h, request([['SET', 'x', '1']], { transaction: true, watch })), [OK]);
+    h.run('SET', 'w', '2');
+    const before = h.state();
+    assert.equal(apply(h, request([['SET', 'x', '2']], { transaction: true, watch })), NULL_ARRAY);
+    assert.deepEqual(h.state(), before);
+    assert.equal(h.run('GET', 'x'), '1');
+  });
+
+  it('WATCH sees expiry changes, deletes and failed writes are not changes', () => {
+    const h = new Harness();
+    h.run('SET', 'w', '1');
+    let watch = { keys: ['w'], index: h.index };
+    h.run('INCRBY', 'w', 'x');
+    assert.deepEqual(apply(h, request([['GET', 'w']], { transaction: true, watch })), ['1']);
+    watch = { keys: ['w'], index: h.index };
+    h.run('EXPIRE', 'w', '100');
+    assert.equal(apply(h, request([['GET', 'w']], { transaction: true, watch })), NULL_ARRAY);
+    watch = { keys: ['w'], index: h.index };
+    h.run('DEL', 'w');
+    assert.equal(apply(h, request([['GET', 'w']], { transaction: true, watch })), NULL_ARRAY);
+  });
+
+  it('answers a repeated (clientId, sequence) from the cache without applying it', () => {
+    const h = new Harness();
+    const first = apply(h, request([['INCR', 'n']], { clientId: 7, sequence: 1 }));
+    assert.equal(first, 1);
+    assert.equal(apply(h, request([['INCR', 'n']], { clientId: 7, sequence: 1 })), 1);
+    assert.equal(h.run('GET', 'n'), '1');
+    assert.equal(apply(h, request([['INCR', 'n']], { clientId: 7, sequence: 2 })), 2);
+    const stale = apply(h, request([['INCR', 'n']], { clientId: 7, sequence: 1 }));
+    assert.ok(stale instanceof ErrorReply);
+    assert.match(stale.text, /^ERR stale request/);
+    assert.equal(apply(h, request([['INCR', 'n']], { clientId: 8, sequence: 1 })), 3);
+    assert.equal(h.run('GET', 'n'), '3');
+    // Client 0 means no session: every request applies.
+    apply(h, request([['INCR', 'n']]));
+    apply(h, request([['INCR', 'n']]));
+    assert.equal(h.run('GET', 'n'), '5');
+  });
+
+  it('keeps the session cache in the snapshot', () => {
+    const h = new Harness();
+    apply(
+      h,
+      request(
+        [
+          ['INCR', 'n'],
+          ['GET', 'n'],
+        ],
+        { clientId: 9, sequence: 4, transaction: true },
+      ),
+    );
+    const other = new Harness();
+    other.sm.restoreSnapshot(h.sm.encodeSnapshot());
+    assert.deepEqual(
+      apply(
+        other,
+        request(
+          [
+            ['INCR', 'n'],
+            ['GET', 'n'],
+          ],
+          { clientId: 9, sequence: 4, transaction: true },
+        ),
+      ),
+      [1, '1'],
+    );
+    assert.equal(other.run('GET', 'n'), '1');
+  });
+
+  it('bounds the session cache', () => {
+    const h = new Harness();
+    for (let client = 1; client <= 10_050; client++) {
+      apply(h, request([['SET', 'k', String(client)]], { clientId: client, sequence: 1 }));
+    }
+    // Client 1 was evicted: its retry applies again; client 10_050 is still cached.
+    apply(
+      h,
+      request(
+        [
+          ['SET', 'k', 'retry'],
+          ['GET', 'k'],
+        ],
+        { clientId: 1, sequence: 1, transaction: true },
+      ),
+    );
+    assert.equal(h.run('GET', 'k'), 'retry');
+    assert.equal(apply(h, request([['SET', 'k', 'again']], { clientId: 10_050, sequence: 1 })), OK);
+    assert.equal(h.run('GET', 'k'), 'retry');
+  });
+
+  it('asserts on a non-data or unknown command (a caller bug)', () => {
+    const h = new Harness();
+    assert.throws(() => h.run('NOSUCHCOMMAND'), /not a data command/);
+  });
+});
+
+describe('determinism and snapshots', () => {
+  function randomCommands(seed: number, count: number): string[][] {
+    const rng = new SeededRng(seed);
+    const keys = ['a', 'b', 'c', 'd', 'n'];
+    const pick = (): string => keys[rng.int(keys.length)] as string;
+    const makers: (() => string[])[] = [
+      () => ['SET', pick(), String(rng.int(100))],
+      () => ['SET', pick(), 'v', 'PX', String(1 + rng.int(50))],
+      () => ['INCR', pick()],
+      () => ['APPEND', pick(), 'x'],
+      () => ['DEL', pick()],
+      () => ['RENAME', pick(), pick()],
+      () => ['EXPIRE', pick(), String(rng.int(5) - 1)],
+      () => ['COPY', pick(), pick(), 'REPLACE'],
+      () => ['GETEX', pick(), 'PERSIST'],
+      () => ['INCRBYFLOAT', pick(), '0.5'],
+    ];
+    return Array.from({ length: count }, () =>
+      (makers[rng.int(makers.length)] as () => string[])(),
+    );
+  }
+
+  it('two state machines applying the same entries hold identical snapshots', () => {
+    const a = new Harness();
+    const b = new Harness();
+    const commands = randomCommands(1, 3000);
+    commands.forEach((command, i) => {
+      const nowMs = T0_MS + i * 3;
+      const replyA = a.sm.applyOne(command, envFor(i + 1, nowMs));
+      const replyB = b.sm.applyOne(command, envFor(i + 1, nowMs));
+      assert.deepEqual(replyA, replyB);
+    });
+    assert.deepEqual(Buffer.from(a.sm.encodeSnapshot()), Buffer.from(b.sm.encodeSnapshot()));
+  });
+
+  it('a restored state machine continues exactly like the original', () => {
+    const a = new Harness();
+    const commands = randomCommands(2, 2000);
+    commands
+      .slice(0, 1000)
+      .forEach((command, i) => a.sm.applyOne(command, envFor(i + 1, T0_MS + i)));
+    const b = new Harness();
+    b.sm.restoreSnapshot(a.sm.encodeSnapshot());
+    commands.slice(1000).forEach((command, j) => {
+      const i = j + 1000;
+      assert.deepEqual(
+        a.sm.applyOne(command, envFor(i + 1, T0_MS + i)),
+        b.sm.applyOne(command, envFor(i + 1, T0_MS + i)),
+      );
+    });
+    assert.deepEqual(Buffer.from(a.sm.encodeSnapshot()), Buffer.from(b.sm.encodeSnapshot()));
+  });
+
+  it('a corrupt snapshot leaves the current state untouched', () => {
+    const source = new Harness();
+    source.run('MSET', 'x', '1', 'y', '2');
+    const bytes = Uint8Array.from(source.sm.encodeSnapshot());
+    const target = new Harness();
+    target.run('SET', 'mine', 'kept');
+    const before = Buffer.from(target.sm.encodeSnapshot());
+    for (let i = 0; i < bytes.length; i++) {
+      const copy = Uint8Array.from(bytes);
+      copy[i] = (copy[i] ?? 0) ^ 0x10;
+      assert.throws(
+        () => target.sm.restoreSnapshot(copy),
+        (error: unknown) => error instanceof MemlayerError && error.code === 'ERR_SNAPSHOT_CORRUPT',
+      );
+      assert.throws(() => target.sm.restoreSnapshot(bytes.subarray(0, i)), MemlayerError);
+    }
+    assert.deepEqual(Buffer.from(target.sm.encodeSnapshot()), before);
+    target.sm.restoreSnapshot(bytes);
+    assert.equal(target.run('GET', 'mine'), null);
+    assert.equal(target.run('GET', 'y'), '2');
+  });
+
+  it('snapshotChunks concatenate to encodeSnapshot', () => {
+    const h = new Harness();
+    for (let i = 0; i < 200; i++) h.run('SET', `k${i}`, 'v'.repeat(i));
+    const chunks = [...h.sm.snapshotChunks(512)];
+    assert.ok(chunks.length > 10);
+    assert.deepEqual(Buffer.concat(chunks), Buffer.from(h.sm.encodeSnapshot()));
+  });
+
+  it('envFor seeds the rng from the index only', () => {
+    assert.equal(envFor(5, 1).rng.int(1 << 30), envFor(5, 999).rng.int(1 << 30));
+    assert.notEqual(envFor(5, 1).rng.int(1 << 30), envFor(6, 1).rng.int(1 << 30));
+    assert.notEqual(envFor(2 ** 33, 1).rng.int(1 << 30), envFor(2 ** 34, 1).rng.int(1 << 30));
+  });
+});
+
+describe('expiredKeys', () => {
+  it('finds expired keys with bounded work, across calls', () => {
+    const h = new Harness();
+    for (let i = 0; i < 100; i++) h.run('SET', `k${i}`, 'v', 'PX', i % 2 === 0 ? '10' : '100000');
+    h.run('SET', 'forever', 'v');
+    h.nowMs += 10;
+    const found = new Set<string>();
+    for (let call = 0; call < 20 && found.size < 50; call++) {
+      const keys = h.sm.expiredKeys(h.nowMs, 10);
+      assert.ok(keys.length <= 10);
+      for (const key of keys) found.add(key);
+    }
+    assert.equal(found.size, 50);
+    for (const key of found) assert.equal(Number(key.slice(1)) % 2, 0);
+    assert.equal(h.run('__expired', ...found), 50);
+    assert.equal(h.run('DBSIZE'), 51);
+    assert.deepEqual(h.sm.expiredKeys(h.nowMs, 10), []);
+  });
+});

@@ -1,0 +1,17 @@
+import type { DataCommandSpec } from '../spec.js';
+import { FIRST_KEY } from '../collections/common.js';
+import { zrangeGeneric } from './range.js';
+
+export const zrangebylex = {
+  kind: 'data',
+  name: 'zrangebylex',
+  arity: -4,
+  flags: ['readonly'],
+  categories: ['@read', '@sortedset', '@slow'],
+  keys: FIRST_KEY,
+  summary: 'Returns members in a sorted set within a lexicographical range.',
+  group: 'sorted-set',
+  since: '2.8.9',
+  syntax: 'key min max [LIMIT offset count]',
+  apply: (db, args, env) => zrangeGeneric(db, args, env, 'lex', 'forward'),
+} as const satisfies DataCommandSpec;

@@ -1,0 +1,224 @@
+/**
+ * The composition root: the only file that knows every adapter. `main(argv)` parses the command
+ * line; `startServer(options)` wires a single in-memory node:
+ *
+ *   clock -> state machine (+ snapshot loaded from the data dir) -> local executor
+ *         -> dispatcher (session commands, INFO, persistence) -> RESP server
+ *
+ * plus a 100 ms timer for housekeeping (active expiry, idle clients, ops/sec) and signal
+ * handlers for a clean stop. Replication replaces the local executor with a Raft-backed one.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import {
+  applyConfigFile,
+  applyOption,
+  ConfigError,
+  DEFAULT_OPTIONS,
+  limitsFor,
+  RuntimeConfig,
+  type ServerOptions,
+} from './config/config.js';
+import { parseArgs } from './cli/args.js';
+import { USAGE } from './cli/help.js';
+import { buildCommandTable } from './commands/registry.js';
+import { StateMachine } from './commands/state-machine.js';
+import { LocalExecutor } from './commands/local-executor.js';
+import { Dispatcher } from './commands/dispatcher.js';
+import type { ShutdownMode } from './commands/context.js';
+import { ErrorReply, type Reply } from './commands/reply.js';
+import { newServerStats } from './commands/session.js';
+import { loadSnapshot, SnapshotFile, SnapshotLoadError } from './commands/server/snapshot-file.js';
+import { startRespServer, type Log } from './resp/server.js';
+import type { Clock } from './shared/effects.js';
+
+export const VERSION = '0.1.0';
+
+/** Housekeeping period, as Redis' default hz 10. */
+const CRON_INTERVAL_MS = 100;
+/** Active expiry: keys per `__expired` batch, and at most this many batches per tick. */
+const EXPIRY_BATCH_KEYS = 100;
+const EXPIRY_BATCHES_MAX = 10;
+
+export const systemClock: Clock = {
+  nowMs: () => Date.now(),
+  monotonicMs: () => performance.now(),
+};
+
+export interface RunningServer {
+  readonly port: number;
+  /** Resolves with the exit code once the server has stopped. */
+  readonly stopped: Promise<number>;
+  shutdown(mode: ShutdownMode): Promise<Reply | undefined>;
+}
+
+/** Builds the options from flags over an optional JSON config file over the defaults. */
+export function resolveOptions(
+  flags: readonly (readonly [string, string])[],
+  configFile: string | undefined,
+): ServerOptions {
+  const options: ServerOptions = { ...DEFAULT_OPTIONS };
+  if (configFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(configFile, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`cannot read config file ${configFile}: ${String(error)}`);
+    }
+    applyConfigFile(options, text, configFile);
+  }
+  for (const [name, value] of flags) applyOption(options, name, value);
+  return options;
+}
+
+function pinoLog(logger: Logger): Log {
+  return (level, msg, fields) => logger[level](fields, msg);
+}
+
+/** Starts a node; throws ConfigError, SnapshotLoadError or a listen error before serving. */
+export async function startServer(
+  options: ServerOptions,
+  logger: Logger,
+  configFile?: string,
+  clock: Clock = systemClock,
+): Promise<RunningServer> {
+  const limits = limitsFor(options);
+  const dataDir = options.dataDir === '' ? undefined : resolve(options.dataDir);
+  const table = buildCommandTable();
+  const stateMachine = new StateMachine(table);
+  if (dataDir !== undefined && loadSnapshot(dataDir, (b) => stateMachine.restoreSnapshot(b)))
+    logger.info({ dataDir, keys: stateMachine.db.size }, 'snapshot loaded');
+  const executor = new LocalExecutor(stateMachine, clock);
+  const persistence = new SnapshotFile(
+    dataDir,
+    () => stateMachine.encodeSnapshot(),
+    clock,
+    (error) => logger.error({ err: error }, 'background save failed'),
+  );
+  const config = new RuntimeConfig(options, limits, dataDir ?? '', configFile);
+  const stats = newServerStats();
+  let expiredKeys = 0;
+  let port = options.port;
+  let stopping: Promise<Reply | undefined> | undefined;
+  let resolveStopped: (code: number) => void = () => {};
+  const stopped = new Promise<number>((done) => (resolveStopped = done));
+
+  const shutdown = (mode: ShutdownMode): Promise<Reply | undefined> => {
+    stopping ??= stop(mode).then((failure) => {
+      if (failure !== undefined) stopping = undefined; // a failed save keeps the server up
+      return failure;
+    });
+    return stopping;
+  };
+  const dispatcher = new Dispatcher({
+    table,
+    executor,
+    config,
+    limits,
+    stats,
+    clock,
+    persistence,
+    keyspaceCounts: () => ({ keys: stateMachine.db.size, expires: stateMachine.db.expires.size }),
+    shutdown,
+    port: () => port,
+    expiredKeys: () => expiredKeys,
+  });
+  const resp = await startRespServer({
+    host: options.bind,
+    port: options.port,
+    dispatcher,
+    limits,
+    stats,
+    log: pinoLog(logger),
+  });
+  port = resp.port;
+
+  const cron = setInterval(() => {
+    const nowMs = clock.nowMs();
+    dispatcher.cron(nowMs);
+    for (let batch = 0; batch < EXPIRY_BATCHES_MAX; batch++) {
+      const keys = stateMachine.expiredKeys(nowMs, EXPIRY_BATCH_KEYS);
+      if (keys.length === 0) break;
+      const removed = executor.executeOne(['__expired', ...keys], true);
+      if (typeof removed === 'number') expiredKeys += removed;
+      if (keys.length < EXPIRY_BATCH_KEYS) break;
+    }
+  }, CRON_INTERVAL_MS);
+
+  async function stop(mode: ShutdownMode): Promise<Reply | undefined> {
+    const save = mode === 'save' || (mode === 'default' && dataDir !== undefined);
+    if (save) {
+      if (dataDir === undefined)
+        return new ErrorReply('ERR no data directory configured: cannot SHUTDOWN SAVE');
+      try {
+        await persistence.idle();
+        await persistence.save();
+        logger.info({ path: persistence.path }, 'snapshot saved before shutdown');
+      } catch (error) {
+        logger.error({ err: error }, 'snapshot save failed; not shutting down');
+        return new ErrorReply('ERR Errors trying to SHUTDOWN. Check logs.');
+      }
+    }
+    clearInterval(cron);
+    await resp.close();
+    logger.info({ mode }, 'memlayer stopped');
+    resolveStopped(0);
+    return undefined;
+  }
+
+  logger.info(
+    { port, bind: options.bind, dataDir, durability: options.durability },
+    'memlayer ready',
+  );
+  return { port, stopped, shutdown };
+}
+
+/** Runs the command line; resolves with the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let options: ServerOptions;
+  let configFile: string | undefined;
+  try {
+    const invocation = parseArgs(argv);
+    if (invocation.kind === 'help') {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    if (invocation.kind === 'version') {
+      process.stdout.write(`memlayer ${VERSION}\n`);
+      return 0;
+    }
+    configFile = invocation.configFile;
+    options = resolveOptions(invocation.flags, configFile);
+    limitsFor(options);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`memlayer: ${error.message}\nRun 'memlayer --help' for usage.\n`);
+    return 2;
+  }
+  const logger = pino({ level: options.logLevel, base: { pid: process.pid } });
+  let server: RunningServer;
+  try {
+    server = await startServer(options, logger, configFile);
+  } catch (error) {
+    if (error instanceof SnapshotLoadError || error instanceof ConfigError) {
+      logger.fatal(error.message);
+      process.stderr.write(`memlayer: ${error.message}\n`);
+      return 1;
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.fatal({ err: error }, 'startup failed');
+    process.stderr.write(`memlayer: startup failed: ${reason}\n`);
+    return 1;
+  }
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'signal received, shutting down');
+    void server.shutdown('default').then((failure) => {
+      // A signal must end the process even when the final save failed (logged by stop()).
+      if (failure !== undefined) process.exit(1);
+    });
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return server.stopped;
+}

@@ -1,0 +1,109 @@
+/**
+ * The leader's sending side (Raft §5.3, §7; etcd's maybeSendAppend/sendSnapshot): batched,
+ * optimistically pipelined appends bounded by each follower's inflight window, heartbeats
+ * with read contexts, and chunked, resumable InstallSnapshot.
+ */
+import type { NodeId } from '../shared/brand.js';
+import type { ProgressState } from './progress.js';
+import type { Raft } from './raft.js';
+import { RaftError } from './types.js';
+
+/**
+ * Sends one append to `to` if its window allows; returns whether a message was sent.
+ * With `sendIfEmpty` an empty append still goes out (probe, or a commit-index update).
+ */
+export function sendAppend(r: Raft, to: NodeId, pr: ProgressState, sendIfEmpty: boolean): boolean {
+  if (pr.isPaused()) return false;
+  const log = r.log;
+  const prevIndex = pr.next - 1;
+  const prevTerm = log.termAt(prevIndex);
+  if (prevTerm === undefined) return sendSnapshot(r, to, pr);
+  const last = log.lastIndex();
+  let entries: ReturnType<typeof log.slice> = [];
+  if (pr.next <= last) entries = log.slice(pr.next, last + 1, r.cfg.maxMessageBytes);
+  if (entries.length === 0 && !sendIfEmpty) return false;
+  const commit = log.committed;
+  r.send('append', to, { index: prevIndex, logTerm: prevTerm, entries, commit });
+  pr.sentCommit = commit;
+  const n = entries.length;
+  if (pr.state === 'replicate') {
+    if (n > 0) {
+      // Optimistic pipelining: assume success and move on (etcd's UpdateOnEntriesSend).
+      const lastSent = pr.next + n - 1;
+      pr.inflights.add(lastSent, log.lastSliceBytes);
+      pr.next = lastSent + 1;
+    }
+  } else {
+    pr.probeSent = true;
+  }
+  return true;
+}
+
+/** Sends everything due to one follower: new entries while the window allows, and the commit. */
+export function flushFollower(r: Raft, to: NodeId, pr: ProgressState): void {
+  if (pr.state === 'replicate') {
+    while (sendAppend(r, to, pr, false));
+    if (pr.sentCommit < r.log.committed) sendAppend(r, to, pr, true);
+  } else if (pr.state === 'probe') {
+    sendAppend(r, to, pr, true);
+  }
+}
+
+/** Flushes every follower once (called when a Ready is built: one batch per turn). */
+export function bcastAppend(r: Raft): void {
+  r.needBroadcast = false;
+  for (const [id, pr] of r.tracker.progress) {
+    if (id !== r.id) flushFollower(r, id, pr);
+  }
+}
+
+/** Raft §5.2 heartbeats; the commit sent is capped at the follower's match (etcd). */
+export function bcastHeartbeat(r: Raft, context: Uint8Array): void {
+  for (const [id, pr] of r.tracker.progress) {
+    if (id === r.id) continue;
+    r.send('heartbeat', id, { commit: Math.min(pr.match, r.log.committed), context });
+  }
+}
+
+/** Switches `to` to snapshot state and sends the first chunk of the current snapshot. */
+export function sendSnapshot(r: Raft, to: NodeId, pr: ProgressState): boolean {
+  // Do not start a snapshot towards a node that may be down (etcd).
+  if (!pr.recentActive) return false;
+  let snapshot;
+  try {
+    snapshot = r.log.snapshot();
+  } catch (e) {
+    if (e instanceof RaftError && e.code === 'unavailable') return false; // host is making one
+    throw e;
+  }
+  // A snapshot older than the log start cannot bring the follower up to date.
+  if (snapshot.meta.index + 1 < r.log.firstIndex() || snapshot.meta.index === 0) return false;
+  pr.becomeSnapshot(snapshot.meta.index);
+  pr.snapshotSend = { snapshot, offset: 0 };
+  sendSnapshotChunk(r, to, pr);
+  return true;
+}
+
+/** Sends the chunk at the offset the follower last asked for (resumption after loss). */
+export function sendSnapshotChunk(r: Raft, to: NodeId, pr: ProgressState): void {
+  const send = pr.snapshotSend;
+  if (send === undefined) return;
+  const { snapshot, offset } = send;
+  const totalBytes = snapshot.data.byteLength;
+  const end = Math.min(totalBytes, offset + r.cfg.snapshotChunkBytes);
+  r.send('snapshotChunk', to, {
+    index: snapshot.meta.index,
+    logTerm: snapshot.meta.term,
+    snapshot: {
+      meta: snapshot.meta,
+      totalBytes,
+      offset,
+      data: snapshot.data.subarray(offset, end),
+      done: end === totalBytes,
+    },
+  });
+}
+
+export function sendTimeoutNow(r: Raft, to: NodeId): void {
+  r.send('timeoutNow', to, {});
+}

@@ -1,0 +1,777 @@
+/**
+ * One Raft group on this node: drives a RaftNode with real time, disk and network.
+ *
+ * Every event-loop turn (`run`): propose everything gathered since the last turn (group
+ * commit), ask one ReadIndex for all reads gathered (read batching), then take the Ready:
+ * a leader sends its messages while its own batch is being fsynced (thesis §10.2.1); others
+ * send only after. Committed entries are applied in order and each waiting client is answered
+ * with the reply computed at apply time, matched by (index, term). While a batch is being
+ * written, new proposals accumulate: the next batch carries all of them with one fsync.
+ *
+ * Outcomes (errors.ts): a proposal is answered with its reply when its entry is applied; with
+ * `-UNKNOWN` when the entry at its index turned out to be another one, or when its leader lost
+ * leadership and it was not applied within an election timeout, or after the request timeout.
+ * It is never answered as failed after it entered the log.
+ */
+import type { Reply } from '../commands/reply.js';
+import { OK, ErrorReply } from '../commands/reply.js';
+import type { DataRequest } from '../commands/executor.js';
+import { decodeEntry, encodeEntry } from '../commands/entry.js';
+import { envFor } from '../commands/state-machine.js';
+import type { ApplyEnv } from '../store/keyspace.js';
+import { RaftNode } from '../raft/node.js';
+import { MemoryStorage } from '../raft/storage.js';
+import { defaultRaftConfig } from '../raft/config.js';
+import { decodeConfChange } from '../raft/codec.js';
+import {
+  NO_NODE,
+  RaftError,
+  type ConfChange,
+  type Entry,
+  type GroupId,
+  type HardState,
+  type Message,
+  type NodeId,
+  type RaftConfig,
+  type Ready,
+  type Role,
+  type Snapshot,
+} from '../raft/types.js';
+import { logIndex, term } from '../shared/brand.js';
+import type { Clock, Rng } from '../shared/effects.js';
+import type { LevelLogStore } from './log-store.js';
+import type { ReplicationMetrics } from './replication-metrics.js';
+import {
+  frameSnapshot,
+  unframeSnapshot,
+  encodeBook,
+  decodeBook,
+  type AddressBook,
+} from './snapshot-frame.js';
+import {
+  CLUSTERDOWN,
+  NOT_LEADER,
+  NOT_LEADER_TEXT,
+  READ_TIMEOUT,
+  TRYAGAIN_BUSY,
+  moved,
+  unknownOutcome,
+} from './errors.js';
+import { decodeReply, encodeReply } from './reply-codec.js';
+import { messageToWire, requestFromWire, requestToWire, type WireRequest } from './wire.js';
+
+/** What the group needs of the state machine (src/commands/state-machine.ts StateMachine). */
+export interface Applier {
+  apply(request: DataRequest, env: ApplyEnv): Reply;
+  encodeSnapshot(): Uint8Array;
+  restoreSnapshot(bytes: Uint8Array): void;
+  expiredKeys(nowMs: number, max: number): string[];
+}
+
+/** What the group needs of the network (transport.ts PeerTransport; absent on a lone node). */
+export interface Network {
+  sendMessage(to: NodeId, m: ReturnType<typeof messageToWire>): void;
+  sendRequest(to: NodeId, r: WireRequest): void;
+  sendResponse(to: NodeId, r: { id: number; reply: Uint8Array }): void;
+  connect(peer: NodeId, address: string): void;
+  disconnect(peer: NodeId): void;
+  /** Where clients reach a peer, learned from its Hello. */
+  respAddressOf(peer: NodeId): string | undefined;
+}
+
+export interface GroupOptions {
+  readonly id: NodeId;
+  readonly group: GroupId;
+  readonly log: LevelLogStore;
+  readonly applier: Applier;
+  readonly network: Network | undefined;
+  readonly clock: Clock;
+  readonly rng: Rng;
+  readonly metrics: ReplicationMetrics;
+  /** Initial members (id -> peer address) for a brand-new cluster; empty to join one. */
+  readonly bootstrap: AddressBook;
+  readonly tickMs: number;
+  readonly electionTicks: number;
+  /** Take a snapshot when this many entries were applied since the last one. */
+  readonly snapshotEntries: number;
+  /** Entries kept behind a snapshot for followers that lag a little. */
+  readonly trailingEntries: number;
+  /** Followers: forward to the leader, or answer -MOVED. */
+  readonly redirect: 'forward' | 'moved';
+  /** Longest a client waits for a write's outcome, a read, or a leader. */
+  readonly requestTimeoutMs: number;
+  readonly logger: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  /** For tests: overrides of the core's config. */
+  readonly raftConfig?: Partial<RaftConfig>;
+}
+
+interface Waiter {
+  readonly resolve: (r: Reply) => void;
+  deadlineMs: number;
+  readonly startedMs: number;
+}
+interface Proposal extends Waiter {
+  readonly term: number;
+}
+interface Pending {
+  readonly request: DataRequest;
+  readonly waiter: Waiter;
+}
+interface ReadBatch {
+  readonly reads: Pending[];
+  index: number;
+  readonly askedMs: number;
+}
+
+const EXPIRY_KEYS_PER_TICK = 64;
+/** A learner this close to the leader's last index is promoted (the core allows 64). */
+const PROMOTE_WITHIN_ENTRIES = 32;
+
+export class RaftGroup {
+  readonly id: NodeId;
+  readonly group: GroupId;
+  private readonly o: GroupOptions;
+  /** Members' peer addresses, replicated through conf changes and snapshots. */
+  readonly book: AddressBook = new Map();
+
+  role: Role = 'follower';
+  leader: NodeId = NO_NODE;
+  term = 0;
+  applied = 0;
+  /** First index of our term as leader: reads are safe once it is applied (its no-op). */
+  private termStart = Number.MAX_SAFE_INTEGER;
+  private voters = 0;
+  private lastNowMs = 0;
+  private persistedHard: HardState | undefined;
+
+  private scheduled = false;
+  private persisting = false;
+  private snapshotting = false;
+  private stopped = false;
+  private fatal: Error | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+
+  /** Gathered this turn; `reroute` runs if they cannot be proposed here (nothing was written). */
+  private toPropose: { data: Uint8Array; waiter: Waiter; reroute: () => void }[] = [];
+  private readonly proposals = new Map<number, Proposal>();
+  private awaitingLeader: Pending[] = [];
+  private toRead: Pending[] = [];
+  private readonly readBatches = new Map<number, ReadBatch>();
+  private readSeq = 0;
+  private readonly forwarded = new Map<number, Pending>();
+  private forwardSeq = 0;
+  private sweepInFlight = false;
+
+  private constructor(
+    options: GroupOptions,
+    private readonly storage: MemoryStorage,
+    private readonly core: RaftNode,
+  ) {
+    this.o = options;
+    this.id = options.id;
+    this.group = options.group;
+  }
+
+  /**
+   * Loads the durable state (verifying every record), rebuilds the state machine from the
+   * snapshot, and starts ticking; committed entries after the snapshot are re-applied by the
+   * core's first Readies. A brand-new node with `bootstrap` members writes the initial
+   * membership as a snapshot at index 0, so a restart finds it.
+   */
+  static async open(o: GroupOptions): Promise<RaftGroup> {
+    const loaded = await o.log.load(o.group);
+    let snapshot = loaded.snapshot;
+    const fresh =
+      loaded.hardState === undefined && snapshot === undefined && loaded.entries.length === 0;
+    if (fresh && o.bootstrap.size > 0) snapshot = await bootstrap(o);
+    const init: ConstructorParameters<typeof MemoryStorage>[0] = { entries: [...loaded.entries] };
+    if (loaded.hardState !== undefined) init.hardState = loaded.hardState;
+    if (snapshot !== undefined) init.snapshot = snapshot;
+    const storage = new MemoryStorage(init);
+    const restored = snapshot === undefined ? undefined : unframeSnapshot(snapshot.data);
+    if (restored !== undefined && restored.image.byteLength > 0)
+      o.applier.restoreSnapshot(restored.image);
+    const applied = snapshot?.meta.index ?? 0;
+    const config = {
+      ...defaultRaftConfig(o.id, o.group, storage, o.rng, logIndex(applied)),
+      electionTicks: o.electionTicks,
+      ...o.raftConfig,
+    };
+    const g = new RaftGroup(o, storage, new RaftNode(config));
+    g.applied = applied;
+    g.persistedHard = loaded.hardState;
+    for (const [k, v] of restored?.book ?? []) g.book.set(k, v);
+    if (loaded.meta !== undefined) for (const [k, v] of decodeBook(loaded.meta)) g.book.set(k, v);
+    g.begin();
+    return g;
+  }
+
+  private begin(): void {
+    const st = this.core.status();
+    this.voters = st.conf.voters.length;
+    this.connectBook();
+    // A lone voter need not wait an election timeout to lead: nobody else can.
+    if (st.conf.voters.length === 1 && st.conf.voters[0] === this.id) this.core.campaign();
+    this.ticker = setInterval(() => this.tick(), this.o.tickMs);
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.ticker);
+    const all: Waiter[] = [
+      ...this.proposals.values(),
+      ...this.toPropose.map((p) => p.waiter),
+      ...[...this.forwarded.values()].map((p) => p.waiter),
+    ];
+    for (const w of all) w.resolve(unknownOutcome('leadership lost'));
+    const reads = [
+      ...this.awaitingLeader,
+      ...this.toRead,
+      ...[...this.readBatches.values()].flatMap((b) => b.reads),
+    ];
+    for (const r of reads)
+      r.waiter.resolve(r.request.write ? unknownOutcome('leadership lost') : CLUSTERDOWN);
+    this.proposals.clear();
+    // Let an in-flight batch finish so the log on disk is whole.
+    for (let i = 0; i < 200 && this.persisting; i++) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  // ---- client entry points -------------------------------------------------------------
+
+  /** Runs a data request linearizably; synchronous where no round trip is needed. */
+  submit(request: DataRequest): Reply | Promise<Reply> {
+    if (this.fatal !== undefined) return new ErrorReply(`ERR node stopped: ${this.fatal.message}`);
+    if (!request.write && this.soleLeaderReady()) return this.readNow(request);
+    return new Promise<Reply>((resolve) => {
+      const now = this.o.clock.monotonicMs();
+      this.route({
+        request,
+        waiter: { resolve, startedMs: now, deadlineMs: now + this.o.requestTimeoutMs },
+      });
+    });
+  }
+
+  /**
+   * Proposes a membership change; resolves when it is applied (with an `-UNKNOWN` reply if its
+   * fate became unknown). Rejects with the core's RaftError when it cannot be proposed.
+   */
+  changeMembership(cc: ConfChange): Promise<Reply> {
+    this.core.proposeConfChange(cc);
+    const st = this.core.status();
+    const now = this.o.clock.monotonicMs();
+    return new Promise<Reply>((resolve) => {
+      this.proposals.set(st.lastIndex, {
+        resolve,
+        term: st.term,
+        startedMs: now,
+        deadlineMs: now + this.o.requestTimeoutMs,
+      });
+      this.schedule();
+    });
+  }
+
+  transferLeadership(to: NodeId): void {
+    this.core.transferLeadership(to);
+    this.schedule();
+  }
+
+  status(): ReturnType<RaftNode['status']> {
+    return this.core.status();
+  }
+
+  firstIndex(): number {
+    return this.storage.firstIndex();
+  }
+
+  snapshotIndex(): number {
+    return this.storage.snapshot().meta.index;
+  }
+
+  /** Takes a snapshot now if anything was applied since the last (before adding a member). */
+  async snapshotNow(): Promise<void> {
+    if (this.applied > this.storage.snapshot().meta.index) await this.takeSnapshot(0);
+  }
+
+  // ---- routing --------------------------------------------------------------------------
+
+  private route(p: Pending): void {
+    if (this.leader === NO_NODE) {
+      this.awaitingLeader.push(p);
+      return;
+    }
+    if (this.leader !== this.id && this.o.redirect === 'moved') {
+      const addr = this.o.network?.respAddressOf(this.leader);
+      if (addr !== undefined) return p.waiter.resolve(moved(addr));
+    }
+    if (!p.request.write) {
+      this.toRead.push(p);
+    } else if (this.leader === this.id) {
+      const data = encodeEntry({ nowMs: this.stampNowMs(), request: p.request });
+      this.toPropose.push({ data, waiter: p.waiter, reroute: () => this.route(p) });
+    } else {
+      this.forward(p);
+    }
+    this.schedule();
+  }
+
+  /** The leader's clock, never behind a time already in the log (a new leader's may lag). */
+  private stampNowMs(): number {
+    this.lastNowMs = Math.max(this.lastNowMs, this.o.clock.nowMs());
+    return this.lastNowMs;
+  }
+
+  private forward(p: Pending): void {
+    const net = this.o.network;
+    if (net === undefined) {
+      this.awaitingLeader.push(p);
+      return;
+    }
+    const id = ++this.forwardSeq;
+    this.forwarded.set(id, p);
+    const wallDeadline = this.o.clock.nowMs() + (p.waiter.deadlineMs - this.o.clock.monotonicMs());
+    net.sendRequest(this.leader, requestToWire(id, this.group, p.request, wallDeadline));
+  }
+
+  /** A follower forwarded a client request to us. */
+  onForwardedRequest(from: NodeId, w: WireRequest): void {
+    const reply = (r: Reply): void =>
+      this.o.network?.sendResponse(from, { id: w.id, reply: encodeReply(r) });
+    if (this.leader !== this.id) return reply(NOT_LEADER);
+    const request = requestFromWire(w);
+    const now = this.o.clock.monotonicMs();
+    const left = Math.max(0, w.deadlineMs - this.o.clock.nowMs());
+    const waiter: Waiter = {
+      resolve: reply,
+      startedMs: now,
+      deadlineMs: now + Math.min(left, this.o.requestTimeoutMs),
+    };
+    const data = encodeEntry({ nowMs: this.stampNowMs(), request });
+    this.toPropose.push({ data, waiter, reroute: () => reply(NOT_LEADER) });
+    this.schedule();
+  }
+
+  onForwardedResponse(id: number, bytes: Uint8Array): void {
+    const p = this.forwarded.get(id);
+    if (p === undefined) return; // already timed out
+    this.forwarded.delete(id);
+    let reply: Reply;
+    try {
+      reply = decodeReply(bytes);
+    } catch {
+      reply = unknownOutcome('leader unreachable');
+    }
+    if (reply instanceof ErrorReply && reply.text === NOT_LEADER_TEXT) {
+      // Nothing was proposed there: wait for the next leader (rechecked every tick).
+      this.awaitingLeader.push(p);
+      return;
+    }
+    p.waiter.resolve(reply);
+  }
+
+  onMessage(m: Message): void {
+    if (this.stopped) return;
+    this.core.step(m);
+    this.schedule();
+  }
+
+  reportUnreachable(peer: NodeId): void {
+    this.core.reportUnreachable(peer);
+  }
+
+  // ---- the turn -------------------------------------------------------------------------
+
+  private schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => this.run());
+  }
+
+  private run(): void {
+    this.scheduled = false;
+    if (this.persisting || this.stopped || this.fatal !== undefined) return;
+    try {
+      this.proposeGathered();
+      this.askReadIndex();
+      this.drainReady();
+    } catch (err) {
+      this.die(err);
+    }
+  }
+
+  private die(err: unknown): void {
+    this.fatal = err instanceof Error ? err : new Error(String(err));
+    this.o.logger(
+      'error',
+      `raft group ${this.group} stopped: ${this.fatal.stack ?? this.fatal.message}`,
+    );
+    // An I/O failure under the log is not survivable in-process: crash, restart recovers.
+    setImmediate(() => {
+      throw this.fatal;
+    });
+  }
+
+  private proposeGathered(): void {
+    if (this.toPropose.length === 0) return;
+    const batch = this.toPropose;
+    this.toPropose = [];
+    const accepted: Waiter[] = [];
+    for (const b of batch) {
+      try {
+        this.core.propose(b.data);
+        accepted.push(b.waiter);
+      } catch (err) {
+        if (!(err instanceof RaftError)) throw err;
+        // Refused, so not in any log: a definite answer, or another try elsewhere.
+        if (err.code === 'uncommittedBytesExceeded') b.waiter.resolve(TRYAGAIN_BUSY);
+        else b.reroute();
+      }
+    }
+    if (accepted.length === 0) return;
+    const st = this.core.status();
+    const first = st.lastIndex - accepted.length + 1;
+    accepted.forEach((w, i) => this.proposals.set(first + i, { ...w, term: st.term }));
+    this.o.metrics.proposals.inc(accepted.length);
+    this.o.metrics.batchSize.observe(accepted.length);
+  }
+
+  private askReadIndex(): void {
+    if (this.toRead.length === 0) return;
+    const reads = this.toRead;
+    this.toRead = [];
+    if (this.soleLeaderReady()) {
+      for (const r of reads) r.waiter.resolve(this.readNow(r.request));
+      return;
+    }
+    const seq = ++this.readSeq;
+    const ctx = Buffer.allocUnsafe(8);
+    ctx.writeDoubleBE(seq, 0);
+    try {
+      this.core.readIndex(ctx);
+    } catch (err) {
+      if (!(err instanceof RaftError)) throw err;
+      this.awaitingLeader.push(...reads);
+      return;
+    }
+    this.readBatches.set(seq, { reads, index: -1, askedMs: this.o.clock.monotonicMs() });
+    this.o.metrics.readIndexRounds.inc();
+  }
+
+  private drainReady(): void {
+    while (!this.persisting && !this.stopped && this.core.hasReady()) {
+      const rd = this.core.ready();
+      if (rd.softState !== undefined) this.onSoftState(rd.softState.role, rd.softState.leader);
+      const early = this.role === 'leader' && this.termAndVoteDurable(rd.hardState);
+      if (early) this.send(rd.messages);
+      if (rd.entries.length === 0 && rd.snapshot === undefined && rd.hardState === undefined) {
+        this.finish(rd, early);
+        continue;
+      }
+      this.persisting = true;
+      const started = this.o.clock.monotonicMs();
+      this.o.log
+        .persist({
+          group: this.group,
+          hardState: rd.hardState,
+          entries: rd.entries,
+          snapshot: rd.snapshot,
+          sync: rd.mustSync,
+        })
+        .then(() => {
+          this.persisting = false;
+          if (rd.mustSync)
+            this.o.metrics.persistSeconds.observe((this.o.clock.monotonicMs() - started) / 1000);
+          if (this.stopped) return;
+          this.finish(rd, early);
+          this.schedule();
+        })
+        .catch((err: unknown) => this.die(err));
+      return;
+    }
+  }
+
+  /** A leader may send before its write completes only if its term and vote are already durable. */
+  private termAndVoteDurable(hs: HardState | undefined): boolean {
+    if (hs === undefined) return true;
+    const p = this.persistedHard;
+    return p !== undefined && p.term === hs.term && p.vote === hs.vote;
+  }
+
+  private finish(rd: Ready, sent: boolean): void {
+    if (rd.snapshot !== undefined) this.storage.applySnapshot(rd.snapshot);
+    this.storage.append(rd.entries);
+    if (rd.hardState !== undefined) {
+      this.storage.setHardState(rd.hardState);
+      this.persistedHard = rd.hardState;
+      this.term = rd.hardState.term;
+    }
+    if (!sent) this.send(rd.messages);
+    if (rd.snapshot !== undefined) this.installSnapshot(rd.snapshot);
+    this.applyEntries(rd.committedEntries);
+    for (const rs of rd.readStates) {
+      const seq = Buffer.from(rs.context).readDoubleBE(0);
+      const batch = this.readBatches.get(seq);
+      if (batch !== undefined) batch.index = rs.index;
+    }
+    this.serveReads();
+    this.core.advance(rd);
+    this.maybeSnapshot();
+  }
+
+  private send(messages: readonly Message[]): void {
+    const net = this.o.network;
+    if (net === undefined) return;
+    for (const m of messages) net.sendMessage(m.to, messageToWire(m));
+  }
+
+  private onSoftState(role: Role, leader: NodeId): void {
+    const wasLeader = this.role === 'leader';
+    if (leader !== this.leader) this.o.metrics.leaderChanges.inc();
+    this.role = role;
+    this.leader = leader;
+    if (role === 'leader' && !wasLeader) {
+      this.termStart = this.core.status().lastIndex;
+      this.o.logger(
+        'info',
+        `node ${this.id} leads group ${this.group} from index ${this.termStart}`,
+      );
+    }
+    if (wasLeader && role !== 'leader') {
+      this.termStart = Number.MAX_SAFE_INTEGER;
+      // Entries may still commit under the next leader: wait one election timeout for them.
+      const graceMs = this.o.clock.monotonicMs() + this.o.tickMs * this.o.electionTicks;
+      for (const p of this.proposals.values()) p.deadlineMs = Math.min(p.deadlineMs, graceMs);
+    }
+    if (leader !== NO_NODE) this.rerouteAwaiting();
+  }
+
+  private rerouteAwaiting(): void {
+    const waiting = this.awaitingLeader;
+    this.awaitingLeader = [];
+    for (const p of waiting) this.route(p);
+  }
+
+  // ---- apply ----------------------------------------------------------------------------
+
+  private applyEntries(entries: readonly Entry[]): void {
+    for (const e of entries) {
+      if (e.index <= this.applied) continue;
+      let reply: Reply = OK;
+      if (e.type === 'normal') {
+        const { nowMs, request } = decodeEntry(e.data);
+        this.lastNowMs = Math.max(this.lastNowMs, nowMs);
+        reply = this.o.applier.apply(request, envFor(e.index, nowMs));
+      } else if (e.type === 'confChange') {
+        this.applyConfChange(decodeConfChange(e.data));
+      }
+      this.applied = e.index;
+      const p = this.proposals.get(e.index);
+      if (p === undefined) continue;
+      this.proposals.delete(e.index);
+      if (p.term !== e.term) {
+        p.resolve(unknownOutcome('entry overwritten'));
+        continue;
+      }
+      this.o.metrics.commitSeconds.observe((this.o.clock.monotonicMs() - p.startedMs) / 1000);
+      p.resolve(reply);
+    }
+    this.o.metrics.applied.inc(entries.length);
+  }
+
+  private applyConfChange(cc: ConfChange): void {
+    const conf = this.core.applyConfChange(cc);
+    this.storage.setConf(conf);
+    this.voters = conf.voters.length;
+    if (cc.type === 'addLearner' && cc.context.byteLength > 0) {
+      this.book.set(cc.node, Buffer.from(cc.context).toString('utf8'));
+    } else if (cc.type === 'removeNode') {
+      this.book.delete(cc.node);
+      this.o.network?.disconnect(cc.node);
+      if (cc.node === this.id)
+        this.o.logger('warn', `node ${this.id} was removed from group ${this.group}`);
+    }
+    this.connectBook();
+    this.o.log.saveMeta(this.group, encodeBook(this.book)).catch((err: unknown) => this.die(err));
+    this.o.logger(
+      'info',
+      `membership ${cc.type} ${cc.node}: voters ${conf.voters.join(',')} learners ${conf.learners.join(',')}`,
+    );
+  }
+
+  private connectBook(): void {
+    for (const [peer, addr] of this.book) if (peer !== this.id) this.o.network?.connect(peer, addr);
+  }
+
+  /** A snapshot from the leader replaces the state machine. */
+  private installSnapshot(snap: Snapshot): void {
+    const { book, image } = unframeSnapshot(snap.data);
+    if (image.byteLength > 0) this.o.applier.restoreSnapshot(image);
+    for (const [k, v] of book) this.book.set(k, v);
+    this.applied = snap.meta.index;
+    this.connectBook();
+    this.o.log.saveMeta(this.group, encodeBook(this.book)).catch((err: unknown) => this.die(err));
+    for (const [index, p] of this.proposals) {
+      if (index > snap.meta.index) continue;
+      this.proposals.delete(index);
+      p.resolve(unknownOutcome('entry overwritten'));
+    }
+    this.o.logger('info', `installed snapshot at index ${snap.meta.index}`);
+  }
+
+  private readNow(request: DataRequest): Reply {
+    this.o.metrics.reads.inc();
+    return this.o.applier.apply(request, envFor(this.applied, this.o.clock.nowMs()));
+  }
+
+  private serveReads(): void {
+    for (const [seq, batch] of this.readBatches) {
+      if (batch.index < 0 || batch.index > this.applied) continue;
+      this.readBatches.delete(seq);
+      for (const r of batch.reads) r.waiter.resolve(this.readNow(r.request));
+    }
+  }
+
+  /** A lone voter that leads and applied its term's no-op: no other leader can exist. */
+  private soleLeaderReady(): boolean {
+    return this.role === 'leader' && this.voters === 1 && this.applied >= this.termStart;
+  }
+
+  // ---- snapshots ------------------------------------------------------------------------
+
+  private maybeSnapshot(): void {
+    if (
+      this.snapshotting ||
+      this.applied - this.storage.snapshot().meta.index < this.o.snapshotEntries
+    )
+      return;
+    this.takeSnapshot(this.o.trailingEntries).catch((err: unknown) => this.die(err));
+  }
+
+  private async takeSnapshot(trailing: number): Promise<void> {
+    if (this.snapshotting) return;
+    this.snapshotting = true;
+    try {
+      const started = this.o.clock.monotonicMs();
+      const index = logIndex(this.applied);
+      const data = frameSnapshot(this.book, this.o.applier.encodeSnapshot());
+      const snap = this.storage.createSnapshot(index, this.core.status().conf, data);
+      let compactTo = index - trailing;
+      if (compactTo >= this.storage.firstIndex()) this.storage.compact(logIndex(compactTo));
+      else compactTo = this.storage.firstIndex() - 1;
+      await this.o.log.saveSnapshot(this.group, snap, logIndex(compactTo));
+      this.o.metrics.snapshots.inc();
+      this.o.logger(
+        'info',
+        `snapshot at ${index} (${data.length} bytes, ${Math.round(this.o.clock.monotonicMs() - started)} ms); log from ${compactTo + 1}`,
+      );
+    } finally {
+      this.snapshotting = false;
+    }
+  }
+
+  // ---- time -----------------------------------------------------------------------------
+
+  private tick(): void {
+    if (this.stopped || this.fatal !== undefined) return;
+    try {
+      this.core.tick();
+      const now = this.o.clock.monotonicMs();
+      this.expireWaiters(now);
+      if (this.leader !== NO_NODE) this.rerouteAwaiting();
+      if (this.role === 'leader') {
+        this.promoteLearners();
+        this.sweepExpired();
+      }
+      this.schedule();
+    } catch (err) {
+      this.die(err);
+    }
+  }
+
+  private expireWaiters(now: number): void {
+    for (const [index, p] of this.proposals) {
+      if (p.deadlineMs > now) continue;
+      this.proposals.delete(index);
+      p.resolve(unknownOutcome(this.role === 'leader' ? 'timed out' : 'leadership lost'));
+    }
+    for (const [id, p] of this.forwarded) {
+      if (p.waiter.deadlineMs > now) continue;
+      this.forwarded.delete(id);
+      p.waiter.resolve(unknownOutcome('leader unreachable'));
+    }
+    this.awaitingLeader = this.awaitingLeader.filter((p) => {
+      if (p.waiter.deadlineMs > now) return true;
+      p.waiter.resolve(CLUSTERDOWN);
+      return false;
+    });
+    const retryMs = this.o.tickMs * this.o.electionTicks;
+    for (const [seq, batch] of this.readBatches) {
+      if (batch.index >= 0 && batch.askedMs + retryMs * 4 > now) continue;
+      if (batch.index < 0 && batch.askedMs + retryMs > now) continue;
+      // Unanswered (lost message, leader change): ask again, or give up at the deadline.
+      this.readBatches.delete(seq);
+      for (const r of batch.reads) {
+        if (r.waiter.deadlineMs <= now)
+          r.waiter.resolve(this.leader === NO_NODE ? CLUSTERDOWN : READ_TIMEOUT);
+        else this.route(r);
+      }
+    }
+  }
+
+  private promoteLearners(): void {
+    const st = this.core.status();
+    for (const learner of st.conf.learners) {
+      const pr = st.progress.get(learner);
+      if (pr === undefined || pr.match + PROMOTE_WITHIN_ENTRIES < st.lastIndex) continue;
+      try {
+        this.changeMembership({ type: 'promote', node: learner, context: new Uint8Array(0) })
+          .then((r) => {
+            if (!(r instanceof ErrorReply))
+              this.o.logger('info', `promoted learner ${learner} to voter`);
+          })
+          .catch((err: unknown) => this.die(err));
+      } catch (err) {
+        if (!(err instanceof RaftError)) throw err; // another change is in flight: next tick
+      }
+      return; // one change at a time
+    }
+  }
+
+  /** Active expiry: the leader proposes deletes of expired keys, so every replica agrees. */
+  private sweepExpired(): void {
+    if (this.sweepInFlight) return;
+    const keys = this.o.applier.expiredKeys(this.o.clock.nowMs(), EXPIRY_KEYS_PER_TICK);
+    if (keys.length === 0) return;
+    this.sweepInFlight = true;
+    const request: DataRequest = {
+      commands: [['__expired', ...keys]],
+      write: true,
+      transaction: false,
+      watch: undefined,
+      clientId: 0,
+      sequence: 0,
+    };
+    const now = this.o.clock.monotonicMs();
+    const data = encodeEntry({ nowMs: this.stampNowMs(), request });
+    const done = (): void => {
+      this.sweepInFlight = false;
+    };
+    this.toPropose.push({
+      data,
+      waiter: { resolve: done, startedMs: now, deadlineMs: now + this.o.requestTimeoutMs },
+      reroute: done,
+    });
+  }
+}
+
+async function bootstrap(o: GroupOptions): Promise<Snapshot> {
+  const voters = [...o.bootstrap.keys()].sort((a, b) => a - b);
+  const snap: Snapshot = {
+    meta: { index: logIndex(0), term: term(0), conf: { voters, learners: [] } },
+    data: frameSnapshot(o.bootstrap, new Uint8Array(0)),
+  };
+  await o.log.saveSnapshot(o.group, snap, logIndex(0));
+  await o.log.saveMeta(o.group, encodeBook(o.bootstrap));
+  o.logger('info', `bootstrapped group ${o.group} with voters ${voters.join(',')}`);
+  return snap;
+}

@@ -1,0 +1,235 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Level } from 'level';
+import { groupId, logIndex, nodeId, term } from '../shared/brand.js';
+import type { Entry, HardState, Snapshot } from '../raft/types.js';
+import { CorruptLogError, LevelLogStore } from './log-store.js';
+
+const G = groupId(1);
+const dirs: string[] = [];
+after(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'memlayer-log-'));
+  dirs.push(d);
+  return d;
+}
+
+const entry = (index: number, t: number, text = `v${index}`): Entry => ({
+  index: logIndex(index),
+  term: term(t),
+  type: 'normal',
+  data: Buffer.from(text, 'latin1'),
+});
+const hs = (t: number, vote: number, commit: number): HardState => ({
+  term: term(t),
+  vote: nodeId(vote),
+  commit: logIndex(commit),
+});
+const texts = (entries: readonly Entry[]): string[] =>
+  entries.map((e) => `${e.index}@${e.term}:${Buffer.from(e.data).toString('latin1')}`);
+
+async function reopen(
+  path: string,
+): Promise<{ store: LevelLogStore; loaded: Awaited<ReturnType<LevelLogStore['load']>> }> {
+  const store = await LevelLogStore.open(path);
+  const loaded = await store.load(G);
+  return { store, loaded };
+}
+
+describe('LevelLogStore', () => {
+  it('recovers entries and hard state after reopen, truncating a conflicting tail', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.load(G);
+    const e: Entry[] = [1, 2, 3, 4].map((i) => entry(i, 1));
+    await store.persist({
+      group: G,
+      hardState: hs(1, 1, 2),
+      entries: e,
+      snapshot: undefined,
+      sync: true,
+    });
+    // A new leader overwrites 3..4 with a single entry 3 of term 2: 4 must disappear.
+    await store.persist({
+      group: G,
+      hardState: hs(2, 2, 2),
+      entries: [entry(3, 2, 'x')],
+      snapshot: undefined,
+      sync: true,
+    });
+    await store.close();
+    const { store: s2, loaded } = await reopen(path);
+    assert.deepEqual(texts(loaded.entries), ['1@1:v1', '2@1:v2', '3@2:x']);
+    assert.deepEqual(loaded.hardState, hs(2, 2, 2));
+    assert.equal(loaded.snapshot, undefined);
+    await s2.close();
+  });
+
+  it('keeps groups apart', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.persist({
+      group: groupId(7),
+      hardState: hs(3, 0, 0),
+      entries: [entry(1, 3)],
+      snapshot: undefined,
+      sync: true,
+    });
+    const own = await store.load(G);
+    assert.equal(own.entries.length, 0);
+    assert.equal(own.hardState, undefined);
+    const other = await store.load(groupId(7));
+    assert.deepEqual(texts(other.entries), ['1@3:v1']);
+    await store.close();
+  });
+
+  it('recovers snapshot + the log after it, skipping entries the snapshot covers', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.load(G);
+    const e = [1, 2, 3, 4, 5, 6].map((i) => entry(i, 1));
+    await store.persist({
+      group: G,
+      hardState: hs(1, 1, 6),
+      entries: e,
+      snapshot: undefined,
+      sync: true,
+    });
+    const snap: Snapshot = {
+      meta: {
+        index: logIndex(5),
+        term: term(1),
+        conf: { voters: [nodeId(1), nodeId(2)], learners: [nodeId(9)] },
+      },
+      data: Buffer.from('image'),
+    };
+    // Keep entries 4..6 on disk (trailing log for slow followers): 4 and 5 are below the snapshot.
+    await store.saveSnapshot(G, snap, logIndex(3));
+    await store.close();
+    const { store: s2, loaded } = await reopen(path);
+    assert.deepEqual(texts(loaded.entries), ['6@1:v6']);
+    assert.deepEqual(loaded.snapshot?.meta, snap.meta);
+    assert.equal(Buffer.from(loaded.snapshot?.data ?? []).toString(), 'image');
+    await s2.close();
+  });
+
+  it('a snapshot from the leader replaces the whole log', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.load(G);
+    await store.persist({
+      group: G,
+      hardState: hs(1, 1, 1),
+      entries: [1, 2, 3].map((i) => entry(i, 1)),
+      snapshot: undefined,
+      sync: true,
+    });
+    const snap: Snapshot = {
+      meta: { index: logIndex(10), term: term(2), conf: { voters: [nodeId(1)], learners: [] } },
+      data: new Uint8Array(),
+    };
+    await store.persist({
+      group: G,
+      hardState: hs(2, 0, 10),
+      entries: [entry(11, 2)],
+      snapshot: snap,
+      sync: true,
+    });
+    await store.close();
+    const { store: s2, loaded } = await reopen(path);
+    assert.deepEqual(texts(loaded.entries), ['11@2:v11']);
+    assert.equal(loaded.snapshot?.meta.index, 10);
+    await s2.close();
+  });
+
+  it('a flipped byte in an entry is a startup error naming the directory and record', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.load(G);
+    await store.persist({
+      group: G,
+      hardState: hs(1, 1, 2),
+      entries: [entry(1, 1), entry(2, 1)],
+      snapshot: undefined,
+      sync: true,
+    });
+    await store.close();
+    const raw = new Level<string, Uint8Array>(path, { valueEncoding: 'view' });
+    const key = 'g00000001e0000000000000002';
+    const value = Buffer.from((await raw.get(key)) ?? new Uint8Array());
+    value.writeUInt8((value.at(-1) ?? 0) ^ 0x40, value.length - 1);
+    await raw.put(key, value);
+    await raw.close();
+    const s2 = await LevelLogStore.open(path);
+    await assert.rejects(s2.load(G), (err: unknown) => {
+      assert.ok(err instanceof CorruptLogError);
+      assert.match(
+        err.message,
+        new RegExp(`corrupt Raft log record in ${path}: key ${key}: CRC mismatch`),
+      );
+      return true;
+    });
+    await s2.close();
+  });
+
+  it('a missing entry (gap) and a commit beyond the log are startup errors', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.load(G);
+    await store.persist({
+      group: G,
+      hardState: hs(1, 1, 3),
+      entries: [1, 2, 3].map((i) => entry(i, 1)),
+      snapshot: undefined,
+      sync: true,
+    });
+    await store.close();
+    const raw = new Level<string, Uint8Array>(path, { valueEncoding: 'view' });
+    await raw.del('g00000001e0000000000000002');
+    await raw.close();
+    const s2 = await LevelLogStore.open(path);
+    await assert.rejects(s2.load(G), /gap in the log: expected index 2/);
+    await s2.close();
+    const raw2 = new Level<string, Uint8Array>(path, { valueEncoding: 'view' });
+    await raw2.del('g00000001e0000000000000003');
+    await raw2.close();
+    const s3 = await LevelLogStore.open(path);
+    await assert.rejects(s3.load(G), /commit index 3 beyond the last durable entry 1/);
+    await s3.close();
+  });
+
+  it('rejects a truncated hard state record', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.persist({
+      group: G,
+      hardState: hs(1, 1, 0),
+      entries: [],
+      snapshot: undefined,
+      sync: true,
+    });
+    await store.close();
+    const raw = new Level<string, Uint8Array>(path, { valueEncoding: 'view' });
+    await raw.put('g00000001h', new Uint8Array([1, 2]));
+    await raw.close();
+    const s2 = await LevelLogStore.open(path);
+    await assert.rejects(s2.load(G), /key g00000001h: record truncated/);
+    await s2.close();
+  });
+
+  it('round-trips metadata', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.saveMeta(G, Buffer.from('{"1":"a"}'));
+    await store.close();
+    const { store: s2, loaded } = await reopen(path);
+    assert.equal(Buffer.from(loaded.meta ?? []).toString(), '{"1":"a"}');
+    await s2.close();
+  });
+});

@@ -1,0 +1,234 @@
+/**
+ * The durable Raft log on `level`: entries, hard state, snapshot and a small metadata blob per
+ * group, in one database. Keys carry the group id so one host can keep many groups:
+ *
+ *   g<group:8 hex>e<index:16 hex>   one log entry     (hex of fixed width sorts numerically)
+ *   g<group:8 hex>h                 hard state
+ *   g<group:8 hex>s                 latest snapshot (meta + state machine image)
+ *   g<group:8 hex>m                 metadata blob (the peer address book)
+ *
+ * Each Ready is one `batch` written with `sync: true` (one fsync per group commit). Every record
+ * has a CRC (records.ts) checked when the log is loaded: a corrupt record stops the node at
+ * startup with an error naming the database directory and the record, never silent loss.
+ */
+import { Level } from 'level';
+import type { Entry, GroupId, HardState, LogIndex, Snapshot } from '../raft/types.js';
+import {
+  RecordError,
+  decodeBlob,
+  decodeEntry,
+  decodeHardState,
+  decodeSnapshot,
+  encodeBlob,
+  encodeEntry,
+  encodeHardState,
+  encodeSnapshot,
+} from './records.js';
+
+/** A record on disk failed its checks; the message names the directory and the record key. */
+export class CorruptLogError extends Error {
+  override readonly name = 'CorruptLogError';
+  constructor(
+    readonly path: string,
+    readonly key: string,
+    detail: string,
+  ) {
+    super(`corrupt Raft log record in ${path}: key ${key}: ${detail}`);
+  }
+}
+
+/** Everything a restarted group needs: snapshot, then entries after it, then the hard state. */
+export interface LoadedGroup {
+  readonly hardState: HardState | undefined;
+  readonly snapshot: Snapshot | undefined;
+  /** Contiguous, starting right after the snapshot's index (or at 1 without a snapshot). */
+  readonly entries: readonly Entry[];
+  readonly meta: Uint8Array | undefined;
+}
+
+/** What one Ready asks to persist, written as one atomic batch. */
+export interface PersistRequest {
+  readonly group: GroupId;
+  readonly hardState: HardState | undefined;
+  readonly entries: readonly Entry[];
+  /** A snapshot received from the leader: replaces the whole log before `entries`. */
+  readonly snapshot: Snapshot | undefined;
+  readonly sync: boolean;
+}
+
+type Op = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
+
+const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
+const groupPrefix = (group: GroupId): string => `g${hex(group, 8)}`;
+const entryKey = (group: GroupId, index: number): string =>
+  `${groupPrefix(group)}e${hex(index, 16)}`;
+
+interface Bounds {
+  /** Lowest index stored on disk (0 when none) and highest. */
+  first: number;
+  last: number;
+}
+
+export class LevelLogStore {
+  private readonly bounds = new Map<GroupId, Bounds>();
+  private writing: Promise<void> = Promise.resolve();
+  /** Time spent in each synced batch, for the fsync latency metric. */
+  onSyncMs: ((ms: number) => void) | undefined;
+
+  private constructor(
+    private readonly db: Level<string, Uint8Array>,
+    readonly path: string,
+  ) {}
+
+  static async open(path: string): Promise<LevelLogStore> {
+    const db = new Level<string, Uint8Array>(path, { valueEncoding: 'view' });
+    await db.open();
+    return new LevelLogStore(db, path);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  /** Reads and verifies one group's durable state. Throws CorruptLogError on any bad record. */
+  async load(group: GroupId): Promise<LoadedGroup> {
+    const prefix = groupPrefix(group);
+    const hardState = await this.readRecord(`${prefix}h`, decodeHardState);
+    const snapshot = await this.readRecord(`${prefix}s`, decodeSnapshot);
+    const meta = await this.readRecord(`${prefix}m`, decodeBlob);
+    const snapIndex = snapshot?.meta.index ?? 0;
+    const entries: Entry[] = [];
+    let first = 0;
+    let last = 0;
+    const gte = entryKey(group, 0);
+    const lte = entryKey(group, Number.MAX_SAFE_INTEGER);
+    for await (const [key, value] of this.db.iterator({ gte, lte })) {
+      const entry = this.decodeAt(key, value, decodeEntry);
+      const keyIndex = parseInt(key.slice(prefix.length + 1), 16);
+      if (entry.index !== keyIndex)
+        throw new CorruptLogError(this.path, key, `holds index ${entry.index}`);
+      if (first === 0) first = keyIndex;
+      last = keyIndex;
+      // Entries at or below the snapshot are already in it (compaction lags a crash behind).
+      if (entry.index <= snapIndex) continue;
+      const expected = entries.length === 0 ? snapIndex + 1 : (entries.at(-1)?.index ?? 0) + 1;
+      if (entry.index !== expected)
+        throw new CorruptLogError(
+          this.path,
+          key,
+          `gap in the log: expected index ${expected} after snapshot ${snapIndex}`,
+        );
+      entries.push(entry);
+    }
+    const lastIndex = entries.at(-1)?.index ?? snapIndex;
+    if (hardState !== undefined && hardState.commit > lastIndex)
+      throw new CorruptLogError(
+        this.path,
+        `${prefix}h`,
+        `commit index ${hardState.commit} beyond the last durable entry ${lastIndex}`,
+      );
+    this.bounds.set(group, { first, last });
+    return { hardState, snapshot, entries, meta };
+  }
+
+  /** One Ready: snapshot (replacing the log), entries (truncating a conflicting tail), hard state. */
+  async persist(req: PersistRequest): Promise<void> {
+    const ops: Op[] = [];
+    const bounds = this.boundsOf(req.group);
+    if (req.snapshot !== undefined) {
+      this.deleteRange(ops, req.group, bounds.first, bounds.last);
+      ops.push({
+        type: 'put',
+        key: `${groupPrefix(req.group)}s`,
+        value: encodeSnapshot(req.snapshot),
+      });
+      bounds.first = 0;
+      bounds.last = 0;
+    }
+    this.appendOps(ops, req.group, bounds, req.entries);
+    if (req.hardState !== undefined)
+      ops.push({
+        type: 'put',
+        key: `${groupPrefix(req.group)}h`,
+        value: encodeHardState(req.hardState),
+      });
+    if (ops.length === 0) return;
+    await this.write(ops, req.sync);
+  }
+
+  /** Stores a snapshot taken locally and drops the entries it covers up to `compactTo`. */
+  async saveSnapshot(group: GroupId, snapshot: Snapshot, compactTo: LogIndex): Promise<void> {
+    const ops: Op[] = [
+      { type: 'put', key: `${groupPrefix(group)}s`, value: encodeSnapshot(snapshot) },
+    ];
+    const bounds = this.boundsOf(group);
+    if (bounds.first !== 0 && compactTo >= bounds.first) {
+      this.deleteRange(ops, group, bounds.first, Math.min(compactTo, bounds.last));
+      bounds.first = compactTo >= bounds.last ? 0 : compactTo + 1;
+      if (bounds.first === 0) bounds.last = 0;
+    }
+    await this.write(ops, true);
+  }
+
+  async saveMeta(group: GroupId, meta: Uint8Array): Promise<void> {
+    await this.write(
+      [{ type: 'put', key: `${groupPrefix(group)}m`, value: encodeBlob(meta) }],
+      true,
+    );
+  }
+
+  private appendOps(ops: Op[], group: GroupId, bounds: Bounds, entries: readonly Entry[]): void {
+    const head = entries[0];
+    const tail = entries.at(-1);
+    if (head === undefined || tail === undefined) return;
+    // A conflicting suffix beyond the new entries must go, or a restart would replay it.
+    if (bounds.last > tail.index) this.deleteRange(ops, group, tail.index + 1, bounds.last);
+    for (const e of entries)
+      ops.push({ type: 'put', key: entryKey(group, e.index), value: encodeEntry(e) });
+    if (bounds.first === 0 || head.index < bounds.first) bounds.first = head.index;
+    bounds.last = tail.index;
+  }
+
+  private deleteRange(ops: Op[], group: GroupId, lo: number, hi: number): void {
+    if (lo === 0) return;
+    for (let i = lo; i <= hi; i++) ops.push({ type: 'del', key: entryKey(group, i) });
+  }
+
+  /**
+   * Batches go to libuv's thread pool, which does not keep their order: chain them so that a
+   * later Ready never lands before an earlier one.
+   */
+  private write(ops: Op[], sync: boolean): Promise<void> {
+    const run = async (): Promise<void> => {
+      const started = performance.now();
+      await this.db.batch(ops, { sync });
+      if (sync) this.onSyncMs?.(performance.now() - started);
+    };
+    const next = this.writing.then(run);
+    this.writing = next.catch(() => undefined);
+    return next;
+  }
+
+  private boundsOf(group: GroupId): Bounds {
+    let b = this.bounds.get(group);
+    if (b === undefined) {
+      b = { first: 0, last: 0 };
+      this.bounds.set(group, b);
+    }
+    return b;
+  }
+
+  private async readRecord<T>(key: string, decode: (b: Uint8Array) => T): Promise<T | undefined> {
+    const value = await this.db.get(key);
+    return value === undefined ? undefined : this.decodeAt(key, value, decode);
+  }
+
+  private decodeAt<T>(key: string, value: Uint8Array, decode: (b: Uint8Array) => T): T {
+    try {
+      return decode(value);
+    } catch (err) {
+      if (err instanceof RecordError) throw new CorruptLogError(this.path, key, err.message);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The Executor of a replicated node (src/commands/executor.ts): writes go through the Raft log
+ * of the data group, reads are served after a (batched) ReadIndex round, so the dispatcher runs
+ * unchanged on a single in-memory node and on a cluster.
+ */
+import type { DataRequest, Executor } from '../commands/executor.js';
+import type { Reply } from '../commands/reply.js';
+import type { RaftGroup } from './group.js';
+import type { ReplicationMetrics } from './replication-metrics.js';
+
+export class RaftExecutor implements Executor {
+  constructor(
+    private readonly group: RaftGroup,
+    private readonly metrics: ReplicationMetrics,
+  ) {}
+
+  executeOne(args: readonly string[], write: boolean): Reply | Promise<Reply> {
+    this.metrics.opsByCommand.inc(1, { command: (args[0] ?? '').toLowerCase() });
+    return this.group.submit({
+      commands: [args],
+      write,
+      transaction: false,
+      watch: undefined,
+      clientId: 0,
+      sequence: 0,
+    });
+  }
+
+  execute(request: DataRequest): Reply | Promise<Reply> {
+    this.metrics.opsByCommand.inc(1, {
+      command: request.transaction ? 'exec' : (request.commands[0]?.[0] ?? '').toLowerCase(),
+    });
+    return this.group.submit(request);
+  }
+
+  appliedIndex(): number {
+    return this.group.applied;
+  }
+}

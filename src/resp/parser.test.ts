@@ -1,0 +1,291 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_LIMITS } from '../config/limits.js';
+import { RespParser, RespProtocolError, parseInteger, type ParserLimits } from './parser.js';
+
+const LIMITS: ParserLimits = {
+  bulkBytesMax: DEFAULT_LIMITS.bulkBytesMax,
+  multibulkLengthMax: DEFAULT_LIMITS.multibulkLengthMax,
+  inlineBytesMax: DEFAULT_LIMITS.inlineBytesMax,
+  queryBufferBytesMax: DEFAULT_LIMITS.queryBufferBytesMax,
+};
+
+type Outcome = string[] | string; // a command, or the error reply text
+
+/** Feeds the chunks and drains every command; stops at the first error. */
+function parseChunks(chunks: readonly Buffer[], limits: ParserLimits = LIMITS): Outcome[] {
+  const parser = new RespParser(limits);
+  const out: Outcome[] = [];
+  for (const chunk of chunks) {
+    parser.feed(chunk);
+    for (;;) {
+      const next = parser.next();
+      if (next === null) break;
+      if (next instanceof RespProtocolError) {
+        out.push(next.reply ?? `(closed: ${next.reason})`);
+        return out;
+      }
+      out.push(next);
+    }
+  }
+  return out;
+}
+
+const parse = (text: string, limits?: ParserLimits): Outcome[] =>
+  parseChunks([Buffer.from(text, 'latin1')], limits);
+
+function encode(args: readonly string[]): string {
+  return `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
+}
+
+test('multibulk and inline commands, pipelined', () => {
+  assert.deepEqual(parse('*1\r\n$4\r\nPING\r\nPING\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n'), [
+    ['PING'],
+    ['PING'],
+    ['SET', 'k', ''],
+  ]);
+});
+
+test('arguments are binary-safe latin1 strings', () => {
+  let all = '';
+  for (let i = 0; i < 256; i++) all += String.fromCharCode(i);
+  const bytes = Buffer.concat([
+    Buffer.from(`*2\r\n$3\r\nSET\r\n$256\r\n`, 'latin1'),
+    Buffer.from(all, 'latin1'),
+    Buffer.from('\r\n', 'latin1'),
+  ]);
+  const [command] = parseChunks([bytes]);
+  assert.ok(Array.isArray(command));
+  assert.equal(command[1], all);
+  assert.deepEqual(Buffer.from(command[1] ?? '', 'latin1'), Buffer.from(all, 'latin1'));
+});
+
+test('*0, *-1 and empty inline lines are skipped', () => {
+  assert.deepEqual(parse('*0\r\n*-1\r\n\r\n   \r\n\nPING\r\n'), [['PING']]);
+});
+
+test('inline lines split like sdssplitargs', () => {
+  assert.deepEqual(parse('set "a b" \'c d\'  e\r\n'), [['set', 'a b', 'c d', 'e']]);
+  assert.deepEqual(parse('"\\x41\\x7a\\n\\r\\t\\b\\a\\q\\"" \'it\\\'s\'\n'), [
+    ['Az\n\r\t\b\x07q"', "it's"],
+  ]);
+  assert.deepEqual(parse('"\\xZZ"\r\n'), [['xZZ']]);
+  assert.deepEqual(parse('a\tb\r\n'), [['a', 'b']]);
+  assert.deepEqual(parse('x"y z"\r\n'), [['xy z']]);
+  // A line ends at '\n'; '\r' before it is dropped, a '\r' elsewhere separates arguments.
+  assert.deepEqual(parse('a\rb\n'), [['a', 'b']]);
+});
+
+test('exact protocol errors', () => {
+  const err = (what: string): string => `ERR Protocol error: ${what}`;
+  assert.deepEqual(parse('"abc\r\n'), [err('unbalanced quotes in request')]);
+  assert.deepEqual(parse('"abc"d\r\n'), [err('unbalanced quotes in request')]);
+  assert.deepEqual(parse("'abc\r\n"), [err('unbalanced quotes in request')]);
+  assert.deepEqual(parse('*x\r\n'), [err('invalid multibulk length')]);
+  assert.deepEqual(parse('*01\r\n'), [err('invalid multibulk length')]);
+  assert.deepEqual(parse('*+1\r\n'), [err('invalid multibulk length')]);
+  assert.deepEqual(parse('*99999999999999999999\r\n'), [err('invalid multibulk length')]);
+  assert.deepEqual(parse(`*${LIMITS.multibulkLengthMax + 1}\r\n`), [
+    err('invalid multibulk length'),
+  ]);
+  assert.deepEqual(parse('*1\r\n$-1\r\n'), [err('invalid bulk length')]);
+  assert.deepEqual(parse('*1\r\n$abc\r\n'), [err('invalid bulk length')]);
+  assert.deepEqual(parse(`*1\r\n$${LIMITS.bulkBytesMax + 1}\r\n`), [err('invalid bulk length')]);
+  assert.deepEqual(parse('*1\r\n:1\r\n'), [err("expected '$', got ':'")]);
+  assert.deepEqual(parse('*1\r\n*1\r\n$1\r\na\r\n'), [err("expected '$', got '*'")]);
+  const big = 'x'.repeat(LIMITS.inlineBytesMax + 1);
+  assert.deepEqual(parse(big), [err('too big inline request')]);
+  assert.deepEqual(parse(`*1${big}`), [err('too big mbulk count string')]);
+  assert.deepEqual(parse(`*1\r\n$1${big}`), [err('too big bulk count string')]);
+});
+
+test('commands before an error are returned, and the parser stays failed', () => {
+  const parser = new RespParser(LIMITS);
+  parser.feed(Buffer.from('PING\r\n*1\r\n:1\r\nPING\r\n'));
+  assert.deepEqual(parser.next(), ['PING']);
+  const error = parser.next();
+  assert.ok(error instanceof RespProtocolError);
+  parser.feed(Buffer.from('PING\r\n'));
+  assert.equal(parser.next(), error);
+});
+
+test('a pipeline split at every byte boundary parses the same', () => {
+  const commands = [
+    ['SET', 'key:1', 'v'.repeat(40)],
+    ['GET', 'key:1'],
+    ['PING'],
+    ['MSET', 'a', '\r\n', 'b', ''],
+  ];
+  const wire = commands.map(encode).join('') + 'PING\r\nset "x y" z\n';
+  const expected = [...commands, ['PING'], ['set', 'x y', 'z']];
+  const bytes = Buffer.from(wire, 'latin1');
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    assert.deepEqual(parseChunks([bytes.subarray(0, cut), bytes.subarray(cut)]), expected);
+  }
+  // One byte at a time.
+  const single = Array.from({ length: bytes.length }, (_, i) => bytes.subarray(i, i + 1));
+  assert.deepEqual(parseChunks(single), expected);
+});
+
+test('stops after any command and resumes; chunks fed meanwhile are queued', () => {
+  const parser = new RespParser(LIMITS);
+  parser.feed(Buffer.from(encode(['A']) + encode(['B']).slice(0, 5)));
+  assert.deepEqual(parser.next(), ['A']);
+  parser.feed(Buffer.from(encode(['B']).slice(5) + encode(['C'])));
+  parser.feed(Buffer.from('D\r\n'));
+  assert.deepEqual(parser.next(), ['B']);
+  assert.deepEqual(parser.next(), ['C']);
+  assert.deepEqual(parser.next(), ['D']);
+  assert.equal(parser.next(), null);
+  assert.equal(parser.bufferedBytes, 0);
+});
+
+test('a large bulk across many reads is collected without quadratic copying', () => {
+  const size = 8 * 1024 * 1024;
+  const value = Buffer.alloc(size, 0x61);
+  value[0] = 0;
+  value[size - 1] = 0xff;
+  const wire = Buffer.concat([
+    Buffer.from(`*2\r\n$3\r\nSET\r\n$${size}\r\n`),
+    value,
+    Buffer.from('\r\n*1\r\n$4\r\nPING\r\n'),
+  ]);
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < wire.length; i += 65536) chunks.push(wire.subarray(i, i + 65536));
+  const out = parseChunks(chunks);
+  assert.equal(out.length, 2);
+  const set = out[0];
+  assert.ok(Array.isArray(set));
+  assert.equal(set[1]?.length, size);
+  assert.ok(Buffer.from(set[1] ?? '', 'latin1').equals(value));
+  assert.deepEqual(out[1], ['PING']);
+});
+
+test('a huge declared length does not make the parser allocate it up front', () => {
+  const parser = new RespParser(LIMITS);
+  parser.feed(Buffer.from('*1\r\n$500000000\r\nabc'));
+  assert.equal(parser.next(), null);
+  assert.equal(parser.bufferedBytes, 3);
+  assert.ok(parser.carryCapacityBytes <= 1024 * 1024 + 256, `${parser.carryCapacityBytes}`);
+});
+
+test('query buffer limit closes without a reply', () => {
+  const limits = { ...LIMITS, bulkBytesMax: 100, queryBufferBytesMax: 150 };
+  const out = parse(`*3\r\n$3\r\nSET\r\n$100\r\n${'a'.repeat(100)}\r\n$100\r\n`, limits);
+  assert.deepEqual(out, ['(closed: query buffer limit exceeded)']);
+});
+
+test('parseInteger follows string2ll', () => {
+  const p = (s: string): number => parseInteger(Buffer.from(s), 0, s.length);
+  assert.equal(p('0'), 0);
+  assert.equal(p('-1'), -1);
+  assert.equal(p('123'), 123);
+  assert.ok(p('9223372036854775807') > 9.2e18);
+  assert.ok(p('-9223372036854775808') < -9.2e18);
+  for (const bad of ['', '-', '-0', '01', '+1', '1a', ' 1', '9223372036854775808']) {
+    assert.ok(Number.isNaN(p(bad)), bad);
+  }
+});
+
+/** Deterministic PRNG (xorshift32) so a fuzz failure replays from its seed. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 0x100000000;
+  };
+}
+
+function randomArg(random: () => number): string {
+  const length = Math.floor(random() * random() * 300);
+  let s = '';
+  for (let i = 0; i < length; i++) s += String.fromCharCode(Math.floor(random() * 256));
+  return s;
+}
+
+test('fuzz: random valid pipelines split at random points round-trip', () => {
+  for (let seed = 1; seed <= 200; seed++) {
+    const random = rng(seed);
+    const commands: string[][] = [];
+    const count = 1 + Math.floor(random() * 20);
+    for (let c = 0; c < count; c++) {
+      const argc = 1 + Math.floor(random() * 6);
+      commands.push(Array.from({ length: argc }, () => randomArg(random)));
+    }
+    const bytes = Buffer.from(commands.map(encode).join(''), 'latin1');
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length;) {
+      const step = 1 + Math.floor(random() * random() * 200);
+      chunks.push(bytes.subarray(i, i + step));
+      i += step;
+    }
+    assert.deepEqual(parseChunks(chunks), commands, `seed ${seed}`);
+  }
+});
+
+test('fuzz: mutated, truncated and random input never throws and stays bounded', () => {
+  const limits = { ...LIMITS, bulkBytesMax: 1 << 20, inlineBytesMax: 1024 };
+  const valid = Buffer.from(
+    encode(['SET', 'k', 'value']) + 'PING\r\n' + encode(['MSET', 'a', 'b', 'c', 'd']),
+    'latin1',
+  );
+  const specials = [0x2a, 0x24, 0x0d, 0x0a, 0x2d, 0x30, 0x39, 0x22, 0x27, 0x5c, 0x00, 0x20];
+  for (let seed = 1; seed <= 3000; seed++) {
+    const random = rng(seed);
+    let input: Buffer;
+    if (seed % 3 === 0) {
+      input = Buffer.from(
+        Array.from(
+          { length: Math.floor(random() * 200) },
+          () => specials[Math.floor(random() * specials.length)] ?? 0,
+        ),
+      );
+    } else {
+      input = Buffer.from(valid);
+      const mutations = 1 + Math.floor(random() * 4);
+      for (let m = 0; m < mutations; m++) {
+        const at = Math.floor(random() * input.length);
+        input[at] =
+          random() < 0.7
+            ? (specials[Math.floor(random() * specials.length)] ?? 0)
+            : Math.floor(random() * 256);
+      }
+      input = input.subarray(0, Math.floor(random() * (input.length + 1)));
+    }
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < input.length;) {
+      const step = 1 + Math.floor(random() * 16);
+      chunks.push(input.subarray(i, i + step));
+      i += step;
+    }
+    // Chunking never changes the outcome; errors are Redis' protocol errors.
+    const whole = parseChunks([input], limits);
+    assert.deepEqual(parseChunks(chunks, limits), whole, `seed ${seed}`);
+    for (const outcome of whole) {
+      if (typeof outcome === 'string')
+        assert.match(outcome, /^ERR Protocol error: /, `seed ${seed}`);
+      else assert.ok(outcome.length > 0, `seed ${seed}`);
+    }
+    const parser = new RespParser(limits);
+    parser.feed(input);
+    while (Array.isArray(parser.next()));
+    assert.ok(parser.bufferedBytes <= input.length, `seed ${seed}`);
+  }
+});
+
+test('fuzz: huge declared lengths and deep nesting are rejected or held cheaply', () => {
+  assert.deepEqual(parse('*1\r\n$9223372036854775807\r\n'), [
+    'ERR Protocol error: invalid bulk length',
+  ]);
+  assert.deepEqual(parse('*1048576\r\n*1048576\r\n*1048576\r\n'), [
+    "ERR Protocol error: expected '$', got '*'",
+  ]);
+  const parser = new RespParser(LIMITS);
+  parser.feed(Buffer.from('*1048576\r\n'));
+  assert.equal(parser.next(), null);
+  assert.equal(parser.bufferedBytes, 0);
+});

@@ -1,0 +1,382 @@
+/**
+ * Incremental RESP request parser (multibulk and inline), bounded by `Limits`.
+ *
+ * The parser scans the input Buffer by index and allocates only the arguments array and its
+ * latin1 strings per command (node-resp-performance.md: parsing by index is the largest single
+ * win). It returns one command per `next()` call, so the server can stop after any command
+ * (while a reply is a pending Promise) and resume later from the same position.
+ *
+ * Partial frames are carried without quadratic concatenation: an unterminated line goes into a
+ * small growable `line` buffer (bounded by `inlineBytesMax`), and a bulk string that straddles
+ * reads is collected into one Buffer allocated once at its declared `$len`.
+ *
+ * Semantics follow Redis' networking.c (processMultibulkBuffer / processInlineBuffer):
+ * - a request starting with `*` is multibulk, anything else inline;
+ * - `*0` and negative counts are skipped, empty inline lines are ignored;
+ * - the two bytes after a bulk's payload, and the byte after the `\r` of a length line, are
+ *   skipped without being checked, as Redis does;
+ * - the exact `ERR Protocol error: ...` strings.
+ */
+import type { Limits } from '../config/limits.js';
+import { splitInlineArgs } from './inline.js';
+
+/** A protocol violation: the server writes `reply` (if not null), then closes the connection. */
+export class RespProtocolError {
+  constructor(
+    /** Error line without '-' and CRLF, or null to close without a reply (buffer limit). */
+    readonly reply: string | null,
+    /** Short reason for logs. */
+    readonly reason: string,
+  ) {}
+}
+
+export type ParserLimits = Pick<
+  Limits,
+  'bulkBytesMax' | 'multibulkLengthMax' | 'inlineBytesMax' | 'queryBufferBytesMax'
+>;
+
+const CR = 13;
+const LF = 10;
+const STAR = 42;
+const DOLLAR = 36;
+const EMPTY = Buffer.alloc(0);
+/** First carry for a bulk that straddles reads (see reserveBulk). */
+const BULK_CARRY_FIRST_BYTES = 1024 * 1024;
+
+/** Where the parser is inside a request. */
+const enum Mode {
+  /** Between requests: the next byte decides multibulk or inline. */
+  Start,
+  /** Reading an inline line. */
+  Inline,
+  /** Reading the `*<count>` line. */
+  Count,
+  /** Reading a `$<len>` line inside a multibulk. */
+  BulkHeader,
+  /** Reading a bulk payload (and its two trailing bytes). */
+  BulkData,
+}
+
+const protoError = (what: string): RespProtocolError =>
+  new RespProtocolError(`ERR Protocol error: ${what}`, what);
+
+const INVALID_MULTIBULK = protoError('invalid multibulk length');
+const INVALID_BULK = protoError('invalid bulk length');
+const UNBALANCED = protoError('unbalanced quotes in request');
+const BIG_INLINE = protoError('too big inline request');
+const BIG_MBULK = protoError('too big mbulk count string');
+const BIG_BULK = protoError('too big bulk count string');
+const QUERY_BUFFER = new RespProtocolError(null, 'query buffer limit exceeded');
+
+/**
+ * Buffer#latin1Slice is an undocumented but long-standing Node API, about 20% faster than
+ * `toString('latin1', ...)` (node-resp-performance.md); fall back when a runtime lacks it.
+ */
+type Latin1Slicer = (buf: Buffer, start: number, end: number) => string;
+const nativeLatin1Slice = (
+  Buffer.prototype as unknown as { latin1Slice?: (start: number, end: number) => string }
+).latin1Slice;
+export const latin1Slice: Latin1Slicer =
+  typeof nativeLatin1Slice === 'function'
+    ? (buf, start, end) => nativeLatin1Slice.call(buf, start, end)
+    : (buf, start, end) => buf.toString('latin1', start, end);
+
+/** Parses `[start, end)` as Redis' string2ll; NaN if it is not a valid int64 in canonical form. */
+export function parseInteger(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
+  if (i >= end) return NaN;
+  let negative = false;
+  if (buf[i] === 45 /* - */) {
+    negative = true;
+    i++;
+    if (i >= end) return NaN;
+  }
+  const first = buf[i] ?? 0;
+  if (first === 48 /* 0 */) return i + 1 === end && !negative ? 0 : NaN;
+  if (first < 49 || first > 57) return NaN;
+  const digits = end - i;
+  if (digits > 19) return NaN;
+  let value = 0;
+  for (; i < end; i++) {
+    const c = buf[i] ?? 0;
+    if (c < 48 || c > 57) return NaN;
+    value = value * 10 + (c - 48);
+  }
+  // 19 digits may exceed int64; compare exactly against the bound as text.
+  if (digits === 19) {
+    const bound = negative ? '9223372036854775808' : '9223372036854775807';
+    const text = Buffer.from(buf.subarray(end - 19, end)).toString('latin1');
+    if (text > bound) return NaN;
+  }
+  return negative ? -value : value;
+}
+
+export class RespParser {
+  private readonly limits: ParserLimits;
+  /** Current input chunk and read position in it. */
+  private buf: Buffer = EMPTY;
+  private pos = 0;
+  /** Chunks fed while the current one is not consumed yet (the server is paused). */
+  private readonly queue: Buffer[] = [];
+  private queuedBytes = 0;
+  private mode: Mode = Mode.Start;
+  /** Carry for a line split across chunks; `lineLen` bytes are used. */
+  private line: Buffer = EMPTY;
+  private lineLen = 0;
+  /** The line just completed: `[lineStart, lineEnd)` of `lineBuf`. */
+  private lineBuf: Buffer = EMPTY;
+  private lineStart = 0;
+  private lineEnd = 0;
+  /** Multibulk in progress. */
+  private args: string[] = [];
+  private argsLeft = 0;
+  private argBytes = 0;
+  /** Bulk payload in progress: declared length, collected bytes and the carry buffer. */
+  private bulkLen = 0;
+  private bulk: Buffer = EMPTY;
+  private bulkFilled = 0;
+  /** Set once a protocol error was returned: the parser is dead. */
+  private failed: RespProtocolError | null = null;
+
+  constructor(limits: ParserLimits) {
+    this.limits = limits;
+  }
+
+  /** Hands a chunk read from the socket to the parser; it keeps a reference. */
+  feed(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.pos >= this.buf.length && this.queue.length === 0) {
+      this.buf = chunk;
+      this.pos = 0;
+    } else {
+      this.queue.push(chunk);
+      this.queuedBytes += chunk.length;
+    }
+  }
+
+  /** Bytes received and held but not yet returned as a command. */
+  get bufferedBytes(): number {
+    return (
+      this.buf.length - this.pos + this.queuedBytes + this.lineLen + this.argBytes + this.bulkFilled
+    );
+  }
+
+  /** Bytes of carry buffers allocated (partial line and partial bulk), for tests and stats. */
+  get carryCapacityBytes(): number {
+    return this.line.length + this.bulk.length;
+  }
+
+  /**
+   * The next complete command, null when more input is needed, or a protocol error (after which
+   * the parser returns the same error forever: the connection must be closed).
+   */
+  next(): string[] | null | RespProtocolError {
+    if (this.failed !== null) return this.failed;
+    for (;;) {
+      if (this.pos >= this.buf.length && !this.advanceChunk()) return null;
+      const result = this.step();
+      // undefined: progress within the chunk; null: the chunk is used up (a queued one may follow).
+      if (result === undefined || result === null) continue;
+      if (result instanceof RespProtocolError) this.failed = result;
+      return result;
+    }
+  }
+
+  private advanceChunk(): boolean {
+    const next = this.queue.shift();
+    if (next === undefined) {
+      this.buf = EMPTY;
+      this.pos = 0;
+      return false;
+    }
+    this.queuedBytes -= next.length;
+    this.buf = next;
+    this.pos = 0;
+    return true;
+  }
+
+  /**
+   * One state transition. Returns a command, an error, null (chunk exhausted) or undefined
+   * (progress made, call again).
+   */
+  private step(): string[] | null | RespProtocolError | undefined {
+    switch (this.mode) {
+      case Mode.Start:
+        if (this.buf[this.pos] === STAR) {
+          this.mode = Mode.Count;
+          return this.readCount();
+        }
+        this.mode = Mode.Inline;
+        return this.readInline();
+      case Mode.Inline:
+        return this.readInline();
+      case Mode.Count:
+        return this.readCount();
+      case Mode.BulkHeader:
+        return this.readBulkHeader();
+      case Mode.BulkData:
+        return this.readBulkData();
+    }
+  }
+
+  private readInline(): string[] | null | RespProtocolError | undefined {
+    const found = this.readLine(false);
+    if (found === 0) return null;
+    if (found < 0) return BIG_INLINE;
+    this.mode = Mode.Start;
+    const args = splitInlineArgs(this.lineBuf, this.lineStart, this.lineEnd);
+    if (args === null) return UNBALANCED;
+    if (args.length === 0) return undefined; // empty line: ignored, as Redis does
+    return args;
+  }
+
+  private readCount(): string[] | null | RespProtocolError | undefined {
+    const found = this.readLine(true);
+    if (found === 0) return null;
+    if (found < 0) return BIG_MBULK;
+    // lineStart points at '*'
+    const count = parseInteger(this.lineBuf, this.lineStart + 1, this.lineEnd);
+    if (Number.isNaN(count) || count > this.limits.multibulkLengthMax) return INVALID_MULTIBULK;
+    if (count <= 0) {
+      this.mode = Mode.Start; // `*0` and `*-1` are no command at all
+      return undefined;
+    }
+    this.args = [];
+    this.argsLeft = count;
+    this.argBytes = 0;
+    this.mode = Mode.BulkHeader;
+    return undefined;
+  }
+
+  private readBulkHeader(): null | RespProtocolError | undefined {
+    const found = this.readLine(true);
+    if (found === 0) return null;
+    if (found < 0) return BIG_BULK;
+    const first = this.lineBuf[this.lineStart] ?? 0;
+    if (first !== DOLLAR) {
+      // Redis prints the byte with %c and maps CR/LF to spaces.
+      const shown = first === CR || first === LF ? ' ' : String.fromCharCode(first);
+      return protoError(`expected '$', got '${shown}'`);
+    }
+    const length = parseInteger(this.lineBuf, this.lineStart + 1, this.lineEnd);
+    if (Number.isNaN(length) || length < 0 || length > this.limits.bulkBytesMax) {
+      return INVALID_BULK;
+    }
+    if (this.argBytes + length > this.limits.queryBufferBytesMax) return QUERY_BUFFER;
+    this.bulkLen = length;
+    this.bulkFilled = 0;
+    this.mode = Mode.BulkData;
+    return undefined;
+  }
+
+  private readBulkData(): string[] | null | undefined {
+    const need = this.bulkLen + 2;
+    const available = this.buf.length - this.pos;
+    let arg: string;
+    if (this.bulkFilled === 0 && available >= need) {
+      // Fast path: the whole payload is in this chunk.
+      arg = latin1Slice(this.buf, this.pos, this.pos + this.bulkLen);
+      this.pos += need;
+    } else {
+      const take = Math.min(need - this.bulkFilled, available);
+      this.reserveBulk(this.bulkFilled + take, need);
+      this.buf.copy(this.bulk, this.bulkFilled, this.pos, this.pos + take);
+      this.pos += take;
+      this.bulkFilled += take;
+      if (this.bulkFilled < need) return null;
+      arg = latin1Slice(this.bulk, 0, this.bulkLen);
+      this.bulk = EMPTY;
+      this.bulkFilled = 0;
+    }
+    this.args.push(arg);
+    this.argBytes += this.bulkLen;
+    this.argsLeft--;
+    if (this.argsLeft > 0) {
+      this.mode = Mode.BulkHeader;
+      return undefined;
+    }
+    this.mode = Mode.Start;
+    const args = this.args;
+    this.args = [];
+    this.argBytes = 0;
+    return args;
+  }
+
+  /**
+   * Makes room for `bytes` of a bulk whose payload plus trailing bytes is `need`. The carry is
+   * sized at the declared length up to BULK_CARRY_FIRST_BYTES, then grows 4x at a time (capped
+   * at `need`): copying stays linear, and a client that declares a huge `$len` and sends
+   * nothing cannot make the server allocate much more than it really sent.
+   */
+  private reserveBulk(bytes: number, need: number): void {
+    if (bytes <= this.bulk.length) return;
+    let size = Math.min(need, Math.max(BULK_CARRY_FIRST_BYTES, 4 * this.bulk.length));
+    while (size < bytes) size = Math.min(need, size * 4);
+    const grown = Buffer.allocUnsafe(size);
+    this.bulk.copy(grown, 0, 0, this.bulkFilled);
+    this.bulk = grown;
+  }
+
+  /**
+   * Completes the current line into lineBuf/lineStart/lineEnd. For length lines (`crTerminated`)
+   * the line ends at the first '\r' and one more byte must follow (skipped unchecked, as Redis);
+   * inline lines end at '\n' with an optional '\r' before it.
+   * Returns 1 when complete, 0 when more input is needed, -1 when the line is too long.
+   */
+  private readLine(crTerminated: boolean): number {
+    const buf = this.buf;
+    const end = buf.length;
+    const start = this.pos;
+    const terminator = crTerminated ? CR : LF;
+    let i = start;
+    // A '\r' already carried at the end of the line: only the byte after it is missing.
+    const carriedCr = crTerminated && this.lineLen > 0 && this.line[this.lineLen - 1] === CR;
+    if (!carriedCr) while (i < end && buf[i] !== terminator) i++;
+    if (carriedCr) {
+      this.pos = start + 1;
+      return this.finishCarried(this.lineLen - 1);
+    }
+    if (crTerminated ? i + 1 < end : i < end) {
+      let lineEnd = i;
+      this.pos = crTerminated ? i + 2 : i + 1;
+      if (!crTerminated && lineEnd > start && buf[lineEnd - 1] === CR) lineEnd--;
+      if (this.lineLen === 0) {
+        this.lineBuf = buf;
+        this.lineStart = start;
+        this.lineEnd = lineEnd;
+        return 1;
+      }
+      this.appendLine(buf, start, lineEnd);
+      let carriedEnd = this.lineLen;
+      // An inline line whose '\r' ended the previous chunk.
+      if (!crTerminated && i === start && this.line[carriedEnd - 1] === CR) carriedEnd--;
+      return this.finishCarried(carriedEnd);
+    }
+    // Incomplete: Redis rejects when the unterminated remainder exceeds the inline limit.
+    if (this.lineLen + (end - start) > this.limits.inlineBytesMax) return -1;
+    this.appendLine(buf, start, end);
+    this.pos = end;
+    return 0;
+  }
+
+  private finishCarried(lineEnd: number): number {
+    this.lineBuf = this.line;
+    this.lineStart = 0;
+    this.lineEnd = lineEnd;
+    this.lineLen = 0; // the carry is free again; lineBuf stays valid until the next append
+    // Do not keep a long line's carry for the connection's lifetime.
+    if (this.line.length > 4096) this.line = EMPTY;
+    return 1;
+  }
+
+  private appendLine(source: Buffer, start: number, end: number): void {
+    const length = end - start;
+    if (this.lineLen + length > this.line.length) {
+      const grown = Buffer.allocUnsafe(Math.max(256, 2 * (this.lineLen + length)));
+      this.line.copy(grown, 0, 0, this.lineLen);
+      this.line = grown;
+    }
+    source.copy(this.line, this.lineLen, start, end);
+    this.lineLen += length;
+  }
+}

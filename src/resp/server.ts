@@ -1,0 +1,301 @@
+/**
+ * The RESP TCP server: sockets and bytes. For every parsed command it calls the dispatcher
+ * (src/commands/session.ts) and encodes the reply with the session's protocol read after the
+ * call.
+ *
+ * Per read chunk, every complete command is parsed and dispatched, and all synchronous replies
+ * are encoded into one output buffer written with ONE `socket.write` (node-resp-performance.md:
+ * a write costs ~8 µs; Nagle is off, so a second write per batch would also cost latency).
+ * A reply that is a Promise stops parsing of that connection until it settles, which keeps
+ * replies in request order and commands of one connection one after another.
+ *
+ * Flow control: while replies are not drained (socket.writableLength above
+ * replyBufferBytesHigh) or a reply is pending, the socket is paused, so the kernel pushes back
+ * on the client; above replyBufferBytesMax the client is disconnected.
+ *
+ * The output writer is shared by all connections: a connection always takes everything it
+ * encoded before it returns to the event loop, so the writer is empty between turns.
+ */
+import net from 'node:net';
+import type { Limits } from '../config/limits.js';
+import { ErrorReply, type Reply } from '../commands/reply.js';
+import type {
+  ClientConnection,
+  CommandDispatcher,
+  ServerStats,
+  Session,
+} from '../commands/session.js';
+import { AssertionFailure } from '../shared/assert.js';
+import { ReplyWriter, writeReply } from './encoder.js';
+import { RespParser, RespProtocolError } from './parser.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type Log = (level: LogLevel, msg: string, fields: Record<string, unknown>) => void;
+
+export interface RespServerOptions {
+  host: string;
+  port: number;
+  dispatcher: CommandDispatcher;
+  limits: Limits;
+  stats: ServerStats;
+  log?: Log;
+}
+
+export interface RespServer {
+  /** The port actually bound (useful with port 0). */
+  readonly port: number;
+  /** Stops accepting, ends every client connection and resolves once all are closed. */
+  close(): Promise<void>;
+}
+
+const INTERNAL_ERROR = new ErrorReply('ERR internal error');
+const MAX_CLIENTS = Buffer.from('-ERR max number of clients reached\r\n', 'latin1');
+/** How long close() lets clients read their last replies before destroying their sockets. */
+const CLOSE_GRACE_MS = 1000;
+
+/** Shared state of one listening server. */
+interface ServerContext {
+  readonly dispatcher: CommandDispatcher;
+  readonly limits: Limits;
+  readonly stats: ServerStats;
+  readonly log: Log;
+  readonly writer: ReplyWriter;
+  readonly connections: Set<Connection>;
+}
+
+function formatAddress(address: string | undefined, port: number | undefined): string {
+  const host = address ?? '?';
+  return host.includes(':') ? `[${host}]:${port ?? 0}` : `${host}:${port ?? 0}`;
+}
+
+let nextConnectionId = 1;
+
+class Connection implements ClientConnection {
+  readonly id = nextConnectionId++;
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+  private readonly socket: net.Socket;
+  private readonly ctx: ServerContext;
+  private readonly parser: RespParser;
+  private readonly session: Session;
+  /** A dispatched command's reply is a pending Promise. */
+  private awaiting = false;
+  /** Waiting for 'drain' before reading more. */
+  private draining = false;
+  /** Inside process(): close requests wait until the current replies are written. */
+  private processing = false;
+  /** No further commands: ending after the queued replies. */
+  private ending = false;
+  private closed = false;
+
+  constructor(socket: net.Socket, ctx: ServerContext) {
+    this.socket = socket;
+    this.ctx = ctx;
+    this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
+    this.localAddress = formatAddress(socket.localAddress, socket.localPort);
+    this.parser = new RespParser(ctx.limits);
+    socket.setNoDelay(true);
+    this.session = ctx.dispatcher.connect(this);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.onDrain());
+    socket.on('error', (err: Error) => {
+      ctx.log('debug', 'client socket error', { id: this.id, error: err.message });
+    });
+    socket.on('close', () => this.onClose());
+  }
+
+  /** ClientConnection.close: end after the replies already queued are flushed. */
+  close(): void {
+    if (this.ending || this.closed) return;
+    this.ending = true;
+    if (!this.processing && !this.awaiting) this.socket.end();
+  }
+
+  /** Server shutdown: end now, destroy after a grace period. */
+  shutdown(): void {
+    this.ending = true;
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.ctx.stats.netInputBytes += chunk.length;
+    if (this.ending) return;
+    this.parser.feed(chunk);
+    if (!this.awaiting && !this.draining) this.process();
+  }
+
+  private onDrain(): void {
+    if (!this.draining) return;
+    this.draining = false;
+    if (!this.awaiting && !this.ending) {
+      this.socket.resume();
+      this.process();
+    }
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ctx.connections.delete(this);
+    this.ctx.dispatcher.disconnect(this.session);
+  }
+
+  /** Parses and runs commands until input runs out, a reply is pending or output backs up. */
+  private process(): void {
+    const writer = this.ctx.writer;
+    this.processing = true;
+    try {
+      while (!this.ending) {
+        const args = this.parser.next();
+        if (args === null) break;
+        if (args instanceof RespProtocolError) {
+          this.protocolError(args);
+          break;
+        }
+        const reply = this.dispatch(args);
+        if (reply instanceof Promise) {
+          this.awaitReply(reply, args);
+          break;
+        }
+        writeReply(writer, reply, this.session.protocol);
+        if (this.session.closeAfterReply) this.ending = true;
+        if (
+          writer.pendingBytes + this.socket.writableLength >
+          this.ctx.limits.replyBufferBytesHigh
+        ) {
+          this.flush();
+          if (this.draining) break;
+        }
+      }
+    } finally {
+      this.processing = false;
+      // Take everything this connection encoded, even if dispatch threw an assertion.
+      this.flush();
+    }
+    if (this.ending && !this.awaiting) this.socket.end();
+  }
+
+  private dispatch(args: string[]): Reply | Promise<Reply> {
+    try {
+      return this.ctx.dispatcher.dispatch(this.session, args);
+    } catch (err) {
+      return this.internalError(err, args);
+    }
+  }
+
+  /** A dispatcher bug that is not an assertion: answer, log, keep serving. */
+  private internalError(err: unknown, args: readonly string[]): Reply {
+    if (err instanceof AssertionFailure) throw err;
+    this.ctx.log('error', 'command failed', {
+      id: this.id,
+      command: (args[0] ?? '').slice(0, 64),
+      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
+    return INTERNAL_ERROR;
+  }
+
+  private awaitReply(reply: Promise<Reply>, args: readonly string[]): void {
+    this.awaiting = true;
+    this.socket.pause();
+    reply.then(
+      (value) => this.settle(value),
+      (err: unknown) => this.settle(this.internalError(err, args)),
+    );
+  }
+
+  private settle(reply: Reply): void {
+    this.awaiting = false;
+    if (this.closed) return;
+    writeReply(this.ctx.writer, reply, this.session.protocol);
+    if (this.session.closeAfterReply) this.ending = true;
+    this.flush();
+    if (this.ending) {
+      this.socket.end();
+      return;
+    }
+    if (this.draining) return;
+    this.socket.resume();
+    this.process();
+  }
+
+  private protocolError(error: RespProtocolError): void {
+    this.ctx.stats.protocolErrors++;
+    this.ctx.log('info', 'protocol error, closing client', {
+      id: this.id,
+      addr: this.remoteAddress,
+      reason: error.reason,
+    });
+    if (error.reply !== null) writeReply(this.ctx.writer, new ErrorReply(error.reply), 2);
+    this.ending = true;
+  }
+
+  /** Writes what this connection encoded (one write) and applies the output limits. */
+  private flush(): void {
+    const out = this.ctx.writer.take();
+    if (out === null || this.closed) return;
+    this.ctx.stats.netOutputBytes += out.length;
+    this.socket.write(out);
+    const queued = this.socket.writableLength;
+    if (queued > this.ctx.limits.replyBufferBytesMax) {
+      this.ctx.stats.protocolErrors++;
+      this.ctx.log('warn', 'client output buffer over limit, disconnecting', {
+        id: this.id,
+        addr: this.remoteAddress,
+        queuedBytes: queued,
+      });
+      this.ending = true;
+      this.socket.destroy();
+      return;
+    }
+    // 'drain' comes only after a write that returned false (writableNeedDrain).
+    if (queued > this.ctx.limits.replyBufferBytesHigh && this.socket.writableNeedDrain) {
+      this.draining = true;
+      this.socket.pause();
+    }
+  }
+}
+
+export async function startRespServer(options: RespServerOptions): Promise<RespServer> {
+  const ctx: ServerContext = {
+    dispatcher: options.dispatcher,
+    limits: options.limits,
+    stats: options.stats,
+    log: options.log ?? (() => undefined),
+    writer: new ReplyWriter(),
+    connections: new Set(),
+  };
+  const server = net.createServer((socket) => accept(socket, ctx));
+  server.on('error', (err) => ctx.log('error', 'RESP listener error', { error: err.message }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  ctx.log('info', 'RESP server listening', { host: options.host, port });
+  return {
+    port,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const connection of ctx.connections) connection.shutdown();
+      await closed;
+      // The listener reports closed before the connections' own 'close' handlers have run.
+      while (ctx.connections.size > 0) await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+function accept(socket: net.Socket, ctx: ServerContext): void {
+  socket.on('error', () => undefined); // errors of a rejected socket have no one to tell
+  if (ctx.dispatcher.clientCount >= ctx.limits.clientsMax) {
+    ctx.stats.connectionsRejected++;
+    socket.end(MAX_CLIENTS);
+    return;
+  }
+  ctx.stats.connectionsReceived++;
+  ctx.connections.add(new Connection(socket, ctx));
+}

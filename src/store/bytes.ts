@@ -1,0 +1,210 @@
+/**
+ * Bounded binary writer/reader shared by the snapshot codecs and the log entry codec.
+ *
+ * Integers are unsigned LEB128 varints up to 2^53 - 1 (JS safe integers), doubles are
+ * little-endian IEEE 754, strings are latin1 (one byte per char: keys and values are byte
+ * strings) with a varint length prefix. The reader checks every length against what is left,
+ * so truncated or corrupt input throws a MemlayerError with the caller's code instead of
+ * reading garbage or allocating a huge buffer.
+ */
+import { MemlayerError } from '../shared/errors.js';
+
+const VARINT_BYTES_MAX = 8; // 7 * 8 = 56 bits >= 53
+
+export class ByteWriter {
+  private buffer: Buffer;
+  private offset = 0;
+
+  constructor(initialBytes = 256) {
+    this.buffer = Buffer.allocUnsafe(Math.max(16, initialBytes));
+  }
+
+  get length(): number {
+    return this.offset;
+  }
+
+  private reserve(bytes: number): void {
+    const needed = this.offset + bytes;
+    if (needed <= this.buffer.length) return;
+    let size = this.buffer.length * 2;
+    while (size < needed) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buffer.copy(next, 0, 0, this.offset);
+    this.buffer = next;
+  }
+
+  u8(value: number): void {
+    this.reserve(1);
+    this.buffer[this.offset++] = value & 0xff;
+  }
+
+  u32(value: number): void {
+    this.reserve(4);
+    this.buffer.writeUInt32LE(value >>> 0, this.offset);
+    this.offset += 4;
+  }
+
+  f64(value: number): void {
+    this.reserve(8);
+    this.buffer.writeDoubleLE(value, this.offset);
+    this.offset += 8;
+  }
+
+  /** Unsigned varint; `value` must be a non-negative safe integer. */
+  varint(value: number): void {
+    this.reserve(VARINT_BYTES_MAX);
+    this.offset = writeVarint(this.buffer, this.offset, value);
+  }
+
+  /** Length-prefixed latin1 string. */
+  string(value: string): void {
+    this.varint(value.length);
+    this.reserve(value.length);
+    this.offset += this.buffer.write(value, this.offset, value.length, 'latin1');
+  }
+
+  /** Length-prefixed bytes. */
+  bytes(value: Uint8Array): void {
+    this.varint(value.length);
+    this.raw(value);
+  }
+
+  /** Bytes without a length prefix. */
+  raw(value: Uint8Array): void {
+    this.reserve(value.length);
+    this.buffer.set(value, this.offset);
+    this.offset += value.length;
+  }
+
+  /** The bytes written so far (a view: copy it if the writer is used again). */
+  view(): Uint8Array {
+    return this.buffer.subarray(0, this.offset);
+  }
+
+  /** The bytes written so far as a fresh copy, and the writer emptied. */
+  take(): Uint8Array {
+    const out = Uint8Array.prototype.slice.call(this.buffer, 0, this.offset);
+    this.offset = 0;
+    return out;
+  }
+}
+
+/** Writes an unsigned varint at `offset` and returns the offset after it. */
+export function writeVarint(target: Uint8Array, offset: number, value: number): number {
+  let v = value;
+  let at = offset;
+  while (v >= 0x80) {
+    target[at++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  target[at++] = v;
+  return at;
+}
+
+/** Bytes `writeVarint` uses for `value`. */
+export function varintSize(value: number): number {
+  let size = 1;
+  let v = value;
+  while (v >= 0x80) {
+    v = Math.floor(v / 0x80);
+    size++;
+  }
+  return size;
+}
+
+export class ByteReader {
+  private offset: number;
+  private readonly view: DataView;
+  private readonly buffer: Buffer;
+
+  /**
+   * @param code MemlayerError code thrown on malformed input (e.g. `ERR_SNAPSHOT_CORRUPT`).
+   * @param what Names the input in error messages (e.g. `snapshot`).
+   */
+  constructor(
+    readonly bytes: Uint8Array,
+    private readonly code: string,
+    private readonly what: string,
+    start = 0,
+    private readonly end: number = bytes.length,
+  ) {
+    this.offset = start;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get position(): number {
+    return this.offset;
+  }
+
+  get remaining(): number {
+    return this.end - this.offset;
+  }
+
+  fail(reason: string): never {
+    throw new MemlayerError(this.code, `ERR corrupt ${this.what}: ${reason}`);
+  }
+
+  private need(bytes: number, field: string): void {
+    if (bytes > this.end - this.offset) this.fail(`truncated ${field} at byte ${this.offset}`);
+  }
+
+  u8(field = 'byte'): number {
+    this.need(1, field);
+    return this.bytes[this.offset++] ?? 0;
+  }
+
+  u32(field = 'u32'): number {
+    this.need(4, field);
+    const value = this.view.getUint32(this.offset, true);
+    this.offset += 4;
+    return value;
+  }
+
+  f64(field = 'double'): number {
+    this.need(8, field);
+    const value = this.view.getFloat64(this.offset, true);
+    this.offset += 8;
+    return value;
+  }
+
+  varint(field = 'varint'): number {
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < VARINT_BYTES_MAX; i++) {
+      const byte = this.u8(field);
+      value += (byte & 0x7f) * scale;
+      if ((byte & 0x80) === 0) {
+        if (!Number.isSafeInteger(value)) this.fail(`${field} out of range`);
+        return value;
+      }
+      scale *= 0x80;
+    }
+    return this.fail(`${field} too long`);
+  }
+
+  /** A varint that must not exceed `max` (counts and lengths). */
+  count(field: string, max: number): number {
+    const value = this.varint(field);
+    if (value > max) this.fail(`${field} ${value} exceeds ${max}`);
+    return value;
+  }
+
+  string(field = 'string'): string {
+    const length = this.count(`${field} length`, this.remaining);
+    const start = this.offset;
+    this.offset += length;
+    return this.buffer.toString('latin1', start, this.offset);
+  }
+
+  bytesField(field = 'bytes'): Uint8Array {
+    const length = this.count(`${field} length`, this.remaining);
+    const start = this.offset;
+    this.offset += length;
+    return this.bytes.subarray(start, this.offset);
+  }
+
+  expectEnd(): void {
+    if (this.offset !== this.end) this.fail(`${this.end - this.offset} trailing bytes`);
+  }
+}

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SeededRng } from '../shared/effects.js';
+import { parseScanCursor, scanKeys, SCAN_CALLS_MAX } from './scan.js';
+
+describe('scanKeys', () => {
+  it('returns everything in one page when small, with cursor 0', () => {
+    const set = new Set(['a', 'b', 'c']);
+    assert.deepEqual(scanKeys(set, 0, 10), { cursor: 0, keys: ['a', 'b', 'c'] });
+    assert.deepEqual(scanKeys(new Map(), 0, 10), { cursor: 0, keys: [] });
+  });
+
+  it('returns every element present throughout, despite inserts and deletes between calls', () => {
+    const rng = new SeededRng(7);
+    for (let round = 0; round < 20; round++) {
+      const map = new Map<string, number>();
+      for (let i = 0; i < 2000; i++) map.set(`k${i}`, i);
+      const stable = new Set<string>();
+      for (const key of map.keys()) if (rng.int(3) > 0) stable.add(key);
+      const seen = new Set<string>();
+      let cursor = 0;
+      let calls = 0;
+      let next = 2000;
+      do {
+        const page = scanKeys(map, cursor, 1 + rng.int(50));
+        for (const key of page.keys) seen.add(key);
+        cursor = page.cursor;
+        calls++;
+        // Churn: delete unstable keys, add new ones, re-add some deleted ones.
+        for (let i = 0; i < 50; i++) {
+          const victim = `k${rng.int(2000)}`;
+          if (!stable.has(victim)) map.delete(victim);
+          map.set(`n${next++}`, 0);
+        }
+      } while (cursor !== 0);
+      for (const key of stable) assert.ok(seen.has(key), `missed ${key}`);
+      assert.ok(calls <= SCAN_CALLS_MAX + 2, `a full scan took ${calls} calls`);
+    }
+  });
+
+  it('filters after choosing the batch', () => {
+    const set = new Set(Array.from({ length: 300 }, (_, i) => `x${i}`));
+    const seen: string[] = [];
+    let cursor = 0;
+    do {
+      const page = scanKeys(set, cursor, 10, (key) => key.endsWith('7'));
+      seen.push(...page.keys);
+      cursor = page.cursor;
+    } while (cursor !== 0);
+    assert.equal(seen.length, 30);
+    assert.ok(seen.every((key) => key.endsWith('7')));
+  });
+
+  it('a cursor beyond the hash space ends the scan', () => {
+    assert.deepEqual(scanKeys(new Set(['a']), 2 ** 40, 10), { cursor: 0, keys: [] });
+  });
+});
+
+describe('parseScanCursor', () => {
+  it('accepts unsigned decimals only', () => {
+    assert.equal(parseScanCursor('0'), 0);
+    assert.equal(parseScanCursor('123'), 123);
+    assert.equal(parseScanCursor('18446744073709551615'), 2 ** 64);
+    assert.equal(parseScanCursor('18446744073709551616'), undefined);
+    for (const bad of ['', '-1', '+1', '1.5', 'x', ' 1', '99999999999999999999999']) {
+      assert.equal(parseScanCursor(bad), undefined, bad);
+    }
+  });
+});

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MemlayerError } from '../shared/errors.js';
+import { SeededRng } from '../shared/effects.js';
+import { Tensor } from '../tensor/tensor.js';
+import { crc32 } from './crc32.js';
+import { Keyspace } from './keyspace.js';
+import { ListDeque } from './list.js';
+import { decodeSnapshot, encodeSnapshot, installSnapshot, SnapshotWriter } from './snapshot.js';
+import { HashValue, SetValue } from './values.js';
+import { SortedSet } from './zset.js';
+
+function sample(): Keyspace {
+  const db = new Keyspace();
+  db.applyIndex = 42;
+  db.put('s', 'plain');
+  db.put('bin\x00\xff', '\x00\x01\xfe\xff');
+  db.put('', 'empty key');
+  db.put('ttl', 'x');
+  db.setExpiry('ttl', 1_700_000_123_456);
+  const hash = new HashValue();
+  hash.fields.set('f1', 'v1').set('f2', '');
+  db.put('h', hash);
+  const set = new SetValue();
+  set.members.add('a').add('b');
+  db.put('set', set);
+  db.put('list', ListDeque.from(['x', 'y', 'z']));
+  const zset = new SortedSet();
+  zset.set('m1', 1.5);
+  zset.set('m2', -3);
+  db.put('z', zset);
+  db.put('t', Tensor.of('float32', [2], new Uint8Array([0, 0, 128, 63, 0, 0, 0, 64])));
+  return db;
+}
+
+function expectCorrupt(fn: () => unknown): void {
+  assert.throws(fn, (error: unknown) => {
+    assert.ok(error instanceof MemlayerError, `not a MemlayerError: ${String(error)}`);
+    assert.equal(error.code, 'ERR_SNAPSHOT_CORRUPT');
+    return true;
+  });
+}
+
+describe('crc32', () => {
+  it('has the standard check value', () => {
+    assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+    assert.equal(crc32(new Uint8Array(0)), 0);
+  });
+});
+
+describe('snapshot', () => {
+  it('round-trips every kind, TTLs, the index and the extra bytes', () => {
+    const db = sample();
+    const bytes = encodeSnapshot(db, Uint8Array.from([9, 8, 7]));
+    const decoded = decodeSnapshot(bytes);
+    assert.equal(decoded.applyIndex, 42);
+    assert.deepEqual([...decoded.extra], [9, 8, 7]);
+    const restored = new Keyspace();
+    installSnapshot(restored, decoded);
+    assert.deepEqual([...restored.data.keys()], [...db.data.keys()]);
+    assert.deepEqual([...restored.expires], [...db.expires]);
+    assert.equal(restored.get('bin\x00\xff', 0), '\x00\x01\xfe\xff');
+    const hash = restored.get('h', 0);
+    assert.ok(hash instanceof HashValue);
+    assert.deepEqual(
+      [...hash.fields],
+      [
+        ['f1', 'v1'],
+        ['f2', ''],
+      ],
+    );
+    const zset = restored.get('z', 0);
+    assert.ok(zset instanceof SortedSet);
+    assert.equal(zset.score('m2'), -3);
+    assert.equal(restored.applyIndex, 42);
+    assert.deepEqual(Buffer.from(encodeSnapshot(restored, decoded.extra)), Buffer.from(bytes));
+  });
+
+  it('chunks concatenate to the whole snapshot and freeze the state when created', () => {
+    const db = sample();
+    const whole = Buffer.from(encodeSnapshot(db, new Uint8Array(0)));
+    const writer = new SnapshotWriter(db, new Uint8Array(0));
+    db.put('s', 'changed after the writer was created');
+    db.delete('h');
+    const chunks = [...writer.chunks(16)];
+    assert.ok(chunks.length > 3);
+    assert.deepEqual(Buffer.concat(chunks), whole);
+  });
+
+  it('rejects every single-byte corruption and every truncation', () => {
+    const bytes = encodeSnapshot(sample(), Uint8Array.from([1, 2, 3]));
+    for (let i = 0; i < bytes.length; i++) {
+      const copy = Uint8Array.from(bytes);
+      copy[i] = (copy[i] ?? 0) ^ (1 << (i % 8));
+      expectCorrupt(() => decodeSnapshot(copy));
+    }
+    for (let length = 0; length < bytes.length; length++) {
+      expectCorrupt(() => decodeSnapshot(bytes.subarray(0, length)));
+    }
+    expectCorrupt(() => decodeSnapshot(Buffer.concat([bytes, Buffer.from([0])])));
+  });
+
+  it('rejects structurally bad bodies even with a valid checksum', () => {
+    const bytes = encodeSnapshot(sample(), new Uint8Array(0));
+    const rng = new SeededRng(3);
+    let rejected = 0;
+    for (let round = 0; round < 2000; round++) {
+      const body = Uint8Array.from(bytes.subarray(0, bytes.length - 4));
+      const flips = 1 + rng.int(4);
+      for (let f = 0; f < flips; f++) {
+        const at = 5 + rng.int(body.length - 5);
+        body[at] = rng.int(256);
+      }
+      const resealed = Buffer.alloc(body.length + 4);
+      resealed.set(body);
+      resealed.writeUInt32LE(crc32(body), body.length);
+      try {
+        decodeSnapshot(resealed);
+      } catch (error) {
+        assert.ok(error instanceof MemlayerError, `decoder threw ${String(error)}`);
+        assert.equal(error.code, 'ERR_SNAPSHOT_CORRUPT');
+        rejected++;
+      }
+    }
+    assert.ok(rejected > 1000, `only ${rejected} corrupt bodies were rejected`);
+  });
+
+  it('rejects a wrong magic or version', () => {
+    const bytes = Buffer.from(encodeSnapshot(new Keyspace(), new Uint8Array(0)));
+    const magic = Buffer.from(bytes);
+    magic[0] = 0x58;
+    expectCorrupt(() => decodeSnapshot(magic));
+    const version = Buffer.from(bytes);
+    version[4] = 2;
+    expectCorrupt(() => decodeSnapshot(version));
+  });
+});

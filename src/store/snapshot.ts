@@ -1,0 +1,185 @@
+/**
+ * Snapshot format of the keyspace (and an opaque blob the state machine adds: the client
+ * session cache). All integers little-endian; varints are unsigned LEB128.
+ *
+ *   magic    4 bytes  "MLSS"
+ *   version  u8       1
+ *   index    f64      applyIndex of the keyspace when the snapshot was taken
+ *   count    varint   number of records
+ *   records  count x { key: string, tag: u8 (kind tag | 0x80 if it has an expiry),
+ *                      [expiresAtMs: f64], payload: bytes (the kind's codec) }
+ *   extra    bytes    opaque (client sessions)
+ *   crc32    u32      CRC-32 of every byte before it
+ *
+ * The encoder is an iterator of chunks so that the replication host can stream a snapshot and
+ * yield to the event loop between chunks. It captures the records when it is created (strings by
+ * reference since they are immutable, other kinds cloned), so entries applied while the chunks
+ * are being produced do not leak into the snapshot.
+ *
+ * The decoder checks magic, version, every length, and the checksum *before* decoding any
+ * value, and throws MemlayerError('ERR_SNAPSHOT_CORRUPT') on any problem; it builds a new state
+ * that the caller installs only after the whole snapshot decoded.
+ */
+import { MemlayerError } from '../shared/errors.js';
+import { ByteReader, ByteWriter } from './bytes.js';
+import { decodeValue, encodeValue, KIND_TAGS, kindOfTag } from './codecs/index.js';
+import { CRC32_INIT, crc32, crc32Final, crc32Update } from './crc32.js';
+import type { Keyspace } from './keyspace.js';
+import type { Value } from './values.js';
+import { kindOf } from './values.js';
+
+const MAGIC = [0x4d, 0x4c, 0x53, 0x53]; // "MLSS"
+export const SNAPSHOT_VERSION = 1;
+const HAS_EXPIRY = 0x80;
+const CODE = 'ERR_SNAPSHOT_CORRUPT';
+
+export interface SnapshotRecord {
+  readonly key: string;
+  readonly value: Value;
+  /** Absolute expiry in ms, or undefined for none. */
+  readonly expiresAtMs: number | undefined;
+}
+
+export interface DecodedSnapshot {
+  readonly applyIndex: number;
+  readonly records: readonly SnapshotRecord[];
+  /** The opaque bytes the encoder was given (client sessions). */
+  readonly extra: Uint8Array;
+}
+
+/** A frozen view of the keyspace, encoded lazily chunk by chunk. */
+export class SnapshotWriter {
+  private readonly records: SnapshotRecord[] = [];
+  private readonly applyIndex: number;
+
+  constructor(
+    db: Keyspace,
+    private readonly extra: Uint8Array,
+  ) {
+    this.applyIndex = db.applyIndex;
+    for (const [key, value] of db.data) {
+      const frozen = typeof value === 'string' ? value : value.clone();
+      this.records.push({ key, value: frozen, expiresAtMs: db.expires.get(key) });
+    }
+  }
+
+  /**
+   * The snapshot as chunks of about `maxBytes` each (a chunk holds at least one record, so a
+   * single large value may exceed it). Their concatenation is the whole snapshot.
+   */
+  *chunks(maxBytes: number): Generator<Uint8Array, void, undefined> {
+    const writer = new ByteWriter(Math.min(maxBytes, 1 << 20) + 64);
+    let crc = CRC32_INIT;
+    const flush = (): Uint8Array => {
+      const chunk = writer.take();
+      crc = crc32Update(crc, chunk);
+      return chunk;
+    };
+    writer.raw(Uint8Array.from(MAGIC));
+    writer.u8(SNAPSHOT_VERSION);
+    writer.f64(this.applyIndex);
+    writer.varint(this.records.length);
+    for (const record of this.records) {
+      writeRecord(writer, record);
+      if (writer.length >= maxBytes) yield flush();
+    }
+    writer.bytes(this.extra);
+    const last = flush();
+    const trailer = new ByteWriter(4);
+    trailer.u32(crc32Final(crc));
+    const tail = new Uint8Array(last.length + 4);
+    tail.set(last, 0);
+    tail.set(trailer.view(), last.length);
+    yield tail;
+  }
+
+  /** The whole snapshot in one buffer. */
+  encode(): Uint8Array {
+    const parts = [...this.chunks(1 << 20)];
+    return Buffer.concat(parts);
+  }
+}
+
+function writeRecord(writer: ByteWriter, record: SnapshotRecord): void {
+  writer.string(record.key);
+  const tag = KIND_TAGS[kindOf(record.value)];
+  if (record.expiresAtMs === undefined) {
+    writer.u8(tag);
+  } else {
+    writer.u8(tag | HAS_EXPIRY);
+    writer.f64(record.expiresAtMs);
+  }
+  if (typeof record.value === 'string') writer.string(record.value);
+  else writer.bytes(encodeValue(record.value));
+}
+
+export function encodeSnapshot(db: Keyspace, extra: Uint8Array): Uint8Array {
+  return new SnapshotWriter(db, extra).encode();
+}
+
+/** Verifies and decodes a whole snapshot; throws MemlayerError(ERR_SNAPSHOT_CORRUPT). */
+export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
+  const headerBytes = MAGIC.length + 1 + 8 + 1 + 4;
+  if (bytes.length < headerBytes) corrupt(`${bytes.length} bytes is too short`);
+  for (let i = 0; i < MAGIC.length; i++) {
+    if (bytes[i] !== MAGIC[i]) corrupt('bad magic (not a memlayer snapshot)');
+  }
+  const version = bytes[MAGIC.length];
+  if (version !== SNAPSHOT_VERSION) corrupt(`unsupported version ${String(version)}`);
+  const bodyEnd = bytes.length - 4;
+  const stored = new DataView(bytes.buffer, bytes.byteOffset + bodyEnd, 4).getUint32(0, true);
+  if (crc32(bytes.subarray(0, bodyEnd)) !== stored) corrupt('checksum mismatch');
+  const reader = new ByteReader(bytes, CODE, 'snapshot', MAGIC.length + 1, bodyEnd);
+  const applyIndex = reader.f64('index');
+  if (!Number.isSafeInteger(applyIndex) || applyIndex < 0) reader.fail('bad index');
+  // Each record takes at least 3 bytes, which bounds the count before anything is allocated.
+  const count = reader.count('record count', Math.floor(reader.remaining / 3));
+  const records: SnapshotRecord[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const record = readRecord(reader);
+    if (seen.has(record.key)) reader.fail('duplicate key');
+    seen.add(record.key);
+    records.push(record);
+  }
+  const extra = reader.bytesField('extra');
+  reader.expectEnd();
+  return { applyIndex, records, extra };
+}
+
+function readRecord(reader: ByteReader): SnapshotRecord {
+  const key = reader.string('key');
+  const tag = reader.u8('kind');
+  const kind = kindOfTag(tag & ~HAS_EXPIRY);
+  if (kind === undefined) return reader.fail(`unknown kind tag ${tag}`);
+  let expiresAtMs: number | undefined;
+  if ((tag & HAS_EXPIRY) !== 0) {
+    expiresAtMs = reader.f64('expiry');
+    if (!Number.isFinite(expiresAtMs)) reader.fail('bad expiry');
+  }
+  if (kind === 'string') return { key, value: reader.string('value'), expiresAtMs };
+  const payload = reader.bytesField('value');
+  let value: Value;
+  try {
+    value = decodeValue(kind, payload);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return reader.fail(`${kind} value of key ${JSON.stringify(key.slice(0, 64))}: ${reason}`);
+  }
+  return { key, value, expiresAtMs };
+}
+
+/** Replaces the keyspace's contents with a decoded snapshot (cannot fail). */
+export function installSnapshot(db: Keyspace, snapshot: DecodedSnapshot): void {
+  db.data.clear();
+  db.expires.clear();
+  for (const record of snapshot.records) {
+    db.data.set(record.key, record.value);
+    if (record.expiresAtMs !== undefined) db.expires.set(record.key, record.expiresAtMs);
+  }
+  db.resetChangeIndexes(snapshot.applyIndex);
+}
+
+function corrupt(reason: string): never {
+  throw new MemlayerError(CODE, `ERR corrupt snapshot: ${reason}`);
+}

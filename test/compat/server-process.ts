@@ -1,0 +1,152 @@
+/**
+ * Starts a real `memlayer server` process (bin/memlayer.js) on a free port for the
+ * compatibility tests, and stops it. The port is read from the `memlayer ready` log line.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+
+/** dist/test/compat/x.js -> repository root. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const BIN = join(REPO_ROOT, 'bin', 'memlayer.js');
+const START_TIMEOUT_MS = 15_000;
+
+export interface ServerProcess {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly child: ChildProcess;
+  /** Everything the process wrote so far (stdout + stderr). */
+  output(): string;
+  /** Sends `signal` (default SIGTERM) and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code once the process has exited by itself. */
+  exited(): Promise<number | null>;
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'memlayer-compat-'));
+}
+
+export async function startServerProcess(
+  extraArgs: readonly string[] = [],
+  dataDir: string = tempDataDir(),
+): Promise<ServerProcess> {
+  const args = [BIN, 'server', '--port', '0', '--data-dir', dataDir, ...extraArgs];
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: 'pipe' });
+  let output = '';
+  const exit = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const port = await new Promise<number>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), START_TIMEOUT_MS);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /"port":(\d+)[^\n]*"msg":"memlayer ready"/.exec(output);
+      if (match !== null) {
+        clearTimeout(timer);
+        done(Number(match[1]));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    void exit.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`server exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  return {
+    port,
+    dataDir,
+    child,
+    output: () => output,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exit;
+    },
+    exited: () => exit,
+  };
+}
+
+/** Runs the memlayer CLI to completion (for --help, bad flags, startup failures). */
+export function runCli(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: START_TIMEOUT_MS,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** True if an executable is on PATH (redis-cli, redis-benchmark). */
+export function hasExecutable(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+}
+
+/**
+ * A raw RESP connection: `send` writes bytes; `read` waits until `expectedBytes` arrive (or the
+ * peer closes) and returns exactly what came, as latin1.
+ */
+export class RawClient {
+  private buffer = '';
+  private closed = false;
+  private waiter: (() => void) | undefined;
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.buffer += chunk.toString('latin1');
+      this.waiter?.();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.waiter?.();
+    });
+    socket.on('error', () => undefined);
+  }
+
+  static connect(port: number): Promise<RawClient> {
+    return new Promise((done, fail) => {
+      const socket = net.connect(port, '127.0.0.1', () => done(new RawClient(socket)));
+      socket.once('error', fail);
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  send(data: string): void {
+    this.socket.write(Buffer.from(data, 'latin1'));
+  }
+
+  /** Encodes a command as a RESP array of bulk strings and sends it. */
+  command(...args: string[]): void {
+    let data = `*${args.length}\r\n`;
+    for (const arg of args) data += `$${Buffer.byteLength(arg, 'latin1')}\r\n${arg}\r\n`;
+    this.send(data);
+  }
+
+  async read(expectedBytes: number, timeoutMs = 5000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.buffer.length < expectedBytes && !this.closed && Date.now() < deadline) {
+      await new Promise<void>((done) => {
+        this.waiter = done;
+        setTimeout(done, 50);
+      });
+      this.waiter = undefined;
+    }
+    const out = this.buffer.slice(0, expectedBytes);
+    this.buffer = this.buffer.slice(out.length);
+    return out;
+  }
+
+  /** Sends a command and returns the reply, whose exact bytes the caller expects. */
+  async call(expected: string, ...args: string[]): Promise<string> {
+    this.command(...args);
+    return this.read(expected.length);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
