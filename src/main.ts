@@ -32,6 +32,11 @@ import { newServerStats } from './commands/session.js';
 import { loadSnapshot, SnapshotFile, SnapshotLoadError } from './commands/server/snapshot-file.js';
 import { startRespServer, type Log } from './resp/server.js';
 import type { Clock } from './shared/effects.js';
+import {
+  ReplicationConfigError,
+  startReplication,
+  type Replication,
+} from './replication/runtime.js';
 
 export const VERSION = '0.1.0';
 
@@ -87,9 +92,18 @@ export async function startServer(
   const dataDir = options.dataDir === '' ? undefined : resolve(options.dataDir);
   const table = buildCommandTable();
   const stateMachine = new StateMachine(table);
-  if (dataDir !== undefined && loadSnapshot(dataDir, (b) => stateMachine.restoreSnapshot(b)))
+  // fsync: the state comes from the Raft log and its snapshots, not from dump.mlsnap.
+  const replication =
+    options.durability === 'fsync'
+      ? await startNodeReplication(options, stateMachine, logger, clock)
+      : undefined;
+  if (
+    replication === undefined &&
+    dataDir !== undefined &&
+    loadSnapshot(dataDir, (b) => stateMachine.restoreSnapshot(b))
+  )
     logger.info({ dataDir, keys: stateMachine.db.size }, 'snapshot loaded');
-  const executor = new LocalExecutor(stateMachine, clock);
+  const executor = replication?.executor ?? new LocalExecutor(stateMachine, clock);
   const persistence = new SnapshotFile(
     dataDir,
     () => stateMachine.encodeSnapshot(),
@@ -133,11 +147,22 @@ export async function startServer(
     log: pinoLog(logger),
   });
   port = resp.port;
+  if (replication !== undefined) {
+    replication.host.advertise({
+      resp: `${options.advertise === '' ? options.bind : options.advertise}:${port}`,
+    });
+    replication.registerInfo(dispatcher.server.info);
+  }
 
   const cron = setInterval(() => {
     const nowMs = clock.nowMs();
     dispatcher.cron(nowMs);
-    for (let batch = 0; batch < EXPIRY_BATCHES_MAX; batch++) {
+    // Under Raft the leader proposes expiry itself (src/replication/group.ts).
+    for (
+      let batch = replication === undefined ? 0 : EXPIRY_BATCHES_MAX;
+      batch < EXPIRY_BATCHES_MAX;
+      batch++
+    ) {
       const keys = stateMachine.expiredKeys(nowMs, EXPIRY_BATCH_KEYS);
       if (keys.length === 0) break;
       const removed = executor.executeOne(['__expired', ...keys], true);
@@ -162,6 +187,7 @@ export async function startServer(
     }
     clearInterval(cron);
     await resp.close();
+    await replication?.close();
     logger.info({ mode }, 'memlayer stopped');
     resolveStopped(0);
     return undefined;
@@ -172,6 +198,38 @@ export async function startServer(
     'memlayer ready',
   );
   return { port, stopped, shutdown };
+}
+
+/** `--durability fsync`: the Raft host, its executor, admin API (src/replication/runtime.ts). */
+async function startNodeReplication(
+  options: ServerOptions,
+  stateMachine: StateMachine,
+  logger: Logger,
+  clock: Clock,
+): Promise<Replication> {
+  // With --port 0 (tests), the admin and peer ports default to any free port as well.
+  const portDefault = (fixed: number): number => (options.port === 0 ? 0 : fixed);
+  try {
+    return await startReplication(
+      {
+        id: options.nodeId,
+        peers: options.peers,
+        join: options.join,
+        cluster: options.clusterName,
+        bind: options.bind,
+        advertise: options.advertise,
+        respPort: options.port,
+        adminPort: options.adminPort ?? portDefault(7380),
+        peerPort: options.peerPort ?? portDefault(7381),
+        redirect: options.redirect,
+        dataDir: options.dataDir === '' ? '' : resolve(options.dataDir),
+      },
+      { applier: stateMachine, clock, logger: (level, msg) => logger[level](msg) },
+    );
+  } catch (error) {
+    if (error instanceof ReplicationConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 /** Runs the command line; resolves with the process exit code. */

@@ -2,6 +2,18 @@
 #include "kernels.h"
 #include <string.h>
 
+/*
+ * Hot loops get an AVX2 clone beside the baseline (SSE2) one; the loader picks by CPU at
+ * startup (GCC function multi-versioning), so one build runs on any x86-64. The results are
+ * the same bits either way: the same IEEE operations in the same order, no FMA
+ * (-ffp-contract=off).
+ */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define HOT __attribute__((target_clones("avx2", "default")))
+#else
+#define HOT
+#endif
+
 /* ---- float16 / bfloat16 (same algorithms as src/tensor/kernels/half.ts) ---- */
 
 static inline uint32_t f16_to_f32_bits(uint16_t h) {
@@ -47,11 +59,11 @@ static inline uint16_t f32_to_bf16_bits(uint32_t x) {
   return (uint16_t)((x + bias) >> 16);
 }
 
-void ml_f16_to_f32(const uint16_t *src, uint32_t *dst, size_t n) {
+HOT void ml_f16_to_f32(const uint16_t *src, uint32_t *dst, size_t n) {
   for (size_t i = 0; i < n; i++) dst[i] = f16_to_f32_bits(src[i]);
 }
 
-void ml_f32_to_f16(const uint32_t *src, uint16_t *dst, size_t n) {
+HOT void ml_f32_to_f16(const uint32_t *src, uint16_t *dst, size_t n) {
   for (size_t i = 0; i < n; i++) dst[i] = f32_to_f16_bits(src[i]);
 }
 
@@ -59,7 +71,7 @@ void ml_bf16_to_f32(const uint16_t *src, uint32_t *dst, size_t n) {
   for (size_t i = 0; i < n; i++) dst[i] = (uint32_t)src[i] << 16;
 }
 
-void ml_f32_to_bf16(const uint32_t *src, uint16_t *dst, size_t n) {
+HOT void ml_f32_to_bf16(const uint32_t *src, uint16_t *dst, size_t n) {
   for (size_t i = 0; i < n; i++) dst[i] = f32_to_bf16_bits(src[i]);
 }
 
@@ -75,34 +87,34 @@ static inline double canon_f64(double r) {
   return r == r ? r : nan.d;
 }
 
-void ml_add_f32(const float *a, const float *b, float *out, size_t n) {
+HOT void ml_add_f32(const float *a, const float *b, float *out, size_t n) {
   for (size_t i = 0; i < n; i++) out[i] = canon_f32(a[i] + b[i]);
 }
-void ml_sub_f32(const float *a, const float *b, float *out, size_t n) {
+HOT void ml_sub_f32(const float *a, const float *b, float *out, size_t n) {
   for (size_t i = 0; i < n; i++) out[i] = canon_f32(a[i] - b[i]);
 }
-void ml_mul_f32(const float *a, const float *b, float *out, size_t n) {
+HOT void ml_mul_f32(const float *a, const float *b, float *out, size_t n) {
   for (size_t i = 0; i < n; i++) out[i] = canon_f32(a[i] * b[i]);
 }
-void ml_scale_f32(const float *a, double alpha, float *out, size_t n) {
+HOT void ml_scale_f32(const float *a, double alpha, float *out, size_t n) {
   for (size_t i = 0; i < n; i++) out[i] = canon_f32((float)(alpha * (double)a[i]));
 }
-void ml_axpy_f32(double alpha, const float *x, const float *y, float *out, size_t n) {
+HOT void ml_axpy_f32(double alpha, const float *x, const float *y, float *out, size_t n) {
   for (size_t i = 0; i < n; i++) out[i] = canon_f32((float)(alpha * (double)x[i] + (double)y[i]));
 }
-void ml_add_f64(const double *a, const double *b, double *out, size_t n) {
+HOT void ml_add_f64(const double *a, const double *b, double *out, size_t n) {
   for (size_t i = 0; i < n; i++) out[i] = canon_f64(a[i] + b[i]);
 }
-void ml_sub_f64(const double *a, const double *b, double *out, size_t n) {
+HOT void ml_sub_f64(const double *a, const double *b, double *out, size_t n) {
   for (size_t i = 0; i < n; i++) out[i] = canon_f64(a[i] - b[i]);
 }
-void ml_mul_f64(const double *a, const double *b, double *out, size_t n) {
+HOT void ml_mul_f64(const double *a, const double *b, double *out, size_t n) {
   for (size_t i = 0; i < n; i++) out[i] = canon_f64(a[i] * b[i]);
 }
-void ml_scale_f64(const double *a, double alpha, double *out, size_t n) {
+HOT void ml_scale_f64(const double *a, double alpha, double *out, size_t n) {
   for (size_t i = 0; i < n; i++) out[i] = canon_f64(alpha * a[i]);
 }
-void ml_axpy_f64(double alpha, const double *x, const double *y, double *out, size_t n) {
+HOT void ml_axpy_f64(double alpha, const double *x, const double *y, double *out, size_t n) {
   for (size_t i = 0; i < n; i++) out[i] = canon_f64(alpha * x[i] + y[i]);
 }
 
@@ -126,16 +138,16 @@ void ml_axpy_f64(double alpha, const double *x, const double *y, double *out, si
 #define SQ(k) ((double)x[k] * (double)x[k])
 #define AB(k) ((double)a[k] * (double)b[k])
 
-double ml_sum_f32(const float *x, size_t n) { LANE_SUM(X) }
-double ml_sum_f64(const double *x, size_t n) { LANE_SUM(X) }
-double ml_sumsq_f32(const float *x, size_t n) { LANE_SUM(SQ) }
-double ml_sumsq_f64(const double *x, size_t n) { LANE_SUM(SQ) }
-double ml_dot_f32(const float *a, const float *b, size_t n) { LANE_SUM(AB) }
-double ml_dot_f64(const double *a, const double *b, size_t n) { LANE_SUM(AB) }
+HOT double ml_sum_f32(const float *x, size_t n) { LANE_SUM(X) }
+HOT double ml_sum_f64(const double *x, size_t n) { LANE_SUM(X) }
+HOT double ml_sumsq_f32(const float *x, size_t n) { LANE_SUM(SQ) }
+HOT double ml_sumsq_f64(const double *x, size_t n) { LANE_SUM(SQ) }
+HOT double ml_dot_f32(const float *a, const float *b, size_t n) { LANE_SUM(AB) }
+HOT double ml_dot_f64(const double *a, const double *b, size_t n) { LANE_SUM(AB) }
 
 /* ---- byte shuffle (Blosc layout; tail bytes copied unchanged) ---- */
 
-void ml_shuffle(const uint8_t *src, size_t n, size_t element_bytes, uint8_t *dst) {
+HOT void ml_shuffle(const uint8_t *src, size_t n, size_t element_bytes, uint8_t *dst) {
   size_t count = n / element_bytes;
   for (size_t b = 0; b < element_bytes; b++) {
     uint8_t *plane = dst + b * count;
@@ -144,7 +156,7 @@ void ml_shuffle(const uint8_t *src, size_t n, size_t element_bytes, uint8_t *dst
   memcpy(dst + count * element_bytes, src + count * element_bytes, n - count * element_bytes);
 }
 
-void ml_unshuffle(const uint8_t *src, size_t n, size_t element_bytes, uint8_t *dst) {
+HOT void ml_unshuffle(const uint8_t *src, size_t n, size_t element_bytes, uint8_t *dst) {
   size_t count = n / element_bytes;
   for (size_t b = 0; b < element_bytes; b++) {
     const uint8_t *plane = src + b * count;

@@ -33,17 +33,32 @@ function keyBytes(key: string): string {
   return Buffer.from(key, 'utf8').toString('latin1');
 }
 
-function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+): FastifyReply {
   return reply.code(status).type('application/json').send({ error: code, message });
 }
 
 /** A command's error reply as an HTTP answer: WRONGTYPE is a conflict, the rest bad input. */
 function sendReplyError(reply: FastifyReply, error: ErrorReply): FastifyReply {
   const wrongType = error.text.startsWith('WRONGTYPE');
-  return sendError(reply, wrongType ? 409 : 400, wrongType ? 'WRONGTYPE' : 'BAD_TENSOR', error.text);
+  return sendError(
+    reply,
+    wrongType ? 409 : 400,
+    wrongType ? 'WRONGTYPE' : 'BAD_TENSOR',
+    error.text,
+  );
 }
 
-async function execute(reply: FastifyReply, executor: Executor, args: string[], write: boolean): Promise<Reply | undefined> {
+async function execute(
+  reply: FastifyReply,
+  executor: Executor,
+  args: string[],
+  write: boolean,
+): Promise<Reply | undefined> {
   try {
     return await executor.executeOne(args, write);
   } catch (error) {
@@ -64,7 +79,11 @@ function metaBlob(result: Reply): { dtype: string; shape: number[]; blob: Buffer
   const shape = get('shape');
   const blob = get('blob');
   if (typeof dtype !== 'string' || !Array.isArray(shape)) return undefined;
-  const bytes = Buffer.isBuffer(blob) ? blob : typeof blob === 'string' ? Buffer.from(blob, 'latin1') : undefined;
+  const bytes = Buffer.isBuffer(blob)
+    ? blob
+    : typeof blob === 'string'
+      ? Buffer.from(blob, 'latin1')
+      : undefined;
   return bytes === undefined ? undefined : { dtype, shape: shape.map(Number), blob: bytes };
 }
 
@@ -72,9 +91,13 @@ export async function tensorRoutes(app: FastifyInstance, opts: TensorRoutesOptio
   const { executor } = opts;
   for (const type of [ARROW_STREAM_TYPE, OCTET]) {
     if (!app.hasContentTypeParser(type)) {
-      app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: BODY_BYTES_MAX }, (_req, body, done) => {
-        done(null, body);
-      });
+      app.addContentTypeParser(
+        type,
+        { parseAs: 'buffer', bodyLimit: BODY_BYTES_MAX },
+        (_req, body, done) => {
+          done(null, body);
+        },
+      );
     }
   }
 
@@ -84,11 +107,13 @@ export async function tensorRoutes(app: FastifyInstance, opts: TensorRoutesOptio
     const args = arrow ? ['TENSOR.GET', key, 'ARROW'] : ['TENSOR.GET', key, 'META', 'BLOB'];
     const result = await execute(reply, executor, args, false);
     if (result === undefined) return reply;
-    if (result === null) return sendError(reply, 404, 'NOT_FOUND', `no tensor under key ${request.params.key}`);
+    if (result === null)
+      return sendError(reply, 404, 'NOT_FOUND', `no tensor under key ${request.params.key}`);
     if (result instanceof ErrorReply) return sendReplyError(reply, result);
     if (arrow && Buffer.isBuffer(result)) return reply.type(ARROW_STREAM_TYPE).send(result);
     const parts = metaBlob(result);
-    if (parts === undefined) return sendError(reply, 502, 'BAD_REPLY', 'unexpected reply from the state machine');
+    if (parts === undefined)
+      return sendError(reply, 502, 'BAD_REPLY', 'unexpected reply from the state machine');
     return reply
       .type(OCTET)
       .header('x-tensor-dtype', parts.dtype)
@@ -103,9 +128,16 @@ export async function tensorRoutes(app: FastifyInstance, opts: TensorRoutesOptio
       const key = keyBytes(request.params.key);
       const body = request.body;
       if (!Buffer.isBuffer(body)) {
-        return sendError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', `send ${ARROW_STREAM_TYPE} or ${OCTET}`);
+        return sendError(
+          reply,
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          `send ${ARROW_STREAM_TYPE} or ${OCTET}`,
+        );
       }
-      const type = String(request.headers['content-type'] ?? '').split(';')[0]?.trim();
+      const type = String(request.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim();
       let dtype: string;
       let shape: string;
       let blob: Buffer;
@@ -114,14 +146,20 @@ export async function tensorRoutes(app: FastifyInstance, opts: TensorRoutesOptio
           const tensor = tensorFromArrow(body);
           [dtype, shape, blob] = [tensor.dtype, `[${tensor.shape.join(',')}]`, tensor.data];
         } catch (error) {
-          if (error instanceof ArrowTensorError) return sendError(reply, 400, 'BAD_ARROW', error.message);
+          if (error instanceof ArrowTensorError)
+            return sendError(reply, 400, 'BAD_ARROW', error.message);
           throw error;
         }
       } else {
         const dtypeHeader = request.headers['x-tensor-dtype'];
         const shapeHeader = request.headers['x-tensor-shape'];
         if (typeof dtypeHeader !== 'string' || typeof shapeHeader !== 'string') {
-          return sendError(reply, 400, 'MISSING_HEADERS', 'octet-stream bodies need x-tensor-dtype and x-tensor-shape');
+          return sendError(
+            reply,
+            400,
+            'MISSING_HEADERS',
+            'octet-stream bodies need x-tensor-dtype and x-tensor-shape',
+          );
         }
         [dtype, shape, blob] = [dtypeHeader, shapeHeader, body];
       }
@@ -129,7 +167,9 @@ export async function tensorRoutes(app: FastifyInstance, opts: TensorRoutesOptio
       const result = await execute(reply, executor, args, true);
       if (result === undefined) return reply;
       if (result instanceof ErrorReply) return sendReplyError(reply, result);
-      return reply.code(200).send({ key: request.params.key, dtype, shape, bytes: blob.byteLength });
+      return reply
+        .code(200)
+        .send({ key: request.params.key, dtype, shape, bytes: blob.byteLength });
     },
   );
 }

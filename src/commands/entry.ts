@@ -27,6 +27,7 @@ const WRITE = 1;
 const TRANSACTION = 2;
 const WATCH = 4;
 const KNOWN_FLAGS = WRITE | TRANSACTION | WATCH;
+const SHORT_STRING_CHARS = 32;
 
 function stringsSize(strings: readonly string[]): number {
   let size = varintSize(strings.length);
@@ -68,7 +69,12 @@ function writeStrings(buffer: Buffer, offset: number, strings: readonly string[]
   let at = writeVarint(buffer, offset, strings.length);
   for (const s of strings) {
     at = writeVarint(buffer, at, s.length);
-    at += buffer.write(s, at, s.length, 'latin1');
+    if (s.length <= SHORT_STRING_CHARS) {
+      // A JS loop beats the native call for the short keys and names most commands carry.
+      for (let i = 0; i < s.length; i++) buffer[at++] = s.charCodeAt(i);
+    } else {
+      at += buffer.write(s, at, s.length, 'latin1');
+    }
   }
   return at;
 }

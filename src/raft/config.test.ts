@@ -6,7 +6,8 @@ import { defaultRaftConfig, validateRaftConfig } from './config.js';
 import { MemoryStorage } from './storage.js';
 import { RaftError } from './types.js';
 
-const base = () => defaultRaftConfig(nodeId(1), groupId(0), new MemoryStorage(), new SeededRng(1), logIndex(0));
+const base = () =>
+  defaultRaftConfig(nodeId(1), groupId(0), new MemoryStorage(), new SeededRng(1), logIndex(0));
 const invalid = (err: unknown) => err instanceof RaftError && err.code === 'invalidConfig';
 
 test('defaultRaftConfig: documented defaults', () => {
@@ -24,7 +25,10 @@ test('defaultRaftConfig: documented defaults', () => {
 });
 
 test('validateRaftConfig: lease reads require check-quorum', () => {
-  assert.throws(() => validateRaftConfig({ ...base(), readOnly: 'lease', checkQuorum: false }), invalid);
+  assert.throws(
+    () => validateRaftConfig({ ...base(), readOnly: 'lease', checkQuorum: false }),
+    invalid,
+  );
   assert.doesNotThrow(() => validateRaftConfig({ ...base(), readOnly: 'lease' }));
 });
 

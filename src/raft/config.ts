@@ -55,7 +55,8 @@ export function validateRaftConfig(config: RaftConfig): RaftConfig {
   if (!positiveInteger(config.maxInflightBytes)) bad('maxInflightBytes must be > 0');
   if (!positiveInteger(config.maxUncommittedBytes)) bad('maxUncommittedBytes must be > 0');
   if (!positiveInteger(config.snapshotChunkBytes)) bad('snapshotChunkBytes must be > 0');
-  if (config.readOnly !== 'safe' && config.readOnly !== 'lease') bad('readOnly must be safe or lease');
+  if (config.readOnly !== 'safe' && config.readOnly !== 'lease')
+    bad('readOnly must be safe or lease');
   // Lease reads are only safe when a leader that lost its quorum steps down (etcd's rule).
   if (config.readOnly === 'lease' && !config.checkQuorum) bad('lease reads require checkQuorum');
   return config;

@@ -36,12 +36,18 @@ export class RaftLog {
     this.committed = committed;
     this.applied = applied;
     this.applying = applied;
-    if (committed > last) assert(false, `restart: commit ${committed} beyond last index ${last}; the log lost entries`);
-    if (applied > committed) assert(false, `restart: applied ${applied} beyond commit ${committed}`);
+    if (committed > last)
+      assert(false, `restart: commit ${committed} beyond last index ${last}; the log lost entries`);
+    if (applied > committed)
+      assert(false, `restart: applied ${applied} beyond commit ${committed}`);
     const first = storage.firstIndex();
     // Raft §7 / RedisRaft #43: after a snapshot the log starts at snapshot index + 1; the host
     // must have restored that snapshot into its state machine before restarting the core.
-    if (applied < first - 1) assert(false, `restart: applied ${applied} below snapshot index ${first - 1}; restore the snapshot first`);
+    if (applied < first - 1)
+      assert(
+        false,
+        `restart: applied ${applied} below snapshot index ${first - 1}; restore the snapshot first`,
+      );
   }
 
   firstIndex(): number {
@@ -75,7 +81,11 @@ export class RaftLog {
   /** Term at an index known to be in the log (asserted). */
   term(index: number): number {
     const t = this.termAt(index);
-    if (t === undefined) assert(false, `term(${index}) outside the log [${this.firstIndex() - 1}, ${this.lastIndex()}]`);
+    if (t === undefined)
+      assert(
+        false,
+        `term(${index}) outside the log [${this.firstIndex() - 1}, ${this.lastIndex()}]`,
+      );
     return t;
   }
 
@@ -115,12 +125,21 @@ export class RaftLog {
    * Follower side of AppendEntries (Raft §5.3): returns the last new index, or -1 when the
    * previous entry does not match. Never truncates a committed entry (RedisRaft #53).
    */
-  maybeAppend(prevIndex: number, prevTerm: number, commit: number, entries: readonly Entry[]): number {
+  maybeAppend(
+    prevIndex: number,
+    prevTerm: number,
+    commit: number,
+    entries: readonly Entry[],
+  ): number {
     if (!this.matchTerm(prevIndex, prevTerm)) return -1;
     const lastNew = prevIndex + entries.length;
     const conflict = this.findConflict(entries);
     if (conflict !== 0) {
-      if (conflict <= this.committed) assert(false, `entry ${conflict} conflicts with committed entry (commit ${this.committed})`);
+      if (conflict <= this.committed)
+        assert(
+          false,
+          `entry ${conflict} conflicts with committed entry (commit ${this.committed})`,
+        );
       this.append(entries, conflict - prevIndex - 1);
     }
     this.commitTo(Math.min(commit, lastNew));
@@ -131,8 +150,10 @@ export class RaftLog {
   append(entries: readonly Entry[], from = 0): number {
     if (from >= entries.length) return this.lastIndex();
     const after = (entries[from] as Entry).index;
-    if (after <= this.committed) assert(false, `append at ${after} would overwrite committed ${this.committed}`);
-    if (after > this.lastIndex() + 1) assert(false, `append at ${after} leaves a gap after ${this.lastIndex()}`);
+    if (after <= this.committed)
+      assert(false, `append at ${after} would overwrite committed ${this.committed}`);
+    if (after > this.lastIndex() + 1)
+      assert(false, `append at ${after} leaves a gap after ${this.lastIndex()}`);
     this.truncateUnstable(after);
     for (let i = from; i < entries.length; i++) this.unstableEntries.push(entries[i] as Entry);
     return this.lastIndex();
@@ -161,7 +182,8 @@ export class RaftLog {
 
   /** Entries in [lo, hi), at most `bytesMax` (but at least one); sets lastSliceBytes. */
   slice(lo: number, hi: number, bytesMax: number): readonly Entry[] {
-    if (lo > hi || hi > this.lastIndex() + 1) assert(false, `slice(${lo}, ${hi}) beyond last index ${this.lastIndex()}`);
+    if (lo > hi || hi > this.lastIndex() + 1)
+      assert(false, `slice(${lo}, ${hi}) beyond last index ${this.lastIndex()}`);
     if (lo < this.firstIndex()) throw new RaftError('compacted', `slice(${lo}): compacted`);
     let stable: readonly Entry[] = [];
     let bytes = 0;
@@ -190,7 +212,8 @@ export class RaftLog {
 
   commitTo(index: number): void {
     if (index <= this.committed) return;
-    if (index > this.lastIndex()) assert(false, `commit ${index} beyond last index ${this.lastIndex()}; was the log lost?`);
+    if (index > this.lastIndex())
+      assert(false, `commit ${index} beyond last index ${this.lastIndex()}; was the log lost?`);
     this.committed = index;
   }
 

@@ -54,3 +54,58 @@ export function isTransferCampaign(m: Message): boolean {
 export function responseTypeOf(type: 'vote' | 'preVote'): 'voteResponse' | 'preVoteResponse' {
   return type === 'vote' ? 'voteResponse' : 'preVoteResponse';
 }
+
+const MESSAGE_TYPES: ReadonlySet<string> = new Set<MessageType>([
+  'append',
+  'appendResponse',
+  'heartbeat',
+  'heartbeatResponse',
+  'preVote',
+  'preVoteResponse',
+  'vote',
+  'voteResponse',
+  'snapshotChunk',
+  'snapshotResponse',
+  'timeoutNow',
+  'readIndex',
+  'readIndexResponse',
+]);
+
+const ENTRY_TYPES: ReadonlySet<string> = new Set(['normal', 'noop', 'confChange']);
+
+function isCount(n: number): boolean {
+  return Number.isSafeInteger(n) && n >= 0;
+}
+
+/**
+ * Structural check of a message from the network, so that a corrupt or hostile message is
+ * dropped instead of tripping an assertion deep in the core ("no input crashes a node").
+ * Cheap: one pass over the entries, which the follower walks anyway.
+ */
+export function isWellFormed(m: Message): boolean {
+  if (!MESSAGE_TYPES.has(m.type) || !isCount(m.from) || m.from === 0) return false;
+  if (!isCount(m.term) || !isCount(m.index) || !isCount(m.logTerm) || !isCount(m.commit))
+    return false;
+  if (!isCount(m.rejectHint) || !isCount(m.rejectHintTerm)) return false;
+  if (!(m.context instanceof Uint8Array)) return false;
+  const entries = m.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as Entry;
+    // Entries follow `index` contiguously and never carry a term above the sender's.
+    if (e.index !== m.index + 1 + i || !isCount(e.term) || e.term > m.term || e.term === 0)
+      return false;
+    if (!ENTRY_TYPES.has(e.type) || !(e.data instanceof Uint8Array)) return false;
+    if (i > 0 && e.term < (entries[i - 1] as Entry).term) return false;
+  }
+  if (entries.length > 0 && (m.type !== 'append' || (entries[0] as Entry).term < m.logTerm))
+    return false;
+  if (m.type === 'snapshotChunk' || m.type === 'snapshotResponse')
+    return isWellFormedChunk(m.snapshot);
+  return true;
+}
+
+function isWellFormedChunk(c: SnapshotChunk | undefined): boolean {
+  if (c === undefined || !(c.data instanceof Uint8Array)) return false;
+  if (!isCount(c.totalBytes) || !isCount(c.offset) || c.offset > c.totalBytes) return false;
+  return isCount(c.meta.index) && isCount(c.meta.term) && Array.isArray(c.meta.conf.voters);
+}

@@ -4,10 +4,16 @@
  * step-*.ts role modules. Pure: no I/O, no clock, no global randomness (config.rng only).
  */
 import { assert } from '../shared/assert.js';
-import { logIndex, term as toTerm, type LogIndex, type NodeId, type Term } from '../shared/brand.js';
+import {
+  logIndex,
+  term as toTerm,
+  type LogIndex,
+  type NodeId,
+  type Term,
+} from '../shared/brand.js';
 import { decodeConfChange, encodeConfChange } from './codec.js';
 import { validateRaftConfig } from './config.js';
-import { makeMessage } from './message.js';
+import { isWellFormed, makeMessage } from './message.js';
 import { Raft } from './raft.js';
 import { bcastAppend, sendTimeoutNow } from './replicate.js';
 import { handleReadIndex, maybeCommit } from './step-leader.js';
@@ -47,9 +53,15 @@ export class RaftNode implements RaftCore {
     this.r.tick();
   }
 
+  /** Messages dropped as misrouted (other group or node) or malformed; for host metrics. */
+  droppedMessages = 0;
+
   step(message: Message): void {
-    // Messages of another group or for another node are a routing slip of the host: dropped.
-    if (message.group !== this.r.cfg.group || message.to !== this.r.id) return;
+    // A routing slip of the host or a corrupt message is dropped, never asserted on.
+    if (message.group !== this.r.cfg.group || message.to !== this.r.id || !isWellFormed(message)) {
+      this.droppedMessages++;
+      return;
+    }
     this.r.step(message);
   }
 
@@ -59,7 +71,10 @@ export class RaftNode implements RaftCore {
     const bytes = data.byteLength;
     // etcd: an entry is always admitted when nothing is uncommitted, so huge entries progress.
     if (r.uncommittedBytes > 0 && r.uncommittedBytes + bytes > r.cfg.maxUncommittedBytes) {
-      throw new RaftError('uncommittedBytesExceeded', `uncommitted bytes would exceed ${r.cfg.maxUncommittedBytes}`);
+      throw new RaftError(
+        'uncommittedBytesExceeded',
+        `uncommitted bytes would exceed ${r.cfg.maxUncommittedBytes}`,
+      );
     }
     const index = r.log.lastIndex() + 1;
     r.log.appendOne({ term: r.term as Term, index: index as LogIndex, type: 'normal', data });
@@ -69,11 +84,13 @@ export class RaftNode implements RaftCore {
 
   private checkCanPropose(): void {
     const r = this.r;
-    if (r.role !== 'leader') throw new RaftError('notLeader', `node ${r.id} is not the leader (leader ${r.lead})`);
+    if (r.role !== 'leader')
+      throw new RaftError('notLeader', `node ${r.id} is not the leader (leader ${r.lead})`);
     if (r.leadTransferee !== NO_NODE) {
       throw new RaftError('transferInProgress', `leadership is moving to node ${r.leadTransferee}`);
     }
-    if (!r.tracker.progress.has(r.id)) throw new RaftError('proposalDropped', 'this leader was removed');
+    if (!r.tracker.progress.has(r.id))
+      throw new RaftError('proposalDropped', 'this leader was removed');
   }
 
   proposeConfChange(change: ConfChange): void {
@@ -106,7 +123,10 @@ export class RaftNode implements RaftCore {
         if (!t.isLearner(id)) bad('not a learner');
         const match = t.progress.get(id)?.match ?? 0;
         if (match + LEARNER_CATCH_UP_ENTRIES < this.r.log.lastIndex()) {
-          throw new RaftError('learnerNotCaughtUp', `learner ${id} is at ${match}, leader at ${this.r.log.lastIndex()}`);
+          throw new RaftError(
+            'learnerNotCaughtUp',
+            `learner ${id} is at ${match}, leader at ${this.r.log.lastIndex()}`,
+          );
         }
         return;
       }
@@ -134,7 +154,8 @@ export class RaftNode implements RaftCore {
     if (r.role !== 'leader') throw new RaftError('notLeader', `node ${r.id} is not the leader`);
     if (to === r.id || to === r.leadTransferee) return;
     const pr = r.tracker.progress.get(to);
-    if (pr === undefined || pr.learner) throw new RaftError('unavailable', `node ${to} is not a voter`);
+    if (pr === undefined || pr.learner)
+      throw new RaftError('unavailable', `node ${to} is not a voter`);
     r.abortLeaderTransfer();
     r.leadTransferee = to;
     r.electionElapsed = 0; // the transfer is abandoned after one election timeout
@@ -164,7 +185,8 @@ export class RaftNode implements RaftCore {
       } else {
         maybeCommit(r); // the quorum may have shrunk
         r.needBroadcast = true;
-        if (r.leadTransferee !== NO_NODE && !r.tracker.isVoter(r.leadTransferee)) r.abortLeaderTransfer();
+        if (r.leadTransferee !== NO_NODE && !r.tracker.isVoter(r.leadTransferee))
+          r.abortLeaderTransfer();
       }
     }
     return r.tracker.confState();
@@ -209,7 +231,8 @@ export class RaftNode implements RaftCore {
     const softChanged = soft.leader !== this.prevSoft.leader || soft.role !== this.prevSoft.role;
     const hard = this.hardState();
     const prev = this.prevHard;
-    const hardChanged = hard.term !== prev.term || hard.vote !== prev.vote || hard.commit !== prev.commit;
+    const hardChanged =
+      hard.term !== prev.term || hard.vote !== prev.vote || hard.commit !== prev.commit;
     const entries = log.hasUnstableEntries() ? log.takeUnstableEntries() : NO_ENTRIES;
     let snapshot = undefined;
     if (log.unstableSnapshot !== undefined && !log.snapshotInProgress) {
@@ -226,7 +249,11 @@ export class RaftNode implements RaftCore {
     r.msgs = [];
     const readStates = r.readStates;
     r.readStates = [];
-    const mustSync = entries.length > 0 || snapshot !== undefined || hard.term !== prev.term || hard.vote !== prev.vote;
+    const mustSync =
+      entries.length > 0 ||
+      snapshot !== undefined ||
+      hard.term !== prev.term ||
+      hard.vote !== prev.vote;
     if (softChanged) this.prevSoft = soft;
     if (hardChanged) this.prevHard = hard;
     return {
@@ -273,7 +300,12 @@ export class RaftNode implements RaftCore {
     const progress = new Map<NodeId, Progress>();
     if (r.role === 'leader') {
       for (const [id, pr] of r.tracker.progress) {
-        progress.set(id, { match: logIndex(pr.match), next: logIndex(pr.next), state: pr.state, learner: pr.learner });
+        progress.set(id, {
+          match: logIndex(pr.match),
+          next: logIndex(pr.next),
+          state: pr.state,
+          learner: pr.learner,
+        });
       }
     }
     return {

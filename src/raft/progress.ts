@@ -133,7 +133,8 @@ export class ProgressTracker {
 
   /** Replaces the membership (restart, snapshot) with fresh progress for every member. */
   setConf(conf: ConfState, nextIndex: number): void {
-    for (const id of conf.voters) if (conf.learners.includes(id)) assert(false, `node ${id} is both voter and learner`);
+    for (const id of conf.voters)
+      if (conf.learners.includes(id)) assert(false, `node ${id} is both voter and learner`);
     this.voters = [...conf.voters];
     this.learners = [...conf.learners];
     this.progress.clear();

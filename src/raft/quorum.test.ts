@@ -27,13 +27,55 @@ test('quorumIndex: the index a majority has reached', () => {
 
 test('voteResult: won, lost, pending', () => {
   const v = (entries: [number, boolean][]) => new Map(entries.map(([k, b]) => [nodeId(k), b]));
-  assert.equal(voteResult(ids(1, 2, 3), v([[1, true], [2, true]])), 'won');
-  assert.equal(voteResult(ids(1, 2, 3), v([[1, true], [2, false]])), 'pending');
-  assert.equal(voteResult(ids(1, 2, 3), v([[2, false], [3, false]])), 'lost');
-  assert.equal(voteResult(ids(1, 2, 3, 4), v([[1, true], [2, true]])), 'pending');
+  assert.equal(
+    voteResult(
+      ids(1, 2, 3),
+      v([
+        [1, true],
+        [2, true],
+      ]),
+    ),
+    'won',
+  );
+  assert.equal(
+    voteResult(
+      ids(1, 2, 3),
+      v([
+        [1, true],
+        [2, false],
+      ]),
+    ),
+    'pending',
+  );
+  assert.equal(
+    voteResult(
+      ids(1, 2, 3),
+      v([
+        [2, false],
+        [3, false],
+      ]),
+    ),
+    'lost',
+  );
+  assert.equal(
+    voteResult(
+      ids(1, 2, 3, 4),
+      v([
+        [1, true],
+        [2, true],
+      ]),
+    ),
+    'pending',
+  );
 });
 
 test('quorumActive: a majority heard from', () => {
-  assert.equal(quorumActive(ids(1, 2, 3), (id) => id !== 3), true);
-  assert.equal(quorumActive(ids(1, 2, 3), (id) => id === 1), false);
+  assert.equal(
+    quorumActive(ids(1, 2, 3), (id) => id !== 3),
+    true,
+  );
+  assert.equal(
+    quorumActive(ids(1, 2, 3), (id) => id === 1),
+    false,
+  );
 });

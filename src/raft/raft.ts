@@ -7,7 +7,14 @@
 import { assert } from '../shared/assert.js';
 import type { NodeId } from '../shared/brand.js';
 import { RaftLog } from './log.js';
-import { CAMPAIGN_TRANSFER, EMPTY_BYTES, isTransferCampaign, makeMessage, responseTypeOf, type MessageFields } from './message.js';
+import {
+  CAMPAIGN_TRANSFER,
+  EMPTY_BYTES,
+  isTransferCampaign,
+  makeMessage,
+  responseTypeOf,
+  type MessageFields,
+} from './message.js';
 import { ProgressTracker } from './progress.js';
 import { ReadOnly } from './read-only.js';
 import { bcastHeartbeat } from './replicate.js';
@@ -102,7 +109,8 @@ export class Raft {
     this.lead = NO_NODE;
     this.electionElapsed = 0;
     this.heartbeatElapsed = 0;
-    this.randomizedElectionTimeout = this.cfg.electionTicks + this.cfg.rng.int(this.cfg.electionTicks);
+    this.randomizedElectionTimeout =
+      this.cfg.electionTicks + this.cfg.rng.int(this.cfg.electionTicks);
     this.leadTransferee = NO_NODE;
     this.votes.clear();
     this.tracker.resetAll(this.log.lastIndex() + 1);
@@ -144,7 +152,8 @@ export class Raft {
   }
 
   becomeLeader(): void {
-    if (this.role !== 'candidate') assert(false, `only a candidate becomes leader (was ${this.role})`);
+    if (this.role !== 'candidate')
+      assert(false, `only a candidate becomes leader (was ${this.role})`);
     this.stepFn = stepLeader;
     this.tickFn = tickLeader;
     this.reset(this.term);
@@ -156,7 +165,12 @@ export class Raft {
     this.pendingConfIndex = this.log.lastIndex();
     // Raft §8 / RedisRaft #19: a no-op of the new term lets the leader learn the commit index.
     if (!this.mutation('skipNoopOnElection')) {
-      const noop: Entry = { term: this.term as Entry['term'], index: (this.log.lastIndex() + 1) as Entry['index'], type: 'noop', data: EMPTY_BYTES };
+      const noop: Entry = {
+        term: this.term as Entry['term'],
+        index: (this.log.lastIndex() + 1) as Entry['index'],
+        type: 'noop',
+        data: EMPTY_BYTES,
+      };
       this.log.appendOne(noop);
     }
     this.needBroadcast = true;
@@ -173,7 +187,11 @@ export class Raft {
 
   private hasUnappliedConfChange(): boolean {
     if (this.log.committed <= this.log.applied) return false;
-    const entries = this.log.slice(this.log.applied + 1, this.log.committed + 1, Number.MAX_SAFE_INTEGER);
+    const entries = this.log.slice(
+      this.log.applied + 1,
+      this.log.committed + 1,
+      Number.MAX_SAFE_INTEGER,
+    );
     for (const e of entries) if (e.type === 'confChange') return true;
     return false;
   }
@@ -221,7 +239,10 @@ export class Raft {
   /** Raft §5.1 with pre-vote and the check-quorum lease (thesis §9.6); false drops `m`. */
   private stepHigherTerm(m: Message): boolean {
     if (m.type === 'vote' || m.type === 'preVote') {
-      const inLease = this.cfg.checkQuorum && this.lead !== NO_NODE && this.electionElapsed < this.cfg.electionTicks;
+      const inLease =
+        this.cfg.checkQuorum &&
+        this.lead !== NO_NODE &&
+        this.electionElapsed < this.cfg.electionTicks;
       // A follower that hears from a live leader ignores disruptive candidates.
       if (inLease && !isTransferCampaign(m)) return false;
     }
@@ -233,7 +254,10 @@ export class Raft {
   }
 
   private stepLowerTerm(m: Message): void {
-    if ((this.cfg.checkQuorum || this.cfg.preVote) && (m.type === 'append' || m.type === 'heartbeat')) {
+    if (
+      (this.cfg.checkQuorum || this.cfg.preVote) &&
+      (m.type === 'append' || m.type === 'heartbeat')
+    ) {
       // Tell a stale leader about the new term so it steps down (etcd: otherwise a partitioned
       // node with pre-vote could never disrupt it and it would never learn).
       this.send('appendResponse', m.from, {});
@@ -249,7 +273,8 @@ export class Raft {
       this.vote === m.from ||
       (this.vote === NO_NODE && this.lead === NO_NODE) ||
       (type === 'preVote' && m.term > this.term);
-    const upToDate = this.mutation('grantVoteWithoutLogCheck') || this.log.isUpToDate(m.index, m.logTerm);
+    const upToDate =
+      this.mutation('grantVoteWithoutLogCheck') || this.log.isUpToDate(m.index, m.logTerm);
     const responseType = responseTypeOf(type);
     if (canVote && upToDate) {
       this.send(responseType, m.from, { term: m.term });

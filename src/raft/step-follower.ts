@@ -89,7 +89,12 @@ function handleAppend(r: Raft, m: Message): void {
   }
   // Fast backtracking: point the leader at the last index whose term could match.
   const hint = log.findConflictByTerm(Math.min(m.index, log.lastIndex()), m.logTerm);
-  r.send('appendResponse', m.from, { index: m.index, reject: true, rejectHint: hint.index, rejectHintTerm: hint.term });
+  r.send('appendResponse', m.from, {
+    index: m.index,
+    reject: true,
+    rejectHint: hint.index,
+    rejectHintTerm: hint.term,
+  });
 }
 
 function handleHeartbeat(r: Raft, m: Message): void {
@@ -128,12 +133,20 @@ function acceptChunk(r: Raft, chunk: SnapshotChunk): Raft['snapshotAssembly'] {
       respondOffset(r, r.lead, chunk, 0, false); // a different snapshot: start it from the top
       return undefined;
     }
-    a = { index: meta.index, term: meta.term, totalBytes: chunk.totalBytes, parts: [], received: 0 };
+    a = {
+      index: meta.index,
+      term: meta.term,
+      totalBytes: chunk.totalBytes,
+      parts: [],
+      received: 0,
+    };
     r.snapshotAssembly = a;
   }
   const end = chunk.offset + chunk.data.byteLength;
   const valid =
-    chunk.totalBytes === a.totalBytes && end <= a.totalBytes && chunk.done === (end === a.totalBytes);
+    chunk.totalBytes === a.totalBytes &&
+    end <= a.totalBytes &&
+    chunk.done === (end === a.totalBytes);
   if (!valid) {
     r.snapshotAssembly = undefined;
     respondOffset(r, r.lead, chunk, 0, true);
@@ -148,11 +161,23 @@ function acceptChunk(r: Raft, chunk: SnapshotChunk): Raft['snapshotAssembly'] {
   return a;
 }
 
-function respondOffset(r: Raft, to: Raft['lead'], chunk: SnapshotChunk, offset: number, reject: boolean): void {
+function respondOffset(
+  r: Raft,
+  to: Raft['lead'],
+  chunk: SnapshotChunk,
+  offset: number,
+  reject: boolean,
+): void {
   r.send('snapshotResponse', to, {
     index: chunk.meta.index,
     reject,
-    snapshot: { meta: chunk.meta, totalBytes: chunk.totalBytes, offset, data: new Uint8Array(0), done: false },
+    snapshot: {
+      meta: chunk.meta,
+      totalBytes: chunk.totalBytes,
+      offset,
+      data: new Uint8Array(0),
+      done: false,
+    },
   });
 }
 

@@ -42,6 +42,8 @@ export function stepLeader(r: Raft, m: Message): void {
   }
   const pr = r.tracker.progress.get(m.from);
   if (pr === undefined) return; // not (or no longer) a member
+  // Nobody can acknowledge what we never had: a corrupt ack must not move match or commit.
+  if (m.index > r.log.lastIndex()) return;
   switch (m.type) {
     case 'appendResponse':
       pr.recentActive = true;
@@ -62,7 +64,8 @@ export function stepLeader(r: Raft, m: Message): void {
 /** Raft §5.3 with etcd's fast backtracking: jump over a whole term of conflicting entries. */
 function handleReject(r: Raft, m: Message, pr: ProgressState): void {
   let nextProbe: number = m.rejectHint;
-  if (m.rejectHintTerm > 0) nextProbe = r.log.findConflictByTerm(m.rejectHint, m.rejectHintTerm).index;
+  if (m.rejectHintTerm > 0)
+    nextProbe = r.log.findConflictByTerm(m.rejectHint, m.rejectHintTerm).index;
   if (pr.maybeDecrTo(m.index, nextProbe)) {
     if (pr.state === 'replicate') pr.becomeProbe();
     r.needBroadcast = true;
@@ -102,7 +105,8 @@ function handleHeartbeatResponse(r: Raft, m: Message, pr: ProgressState): void {
   pr.recentActive = true;
   pr.probeSent = false;
   if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirst();
-  if (pr.state === 'snapshot') sendSnapshotChunk(r, m.from, pr); // resume a stalled transfer
+  if (pr.state === 'snapshot')
+    sendSnapshotChunk(r, m.from, pr); // resume a stalled transfer
   // A follower behind us gets an append now, even an empty one: if pipelined appends were
   // lost, its rejection moves us back to probing (etcd).
   else if (pr.match < r.log.lastIndex()) sendAppend(r, m.from, pr, true);
@@ -121,7 +125,8 @@ function handleSnapshotResponse(r: Raft, m: Message, pr: ProgressState): void {
   const send = pr.snapshotSend;
   const chunk = m.snapshot;
   if (pr.state !== 'snapshot' || send === undefined || chunk === undefined) return;
-  if (chunk.meta.index !== send.snapshot.meta.index || chunk.meta.term !== send.snapshot.meta.term) return;
+  if (chunk.meta.index !== send.snapshot.meta.index || chunk.meta.term !== send.snapshot.meta.term)
+    return;
   if (m.reject) {
     // The follower refused the snapshot: probe again after the next heartbeat (etcd).
     pr.becomeProbe();

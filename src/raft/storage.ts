@@ -6,7 +6,15 @@
  */
 import { assert } from '../shared/assert.js';
 import { logIndex, term as toTerm, type LogIndex, type Term } from '../shared/brand.js';
-import { NO_NODE, RaftError, type ConfState, type Entry, type HardState, type RaftStorage, type Snapshot } from './types.js';
+import {
+  NO_NODE,
+  RaftError,
+  type ConfState,
+  type Entry,
+  type HardState,
+  type RaftStorage,
+  type Snapshot,
+} from './types.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -20,9 +28,18 @@ export class MemoryStorage implements RaftStorage {
   private prevTerm: number;
   private ents: Entry[];
 
-  constructor(init?: { hardState?: HardState; conf?: ConfState; snapshot?: Snapshot; entries?: Entry[] }) {
+  constructor(init?: {
+    hardState?: HardState;
+    conf?: ConfState;
+    snapshot?: Snapshot;
+    entries?: Entry[];
+  }) {
     this.snap = init?.snapshot ?? {
-      meta: { index: logIndex(0), term: toTerm(0), conf: init?.conf ?? { voters: [], learners: [] } },
+      meta: {
+        index: logIndex(0),
+        term: toTerm(0),
+        conf: init?.conf ?? { voters: [], learners: [] },
+      },
       data: EMPTY,
     };
     this.conf = init?.conf ?? this.snap.meta.conf;
@@ -68,16 +85,22 @@ export class MemoryStorage implements RaftStorage {
 
   term(index: LogIndex): Term {
     if (index === this.first - 1) return toTerm(this.prevTerm);
-    if (index < this.first) throw new RaftError('compacted', `term(${index}): compacted below ${this.first}`);
+    if (index < this.first)
+      throw new RaftError('compacted', `term(${index}): compacted below ${this.first}`);
     const e = this.ents[index - this.first];
-    if (e === undefined) throw new RaftError('unavailable', `term(${index}): beyond last index ${this.lastIndex()}`);
+    if (e === undefined)
+      throw new RaftError('unavailable', `term(${index}): beyond last index ${this.lastIndex()}`);
     return e.term;
   }
 
   entries(lo: LogIndex, hi: LogIndex, bytesMax: number): readonly Entry[] {
-    if (lo < this.first) throw new RaftError('compacted', `entries(${lo}): compacted below ${this.first}`);
+    if (lo < this.first)
+      throw new RaftError('compacted', `entries(${lo}): compacted below ${this.first}`);
     if (hi > this.first + this.ents.length || lo > hi) {
-      throw new RaftError('unavailable', `entries(${lo}, ${hi}): beyond last index ${this.lastIndex()}`);
+      throw new RaftError(
+        'unavailable',
+        `entries(${lo}, ${hi}): beyond last index ${this.lastIndex()}`,
+      );
     }
     const start = lo - this.first;
     let end = hi - this.first;
@@ -103,20 +126,27 @@ export class MemoryStorage implements RaftStorage {
     const firstNew = (entries[0] as Entry).index;
     const lastNew = firstNew + entries.length - 1;
     if (lastNew < this.first) return;
-    if (firstNew > this.first + this.ents.length) assert(false, `append at ${firstNew} leaves a gap after ${this.lastIndex()}`);
+    if (firstNew > this.first + this.ents.length)
+      assert(false, `append at ${firstNew} leaves a gap after ${this.lastIndex()}`);
     const skip = Math.max(0, this.first - firstNew);
     const keep = firstNew + skip - this.first;
     if (keep < this.ents.length) this.ents.length = keep;
     // Entries are contiguous by contract: checking both ends covers the whole batch.
-    if ((entries[entries.length - 1] as Entry).index !== lastNew) assert(false, 'append: entries must be contiguous');
+    if ((entries[entries.length - 1] as Entry).index !== lastNew)
+      assert(false, 'append: entries must be contiguous');
     const ents = this.ents;
     for (let i = skip; i < entries.length; i++) ents.push(entries[i] as Entry);
   }
 
   /** Drops entries up to `index` (kept: its term, for the log-matching check). */
   compact(index: LogIndex): void {
-    if (index < this.first) throw new RaftError('compacted', `compact(${index}): already compacted to ${this.first - 1}`);
-    if (index > this.lastIndex()) throw new RaftError('unavailable', `compact(${index}): beyond last index ${this.lastIndex()}`);
+    if (index < this.first)
+      throw new RaftError('compacted', `compact(${index}): already compacted to ${this.first - 1}`);
+    if (index > this.lastIndex())
+      throw new RaftError(
+        'unavailable',
+        `compact(${index}): beyond last index ${this.lastIndex()}`,
+      );
     this.prevTerm = this.term(index);
     this.ents = this.ents.slice(index + 1 - this.first);
     this.first = index + 1;
@@ -125,9 +155,13 @@ export class MemoryStorage implements RaftStorage {
   /** Records a snapshot of the state machine at `index` (which must still be in the log). */
   createSnapshot(index: LogIndex, conf: ConfState, data: Uint8Array): Snapshot {
     if (index <= this.snap.meta.index) {
-      throw new RaftError('compacted', `createSnapshot(${index}): not newer than ${this.snap.meta.index}`);
+      throw new RaftError(
+        'compacted',
+        `createSnapshot(${index}): not newer than ${this.snap.meta.index}`,
+      );
     }
-    if (index > this.lastIndex()) throw new RaftError('unavailable', `createSnapshot(${index}): beyond last index`);
+    if (index > this.lastIndex())
+      throw new RaftError('unavailable', `createSnapshot(${index}): beyond last index`);
     this.snap = { meta: { index, term: this.term(index), conf }, data };
     return this.snap;
   }
@@ -135,7 +169,10 @@ export class MemoryStorage implements RaftStorage {
   /** Installs a snapshot received from the leader: the log restarts right after it. */
   applySnapshot(snapshot: Snapshot): void {
     if (snapshot.meta.index <= this.snap.meta.index) {
-      throw new RaftError('compacted', `applySnapshot(${snapshot.meta.index}): not newer than ${this.snap.meta.index}`);
+      throw new RaftError(
+        'compacted',
+        `applySnapshot(${snapshot.meta.index}): not newer than ${this.snap.meta.index}`,
+      );
     }
     this.snap = snapshot;
     this.conf = snapshot.meta.conf;

@@ -86,6 +86,7 @@ export interface Message {
   readonly type: MessageType;
   readonly from: NodeId;
   readonly to: NodeId;
+  /** 0 on a `readIndex` a follower forwards to its leader (etcd: it is not term-checked). */
   readonly term: Term;
   /** append: index of the entry before `entries`; vote: candidate's last index; responses: the index acknowledged. */
   readonly index: LogIndex;
@@ -100,7 +101,12 @@ export interface Message {
   readonly rejectHintTerm: Term;
   /** readIndex/heartbeat: the read request context echoed back. */
   readonly context: Uint8Array;
-  /** snapshotChunk: the snapshot being sent, its total size, this chunk's offset and bytes. */
+  /**
+   * snapshotChunk: the snapshot being sent, its total size, this chunk's offset and bytes.
+   * snapshotResponse: the same meta and totalBytes, `offset` = the next byte the follower needs
+   * (the leader resumes there), empty `data`; `reject` when the follower gave up on it.
+   * (A completely installed snapshot is acknowledged with an appendResponse instead.)
+   */
   readonly snapshot?: SnapshotChunk;
 }
 

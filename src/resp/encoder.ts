@@ -27,17 +27,17 @@ const SLAB_BYTES_DEFAULT = 64 * 1024;
 /** Room for a type byte, a 20-digit length and CRLF. */
 const HEADER_BYTES_MAX = 24;
 
-type Latin1Writer = (buf: Buffer, text: string, offset: number) => void;
-const nativeLatin1Write = (
-  Buffer.prototype as unknown as {
-    latin1Write?: (text: string, offset: number, length: number) => number;
-  }
-).latin1Write;
+interface Latin1Buffer {
+  latin1Write(text: string, offset: number, length: number): number;
+}
+const HAS_LATIN1_WRITE =
+  typeof (Buffer.prototype as unknown as Partial<Latin1Buffer>).latin1Write === 'function';
+
 /** Buffer#latin1Write is undocumented; fall back to `write(..., 'latin1')` without it. */
-const latin1Write: Latin1Writer =
-  typeof nativeLatin1Write === 'function'
-    ? (buf, text, offset) => void nativeLatin1Write.call(buf, text, offset, text.length)
-    : (buf, text, offset) => void buf.write(text, offset, text.length, 'latin1');
+function latin1Write(buf: Buffer, text: string, offset: number): void {
+  if (HAS_LATIN1_WRITE) (buf as unknown as Latin1Buffer).latin1Write(text, offset, text.length);
+  else buf.write(text, offset, text.length, 'latin1');
+}
 
 export class ReplyWriter {
   /** Current slab; `[start, pos)` is written and not yet taken. */

@@ -71,15 +71,46 @@ const QUERY_BUFFER = new RespProtocolError(null, 'query buffer limit exceeded');
 /**
  * Buffer#latin1Slice is an undocumented but long-standing Node API, about 20% faster than
  * `toString('latin1', ...)` (node-resp-performance.md); fall back when a runtime lacks it.
+ * Called as a method (not through `.call` or a wrapper closure) so that V8 inlines the call.
  */
-type Latin1Slicer = (buf: Buffer, start: number, end: number) => string;
-const nativeLatin1Slice = (
-  Buffer.prototype as unknown as { latin1Slice?: (start: number, end: number) => string }
-).latin1Slice;
-export const latin1Slice: Latin1Slicer =
-  typeof nativeLatin1Slice === 'function'
-    ? (buf, start, end) => nativeLatin1Slice.call(buf, start, end)
-    : (buf, start, end) => buf.toString('latin1', start, end);
+interface Latin1Buffer {
+  latin1Slice(start: number, end: number): string;
+}
+const HAS_LATIN1_SLICE =
+  typeof (Buffer.prototype as unknown as Partial<Latin1Buffer>).latin1Slice === 'function';
+
+export function latin1Slice(buf: Buffer, start: number, end: number): string {
+  return HAS_LATIN1_SLICE
+    ? (buf as unknown as Latin1Buffer).latin1Slice(start, end)
+    : buf.toString('latin1', start, end);
+}
+
+/**
+ * Command names repeat on every request: a small direct-mapped cache (shared by all parsers;
+ * strings are immutable) returns the same string for the same bytes, saving a native call and
+ * an allocation per command and handing the dispatcher one string instance per name.
+ */
+const NAME_BYTES_MAX = 16;
+const NAME_CACHE_SLOTS = 256;
+const nameCacheBytes: Uint8Array[] = Array.from({ length: NAME_CACHE_SLOTS }, () => EMPTY);
+const nameCacheStrings: string[] = Array.from({ length: NAME_CACHE_SLOTS }, () => '');
+
+export function commandName(buf: Buffer, start: number, end: number): string {
+  let hash = 2166136261;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ (buf[i] ?? 0), 16777619);
+  const slot = (hash >>> 0) % NAME_CACHE_SLOTS;
+  const cached = nameCacheBytes[slot] ?? EMPTY;
+  const length = end - start;
+  if (cached.length === length && length > 0) {
+    let i = 0;
+    while (i < length && cached[i] === buf[start + i]) i++;
+    if (i === length) return nameCacheStrings[slot] ?? '';
+  }
+  const name = latin1Slice(buf, start, end);
+  nameCacheBytes[slot] = Uint8Array.prototype.slice.call(buf, start, end);
+  nameCacheStrings[slot] = name;
+  return name;
+}
 
 /** Parses `[start, end)` as Redis' string2ll; NaN if it is not a valid int64 in canonical form. */
 export function parseInteger(buf: Uint8Array, start: number, end: number): number {
@@ -174,12 +205,68 @@ export class RespParser {
     if (this.failed !== null) return this.failed;
     for (;;) {
       if (this.pos >= this.buf.length && !this.advanceChunk()) return null;
+      if (this.mode === Mode.Start && this.buf[this.pos] === STAR) {
+        const fast = this.fastCommand();
+        if (fast !== undefined) return fast;
+      }
       const result = this.step();
       // undefined: progress within the chunk; null: the chunk is used up (a queued one may follow).
       if (result === undefined || result === null) continue;
       if (result instanceof RespProtocolError) this.failed = result;
       return result;
     }
+  }
+
+  /**
+   * The common case in one tight loop: a whole, well-formed multibulk command inside the
+   * current chunk. Changes no state unless it succeeds; on anything else (incomplete, unusual or
+   * invalid) it returns undefined and the state machine parses the command from its start,
+   * with the same result and errors.
+   */
+  private fastCommand(): string[] | undefined {
+    const buf = this.buf;
+    const end = buf.length;
+    let i = this.pos + 1;
+    let c = buf[i] ?? 0;
+    if (c < 49 || c > 57) return undefined; // not a positive count without leading zeros
+    let count = 0;
+    while (c >= 48 && c <= 57) {
+      count = count * 10 + (c - 48);
+      if (count > this.limits.multibulkLengthMax) return undefined;
+      c = buf[++i] ?? 0;
+    }
+    if (c !== CR || i + 1 >= end) return undefined;
+    i += 2;
+    const args: string[] = [];
+    let bytes = 0;
+    for (let n = 0; n < count; n++) {
+      if (buf[i] !== DOLLAR) return undefined;
+      c = buf[++i] ?? 0;
+      let length = 0;
+      if (c === 48) {
+        c = buf[++i] ?? 0; // `$0`: a following digit would be a leading zero
+      } else {
+        if (c < 49 || c > 57) return undefined;
+        while (c >= 48 && c <= 57) {
+          length = length * 10 + (c - 48);
+          if (length > this.limits.bulkBytesMax) return undefined;
+          c = buf[++i] ?? 0;
+        }
+      }
+      if (c !== CR) return undefined;
+      const start = i + 2;
+      i = start + length + 2;
+      if (i > end) return undefined;
+      bytes += length;
+      if (bytes > this.limits.queryBufferBytesMax) return undefined;
+      args.push(
+        n === 0 && length <= NAME_BYTES_MAX
+          ? commandName(buf, start, start + length)
+          : latin1Slice(buf, start, start + length),
+      );
+    }
+    this.pos = i;
+    return args;
   }
 
   private advanceChunk(): boolean {
@@ -275,7 +362,10 @@ export class RespParser {
     let arg: string;
     if (this.bulkFilled === 0 && available >= need) {
       // Fast path: the whole payload is in this chunk.
-      arg = latin1Slice(this.buf, this.pos, this.pos + this.bulkLen);
+      arg =
+        this.args.length === 0 && this.bulkLen <= NAME_BYTES_MAX
+          ? commandName(this.buf, this.pos, this.pos + this.bulkLen)
+          : latin1Slice(this.buf, this.pos, this.pos + this.bulkLen);
       this.pos += need;
     } else {
       const take = Math.min(need - this.bulkFilled, available);

@@ -114,7 +114,6 @@ export function varintSize(value: number): number {
 
 export class ByteReader {
   private offset: number;
-  private readonly view: DataView;
   private readonly buffer: Buffer;
 
   /**
@@ -129,8 +128,9 @@ export class ByteReader {
     private readonly end: number = bytes.length,
   ) {
     this.offset = start;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.buffer = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   get position(): number {
@@ -156,14 +156,14 @@ export class ByteReader {
 
   u32(field = 'u32'): number {
     this.need(4, field);
-    const value = this.view.getUint32(this.offset, true);
+    const value = this.buffer.readUInt32LE(this.offset);
     this.offset += 4;
     return value;
   }
 
   f64(field = 'double'): number {
     this.need(8, field);
-    const value = this.view.getFloat64(this.offset, true);
+    const value = this.buffer.readDoubleLE(this.offset);
     this.offset += 8;
     return value;
   }

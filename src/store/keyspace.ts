@@ -34,6 +34,11 @@ export class Keyspace {
   private readonly changeIndexByBucket = new Float64Array(WATCH_BUCKETS);
   /** Index of the entry being applied; set by the state machine before each entry. */
   applyIndex = 0;
+  /**
+   * Bumped whenever a new key enters `data` (not when an existing key changes): a SCAN index
+   * built at one value still holds every present key while the value is unchanged.
+   */
+  insertions = 0;
 
   get size(): number {
     return this.data.size;
@@ -66,13 +71,17 @@ export class Keyspace {
 
   /** Sets the value and keeps any TTL (as APPEND, INCR, LPUSH do). */
   put(key: string, value: Value): void {
+    const size = this.data.size;
     this.data.set(key, value);
+    if (this.data.size !== size) this.insertions++;
     this.changed(key);
   }
 
   /** Sets the value and clears any TTL (as plain SET does). */
   replace(key: string, value: Value): void {
+    const size = this.data.size;
     this.data.set(key, value);
+    if (this.data.size !== size) this.insertions++;
     this.expires.delete(key);
     this.changed(key);
   }

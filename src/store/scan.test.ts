@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SeededRng } from '../shared/effects.js';
-import { parseScanCursor, scanKeys, SCAN_CALLS_MAX } from './scan.js';
+import { parseScanCursor, ScanIndex, scanKeys, SCAN_CALLS_MAX } from './scan.js';
 
 describe('scanKeys', () => {
   it('returns everything in one page when small, with cursor 0', () => {
     const set = new Set(['a', 'b', 'c']);
-    assert.deepEqual(scanKeys(set, 0, 10), { cursor: 0, keys: ['a', 'b', 'c'] });
+    const page = scanKeys(set, 0, 10);
+    assert.equal(page.cursor, 0);
+    assert.deepEqual([...page.keys].sort(), ['a', 'b', 'c']);
     assert.deepEqual(scanKeys(new Map(), 0, 10), { cursor: 0, keys: [] });
   });
 
@@ -53,6 +55,49 @@ describe('scanKeys', () => {
 
   it('a cursor beyond the hash space ends the scan', () => {
     assert.deepEqual(scanKeys(new Set(['a']), 2 ** 40, 10), { cursor: 0, keys: [] });
+  });
+});
+
+describe('ScanIndex', () => {
+  it('answers exactly the pages scanKeys answers, through inserts and deletes', () => {
+    const rng = new SeededRng(99);
+    const map = new Map<string, number>();
+    let insertions = 0;
+    const insert = (key: string): void => {
+      if (!map.has(key)) insertions++;
+      map.set(key, 0);
+    };
+    for (let i = 0; i < 3000; i++) insert(`k${i}`);
+    const index = new ScanIndex();
+    const accept = (key: string): boolean => !key.endsWith('3');
+    for (let step = 0; step < 400; step++) {
+      const cursor = rng.int(4) === 0 ? 0 : rng.int(2 ** 32);
+      const count = 1 + rng.int(100);
+      assert.deepEqual(
+        index.page(map, insertions, cursor, count, accept),
+        scanKeys(map, cursor, count, accept),
+      );
+      const change = rng.int(10);
+      if (change < 3) map.delete(`k${rng.int(4000)}`);
+      else if (change < 4) insert(`k${rng.int(4000)}`);
+    }
+  });
+
+  it('full scans through the index see every stable key', () => {
+    const map = new Map<string, number>();
+    for (let i = 0; i < 5000; i++) map.set(`key:${i}`, i);
+    const index = new ScanIndex();
+    const seen = new Set<string>();
+    let cursor = 0;
+    let calls = 0;
+    do {
+      const page = index.page(map, 1, cursor, 10);
+      for (const key of page.keys) seen.add(key);
+      cursor = page.cursor;
+      calls++;
+    } while (cursor !== 0);
+    assert.equal(seen.size, 5000);
+    assert.ok(calls <= SCAN_CALLS_MAX + 1);
   });
 });
 

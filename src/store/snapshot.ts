@@ -68,7 +68,7 @@ export class SnapshotWriter {
    * single large value may exceed it). Their concatenation is the whole snapshot.
    */
   *chunks(maxBytes: number): Generator<Uint8Array, void, undefined> {
-    const writer = new ByteWriter(Math.min(maxBytes, 1 << 20) + 64);
+    const writer = new ByteWriter(Math.min(maxBytes, 64 * 1024) + 64);
     let crc = CRC32_INIT;
     const flush = (): Uint8Array => {
       const chunk = writer.take();
@@ -177,6 +177,7 @@ export function installSnapshot(db: Keyspace, snapshot: DecodedSnapshot): void {
     db.data.set(record.key, record.value);
     if (record.expiresAtMs !== undefined) db.expires.set(record.key, record.expiresAtMs);
   }
+  db.insertions++;
   db.resetChangeIndexes(snapshot.applyIndex);
 }
 

@@ -82,11 +82,25 @@ test('updating a score moves the member; clone is independent', () => {
   zset.set('b', 2);
   zset.set('c', 3);
   zset.set('a', 10);
-  assert.deepEqual([...zset.entries()], [['b', 2], ['c', 3], ['a', 10]]);
+  assert.deepEqual(
+    [...zset.entries()],
+    [
+      ['b', 2],
+      ['c', 3],
+      ['a', 10],
+    ],
+  );
   zset.set('c', 2.5); // in place: order unchanged
   assert.equal(zset.rank('c'), 1);
   const copy = zset.clone();
   zset.delete('b');
-  assert.deepEqual([...copy.entries()], [['b', 2], ['c', 2.5], ['a', 10]]);
+  assert.deepEqual(
+    [...copy.entries()],
+    [
+      ['b', 2],
+      ['c', 2.5],
+      ['a', 10],
+    ],
+  );
   assert.equal(copy.rank('a'), 2);
 });

@@ -33,20 +33,35 @@ test("every dtype: apache-arrow's own reader sees the extension, the shape and t
     const field = table.schema.fields[0];
     assert.ok(field !== undefined);
     assert.equal(field.metadata.get('ARROW:extension:name'), 'arrow.fixed_shape_tensor');
-    assert.deepEqual(JSON.parse(field.metadata.get('ARROW:extension:metadata') ?? ''), { shape: [2, 3] });
-    assert.equal(field.metadata.get('memlayer:dtype'), dtype === 'bfloat16' ? 'bfloat16' : undefined);
+    assert.deepEqual(JSON.parse(field.metadata.get('ARROW:extension:metadata') ?? ''), {
+      shape: [2, 3],
+    });
+    assert.equal(
+      field.metadata.get('memlayer:dtype'),
+      dtype === 'bfloat16' ? 'bfloat16' : undefined,
+    );
     const list = field.type as FixedSizeList;
     assert.equal(list.typeId, Type.FixedSizeList);
     assert.equal(list.listSize, 6);
     const itemType = String(list.children[0]?.type);
-    assert.equal(itemType, EXPECTED_TYPE[dtype] ?? dtype.replace(/^u?int/, (m) => (m === 'uint' ? 'Uint' : 'Int')));
+    assert.equal(
+      itemType,
+      EXPECTED_TYPE[dtype] ?? dtype.replace(/^u?int/, (m) => (m === 'uint' ? 'Uint' : 'Int')),
+    );
     const child = table.batches[0]?.data.children[0]?.children[0];
     assert.ok(child !== undefined);
     if (dtype === 'bool') {
-      assert.deepEqual([...(table.getChildAt(0)?.get(0) ?? [])], [false, true, true, false, true, false]);
+      assert.deepEqual(
+        [...(table.getChildAt(0)?.get(0) ?? [])],
+        [false, true, true, false, true, false],
+      );
     } else {
       const values = child.values as Uint8Array;
-      assert.deepEqual(Buffer.from(values.buffer, values.byteOffset, tensor.byteLength), tensor.data, dtype);
+      assert.deepEqual(
+        Buffer.from(values.buffer, values.byteOffset, tensor.byteLength),
+        tensor.data,
+        dtype,
+      );
     }
   }
 });
@@ -77,7 +92,10 @@ test('a batch of equal-shape tensors is one table, one row each', () => {
   assert.equal(table.numRows, 3);
   assert.deepEqual([...(table.getChildAt(0)?.get(2) ?? [])], [2, 3, 4, 5]);
   const back = tensorsFromArrow(ipc);
-  assert.deepEqual(back.map((t) => [...t.data]), tensors.map((t) => [...t.data]));
+  assert.deepEqual(
+    back.map((t) => [...t.data]),
+    tensors.map((t) => [...t.data]),
+  );
 });
 
 function foreign(metadata: Map<string, string>, listSize = 4): Uint8Array {
@@ -86,7 +104,12 @@ function foreign(metadata: Map<string, string>, listSize = 4): Uint8Array {
   const listType = new FixedSizeList(listSize, new Field('item', valueType, false));
   const list = makeData({ type: listType, length: 1, nullCount: 0, child });
   const schema = new Schema([new Field('t', listType, false, metadata)]);
-  const data = makeData({ type: new Struct(schema.fields), length: 1, nullCount: 0, children: [list] });
+  const data = makeData({
+    type: new Struct(schema.fields),
+    length: 1,
+    nullCount: 0,
+    children: [list],
+  });
   return tableToIPC(new Table([new RecordBatch(schema, data)]), 'stream');
 }
 
@@ -102,5 +125,8 @@ test('refuses what is not a row-major fixed_shape_tensor column', () => {
   assert.throws(() => tensorFromArrow(foreign(ext('{nope'))), /not JSON/);
   assert.throws(() => tensorFromArrow(foreign(ext('{"shape":[0,4]}'))), /positive integers/);
   assert.throws(() => tensorFromArrow(foreign(ext('{"shape":[3,2]}'))), /list size/);
-  assert.throws(() => tensorFromArrow(foreign(ext('{"shape":[2,2],"permutation":[1,0]}'))), /permuted/);
+  assert.throws(
+    () => tensorFromArrow(foreign(ext('{"shape":[2,2],"permutation":[1,0]}'))),
+    /permuted/,
+  );
 });

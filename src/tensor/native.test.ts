@@ -7,7 +7,8 @@ import * as rd from './kernels/reduce.js';
 import { shuffle, unshuffle } from './kernels/shuffle.js';
 
 const addon = native();
-const skip = addon === undefined ? `native addon not built (${nativeStatus().reason ?? ''})` : false;
+const skip =
+  addon === undefined ? `native addon not built (${nativeStatus().reason ?? ''})` : false;
 
 /** Deterministic random float bits with NaN (incl. payloads), ±Inf, ±0 and subnormals mixed in. */
 function randomF32(length: number, seed: number): Float32Array {
@@ -18,11 +19,15 @@ function randomF32(length: number, seed: number): Float32Array {
     s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
     return s;
   };
-  const specials = [0x7fc00000, 0x7f800001, 0xffc12345, 0x7f800000, 0xff800000, 0x80000000, 0x00000001, 0x807fffff, 0x00400000];
+  const specials = [
+    0x7fc00000, 0x7f800001, 0xffc12345, 0x7f800000, 0xff800000, 0x80000000, 0x00000001, 0x807fffff,
+    0x00400000,
+  ];
   for (let i = 0; i < length; i++) {
     const r = next();
     if (r % 11 === 0) bits[i] = specials[r % specials.length] ?? 0;
-    else if (r % 5 === 0) bits[i] = r; // anything, any exponent
+    else if (r % 5 === 0)
+      bits[i] = r; // anything, any exponent
     else out[i] = ((r / 2 ** 32) * 2 - 1) * 1000;
   }
   return out;
@@ -155,7 +160,10 @@ test('native and TypeScript byte shuffle agree', { skip }, () => {
 test('the addon refuses mismatched lengths instead of overrunning', { skip }, () => {
   const n = addon;
   if (n === undefined) return;
-  assert.throws(() => n.add_f32(new Float32Array(4), new Float32Array(3), new Float32Array(4)), RangeError);
+  assert.throws(
+    () => n.add_f32(new Float32Array(4), new Float32Array(3), new Float32Array(4)),
+    RangeError,
+  );
   assert.throws(() => n.sum_f32(42 as unknown as Float32Array), TypeError);
 });
 

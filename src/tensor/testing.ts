@@ -6,7 +6,11 @@ import type { DType } from './dtype.js';
 
 /** Raw element bytes (little-endian) for a few elements of each dtype, edge cases included. */
 export function sampleBytes(dtype: DType): Buffer {
-  const b = (values: number[], write: (buf: Buffer, v: number, at: number) => void, width: number): Buffer => {
+  const b = (
+    values: number[],
+    write: (buf: Buffer, v: number, at: number) => void,
+    width: number,
+  ): Buffer => {
     const buf = Buffer.alloc(values.length * width);
     values.forEach((v, i) => write(buf, v, i * width));
     return buf;
@@ -14,14 +18,28 @@ export function sampleBytes(dtype: DType): Buffer {
   switch (dtype) {
     case 'float16':
       // 1, -0, +inf, NaN with payload, smallest subnormal, largest finite
-      return b([0x3c00, 0x8000, 0x7c00, 0x7e01, 0x0001, 0x7bff], (x, v, at) => x.writeUInt16LE(v, at), 2);
+      return b(
+        [0x3c00, 0x8000, 0x7c00, 0x7e01, 0x0001, 0x7bff],
+        (x, v, at) => x.writeUInt16LE(v, at),
+        2,
+      );
     case 'bfloat16':
-      return b([0x3f80, 0x8000, 0x7f80, 0x7fc1, 0x0001, 0x7f7f], (x, v, at) => x.writeUInt16LE(v, at), 2);
+      return b(
+        [0x3f80, 0x8000, 0x7f80, 0x7fc1, 0x0001, 0x7f7f],
+        (x, v, at) => x.writeUInt16LE(v, at),
+        2,
+      );
     case 'float32':
-      return b([0x3f800000, 0x80000000, 0x7f800000, 0x7fc00123, 0x00000001, 0x7f7fffff], (x, v, at) => x.writeUInt32LE(v, at), 4);
+      return b(
+        [0x3f800000, 0x80000000, 0x7f800000, 0x7fc00123, 0x00000001, 0x7f7fffff],
+        (x, v, at) => x.writeUInt32LE(v, at),
+        4,
+      );
     case 'float64': {
       const buf = Buffer.alloc(48);
-      [1, -0, Infinity, 5e-324, Number.MAX_VALUE, -1.5].forEach((v, i) => buf.writeDoubleLE(v, i * 8));
+      [1, -0, Infinity, 5e-324, Number.MAX_VALUE, -1.5].forEach((v, i) =>
+        buf.writeDoubleLE(v, i * 8),
+      );
       buf.writeUInt32LE(0x7ff80000 | 0x1234, 8 * 5 + 4); // a NaN with payload in the last slot
       return buf;
     }
@@ -39,12 +57,16 @@ export function sampleBytes(dtype: DType): Buffer {
       return b([0, 4294967295, 1, 2147483648, 5, 6], (x, v, at) => x.writeUInt32LE(v, at), 4);
     case 'int64': {
       const buf = Buffer.alloc(48);
-      [-(2n ** 63n), 2n ** 63n - 1n, 0n, -1n, 2n ** 53n + 1n, 6n].forEach((v, i) => buf.writeBigInt64LE(v, i * 8));
+      [-(2n ** 63n), 2n ** 63n - 1n, 0n, -1n, 2n ** 53n + 1n, 6n].forEach((v, i) =>
+        buf.writeBigInt64LE(v, i * 8),
+      );
       return buf;
     }
     case 'uint64': {
       const buf = Buffer.alloc(48);
-      [0n, 2n ** 64n - 1n, 1n, 2n ** 63n, 2n ** 53n + 1n, 6n].forEach((v, i) => buf.writeBigUInt64LE(v, i * 8));
+      [0n, 2n ** 64n - 1n, 1n, 2n ** 63n, 2n ** 53n + 1n, 6n].forEach((v, i) =>
+        buf.writeBigUInt64LE(v, i * 8),
+      );
       return buf;
     }
     case 'bool':

@@ -56,7 +56,12 @@ async function exerciseIoredis(redis: Redis, prefix: string): Promise<void> {
 }
 
 test('ioredis, RESP3 (default protocol), connection name, ready check via INFO', async () => {
-  const redis = new Redis({ port: server.port, host: '127.0.0.1', connectionName: 'compat', lazyConnect: true });
+  const redis = new Redis({
+    port: server.port,
+    host: '127.0.0.1',
+    connectionName: 'compat',
+    lazyConnect: true,
+  });
   try {
     await redis.connect();
     await exerciseIoredis(redis, 'io3');
@@ -123,7 +128,10 @@ test('node-redis v6: HELLO 3 handshake, commands, MULTI, password', async () => 
     assert.deepEqual({ ...(await client.hGetAll('nr:h')) }, { f: '1' });
     assert.deepEqual(await client.multi().incr('nr:c').incr('nr:c').exec(), [1, 2]);
     assert.equal(await client.clientGetName(), 'nr');
-    assert.match(String(await client.sendCommand(['CLIENT', 'INFO'])), /resp=3 lib-name=node-redis/);
+    assert.match(
+      String(await client.sendCommand(['CLIENT', 'INFO'])),
+      /resp=3 lib-name=node-redis/,
+    );
   } finally {
     client.destroy();
   }

@@ -39,7 +39,10 @@ export async function startServerProcess(
   let output = '';
   const exit = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const port = await new Promise<number>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`server did not start:\n${output}`)),
+      START_TIMEOUT_MS,
+    );
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = /"port":(\d+)[^\n]*"msg":"memlayer ready"/.exec(output);
@@ -69,7 +72,11 @@ export async function startServerProcess(
 }
 
 /** Runs the memlayer CLI to completion (for --help, bad flags, startup failures). */
-export function runCli(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+export function runCli(args: readonly string[]): {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+} {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',

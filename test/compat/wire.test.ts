@@ -99,9 +99,18 @@ test('bad input of every kind leaves the keyspace unchanged and the server up', 
   await expect('+OK\r\n', 'FLUSHALL');
   await expect('+OK\r\n', 'SET', 'keep', 'v');
   await expect("-ERR wrong number of arguments for 'set' command\r\n", 'SET', 'x');
-  await expect("-ERR unknown command 'SETX', with args beginning with: 'a' 'b' \r\n", 'SETX', 'a', 'b');
+  await expect(
+    "-ERR unknown command 'SETX', with args beginning with: 'a' 'b' \r\n",
+    'SETX',
+    'a',
+    'b',
+  );
   await expect('-ERR value is not an integer or out of range\r\n', 'INCRBY', 'n', 'ten');
-  await expect("-ERR unknown command '__expired', with args beginning with: 'keep' \r\n", '__expired', 'keep');
+  await expect(
+    "-ERR unknown command '__expired', with args beginning with: 'keep' \r\n",
+    '__expired',
+    'keep',
+  );
   await expect('+OK\r\n', 'MULTI');
   await expect('+QUEUED\r\n', 'SET', 'y', '1');
   await expect("-ERR unknown command 'nope', with args beginning with: \r\n", 'nope');

@@ -35,7 +35,8 @@ export interface EnvNode {
 }
 
 export const text = (s: string): Uint8Array => Buffer.from(s, 'latin1');
-export const str = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+export const str = (b: Uint8Array): string =>
+  Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 
 export function formatEntry(e: Entry): string {
   if (e.type === 'noop') return `${e.index}/${e.term} noop`;
@@ -52,7 +53,9 @@ export function formatMessage(m: Message): string {
     case 'append':
       return `${head} prev=${m.index}/${m.logTerm} commit=${m.commit} [${m.entries.map(formatEntry).join(', ')}]`;
     case 'appendResponse':
-      return m.reject ? `${head} reject index=${m.index} hint=${m.rejectHint}/${m.rejectHintTerm}` : `${head} index=${m.index}`;
+      return m.reject
+        ? `${head} reject index=${m.index} hint=${m.rejectHint}/${m.rejectHintTerm}`
+        : `${head} index=${m.index}`;
     case 'vote':
     case 'preVote':
       return `${head} last=${m.index}/${m.logTerm}${m.context.byteLength > 0 ? ' transfer' : ''}`;
@@ -68,7 +71,8 @@ export function formatMessage(m: Message): string {
       const c = m.snapshot;
       if (c === undefined) return `${head} (no chunk)`;
       const snap = `snap=${c.meta.index}/${c.meta.term}`;
-      if (m.type === 'snapshotResponse') return `${head} ${snap} next=${c.offset}${m.reject ? ' reject' : ''}`;
+      if (m.type === 'snapshotResponse')
+        return `${head} ${snap} next=${c.offset}${m.reject ? ' reject' : ''}`;
       return `${head} ${snap} bytes=${c.offset}+${c.data.byteLength}/${c.totalBytes}${c.done ? ' done' : ''}`;
     }
     case 'timeoutNow':
@@ -133,8 +137,19 @@ export class RaftEnv {
     return n;
   }
 
-  private makeConfig(id: number, storage: MemoryStorage, applied: number, opts: NodeOptions): RaftConfig {
-    const base = defaultRaftConfig(nodeId(id), GROUP, storage, new SeededRng(this.seed++ * 7919), logIndex(applied));
+  private makeConfig(
+    id: number,
+    storage: MemoryStorage,
+    applied: number,
+    opts: NodeOptions,
+  ): RaftConfig {
+    const base = defaultRaftConfig(
+      nodeId(id),
+      GROUP,
+      storage,
+      new SeededRng(this.seed++ * 7919),
+      logIndex(applied),
+    );
     const mutations: Partial<Record<RaftMutation, boolean>> = {};
     for (const m of opts.mutations ?? []) mutations[m] = true;
     return {
@@ -187,13 +202,16 @@ export class RaftEnv {
   }
 
   private apply(n: EnvNode, e: Entry, out: string[]): void {
-    if (e.index !== n.appliedIndex + 1) throw new Error(`node ${n.id} applied ${e.index} after ${n.appliedIndex}`);
+    if (e.index !== n.appliedIndex + 1)
+      throw new Error(`node ${n.id} applied ${e.index} after ${n.appliedIndex}`);
     n.appliedIndex = e.index;
     if (e.type === 'normal') n.applied.push(str(e.data));
     if (e.type === 'confChange') {
       n.conf = n.core.applyConfChange(decodeConfChange(e.data));
       n.storage.setConf(n.conf);
-      out.push(`  conf applied: voters=(${n.conf.voters.join(',')}) learners=(${n.conf.learners.join(',')})`);
+      out.push(
+        `  conf applied: voters=(${n.conf.voters.join(',')}) learners=(${n.conf.learners.join(',')})`,
+      );
     }
   }
 
@@ -242,13 +260,18 @@ export class RaftEnv {
   }
 
   confChange(id: number, type: ConfChangeType, target: number): void {
-    this.node(id).core.proposeConfChange({ type, node: nodeId(target), context: new Uint8Array(0) });
+    this.node(id).core.proposeConfChange({
+      type,
+      node: nodeId(target),
+      context: new Uint8Array(0),
+    });
   }
 
   /** Snapshots node `id`'s state machine at `index` (<= applied) and compacts its log. */
   compact(id: number, index: number): void {
     const n = this.node(id);
-    if (index > n.appliedIndex) throw new RaftError('unavailable', `compact ${index} beyond applied ${n.appliedIndex}`);
+    if (index > n.appliedIndex)
+      throw new RaftError('unavailable', `compact ${index} beyond applied ${n.appliedIndex}`);
     // The state machine image at `index` = the normal entries applied up to it.
     const image = this.imageAt(n, index);
     n.storage.createSnapshot(logIndex(index), n.conf, text(JSON.stringify(image)));
@@ -259,22 +282,34 @@ export class RaftEnv {
     const snap = n.storage.snapshot();
     const base = snap.meta.index > 0 ? (JSON.parse(str(snap.data)) as string[]) : [];
     if (index === snap.meta.index) return base;
-    const entries = n.storage.entries(logIndex(snap.meta.index + 1), logIndex(index + 1), Number.MAX_SAFE_INTEGER);
+    const entries = n.storage.entries(
+      logIndex(snap.meta.index + 1),
+      logIndex(index + 1),
+      Number.MAX_SAFE_INTEGER,
+    );
     for (const e of entries) if (e.type === 'normal') base.push(str(e.data));
     return base;
   }
 }
 
 export function describeReady(rd: Ready, out: string[]): void {
-  if (rd.softState !== undefined) out.push(`  soft: ${rd.softState.role} leader=${rd.softState.leader}`);
+  if (rd.softState !== undefined)
+    out.push(`  soft: ${rd.softState.role} leader=${rd.softState.leader}`);
   const hs = rd.hardState;
-  if (hs !== undefined) out.push(`  hard: term=${hs.term} vote=${hs.vote} commit=${hs.commit}${rd.mustSync ? '' : ' (no sync)'}`);
+  if (hs !== undefined)
+    out.push(
+      `  hard: term=${hs.term} vote=${hs.vote} commit=${hs.commit}${rd.mustSync ? '' : ' (no sync)'}`,
+    );
   if (rd.snapshot !== undefined) {
     const m = rd.snapshot.meta;
-    out.push(`  snapshot: ${m.index}/${m.term} voters=(${m.conf.voters.join(',')}) learners=(${m.conf.learners.join(',')})`);
+    out.push(
+      `  snapshot: ${m.index}/${m.term} voters=(${m.conf.voters.join(',')}) learners=(${m.conf.learners.join(',')})`,
+    );
   }
   if (rd.entries.length > 0) out.push(`  entries: ${rd.entries.map(formatEntry).join(', ')}`);
-  if (rd.committedEntries.length > 0) out.push(`  apply: ${rd.committedEntries.map(formatEntry).join(', ')}`);
+  if (rd.committedEntries.length > 0)
+    out.push(`  apply: ${rd.committedEntries.map(formatEntry).join(', ')}`);
   for (const m of rd.messages) out.push(`  send: ${formatMessage(m)}`);
-  for (const rs of rd.readStates) out.push(`  read-state: index=${rs.index} ctx=${str(rs.context)}`);
+  for (const rs of rd.readStates)
+    out.push(`  read-state: index=${rs.index} ctx=${str(rs.context)}`);
 }

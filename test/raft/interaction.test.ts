@@ -23,7 +23,12 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { RaftError, type ConfChangeType, type Message, type RaftMutation } from '../../src/raft/types.js';
+import {
+  RaftError,
+  type ConfChangeType,
+  type Message,
+  type RaftMutation,
+} from '../../src/raft/types.js';
 import { nodeId } from '../../src/shared/brand.js';
 import { RaftEnv, formatEntry, formatMessage, text, type NodeOptions } from './env.js';
 
@@ -62,7 +67,9 @@ function parse(source: string): Block[] {
 }
 
 function render(blocks: readonly Block[], outputs: readonly string[]): string {
-  const parts = blocks.map((b, i) => [...b.comments, b.command, '----', outputs[i] ?? ''].join('\n'));
+  const parts = blocks.map((b, i) =>
+    [...b.comments, b.command, '----', outputs[i] ?? ''].join('\n'),
+  );
   return parts.join('\n\n') + '\n';
 }
 
@@ -90,7 +97,8 @@ function list(value: string | undefined): number[] {
 
 function num(value: string | undefined, what: string): number {
   const n = Number(value);
-  if (value === undefined || !Number.isSafeInteger(n)) throw new Error(`bad ${what}: ${String(value)}`);
+  if (value === undefined || !Number.isSafeInteger(n))
+    throw new Error(`bad ${what}: ${String(value)}`);
   return n;
 }
 
@@ -104,10 +112,20 @@ function addNodes(env: RaftEnv, a: Args): string {
     ...(a.kv.has('prevote') ? { preVote: a.kv.get('prevote') === 'true' } : {}),
     ...(a.kv.has('checkquorum') ? { checkQuorum: a.kv.get('checkquorum') === 'true' } : {}),
     ...(a.kv.get('readonly') === 'lease' ? { readOnly: 'lease' as const } : {}),
-    ...(a.kv.has('mutations') ? { mutations: (a.kv.get('mutations') ?? '').replace(/[()]/g, '').split(',') as RaftMutation[] } : {}),
-    ...(a.kv.has('max-msg-bytes') ? { maxMessageBytes: num(a.kv.get('max-msg-bytes'), 'max-msg-bytes') } : {}),
+    ...(a.kv.has('mutations')
+      ? {
+          mutations: (a.kv.get('mutations') ?? '')
+            .replace(/[()]/g, '')
+            .split(',') as RaftMutation[],
+        }
+      : {}),
+    ...(a.kv.has('max-msg-bytes')
+      ? { maxMessageBytes: num(a.kv.get('max-msg-bytes'), 'max-msg-bytes') }
+      : {}),
     ...(a.kv.has('inflight') ? { maxInflightMessages: num(a.kv.get('inflight'), 'inflight') } : {}),
-    ...(a.kv.has('max-uncommitted') ? { maxUncommittedBytes: num(a.kv.get('max-uncommitted'), 'max-uncommitted') } : {}),
+    ...(a.kv.has('max-uncommitted')
+      ? { maxUncommittedBytes: num(a.kv.get('max-uncommitted'), 'max-uncommitted') }
+      : {}),
     ...(a.kv.has('chunk') ? { snapshotChunkBytes: num(a.kv.get('chunk'), 'chunk') } : {}),
   };
   const out: string[] = [];
@@ -127,7 +145,9 @@ function status(env: RaftEnv, id: number): string {
     `  conf: voters=(${s.conf.voters.join(',')}) learners=(${s.conf.learners.join(',')})`,
   ];
   for (const [peer, pr] of [...s.progress].sort((x, y) => x[0] - y[0])) {
-    lines.push(`  ${peer}: ${pr.state} match=${pr.match} next=${pr.next}${pr.learner ? ' learner' : ''}`);
+    lines.push(
+      `  ${peer}: ${pr.state} match=${pr.match} next=${pr.next}${pr.learner ? ' learner' : ''}`,
+    );
   }
   return lines.join('\n');
 }
@@ -138,7 +158,8 @@ function log(env: RaftEnv, id: number): string {
   const first = st.firstIndex();
   const last = st.lastIndex();
   const snap = st.snapshot().meta;
-  const entries = last >= first ? st.entries(first, (last + 1) as typeof last, Number.MAX_SAFE_INTEGER) : [];
+  const entries =
+    last >= first ? st.entries(first, (last + 1) as typeof last, Number.MAX_SAFE_INTEGER) : [];
   return [
     `snapshot=${snap.index}/${snap.term} first=${first} last=${last}`,
     ...entries.map((e) => `  ${formatEntry(e)}`),
@@ -199,7 +220,12 @@ function run(env: RaftEnv, command: string): string {
     case 'tick-heartbeat':
     case 'tick-election': {
       const n = env.node(id());
-      const count = name === 'tick' ? num(a.pos[1] ?? '1', 'count') : name === 'tick-heartbeat' ? n.config.heartbeatTicks : n.config.electionTicks;
+      const count =
+        name === 'tick'
+          ? num(a.pos[1] ?? '1', 'count')
+          : name === 'tick-heartbeat'
+            ? n.config.heartbeatTicks
+            : n.config.electionTicks;
       for (let i = 0; i < count; i++) n.core.tick();
       return '';
     }
@@ -209,6 +235,15 @@ function run(env: RaftEnv, command: string): string {
     case 'deliver-msgs':
       env.deliver(a.pos[0] === undefined ? undefined : id(), out);
       return out.join('\n');
+    default:
+      return runMore(env, name, a, out);
+  }
+}
+
+/** Network, storage and inspection commands (split from `run` to keep functions short). */
+function runMore(env: RaftEnv, name: string, a: Args, out: string[]): string {
+  const id = (): number => num(a.pos[0], 'node id');
+  switch (name) {
     case 'drop-msgs': {
       const pick = matching(a);
       const dropped = env.queue.filter(pick);
@@ -243,7 +278,9 @@ function run(env: RaftEnv, command: string): string {
       env.restart(id());
       return status(env, id());
     case 'transfer-leadership':
-      env.node(num(a.kv.get('from'), 'from')).core.transferLeadership(nodeId(num(a.kv.get('to'), 'to')));
+      env
+        .node(num(a.kv.get('from'), 'from'))
+        .core.transferLeadership(nodeId(num(a.kv.get('to'), 'to')));
       return '';
     case 'read-index':
       env.node(id()).core.readIndex(text(a.pos[1] ?? ''));

@@ -9,7 +9,13 @@ import { encodeConfChange } from '../../src/raft/codec.js';
 import { makeMessage, type MessageFields } from '../../src/raft/message.js';
 import { RaftNode } from '../../src/raft/node.js';
 import { MemoryStorage } from '../../src/raft/storage.js';
-import { RaftError, type Entry, type Message, type MessageType, type Ready } from '../../src/raft/types.js';
+import {
+  RaftError,
+  type Entry,
+  type Message,
+  type MessageType,
+  type Ready,
+} from '../../src/raft/types.js';
 import { logIndex, nodeId, term, type NodeId } from '../../src/shared/brand.js';
 import { SeededRng } from '../../src/shared/effects.js';
 import { defaultRaftConfig } from '../../src/raft/config.js';
@@ -34,7 +40,13 @@ function elect(env: RaftEnv, id: number): void {
   assert.equal(env.node(id).core.status().role, 'leader');
 }
 
-function msg(type: MessageType, from: number, to: number, t: number, f: MessageFields = {}): Message {
+function msg(
+  type: MessageType,
+  from: number,
+  to: number,
+  t: number,
+  f: MessageFields = {},
+): Message {
   return makeMessage(GROUP, type, nodeId(from), nodeId(to), t, f);
 }
 
@@ -43,14 +55,22 @@ function entry(index: number, t: number, data = `e${index}`): Entry {
 }
 
 /** A single core over a storage whose log is given; returns it with its outgoing messages. */
-function solo(entries: Entry[], hardTerm: number, opts: { mutations?: NodeOptions['mutations']; id?: number } = {}) {
+function solo(
+  entries: Entry[],
+  hardTerm: number,
+  opts: { mutations?: NodeOptions['mutations']; id?: number } = {},
+) {
   const storage = MemoryStorage.bootstrap(conf3, text('[]'));
   storage.append(entries);
   storage.setHardState({ term: term(hardTerm), vote: nodeId(0), commit: logIndex(1) });
   const mutations: Record<string, boolean> = {};
   for (const m of opts.mutations ?? []) mutations[m] = true;
   const id = nodeId(opts.id ?? 1);
-  const config = { ...defaultRaftConfig(id, GROUP, storage, new SeededRng(5), logIndex(1)), preVote: false, mutations };
+  const config = {
+    ...defaultRaftConfig(id, GROUP, storage, new SeededRng(5), logIndex(1)),
+    preVote: false,
+    mutations,
+  };
   const core = new RaftNode(config);
   const drain = (): Ready => {
     const rd = core.ready();
@@ -108,7 +128,9 @@ describe('§5.2 leader election', () => {
     const seen = new Set<number>();
     for (let seed = 0; seed < 12; seed++) {
       const storage = MemoryStorage.bootstrap(conf3, text('[]'));
-      const core = new RaftNode(defaultRaftConfig(nodeId(1), GROUP, storage, new SeededRng(seed), logIndex(1)));
+      const core = new RaftNode(
+        defaultRaftConfig(nodeId(1), GROUP, storage, new SeededRng(seed), logIndex(1)),
+      );
       let ticks = 0;
       while (core.status().role === 'follower') {
         core.tick();
@@ -180,7 +202,11 @@ describe('§5.3 log replication', () => {
   });
 
   test('§5.3: a conflicting suffix is deleted and replaced by the leader entries', () => {
-    const { core, storage, drain } = solo([entry(2, 1), entry(3, 1, 'old'), entry(4, 1, 'old')], 1, { id: 2 });
+    const { core, storage, drain } = solo(
+      [entry(2, 1), entry(3, 1, 'old'), entry(4, 1, 'old')],
+      1,
+      { id: 2 },
+    );
     core.step(msg('append', 1, 2, 2, { index: 2, logTerm: 1, entries: [entry(3, 2, 'new')] }));
     drain();
     assert.equal(core.status().lastIndex, 3);
@@ -230,7 +256,10 @@ describe('§5.4 safety', () => {
   });
 
   test('§5.4.1 mutation grantVoteWithoutLogCheck grants the stale candidate', () => {
-    const { core, drain } = solo([entry(2, 3)], 3, { id: 2, mutations: ['grantVoteWithoutLogCheck'] });
+    const { core, drain } = solo([entry(2, 3)], 3, {
+      id: 2,
+      mutations: ['grantVoteWithoutLogCheck'],
+    });
     core.step(msg('vote', 1, 2, 4, { index: 5, logTerm: 2 }));
     assert.equal(drain().messages[0]?.reject, false);
   });
@@ -281,7 +310,8 @@ describe('§6 and thesis §4: membership changes', () => {
     const core = env.node(1).core;
     core.proposeConfChange({ type: 'addLearner', node: nodeId(4), context: new Uint8Array(0) });
     assert.throws(
-      () => core.proposeConfChange({ type: 'addLearner', node: nodeId(5), context: new Uint8Array(0) }),
+      () =>
+        core.proposeConfChange({ type: 'addLearner', node: nodeId(5), context: new Uint8Array(0) }),
       (e: unknown) => e instanceof RaftError && e.code === 'confChangeInProgress',
     );
   });
@@ -368,7 +398,10 @@ describe('§7 log compaction', () => {
 
   test('§7: a restart whose applied index is below the snapshot is a host bug (asserted)', () => {
     const storage = MemoryStorage.bootstrap(conf3, text('[]'));
-    assert.throws(() => new RaftNode(defaultRaftConfig(nodeId(1), GROUP, storage, new SeededRng(1), logIndex(0))));
+    assert.throws(
+      () =>
+        new RaftNode(defaultRaftConfig(nodeId(1), GROUP, storage, new SeededRng(1), logIndex(0))),
+    );
   });
 });
 
@@ -415,7 +448,10 @@ describe('§8 client interaction and thesis §6.4 ReadIndex', () => {
     env.node(2).core.readIndex(text('f'));
     const out: string[] = [];
     env.stabilize(out);
-    assert.ok(out.some((l) => l.includes('read-state: index=2 ctx=f')), out.join('\n'));
+    assert.ok(
+      out.some((l) => l.includes('read-state: index=2 ctx=f')),
+      out.join('\n'),
+    );
   });
 
   test('thesis §6.4: a node without a leader refuses the read', () => {

@@ -10,7 +10,8 @@
  * Exits 1 when any seed fails, printing its replay command, parameters and trace.
  */
 import type { RaftMutation } from '../../src/raft/types.js';
-import { runSimulation, type SimResult } from './sim.js';
+import { formatFailure, nodesForSeed } from './report.js';
+import { runSimulation } from './sim.js';
 
 interface CliOptions {
   seed: number;
@@ -92,22 +93,6 @@ function parseArgs(argv: readonly string[]): CliOptions {
     }
   }
   return options;
-}
-
-export function nodesForSeed(seed: number): number {
-  return [3, 5, 7][seed % 3] ?? 3;
-}
-
-export function formatFailure(result: SimResult): string {
-  const v = result.violation;
-  return [
-    `FAILED seed ${result.seed} (${result.nodes} nodes, ${result.steps} steps): ${v?.invariant ?? '?'}`,
-    `  ${v?.message ?? ''}`,
-    `  replay: ${result.replay}`,
-    `  params: ${result.params}`,
-    `  last ${result.trace.length} events:`,
-    ...result.trace.map((line) => `    ${line}`),
-  ].join('\n');
 }
 
 function main(): number {

@@ -114,11 +114,46 @@ export class Faults {
    * Figure 8, which is what the commit rule of §5.4.2 is about.
    */
   maybeCrashNewLeader(node: SimNode): void {
-    const churning = this.churnUntilMs > this.sim.nowMs;
-    const rate = churning ? 0.7 : this.sim.params.leaderCrashRate;
-    if (rate === 0 || this.sim.phase !== 'chaos' || this.rng.float() >= rate) return;
-    const delayMs = this.rng.int(churning ? 30 : 20);
-    this.sim.schedule(delayMs, { kind: 'crash', node: node.id, downMs: 1 + this.rng.int(churning ? 60 : 200) });
+    if (this.sim.phase !== 'chaos') return;
+    if (this.churnUntilMs > this.sim.nowMs) {
+      // Churn: most new leaders are cut off (still taking client writes, so they grow a suffix
+      // no one else has) or killed shortly after they win.
+      const roll = this.rng.float();
+      if (roll < 0.4) this.sim.schedule(this.rng.int(30), { kind: 'isolate', node: node.id });
+      else if (roll < 0.7) this.sim.schedule(this.rng.int(30), { kind: 'crash', node: node.id, downMs: 1 + this.rng.int(60) });
+      return;
+    }
+    const rate = this.sim.params.leaderCrashRate;
+    if (rate === 0 || this.rng.float() >= rate) return;
+    this.sim.schedule(this.rng.int(20), { kind: 'crash', node: node.id, downMs: 1 + this.rng.int(200) });
+  }
+
+  onIsolate(id: NodeId): void {
+    const node = this.sim.nodes.get(id);
+    if (node === undefined || !node.up || node.removed || this.sim.phase !== 'chaos') return;
+    this.isolate(node, 'leader, churn', 50 + this.rng.int(250));
+  }
+
+  private isolate(node: SimNode, why: string, ms: number): void {
+    const members = [...this.sim.nodes.values()].filter((n) => !n.removed).map((n) => n.id);
+    this.sim.network.split([[node.id], members.filter((m) => m !== node.id)], `isolate n${node.id} (${why})`);
+    this.startPartition(ms);
+  }
+
+  /**
+   * Buggify, during churn: a leader is cut off the moment its commit index moves, so what it
+   * sent along with that commit (the rest of its term's entries) is lost in flight.
+   */
+  maybeIsolateAfterCommit(node: SimNode): void {
+    if (this.churnUntilMs <= this.sim.nowMs || this.sim.phase !== 'chaos' || this.rng.float() >= 0.3) return;
+    this.isolate(node, 'leader, just committed', 50 + this.rng.int(250));
+  }
+
+  private startPartition(ms: number = 50 + this.rng.int(1500)): void {
+    this.sim.stats.partitions++;
+    const epoch = ++this.partitionEpoch;
+    this.sim.trace(`PARTITION ${this.sim.network.partitionDescription} for ${ms}ms`);
+    this.sim.schedule(ms, { kind: 'heal', epoch });
   }
 
   /** A burst of leader churn: most leaders elected in the next while crash at once. */
@@ -160,11 +195,7 @@ export class Faults {
       if (a === undefined || b === undefined) return;
       net.oneWay(a, b);
     }
-    this.sim.stats.partitions++;
-    const epoch = ++this.partitionEpoch;
-    const ms = 50 + this.rng.int(1500);
-    this.sim.trace(`PARTITION ${net.partitionDescription} for ${ms}ms`);
-    this.sim.schedule(ms, { kind: 'heal', epoch });
+    this.startPartition();
   }
 
   onHeal(epoch: number): void {

@@ -42,6 +42,8 @@ export interface HostWorld {
   onReadState(node: SimNode, context: string, readIndex: LogIndex): void;
   /** The node was just seen leading a term for the first time. */
   onNewLeader(node: SimNode): void;
+  /** A leader persisted a higher commit index (its messages for it are already sent). */
+  onLeaderCommit(node: SimNode): void;
   trace(text: string): void;
 }
 
@@ -205,8 +207,10 @@ export class SimNode {
     const checker = this.world.checker;
     if (ready.snapshot !== undefined) checker.onSnapshot(this.id, ready.snapshot, this.termNow());
     if (ready.entries.length > 0) checker.onLogWrite(this.id, ready.entries, this.disk.live);
+    const commitBefore = this.hardState.commit;
     if (ready.hardState !== undefined) this.recordCommit(ready.hardState);
     if (!sent) this.sendAll(ready.messages);
+    if (this.role === 'leader' && this.hardState.commit > commitBefore) this.world.onLeaderCommit(this);
     if (ready.snapshot !== undefined) this.installSnapshot(ready.snapshot);
     for (const entry of ready.committedEntries) this.apply(entry);
     for (const rs of ready.readStates) {

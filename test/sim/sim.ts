@@ -28,6 +28,7 @@ export type SimEvent =
   | { readonly kind: 'nemesis' }
   | { readonly kind: 'crash'; readonly node: NodeId; readonly downMs: number }
   | { readonly kind: 'restart'; readonly node: NodeId }
+  | { readonly kind: 'isolate'; readonly node: NodeId }
   | { readonly kind: 'heal'; readonly epoch: number }
   | { readonly kind: 'shutdown'; readonly node: NodeId }
   | { readonly kind: 'clientNext'; readonly client: number }
@@ -183,6 +184,10 @@ export class Simulation implements HostWorld {
   onNewLeader(node: SimNode): void {
     this.trace(`n${node.id} leads term ${node.term}`);
     this.faults.maybeCrashNewLeader(node);
+  }
+
+  onLeaderCommit(node: SimNode): void {
+    this.faults.maybeIsolateAfterCommit(node);
   }
 
   // ---- plumbing ----------------------------------------------------------------------------
@@ -353,6 +358,8 @@ export class Simulation implements HostWorld {
         return this.faults.onCrashEvent(event.node, event.downMs);
       case 'restart':
         return this.faults.onRestart(event.node);
+      case 'isolate':
+        return this.faults.onIsolate(event.node);
       case 'heal':
         return this.faults.onHeal(event.epoch);
       case 'shutdown':

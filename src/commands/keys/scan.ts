@@ -1,5 +1,6 @@
 import { globMatch } from '../../store/glob.js';
-import { parseScanCursor, scanKeys } from '../../store/scan.js';
+import type { Keyspace } from '../../store/keyspace.js';
+import { parseScanCursor, ScanIndex } from '../../store/scan.js';
 import { typeName } from '../../store/values.js';
 import { NOT_INTEGER, SYNTAX } from '../errors.js';
 import { ErrorReply } from '../reply.js';
@@ -10,6 +11,21 @@ import { parseInt64Number } from '../../store/numbers.js';
 
 export const INVALID_CURSOR = new ErrorReply('ERR invalid cursor');
 const COUNT_DEFAULT = 10;
+
+/**
+ * One hash-sorted index per keyspace, so that a SCAN call costs O(page + log n) while no key
+ * is inserted, instead of hashing every key. A cache only: pages are identical without it.
+ */
+const indexes = new WeakMap<Keyspace, ScanIndex>();
+
+function indexOf(db: Keyspace): ScanIndex {
+  let index = indexes.get(db);
+  if (index === undefined) {
+    index = new ScanIndex();
+    indexes.set(db, index);
+  }
+  return index;
+}
 
 /**
  * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. The cursor contract (every key present
@@ -49,7 +65,7 @@ export const scan = {
         return SYNTAX;
       }
     }
-    const page = scanKeys(db.data, cursor, count, (key) => {
+    const page = indexOf(db).page(db.data, db.insertions, cursor, count, (key) => {
       if (pattern !== undefined && !globMatch(pattern, key)) return false;
       const value = db.get(key, env.nowMs);
       return value !== undefined && (wantedType === undefined || typeName(value) === wantedType);

@@ -11,7 +11,7 @@ const TYPE_REPLIES: Readonly<Record<ValueKind, SimpleString>> = {
   list: new SimpleString('list'),
   set: new SimpleString('set'),
   zset: new SimpleString('zset'),
-  tensor: new SimpleString('tensor'),
+  tensor: new SimpleString('AI_TENSOR'), // RedisAI's module type name (docs/tensors.md)
 };
 
 export const type = {

@@ -30,7 +30,10 @@ export const ltrim = {
       return OK;
     }
     const [from, to] = range;
-    if (from === 0 && to === list.length - 1) return OK;
+    if (from === 0 && to === list.length - 1) {
+      db.changed(key); // Redis signals the key even when nothing was trimmed
+      return OK;
+    }
     // Pop from the ends: O(removed), no copy when trimming a few elements off a long list.
     const tailCount = list.length - 1 - to;
     for (let i = 0; i < from; i++) list.popFront();

@@ -8,7 +8,17 @@ const err = (text: string): ErrorReply => new ErrorReply(text);
 function seeded(): ReturnType<typeof newDb> {
   const db = newDb();
   run(db, 'AI.TENSORSET', 'f', 'FLOAT', '2', '2', 'VALUES', '1', '2', '3', '4.5');
-  run(db, 'AI.TENSORSET', 'i', 'INT64', '3', 'VALUES', '-9223372036854775808', '9223372036854775807', '7');
+  run(
+    db,
+    'AI.TENSORSET',
+    'i',
+    'INT64',
+    '3',
+    'VALUES',
+    '-9223372036854775808',
+    '9223372036854775807',
+    '7',
+  );
   run(db, 'AI.TENSORSET', 'u', 'UINT64', '2', 'VALUES', '18446744073709551615', '3');
   run(db, 'AI.TENSORSET', 'b', 'BOOL', '2', 'VALUES', '1', '0');
   run(db, 'AI.TENSORSET', 'h', 'BFLOAT16', '1', 'VALUES', '-2');
@@ -16,7 +26,14 @@ function seeded(): ReturnType<typeof newDb> {
 }
 
 test('no format: META and BLOB as one array (RedisAI shape)', () => {
-  assert.deepEqual(run(seeded(), 'AI.TENSORGET', 'f'), ['dtype', 'FLOAT', 'shape', [2, 2], 'blob', f32(1, 2, 3, 4.5)]);
+  assert.deepEqual(run(seeded(), 'AI.TENSORGET', 'f'), [
+    'dtype',
+    'FLOAT',
+    'shape',
+    [2, 2],
+    'blob',
+    f32(1, 2, 3, 4.5),
+  ]);
 });
 
 test('META alone, BLOB alone, VALUES alone, META VALUES in either order', () => {
@@ -36,16 +53,32 @@ test('VALUES: floats are doubles, integers are integers (64-bit exact), BOOL 0/1
   assert.deepEqual(run(db, 'AI.TENSORGET', 'i', 'VALUES'), [-(2n ** 63n), 2n ** 63n - 1n, 7]);
   assert.deepEqual(run(db, 'AI.TENSORGET', 'u', 'VALUES'), ['18446744073709551615', 3]);
   assert.deepEqual(run(db, 'AI.TENSORGET', 'b', 'VALUES'), [1, 0]);
-  assert.deepEqual(run(db, 'AI.TENSORGET', 'h', 'META', 'VALUES'), ['dtype', 'BFLOAT16', 'shape', [1], 'values', [new DoubleReply(-2)]]);
+  assert.deepEqual(run(db, 'AI.TENSORGET', 'h', 'META', 'VALUES'), [
+    'dtype',
+    'BFLOAT16',
+    'shape',
+    [1],
+    'values',
+    [new DoubleReply(-2)],
+  ]);
 });
 
 test('errors: format, both BLOB and VALUES, missing key, wrong type, too many arguments', () => {
   const db = seeded();
   db.put('s', 'x');
   assert.deepEqual(run(db, 'AI.TENSORGET', 'f', 'JSON'), err('ERR unsupported data format'));
-  assert.deepEqual(run(db, 'AI.TENSORGET', 'f', 'BLOB', 'VALUES'), err('ERR both BLOB and VALUES specified'));
-  assert.deepEqual(run(db, 'AI.TENSORGET', 'nope'), err('ERR tensor key is empty or in a different shard'));
-  assert.deepEqual(run(db, 'AI.TENSORGET', 's'), err('WRONGTYPE Operation against a key holding the wrong kind of value'));
+  assert.deepEqual(
+    run(db, 'AI.TENSORGET', 'f', 'BLOB', 'VALUES'),
+    err('ERR both BLOB and VALUES specified'),
+  );
+  assert.deepEqual(
+    run(db, 'AI.TENSORGET', 'nope'),
+    err('ERR tensor key is empty or in a different shard'),
+  );
+  assert.deepEqual(
+    run(db, 'AI.TENSORGET', 's'),
+    err('WRONGTYPE Operation against a key holding the wrong kind of value'),
+  );
   assert.deepEqual(
     run(db, 'AI.TENSORGET', 'f', 'META', 'BLOB', 'META'),
     err("wrong number of arguments for 'AI.TENSORGET' command"),

@@ -10,7 +10,10 @@ const err = (text: string): ErrorReply => new ErrorReply(text);
 
 test("RedisAI's documented example: FLOAT 2 2 VALUES 1 2 3 4 stores little-endian floats", () => {
   const db = newDb();
-  assert.equal(run(db, 'AI.TENSORSET', 'mytensor', 'FLOAT', '2', '2', 'VALUES', '1', '2', '3', '4'), OK);
+  assert.equal(
+    run(db, 'AI.TENSORSET', 'mytensor', 'FLOAT', '2', '2', 'VALUES', '1', '2', '3', '4'),
+    OK,
+  );
   const stored = db.get('mytensor', ENV.nowMs);
   assert.ok(stored instanceof Tensor);
   assert.deepEqual(stored.data, f32(1, 2, 3, 4));
@@ -58,33 +61,105 @@ const BAD: [string, (string | Buffer)[], ErrorReply][] = [
   ['unknown dtype', ['k', 'FLOAT128', '1'], err('ERR invalid data type')],
   ['STRING is not supported', ['k', 'STRING', '1'], err('ERR invalid data type')],
   ['zero dim', ['k', 'FLOAT', '0'], err('ERR invalid or negative value found in tensor shape')],
-  ['negative dim', ['k', 'FLOAT', '2', '-1'], err('ERR invalid or negative value found in tensor shape')],
-  ['non-numeric dim', ['k', 'FLOAT', 'two'], err('ERR invalid or negative value found in tensor shape')],
-  ['fractional dim', ['k', 'FLOAT', '1.5'], err('ERR invalid or negative value found in tensor shape')],
-  ['huge dim', ['k', 'FLOAT', '99999999999999999999'], err('ERR invalid or negative value found in tensor shape')],
-  ['BLOB with two strings', ['k', 'FLOAT', '1', 'BLOB', 'abcd', 'x'], err("ERR a single binary string should come after the BLOB argument in 'AI.TENSORSET' command")],
-  ['BLOB with nothing', ['k', 'FLOAT', '1', 'BLOB'], err("ERR a single binary string should come after the BLOB argument in 'AI.TENSORSET' command")],
-  ['short blob', ['k', 'FLOAT', '2', 'BLOB', 'abcd'], err('ERR data length does not match tensor shape and type')],
-  ['long blob', ['k', 'INT8', '2', 'BLOB', 'abc'], err('ERR data length does not match tensor shape and type')],
-  ['too few values', ['k', 'FLOAT', '3', 'VALUES', '1', '2'], err("ERR wrong number of values was given in 'AI.TENSORSET' command")],
-  ['too many values', ['k', 'FLOAT', '1', 'VALUES', '1', '2'], err("ERR wrong number of values was given in 'AI.TENSORSET' command")],
+  [
+    'negative dim',
+    ['k', 'FLOAT', '2', '-1'],
+    err('ERR invalid or negative value found in tensor shape'),
+  ],
+  [
+    'non-numeric dim',
+    ['k', 'FLOAT', 'two'],
+    err('ERR invalid or negative value found in tensor shape'),
+  ],
+  [
+    'fractional dim',
+    ['k', 'FLOAT', '1.5'],
+    err('ERR invalid or negative value found in tensor shape'),
+  ],
+  [
+    'huge dim',
+    ['k', 'FLOAT', '99999999999999999999'],
+    err('ERR invalid or negative value found in tensor shape'),
+  ],
+  [
+    'BLOB with two strings',
+    ['k', 'FLOAT', '1', 'BLOB', 'abcd', 'x'],
+    err("ERR a single binary string should come after the BLOB argument in 'AI.TENSORSET' command"),
+  ],
+  [
+    'BLOB with nothing',
+    ['k', 'FLOAT', '1', 'BLOB'],
+    err("ERR a single binary string should come after the BLOB argument in 'AI.TENSORSET' command"),
+  ],
+  [
+    'short blob',
+    ['k', 'FLOAT', '2', 'BLOB', 'abcd'],
+    err('ERR data length does not match tensor shape and type'),
+  ],
+  [
+    'long blob',
+    ['k', 'INT8', '2', 'BLOB', 'abc'],
+    err('ERR data length does not match tensor shape and type'),
+  ],
+  [
+    'too few values',
+    ['k', 'FLOAT', '3', 'VALUES', '1', '2'],
+    err("ERR wrong number of values was given in 'AI.TENSORSET' command"),
+  ],
+  [
+    'too many values',
+    ['k', 'FLOAT', '1', 'VALUES', '1', '2'],
+    err("ERR wrong number of values was given in 'AI.TENSORSET' command"),
+  ],
   ['value not a number', ['k', 'FLOAT', '2', 'VALUES', '1', 'abc'], err('ERR invalid value')],
   ['NaN value', ['k', 'DOUBLE', '1', 'VALUES', 'nan'], err('ERR invalid value')],
   ['float overflows FLOAT', ['k', 'FLOAT', '1', 'VALUES', '1e39'], err('ERR invalid value')],
   ['float overflows FLOAT16', ['k', 'FLOAT16', '1', 'VALUES', '65520'], err('ERR invalid value')],
-  ['decimal too large for a double', ['k', 'DOUBLE', '1', 'VALUES', '1e400'], err('ERR invalid value')],
+  [
+    'decimal too large for a double',
+    ['k', 'DOUBLE', '1', 'VALUES', '1e400'],
+    err('ERR invalid value'),
+  ],
   ['fraction for INT32', ['k', 'INT32', '1', 'VALUES', '1.5'], err('ERR invalid value')],
   ['INT8 overflow', ['k', 'INT8', '1', 'VALUES', '128'], err('ERR invalid value')],
   ['UINT8 negative', ['k', 'UINT8', '1', 'VALUES', '-1'], err('ERR invalid value')],
-  ['INT64 overflow', ['k', 'INT64', '1', 'VALUES', '9223372036854775808'], err('ERR invalid value')],
-  ['UINT64 overflow', ['k', 'UINT64', '1', 'VALUES', '18446744073709551616'], err('ERR invalid value')],
+  [
+    'INT64 overflow',
+    ['k', 'INT64', '1', 'VALUES', '9223372036854775808'],
+    err('ERR invalid value'),
+  ],
+  [
+    'UINT64 overflow',
+    ['k', 'UINT64', '1', 'VALUES', '18446744073709551616'],
+    err('ERR invalid value'),
+  ],
   ['leading zero', ['k', 'INT32', '1', 'VALUES', '01'], err('ERR invalid value')],
-  ['BOOL 2', ['k', 'BOOL', '2', 'VALUES', '1', '2'], err('ERR BOOL tensor elements must be 0 or 1')],
+  [
+    'BOOL 2',
+    ['k', 'BOOL', '2', 'VALUES', '1', '2'],
+    err('ERR BOOL tensor elements must be 0 or 1'),
+  ],
   ['BOOL -1', ['k', 'BOOL', '1', 'VALUES', '-1'], err('ERR BOOL tensor elements must be 0 or 1')],
-  ['BOOL blob byte 2', ['k', 'BOOL', '2', 'BLOB', Buffer.from([1, 2])], err('ERR BOOL tensor elements must be 0 or 1')],
-  ['rank 33', ['k', 'INT8', ...Array<string>(33).fill('1')], err('ERR tensor rank 33 exceeds the limit of 32')],
-  ['product over the limit', ['k', 'FLOAT', '65536', '65536'], err('ERR tensor of 17179869184 bytes exceeds the limit of 536870912 bytes')],
-  ['product overflowing 2^64', ['k', 'DOUBLE', '4294967296', '4294967296', '4294967296'], err('ERR tensor of 633825300114114700748351602688 bytes exceeds the limit of 536870912 bytes')],
+  [
+    'BOOL blob byte 2',
+    ['k', 'BOOL', '2', 'BLOB', Buffer.from([1, 2])],
+    err('ERR BOOL tensor elements must be 0 or 1'),
+  ],
+  [
+    'rank 33',
+    ['k', 'INT8', ...Array<string>(33).fill('1')],
+    err('ERR tensor rank 33 exceeds the limit of 32'),
+  ],
+  [
+    'product over the limit',
+    ['k', 'FLOAT', '65536', '65536'],
+    err('ERR tensor of 17179869184 bytes exceeds the limit of 536870912 bytes'),
+  ],
+  [
+    'product overflowing 2^64',
+    ['k', 'DOUBLE', '4294967296', '4294967296', '4294967296'],
+    err('ERR tensor of 633825300114114700748351602688 bytes exceeds the limit of 536870912 bytes'),
+  ],
 ];
 
 test('bad input answers the RedisAI/memlayer error and changes nothing', () => {

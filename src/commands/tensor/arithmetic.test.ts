@@ -5,7 +5,8 @@ import { Tensor } from '../../tensor/tensor.js';
 import { dump, ENV, f32, newDb, run } from './testing.js';
 
 const err = (text: string): ErrorReply => new ErrorReply(text);
-const values = (db: ReturnType<typeof newDb>, key: string): unknown => run(db, 'TENSOR.GET', key, 'VALUES');
+const values = (db: ReturnType<typeof newDb>, key: string): unknown =>
+  run(db, 'TENSOR.GET', key, 'VALUES');
 const nums = (reply: unknown): number[] =>
   (reply as { value: number }[]).map((r) => (typeof r === 'object' ? r.value : Number(r)));
 
@@ -65,7 +66,11 @@ test('integers wrap; int64 exact; float16 rounds once; stored operands never cha
   assert.deepEqual(nums(values(db, 'h')), [2048]);
   const before = (db.get('i', 0) as Tensor).data;
   run(db, 'TENSOR.ADD', 'i', 'i', 'i');
-  assert.deepEqual([...before], [100, 128], 'the old buffer (maybe being written to a socket) is untouched');
+  assert.deepEqual(
+    [...before],
+    [100, 128],
+    'the old buffer (maybe being written to a socket) is untouched',
+  );
 });
 
 test('NaN results are stored as the canonical quiet NaN', () => {
@@ -87,8 +92,14 @@ test('arithmetic errors: missing, wrong type, layout mismatch, BOOL, bad alpha; 
   const before = dump(db);
   const cases: [string[], ErrorReply][] = [
     [['TENSOR.ADD', 'c', 'a', 'missing'], err('ERR no such tensor')],
-    [['TENSOR.ADD', 'c', 'a', 's'], err('WRONGTYPE Operation against a key holding the wrong kind of value')],
-    [['TENSOR.ADD', 's', 'a', 'a'], err('WRONGTYPE Operation against a key holding the wrong kind of value')],
+    [
+      ['TENSOR.ADD', 'c', 'a', 's'],
+      err('WRONGTYPE Operation against a key holding the wrong kind of value'),
+    ],
+    [
+      ['TENSOR.ADD', 's', 'a', 'a'],
+      err('WRONGTYPE Operation against a key holding the wrong kind of value'),
+    ],
     [['TENSOR.SUB', 'c', 'a', 'a3'], err('ERR tensors differ in dtype or shape')],
     [['TENSOR.MUL', 'c', 'a', 'd'], err('ERR tensors differ in dtype or shape')],
     [['TENSOR.ADD', 'c', 'b', 'b'], err('ERR TENSOR.ADD does not support dtype bool')],

@@ -120,7 +120,7 @@ export function redisaiReply(tensor: Tensor, format: Format): Reply {
 
 /** memlayer's reply: a map (RESP3 `%`, flattened in RESP2) with memlayer's dtype names. */
 export function memlayerReply(tensor: Tensor, format: Format): Reply {
-  if (format.arrow) return Buffer.from(tensorToArrow(tensor));
+  if (format.arrow) return asBuffer(tensorToArrow(tensor));
   if (!format.meta) return format.values ? valueReplies(tensor) : tensor.data;
   const entries: [Reply, Reply][] = [
     ['dtype', tensor.dtype],
@@ -189,4 +189,9 @@ export function store(
 export function parseAlpha(text: string, dtype: DType): number | bigint | ErrorReply {
   if (DTYPES[dtype].class === 'float') return parseFloatArg(text) ?? NOT_FLOAT;
   return parseBigIntArg(text) ?? NOT_INTEGER;
+}
+
+/** A Buffer over the same bytes (Buffer.from(Uint8Array) would copy them). */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -10,12 +10,23 @@ const err = (text: string): ErrorReply => new ErrorReply(text);
 test('MSET stores all, MGET returns each (nil for missing or other kinds)', () => {
   const db = newDb();
   db.put('s', 'x');
-  assert.equal(run(db, 'TENSOR.MSET', 'a', 'float32', '2', f32(1, 2), 'b', 'float32', '2', f32(3, 4)), OK);
+  assert.equal(
+    run(db, 'TENSOR.MSET', 'a', 'float32', '2', f32(1, 2), 'b', 'float32', '2', f32(3, 4)),
+    OK,
+  );
   assert.deepEqual(run(db, 'TENSOR.MGET', 'a', 'nope', 's', 'b'), [
-    new MapReply([['dtype', 'float32'], ['shape', [2]], ['blob', f32(1, 2)]]),
+    new MapReply([
+      ['dtype', 'float32'],
+      ['shape', [2]],
+      ['blob', f32(1, 2)],
+    ]),
     null,
     null,
-    new MapReply([['dtype', 'float32'], ['shape', [2]], ['blob', f32(3, 4)]]),
+    new MapReply([
+      ['dtype', 'float32'],
+      ['shape', [2]],
+      ['blob', f32(3, 4)],
+    ]),
   ]);
 });
 
@@ -40,14 +51,32 @@ test('MSET is all or nothing', () => {
 
 test('MGETARROW: equal-shape tensors as one Arrow table, one row each', () => {
   const db = newDb();
-  run(db, 'TENSOR.MSET', 'a', 'float32', '2', f32(1, 2), 'b', 'float32', '2', f32(3, 4), 'c', 'float32', '3', f32(0, 0, 0));
+  run(
+    db,
+    'TENSOR.MSET',
+    'a',
+    'float32',
+    '2',
+    f32(1, 2),
+    'b',
+    'float32',
+    '2',
+    f32(3, 4),
+    'c',
+    'float32',
+    '3',
+    f32(0, 0, 0),
+  );
   const ipc = run(db, 'TENSOR.MGETARROW', 'b', 'a');
   assert.ok(Buffer.isBuffer(ipc));
   const table = tableFromIPC(ipc);
   assert.equal(table.numRows, 2);
   assert.deepEqual([...(table.getChildAt(0)?.get(0) ?? [])], [3, 4]);
   assert.deepEqual([...(table.getChildAt(0)?.get(1) ?? [])], [1, 2]);
-  assert.deepEqual(tensorsFromArrow(ipc).map((t) => [...t.data]), [[...f32(3, 4)], [...f32(1, 2)]]);
+  assert.deepEqual(
+    tensorsFromArrow(ipc).map((t) => [...t.data]),
+    [[...f32(3, 4)], [...f32(1, 2)]],
+  );
   const batchError = err('ERR an ARROW batch needs existing tensors of one dtype and shape');
   assert.deepEqual(run(db, 'TENSOR.MGETARROW', 'a', 'c'), batchError);
   assert.deepEqual(run(db, 'TENSOR.MGETARROW', 'a', 'missing'), batchError);

@@ -26,8 +26,20 @@ test('SUM/MEAN/NORM over everything are doubles', () => {
 test('AXIS n reduces one axis (negative counts from the end)', () => {
   const db = db2x3();
   const d = (...v: number[]): DoubleReply[] => v.map((x) => new DoubleReply(x));
-  assert.deepEqual(run(db, 'TENSOR.SUM', 't', 'AXIS', '0'), new MapReply([['shape', [3]], ['values', d(5, 7, 9)]]));
-  assert.deepEqual(run(db, 'TENSOR.MEAN', 't', 'axis', '-1'), new MapReply([['shape', [2]], ['values', d(2, 5)]]));
+  assert.deepEqual(
+    run(db, 'TENSOR.SUM', 't', 'AXIS', '0'),
+    new MapReply([
+      ['shape', [3]],
+      ['values', d(5, 7, 9)],
+    ]),
+  );
+  assert.deepEqual(
+    run(db, 'TENSOR.MEAN', 't', 'axis', '-1'),
+    new MapReply([
+      ['shape', [2]],
+      ['values', d(2, 5)],
+    ]),
+  );
 });
 
 test('reduction errors', () => {
@@ -35,9 +47,15 @@ test('reduction errors', () => {
   db.put('s', 'x');
   assert.deepEqual(run(db, 'TENSOR.SUM', 't', 'AXIS', '2'), err('ERR axis out of range'));
   assert.deepEqual(run(db, 'TENSOR.SUM', 't', 'AXIS', '-3'), err('ERR axis out of range'));
-  assert.deepEqual(run(db, 'TENSOR.SUM', 't', 'AXIS', 'x'), err('ERR value is not an integer or out of range'));
+  assert.deepEqual(
+    run(db, 'TENSOR.SUM', 't', 'AXIS', 'x'),
+    err('ERR value is not an integer or out of range'),
+  );
   assert.deepEqual(run(db, 'TENSOR.SUM', 't', 'AXES', '0'), err('ERR syntax error'));
   assert.deepEqual(run(db, 'TENSOR.SUM', 'missing'), err('ERR no such tensor'));
-  assert.deepEqual(run(db, 'TENSOR.NORM', 's'), err('WRONGTYPE Operation against a key holding the wrong kind of value'));
+  assert.deepEqual(
+    run(db, 'TENSOR.NORM', 's'),
+    err('WRONGTYPE Operation against a key holding the wrong kind of value'),
+  );
   assert.deepEqual(run(db, 'TENSOR.DOT', 'f', 't'), err('ERR tensors differ in dtype or shape'));
 });

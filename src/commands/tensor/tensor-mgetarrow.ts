@@ -10,7 +10,7 @@ import type { DataCommandSpec } from '../spec.js';
 import { sameLayoutAll, tensorsToArrow } from '../../tensor/arrow.js';
 import { ARROW_BATCH } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { GROUP, lookup, READ_CATEGORIES, READ_FLAGS, SINCE } from './common.js';
+import { asBuffer, GROUP, lookup, READ_CATEGORIES, READ_FLAGS, SINCE } from './common.js';
 
 function apply(db: Keyspace, args: readonly string[], env: { nowMs: number }): Reply {
   const tensors: Tensor[] = [];
@@ -21,7 +21,7 @@ function apply(db: Keyspace, args: readonly string[], env: { nowMs: number }): R
     tensors.push(tensor);
   }
   if (!sameLayoutAll(tensors)) return ARROW_BATCH;
-  return Buffer.from(tensorsToArrow(tensors));
+  return asBuffer(tensorsToArrow(tensors));
 }
 
 export const tensorMGetArrow = {

@@ -20,7 +20,13 @@ test('TENSOR.SET with a one-argument shape; TENSOR.GET formats', () => {
       ['blob', f32(1, 2, 3, 4)],
     ]),
   );
-  assert.deepEqual(run(db, 'TENSOR.GET', 'v', 'META'), new MapReply([['dtype', 'int16'], ['shape', [3]]]));
+  assert.deepEqual(
+    run(db, 'TENSOR.GET', 'v', 'META'),
+    new MapReply([
+      ['dtype', 'int16'],
+      ['shape', [3]],
+    ]),
+  );
   assert.deepEqual(run(db, 'TENSOR.GET', 'v', 'VALUES'), [-1, 0, 1]);
   assert.deepEqual(run(db, 'TENSOR.GET', 'z', 'BLOB'), Buffer.alloc(4));
   assert.deepEqual(run(db, 'TENSOR.GET', 's', 'VALUES'), [new DoubleReply(3)]);
@@ -65,21 +71,51 @@ test('TENSOR.SET/GET bad input: exact errors, nothing changed', () => {
   const cases: [string[], ErrorReply][] = [
     [['TENSOR.SET', 't', 'complex64', '1'], err('ERR invalid data type')],
     [['TENSOR.SET', 't', 'int8', '0'], err('ERR invalid or negative value found in tensor shape')],
-    [['TENSOR.SET', 't', 'int8', '2,-1'], err('ERR invalid or negative value found in tensor shape')],
-    [['TENSOR.SET', 't', 'int8', '2,,1'], err('ERR invalid or negative value found in tensor shape')],
-    [['TENSOR.SET', 't', 'int8', '2', 'BLOB', 'abc'], err('ERR data length does not match tensor shape and type')],
+    [
+      ['TENSOR.SET', 't', 'int8', '2,-1'],
+      err('ERR invalid or negative value found in tensor shape'),
+    ],
+    [
+      ['TENSOR.SET', 't', 'int8', '2,,1'],
+      err('ERR invalid or negative value found in tensor shape'),
+    ],
+    [
+      ['TENSOR.SET', 't', 'int8', '2', 'BLOB', 'abc'],
+      err('ERR data length does not match tensor shape and type'),
+    ],
     [['TENSOR.SET', 't', 'int8', '2', 'BLOB'], err('ERR syntax error')],
     [['TENSOR.SET', 't', 'int8', '2', 'JSON', '[1,2]'], err('ERR syntax error')],
-    [['TENSOR.SET', 't', 'int8', '2', 'VALUES', '1'], err("ERR wrong number of values was given in 'AI.TENSORSET' command")],
+    [
+      ['TENSOR.SET', 't', 'int8', '2', 'VALUES', '1'],
+      err("ERR wrong number of values was given in 'AI.TENSORSET' command"),
+    ],
     [['TENSOR.SET', 't', 'int8', '1', 'VALUES', '300'], err('ERR invalid value')],
-    [['TENSOR.SET', 't', 'bool', '1', 'VALUES', '3'], err('ERR BOOL tensor elements must be 0 or 1')],
-    [['TENSOR.SET', 't', 'float32', '65536,65536'], err('ERR tensor of 17179869184 bytes exceeds the limit of 536870912 bytes')],
-    [['TENSOR.SET', 't', 'int8', Array<string>(40).fill('1').join(',')], err('ERR tensor rank 40 exceeds the limit of 32')],
-    [['TENSOR.SET', 'str', 'int8', '1'], err('WRONGTYPE Operation against a key holding the wrong kind of value')],
-    [['TENSOR.GET', 'str'], err('WRONGTYPE Operation against a key holding the wrong kind of value')],
+    [
+      ['TENSOR.SET', 't', 'bool', '1', 'VALUES', '3'],
+      err('ERR BOOL tensor elements must be 0 or 1'),
+    ],
+    [
+      ['TENSOR.SET', 't', 'float32', '65536,65536'],
+      err('ERR tensor of 17179869184 bytes exceeds the limit of 536870912 bytes'),
+    ],
+    [
+      ['TENSOR.SET', 't', 'int8', Array<string>(40).fill('1').join(',')],
+      err('ERR tensor rank 40 exceeds the limit of 32'),
+    ],
+    [
+      ['TENSOR.SET', 'str', 'int8', '1'],
+      err('WRONGTYPE Operation against a key holding the wrong kind of value'),
+    ],
+    [
+      ['TENSOR.GET', 'str'],
+      err('WRONGTYPE Operation against a key holding the wrong kind of value'),
+    ],
     [['TENSOR.GET', 't', 'XML'], err('ERR unsupported data format')],
     [['TENSOR.GET', 't', 'BLOB', 'VALUES'], err('ERR both BLOB and VALUES specified')],
-    [['TENSOR.INFO', 'str'], err('WRONGTYPE Operation against a key holding the wrong kind of value')],
+    [
+      ['TENSOR.INFO', 'str'],
+      err('WRONGTYPE Operation against a key holding the wrong kind of value'),
+    ],
   ];
   for (const [args, expected] of cases) {
     assert.deepEqual(run(db, ...args), expected, args.join(' '));

@@ -28,7 +28,9 @@ export function dump(db: Keyspace): string[] {
   const out: string[] = [];
   for (const [key, value] of db.data) {
     const body =
-      value instanceof Tensor ? Buffer.from(encodeTensor(value)).toString('hex') : JSON.stringify(value);
+      value instanceof Tensor
+        ? Buffer.from(encodeTensor(value)).toString('hex')
+        : JSON.stringify(value);
     out.push(`${key}=${body}@${db.expiresAt(key) ?? '-'}`);
   }
   return out.sort();

@@ -42,7 +42,8 @@ test('float16 known encodings', () => {
   ];
   for (const [value, bits] of cases) {
     assert.equal(numberToF16Bits(value), bits, `number ${value}`);
-    if (Math.fround(value) === value) assert.equal(f32BitsToF16Bits(bitsOf(value)), bits, `f32 ${value}`);
+    if (Math.fround(value) === value)
+      assert.equal(f32BitsToF16Bits(bitsOf(value)), bits, `f32 ${value}`);
   }
   assert.equal(numberToF16Bits(NaN), 0x7e00);
   assert.ok(Number.isNaN(f16BitsToNumber(0x7e00)));
@@ -81,7 +82,10 @@ test('float32 -> half on bits agrees with the exact number path (random and edge
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     return seed;
   };
-  const samples: number[] = [0x00000001, 0x007fffff, 0x33000000, 0x33000001, 0x387fe000, 0x38800000, 0x477fefff, 0x477ff000, 0x7f7fffff];
+  const samples: number[] = [
+    0x00000001, 0x007fffff, 0x33000000, 0x33000001, 0x387fe000, 0x38800000, 0x477fefff, 0x477ff000,
+    0x7f7fffff,
+  ];
   for (let i = 0; i < 200_000; i++) samples.push(next());
   for (const bits of samples) {
     f32[0] = 0;

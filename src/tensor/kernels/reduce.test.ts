@@ -19,5 +19,8 @@ test('reduceAxis over each axis of a 2x3 tensor', () => {
   assert.deepEqual([...reduceAxis(read, 1, 2, 3, 'sum')], [5, 7, 9]);
   assert.deepEqual([...reduceAxis(read, 2, 3, 1, 'sum')], [6, 15]);
   assert.deepEqual([...reduceAxis(read, 2, 3, 1, 'mean')], [2, 5]);
-  assert.deepEqual([...reduceAxis(read, 1, 2, 3, 'norm')], [Math.sqrt(17), Math.sqrt(29), Math.sqrt(45)]);
+  assert.deepEqual(
+    [...reduceAxis(read, 1, 2, 3, 'norm')],
+    [Math.sqrt(17), Math.sqrt(29), Math.sqrt(45)],
+  );
 });

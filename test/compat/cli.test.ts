@@ -1,0 +1,128 @@
+/**
+ * The `memlayer` executable: help, version, bad flags and config (exit 2), a corrupt snapshot
+ * (exit 1, naming the file), snapshots on SAVE/BGSAVE/SIGTERM/SHUTDOWN loaded at the next
+ * start (TTLs included), and active expiry.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RawClient, runCli, startServerProcess, tempDataDir } from './server-process.js';
+
+test('--help and --version', () => {
+  const help = runCli(['--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /memlayer server \[flags\]/);
+  assert.match(help.stdout, /--data-dir DIR/);
+  const version = runCli(['--version']);
+  assert.equal(version.status, 0);
+  assert.match(version.stdout, /^memlayer \d+\.\d+\.\d+\n$/);
+});
+
+test('bad flags and bad config files exit 2 with a clear message', () => {
+  const unknown = runCli(['server', '--prot', '1']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown flag '--prot'/);
+  const badPort = runCli(['server', '--port', '70000']);
+  assert.equal(badPort.status, 2);
+  assert.match(badPort.stderr, /port must be an integer between 0 and 65535, got '70000'/);
+  const missing = runCli(['server', '--port']);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /needs a value/);
+  assert.equal(runCli(['serve']).status, 2);
+  const dir = tempDataDir();
+  const notJson = join(dir, 'bad.json');
+  writeFileSync(notJson, '{ port: 1');
+  const parsed = runCli(['server', '--config', notJson]);
+  assert.equal(parsed.status, 2);
+  assert.match(parsed.stderr, /is not valid JSON/);
+  const unknownKey = join(dir, 'unknown.json');
+  writeFileSync(unknownKey, JSON.stringify({ colour: 'blue' }));
+  const rejected = runCli(['server', '--config', unknownKey]);
+  assert.equal(rejected.status, 2);
+  assert.match(rejected.stderr, /unknown option 'colour'/);
+  assert.equal(runCli(['server', '--config', join(dir, 'absent.json')]).status, 2);
+});
+
+test('a corrupt snapshot stops startup with exit 1 and names the file', () => {
+  const dir = tempDataDir();
+  const path = join(dir, 'dump.mlsnap');
+  writeFileSync(path, 'this is not a snapshot');
+  const result = runCli(['server', '--port', '0', '--data-dir', dir, '--log-level', 'silent']);
+  assert.equal(result.status, 1);
+  assert.ok(result.stderr.includes(`corrupt snapshot ${path}`), result.stderr);
+});
+
+test('config file settings apply; flags override them', async () => {
+  const dir = tempDataDir();
+  const file = join(dir, 'memlayer.json');
+  writeFileSync(file, JSON.stringify({ requirepass: 'from-file', port: 1, maxclients: 77 }));
+  const server = await startServerProcess(['--config', file, '--port', '0']);
+  const client = await RawClient.connect(server.port);
+  try {
+    assert.equal(
+      await client.call('-NOAUTH Authentication required.\r\n', 'PING'),
+      '-NOAUTH Authentication required.\r\n',
+    );
+    assert.equal(await client.call('+OK\r\n', 'AUTH', 'from-file'), '+OK\r\n');
+    const expected = '*2\r\n$10\r\nmaxclients\r\n$2\r\n77\r\n';
+    assert.equal(await client.call(expected, 'CONFIG', 'GET', 'maxclients'), expected);
+  } finally {
+    client.close();
+    assert.equal(await server.stop(), 0);
+  }
+});
+
+test('snapshots: SAVE, BGSAVE, SIGTERM save; restart loads keys and TTLs; SHUTDOWN NOSAVE', async () => {
+  const dir = tempDataDir();
+  let server = await startServerProcess([], dir);
+  let client = await RawClient.connect(server.port);
+  assert.equal(await client.call('+OK\r\n', 'SET', 'plain', 'v'), '+OK\r\n');
+  assert.equal(await client.call('+OK\r\n', 'SET', 'ttl', 'v', 'EX', '1000'), '+OK\r\n');
+  assert.equal(await client.call('+OK\r\n', 'SAVE'), '+OK\r\n');
+  assert.ok(existsSync(join(dir, 'dump.mlsnap')));
+  const started = '+Background saving started\r\n';
+  assert.equal(await client.call(started, 'BGSAVE'), started);
+  assert.equal(await client.call(':1\r\n', 'RPUSH', 'list', 'x'), ':1\r\n');
+  client.close();
+  assert.equal(await server.stop('SIGTERM'), 0);
+  assert.match(server.output(), /snapshot saved before shutdown/);
+
+  server = await startServerProcess([], dir);
+  client = await RawClient.connect(server.port);
+  assert.equal(await client.call(':3\r\n', 'DBSIZE'), ':3\r\n');
+  assert.equal(await client.call('$1\r\nv\r\n', 'GET', 'plain'), '$1\r\nv\r\n');
+  client.command('TTL', 'ttl');
+  assert.match(await client.read(6), /^:9\d\d\r\n$/);
+  assert.equal(await client.call(':1\r\n', 'DEL', 'plain'), ':1\r\n');
+  client.command('SHUTDOWN', 'NOSAVE');
+  assert.equal(await server.exited(), 0);
+  client.close();
+
+  server = await startServerProcess([], dir);
+  client = await RawClient.connect(server.port);
+  assert.equal(
+    await client.call(':1\r\n', 'EXISTS', 'plain'),
+    ':1\r\n',
+    'NOSAVE kept the old snapshot',
+  );
+  client.close();
+  assert.equal(await server.stop('SIGINT'), 0);
+});
+
+test('active expiry removes keys nobody reads', async () => {
+  const server = await startServerProcess();
+  const client = await RawClient.connect(server.port);
+  try {
+    for (let i = 0; i < 50; i++) client.command('SET', `e${i}`, 'v', 'PX', '50');
+    await client.read('+OK\r\n'.length * 50);
+    assert.equal(await client.call('+OK\r\n', 'SET', 'stays', 'v'), '+OK\r\n');
+    await new Promise((done) => setTimeout(done, 600));
+    assert.equal(await client.call(':1\r\n', 'DBSIZE'), ':1\r\n');
+    client.command('INFO', 'stats');
+    assert.match(await client.read(4000, 500), /expired_keys:50\r\n/);
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});
