@@ -15,6 +15,7 @@ import { setsCommands } from './sets/index.js';
 import { zsetsCommands } from './zsets/index.js';
 import { transactionsCommands } from './transactions/index.js';
 import { tensorCommands } from './tensor/index.js';
+import { streamsCommands } from './streams/index.js';
 
 /**
  * Session handlers are typed against the dispatcher's context (`CommandSpec<Ctx>`); the table
@@ -33,6 +34,7 @@ export const allCommands: readonly AnySpec[] = [
   ...zsetsCommands,
   ...transactionsCommands,
   ...tensorCommands,
+  ...streamsCommands,
 ];
 
 export function buildCommandTable(specs: readonly AnySpec[] = allCommands): Map<string, AnySpec> {

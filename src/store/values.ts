@@ -10,9 +10,18 @@
  * Later phases add values that live compressed or on disk: they will be another kind that the
  * keyspace resolves on access, so handlers keep seeing one of the kinds below.
  */
-export type Value = string | HashValue | ListValue | SetValue | ZSetValue | TensorKeyValue;
+import type { StreamValue } from './stream.js';
 
-export type ValueKind = 'string' | 'hash' | 'list' | 'set' | 'zset' | 'tensor';
+export type Value =
+  | string
+  | HashValue
+  | ListValue
+  | SetValue
+  | ZSetValue
+  | TensorKeyValue
+  | StreamValue;
+
+export type ValueKind = 'string' | 'hash' | 'list' | 'set' | 'zset' | 'tensor' | 'stream';
 
 /** Field -> value, both latin1 strings. */
 export class HashValue {

@@ -40,7 +40,7 @@ const HELP: readonly Reply[] = [
   '    Return the number of references of the value associated with the specified',
   '    <key>.',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ].map((line) => new SimpleString(line as string));
 
 function isInteger(text: string): boolean {
@@ -77,6 +77,8 @@ export function encodingOf(value: Value): string {
       return value.size <= LISTPACK_ENTRIES_MAX ? 'listpack' : 'skiplist';
     case 'tensor':
       return 'tensor';
+    case 'stream':
+      return 'stream';
   }
 }
 

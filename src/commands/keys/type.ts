@@ -12,6 +12,7 @@ const TYPE_REPLIES: Readonly<Record<ValueKind, SimpleString>> = {
   set: new SimpleString('set'),
   zset: new SimpleString('zset'),
   tensor: new SimpleString('AI_TENSOR'), // RedisAI's module type name (docs/tensors.md)
+  stream: new SimpleString('stream'),
 };
 
 export const type = {

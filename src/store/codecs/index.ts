@@ -10,6 +10,7 @@ import { kindOf } from '../values.js';
 import { decodeHash, encodeHash } from './hash.js';
 import { decodeList, encodeList } from './list.js';
 import { decodeSet, encodeSet } from './set.js';
+import { decodeStream, encodeStream } from './stream.js';
 import { decodeString, encodeString } from './string.js';
 import { decodeTensor, encodeTensor } from './tensor.js';
 import { decodeZSet, encodeZSet } from './zset.js';
@@ -22,9 +23,18 @@ export const KIND_TAGS: Readonly<Record<ValueKind, number>> = Object.freeze({
   set: 3,
   zset: 4,
   tensor: 5,
+  stream: 6,
 });
 
-const KINDS_BY_TAG: readonly ValueKind[] = ['string', 'hash', 'list', 'set', 'zset', 'tensor'];
+const KINDS_BY_TAG: readonly ValueKind[] = [
+  'string',
+  'hash',
+  'list',
+  'set',
+  'zset',
+  'tensor',
+  'stream',
+];
 
 export function kindOfTag(tag: number): ValueKind | undefined {
   return KINDS_BY_TAG[tag];
@@ -43,6 +53,8 @@ export function encodeValue(value: Value): Uint8Array {
       return encodeZSet(value);
     case 'tensor':
       return encodeTensor(value);
+    case 'stream':
+      return encodeStream(value);
     default:
       return assertNever(value, 'unknown value kind');
   }
@@ -73,6 +85,8 @@ function decodeByKind(kind: ValueKind, bytes: Uint8Array): Value {
       return decodeZSet(bytes);
     case 'tensor':
       return decodeTensor(bytes);
+    case 'stream':
+      return decodeStream(bytes);
     default:
       return assertNever(kind, 'unknown value kind');
   }
