@@ -10,7 +10,7 @@
  *
  * Flags: --quick (fewer requests), --json FILE, --pairs N (default 3),
  *        --target memlayer|map (map: src/resp with a trivial Map dispatcher, to measure the
- *        protocol layer alone), --no-memory, --tests a,b,c.
+ *        protocol layer alone), --no-memory, --memory-keys N, --tests a,b,c.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +38,8 @@ interface Options {
   target: 'memlayer' | 'map';
   memory: boolean;
   tests: string[];
+  /** Requests (and key range) of the memory load: 1M by default, 200k with --quick. */
+  memoryKeys: number;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -56,6 +58,7 @@ function parseOptions(argv: readonly string[]): Options {
     target,
     memory: !argv.includes('--no-memory'),
     tests: (value('--tests') ?? TESTS.join(',')).split(','),
+    memoryKeys: Number(value('--memory-keys') ?? (argv.includes('--quick') ? 200_000 : 1_000_000)),
   };
 }
 
@@ -301,7 +304,7 @@ async function measureMemory(
 ): Promise<{ keys: number; bytesPerKey: number }> {
   const server = await startServer(kind, options);
   try {
-    const requests = options.quick ? 200_000 : 1_000_000;
+    const requests = options.memoryKeys;
     const before = rssBytes(server.pid);
     await runBenchmark([
       '-h',

@@ -10,7 +10,7 @@
  * replicated exactly like the RESP commands, and bad input gets the same checks and errors.
  * The key in the URL is UTF-8 (percent-encoded); it names the key with those bytes.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Executor } from '../commands/executor.js';
 import { ErrorReply, MapReply, type Reply } from '../commands/reply.js';
 import { MemlayerError } from '../shared/errors.js';
@@ -87,21 +87,50 @@ function metaBlob(result: Reply): { dtype: string; shape: number[]; blob: Buffer
   return bytes === undefined ? undefined : { dtype, shape: shape.map(Number), blob: bytes };
 }
 
-export async function tensorRoutes(app: FastifyInstance, opts: TensorRoutesOptions): Promise<void> {
-  const { executor } = opts;
-  for (const type of [ARROW_STREAM_TYPE, OCTET]) {
-    if (!app.hasContentTypeParser(type)) {
-      app.addContentTypeParser(
-        type,
-        { parseAs: 'buffer', bodyLimit: BODY_BYTES_MAX },
-        (_req, body, done) => {
-          done(null, body);
-        },
-      );
+interface Upload {
+  dtype: string;
+  shape: string;
+  blob: Buffer;
+}
+
+/** dtype, shape and elements of a PUT body, or an error already sent. */
+function parseUpload(
+  request: FastifyRequest<{ Params: KeyParams }>,
+  reply: FastifyReply,
+): Upload | undefined {
+  const body = request.body;
+  if (!Buffer.isBuffer(body)) {
+    sendError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', `send ${ARROW_STREAM_TYPE} or ${OCTET}`);
+    return undefined;
+  }
+  const type = String(request.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim();
+  if (type === ARROW_STREAM_TYPE) {
+    try {
+      const tensor = tensorFromArrow(body);
+      return { dtype: tensor.dtype, shape: `[${tensor.shape.join(',')}]`, blob: tensor.data };
+    } catch (error) {
+      if (!(error instanceof ArrowTensorError)) throw error;
+      sendError(reply, 400, 'BAD_ARROW', error.message);
+      return undefined;
     }
   }
+  const dtype = request.headers['x-tensor-dtype'];
+  const shape = request.headers['x-tensor-shape'];
+  if (typeof dtype !== 'string' || typeof shape !== 'string') {
+    const message = 'octet-stream bodies need x-tensor-dtype and x-tensor-shape';
+    sendError(reply, 400, 'MISSING_HEADERS', message);
+    return undefined;
+  }
+  return { dtype, shape, blob: body };
+}
 
-  app.get<{ Params: KeyParams }>('/v1/tensors/:key', async (request, reply) => {
+function getHandler(executor: Executor) {
+  return async (
+    request: FastifyRequest<{ Params: KeyParams }>,
+    reply: FastifyReply,
+  ): Promise<FastifyReply> => {
     const key = keyBytes(request.params.key);
     const arrow = (request.headers.accept ?? '').includes(ARROW_STREAM_TYPE);
     const args = arrow ? ['TENSOR.GET', key, 'ARROW'] : ['TENSOR.GET', key, 'META', 'BLOB'];
@@ -119,57 +148,42 @@ export async function tensorRoutes(app: FastifyInstance, opts: TensorRoutesOptio
       .header('x-tensor-dtype', parts.dtype)
       .header('x-tensor-shape', parts.shape.join(','))
       .send(parts.blob);
-  });
+  };
+}
 
-  app.put<{ Params: KeyParams; Body: Buffer }>(
+function putHandler(executor: Executor) {
+  return async (
+    request: FastifyRequest<{ Params: KeyParams }>,
+    reply: FastifyReply,
+  ): Promise<FastifyReply> => {
+    const upload = parseUpload(request, reply);
+    if (upload === undefined) return reply;
+    const { dtype, shape, blob } = upload;
+    const key = keyBytes(request.params.key);
+    const args = ['TENSOR.SET', key, dtype, shape, 'BLOB', blob.toString('latin1')];
+    const result = await execute(reply, executor, args, true);
+    if (result === undefined) return reply;
+    if (result instanceof ErrorReply) return sendReplyError(reply, result);
+    return reply.code(200).send({ key: request.params.key, dtype, shape, bytes: blob.byteLength });
+  };
+}
+
+export async function tensorRoutes(app: FastifyInstance, opts: TensorRoutesOptions): Promise<void> {
+  for (const type of [ARROW_STREAM_TYPE, OCTET]) {
+    if (!app.hasContentTypeParser(type)) {
+      app.addContentTypeParser(
+        type,
+        { parseAs: 'buffer', bodyLimit: BODY_BYTES_MAX },
+        (_req, body, done) => {
+          done(null, body);
+        },
+      );
+    }
+  }
+  app.get<{ Params: KeyParams }>('/v1/tensors/:key', getHandler(opts.executor));
+  app.put<{ Params: KeyParams }>(
     '/v1/tensors/:key',
     { bodyLimit: BODY_BYTES_MAX },
-    async (request, reply) => {
-      const key = keyBytes(request.params.key);
-      const body = request.body;
-      if (!Buffer.isBuffer(body)) {
-        return sendError(
-          reply,
-          415,
-          'UNSUPPORTED_MEDIA_TYPE',
-          `send ${ARROW_STREAM_TYPE} or ${OCTET}`,
-        );
-      }
-      const type = String(request.headers['content-type'] ?? '')
-        .split(';')[0]
-        ?.trim();
-      let dtype: string;
-      let shape: string;
-      let blob: Buffer;
-      if (type === ARROW_STREAM_TYPE) {
-        try {
-          const tensor = tensorFromArrow(body);
-          [dtype, shape, blob] = [tensor.dtype, `[${tensor.shape.join(',')}]`, tensor.data];
-        } catch (error) {
-          if (error instanceof ArrowTensorError)
-            return sendError(reply, 400, 'BAD_ARROW', error.message);
-          throw error;
-        }
-      } else {
-        const dtypeHeader = request.headers['x-tensor-dtype'];
-        const shapeHeader = request.headers['x-tensor-shape'];
-        if (typeof dtypeHeader !== 'string' || typeof shapeHeader !== 'string') {
-          return sendError(
-            reply,
-            400,
-            'MISSING_HEADERS',
-            'octet-stream bodies need x-tensor-dtype and x-tensor-shape',
-          );
-        }
-        [dtype, shape, blob] = [dtypeHeader, shapeHeader, body];
-      }
-      const args = ['TENSOR.SET', key, dtype, shape, 'BLOB', blob.toString('latin1')];
-      const result = await execute(reply, executor, args, true);
-      if (result === undefined) return reply;
-      if (result instanceof ErrorReply) return sendReplyError(reply, result);
-      return reply
-        .code(200)
-        .send({ key: request.params.key, dtype, shape, bytes: blob.byteLength });
-    },
+    putHandler(opts.executor),
   );
 }

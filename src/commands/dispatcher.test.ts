@@ -408,6 +408,23 @@ test('CONFIG SET requirepass applies to new connections', async () => {
   assert.equal(await run(second, 'AUTH', 'pw'), '+OK\r\n');
 });
 
+test('clearing requirepass lets waiting connections in; idle clients time out', async () => {
+  const { connect, run, dispatcher } = harness('pw');
+  const a = connect();
+  assert.equal(await run(a.session, 'GET', 'k'), '-NOAUTH Authentication required.\r\n');
+  const b = connect();
+  assert.equal(await run(b.session, 'AUTH', 'pw'), '+OK\r\n');
+  assert.equal(
+    await run(b.session, 'CONFIG', 'SET', 'requirepass', '', 'timeout', '10'),
+    '+OK\r\n',
+  );
+  assert.equal(await run(a.session, 'GET', 'k'), '$-1\r\n');
+  dispatcher.cron(NOW_MS + 5_000);
+  assert.equal(a.connection.closed, false);
+  dispatcher.cron(NOW_MS + 11_000);
+  assert.equal(a.connection.closed, true, 'idle for more than the timeout');
+});
+
 test('INFO: sections, headers, k:v CRLF lines; verbatim in RESP3', async () => {
   const { connect, run } = harness();
   const { session } = connect();

@@ -192,9 +192,13 @@ export class Dispatcher implements CommandDispatcher {
     return ok ? undefined : command.arityError;
   }
 
-  /** Stage 3: until AUTH succeeds only `no_auth` commands (AUTH, HELLO, QUIT, RESET) run. */
+  /**
+   * Stage 3: until AUTH succeeds only `no_auth` commands (AUTH, HELLO, QUIT, RESET) run. As in
+   * Redis, clearing `requirepass` (CONFIG SET) lets unauthenticated connections in at once.
+   */
   private authenticate(session: ClientSession, command: CompiledCommand): ErrorReply | undefined {
-    return session.authenticated || command.noAuth ? undefined : NOAUTH;
+    if (session.authenticated || command.noAuth) return undefined;
+    return this.options.config.requirepass === '' ? undefined : NOAUTH;
   }
 
   /** Stage 4: inside MULTI, commands are checked now and run at EXEC. */

@@ -39,9 +39,13 @@ export function encodeEntry(payload: EntryPayload): Uint8Array {
   const { request } = payload;
   assert(Number.isSafeInteger(request.clientId) && request.clientId >= 0, 'bad client id');
   assert(Number.isSafeInteger(request.sequence) && request.sequence >= 0, 'bad sequence');
+  assert(request.transaction || request.commands.length === 1, 'one command outside MULTI');
   let size = 1 + 8 + 1 + varintSize(request.clientId) + varintSize(request.sequence);
   const watch = request.watch;
-  if (watch !== undefined) size += varintSize(watch.index) + stringsSize(watch.keys);
+  if (watch !== undefined) {
+    assert(Number.isSafeInteger(watch.index) && watch.index >= 0, 'bad watch index');
+    size += varintSize(watch.index) + stringsSize(watch.keys);
+  }
   size += varintSize(request.commands.length);
   for (const command of request.commands) size += stringsSize(command);
 

@@ -70,6 +70,16 @@ describe('StateMachine.apply', () => {
     assert.equal(apply(h, request([['GET', 'w']], { transaction: true, watch })), NULL_ARRAY);
   });
 
+  it('WATCH aborts when a watched key expired since, as Redis 7', () => {
+    const h = new Harness();
+    h.run('SET', 'w', '1', 'PX', '100');
+    const watch = { keys: ['w'], index: h.index };
+    assert.deepEqual(apply(h, request([['GET', 'w']], { transaction: true, watch })), ['1']);
+    h.nowMs += 100;
+    assert.equal(apply(h, request([['SET', 'x', '1']], { transaction: true, watch })), NULL_ARRAY);
+    assert.equal(h.run('EXISTS', 'x'), 0);
+  });
+
   it('answers a repeated (clientId, sequence) from the cache without applying it', () => {
     const h = new Harness();
     const first = apply(h, request([['INCR', 'n']], { clientId: 7, sequence: 1 }));

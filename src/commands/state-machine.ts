@@ -64,10 +64,8 @@ export class StateMachine {
 
   private applyRequest(request: DataRequest, env: ApplyEnv): Reply {
     const watch = request.watch;
-    if (watch !== undefined) {
-      for (const key of watch.keys) {
-        if (this.db.changeIndex(key) > watch.index) return NULL_ARRAY;
-      }
+    if (watch !== undefined && this.watchedKeyChanged(watch.keys, watch.index, env.nowMs)) {
+      return NULL_ARRAY;
     }
     if (!request.transaction) {
       const [command] = request.commands;
@@ -78,6 +76,21 @@ export class StateMachine {
     const replies: Reply[] = [];
     for (const command of request.commands) replies.push(this.run(command, env));
     return replies;
+  }
+
+  /**
+   * WATCH: a key changed by an entry after `index`, or one that has expired by now (Redis 7
+   * aborts EXEC when a watched key expires, even if nothing removed it yet). A key that was
+   * already expired when it was watched also aborts here, where Redis would not: a spurious
+   * abort, which clients retry as any other; a real change is never missed.
+   */
+  private watchedKeyChanged(keys: readonly string[], index: number, nowMs: number): boolean {
+    for (const key of keys) {
+      if (this.db.changeIndex(key) > index) return true;
+      const expiresAtMs = this.db.expiresAt(key);
+      if (expiresAtMs !== undefined && expiresAtMs <= nowMs) return true;
+    }
+    return false;
   }
 
   private run(args: readonly string[], env: ApplyEnv): Reply {

@@ -226,8 +226,8 @@ export function applyConfigFile(options: ServerOptions, text: string, path: stri
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new ConfigError(`config file ${path} must hold a JSON object`);
   for (const [name, value] of Object.entries(parsed)) {
-    if (typeof value !== 'string' && typeof value !== 'number')
-      throw new ConfigError(`config file ${path}: '${name}' must be a string or a number`);
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+      throw new ConfigError(`config file ${path}: '${name}' must be a string, number or boolean`);
     try {
       applyOption(options, name, String(value));
     } catch (error) {
@@ -451,6 +451,7 @@ function buildParameters(config: RuntimeConfig): ConfigParameter[] {
       (value) => {
         limits.bulkBytesMax = value;
         limits.queryBufferBytesMax = Math.max(limits.queryBufferBytesMax, value);
+        limits.tensorBytesMax = Math.min(DEFAULT_LIMITS.tensorBytesMax, value);
       },
       1024 * 1024,
       STRING_CHARS_MAX,

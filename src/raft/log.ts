@@ -105,7 +105,12 @@ export class RaftLog {
 
   /** Index of the first entry whose term differs from ours (or is new), 0 if none. */
   findConflict(entries: readonly Entry[]): number {
-    for (const e of entries) if (!this.matchTerm(e.index, e.term)) return e.index;
+    const last = this.lastIndex();
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as Entry;
+      // Past our last index everything is new: no need to look further (the common case).
+      if (e.index > last || !this.matchTerm(e.index, e.term)) return e.index;
+    }
     return 0;
   }
 

@@ -57,13 +57,13 @@ test('RaftNode: a leader ignores an acknowledgement beyond its last index', () =
   const { core, handle } = node(1);
   core.campaign();
   handle();
-  core.step(msg('preVoteResponse', 2, 1, 3));
+  core.step(msg('preVoteResponse', 2, 1, 2));
   handle();
-  core.step(msg('voteResponse', 2, 1, 3));
+  core.step(msg('voteResponse', 2, 1, 2));
   handle();
   assert.equal(core.status().role, 'leader');
-  core.step(msg('appendResponse', 2, 1, 3, { index: 99 }));
-  core.step(msg('appendResponse', 3, 1, 3, { index: 99 }));
+  core.step(msg('appendResponse', 2, 1, 2, { index: 99 }));
+  core.step(msg('appendResponse', 3, 1, 2, { index: 99 }));
   assert.equal(core.status().commit, 1);
   assert.equal(core.status().progress.get(nodeId(2))?.match, 0);
 });

@@ -16,7 +16,7 @@ import { validateRaftConfig } from './config.js';
 import { isWellFormed, makeMessage } from './message.js';
 import { Raft } from './raft.js';
 import { bcastAppend, sendTimeoutNow } from './replicate.js';
-import { handleReadIndex, maybeCommit } from './step-leader.js';
+import { handleReadIndex, maybeCommit, pendingReads, READS_PENDING_MAX } from './step-leader.js';
 import {
   NO_NODE,
   RaftError,
@@ -137,9 +137,18 @@ export class RaftNode implements RaftCore {
     }
   }
 
+  /**
+   * Thesis §6.4. The answer comes as a Ready.readStates entry with the same context (use a
+   * unique context per request: a duplicate pending context is ignored). Throws
+   * RaftError('notLeader') when no leader is known and RaftError('unavailable') when too many
+   * reads are pending. Reads pending when leadership changes are dropped: the host times out.
+   */
   readIndex(context: Uint8Array): void {
     const r = this.r;
     if (r.role === 'leader') {
+      if (pendingReads(r) >= READS_PENDING_MAX) {
+        throw new RaftError('unavailable', `${READS_PENDING_MAX} reads already pending`);
+      }
       handleReadIndex(r, makeMessage(r.cfg.group, 'readIndex', r.id, r.id, 0, { context }));
     } else if (r.lead !== NO_NODE) {
       // Forwarded without a term (etcd): the leader answers with readIndexResponse.

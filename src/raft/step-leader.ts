@@ -10,6 +10,13 @@ import type { ReadRequest } from './read-only.js';
 import { bcastHeartbeat, sendAppend, sendSnapshotChunk, sendTimeoutNow } from './replicate.js';
 import { NO_NODE, type Message } from './types.js';
 
+/** At most this many ReadIndex requests wait on a leader (a limit on everything). */
+export const READS_PENDING_MAX = 65_536;
+
+export function pendingReads(r: Raft): number {
+  return r.readOnly.size + r.pendingReadIndex.length;
+}
+
 export function tickLeader(r: Raft): void {
   r.heartbeatElapsed++;
   r.electionElapsed++;
@@ -37,7 +44,8 @@ export function tickLeader(r: Raft): void {
 
 export function stepLeader(r: Raft, m: Message): void {
   if (m.type === 'readIndex') {
-    handleReadIndex(r, m);
+    // Bounded: beyond the limit a forwarded read is dropped (the follower's host times out).
+    if (pendingReads(r) < READS_PENDING_MAX) handleReadIndex(r, m);
     return;
   }
   const pr = r.tracker.progress.get(m.from);
@@ -76,11 +84,15 @@ function handleAck(r: Raft, m: Message, pr: ProgressState): void {
   const wasProbeAtMatch = pr.state === 'probe' && pr.match === m.index;
   if (!pr.maybeUpdate(m.index) && !wasProbeAtMatch) return;
   if (pr.state === 'probe') pr.becomeReplicate();
-  else if (pr.state === 'snapshot' && pr.match + 1 >= r.log.firstIndex()) {
+  else if (pr.state === 'replicate') pr.inflights.freeLE(m.index);
+  else if (pr.match + 1 >= r.log.firstIndex()) {
     // The follower installed the snapshot (or caught up otherwise): back to replication.
     pr.becomeProbe();
     pr.becomeReplicate();
-  } else if (pr.state === 'replicate') pr.inflights.freeLE(m.index);
+  } else if (pr.match >= pr.pendingSnapshot) {
+    // Installed, but we compacted past it meanwhile: probe again, which sends a newer one.
+    pr.becomeProbe();
+  }
   maybeCommit(r);
   r.needBroadcast = true;
   // Thesis §3.10: once the transferee has our whole log, tell it to campaign now.

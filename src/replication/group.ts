@@ -90,6 +90,8 @@ export interface GroupOptions {
   readonly metrics: ReplicationMetrics;
   /** Initial members (id -> peer address) for a brand-new cluster; empty to join one. */
   readonly bootstrap: AddressBook;
+  /** A joining node: peers to dial until membership (from the leader) names them all. */
+  readonly seeds: AddressBook;
   readonly tickMs: number;
   readonly electionTicks: number;
   /** Take a snapshot when this many entries were applied since the last one. */
@@ -200,6 +202,7 @@ export class RaftGroup {
     const g = new RaftGroup(o, storage, new RaftNode(config));
     g.applied = applied;
     g.persistedHard = loaded.hardState;
+    for (const [k, v] of o.seeds) if (k !== o.id) g.book.set(k, v);
     for (const [k, v] of restored?.book ?? []) g.book.set(k, v);
     if (loaded.meta !== undefined) for (const [k, v] of decodeBook(loaded.meta)) g.book.set(k, v);
     g.begin();
@@ -463,7 +466,14 @@ export class RaftGroup {
       if (rd.softState !== undefined) this.onSoftState(rd.softState.role, rd.softState.leader);
       const early = this.role === 'leader' && this.termAndVoteDurable(rd.hardState);
       if (early) this.send(rd.messages);
-      if (rd.entries.length === 0 && rd.snapshot === undefined && rd.hardState === undefined) {
+      if (
+        rd.entries.length === 0 &&
+        rd.snapshot === undefined &&
+        this.onlyCommitMoved(rd.hardState)
+      ) {
+        // The commit index needs no fsync and nothing waits for it: write it behind (the
+        // write chain keeps it ordered before the next batch) and apply at once.
+        if (rd.hardState !== undefined) this.writeBehind(rd.hardState);
         this.finish(rd, early);
         continue;
       }
@@ -488,6 +498,18 @@ export class RaftGroup {
         .catch((err: unknown) => this.die(err));
       return;
     }
+  }
+
+  private onlyCommitMoved(hs: HardState | undefined): boolean {
+    if (hs === undefined) return true;
+    const p = this.persistedHard;
+    return p !== undefined && p.term === hs.term && p.vote === hs.vote;
+  }
+
+  private writeBehind(hs: HardState): void {
+    this.o.log
+      .persist({ group: this.group, hardState: hs, entries: [], snapshot: undefined, sync: false })
+      .catch((err: unknown) => this.die(err));
   }
 
   /** A leader may send before its write completes only if its term and vote are already durable. */

@@ -215,6 +215,7 @@ export class ReplicationHost {
       rng: o.rng,
       metrics: this.metrics,
       bootstrap,
+      seeds: o.join ? new Map(o.members) : new Map(),
       tickMs: o.tickMs ?? HOST_DEFAULTS.tickMs,
       electionTicks: o.electionTicks ?? HOST_DEFAULTS.electionTicks,
       snapshotEntries: o.snapshotEntries ?? HOST_DEFAULTS.snapshotEntries,
@@ -252,8 +253,8 @@ export class ReplicationHost {
   addressesOf(id: NodeId): { resp: string; admin: string; peer: string } {
     if (id === this.options.id)
       return {
-        resp: this.options.respAddress,
-        admin: this.options.adminAddress,
+        resp: this.respAddress,
+        admin: this.adminAddress,
         peer: this.peerAddress,
       };
     const hello = this.transport?.peers.get(id);

@@ -70,6 +70,42 @@ export function checkSettings(s: ReplicationSettings): AddressBook {
   return members;
 }
 
+/**
+ * Tuning knobs read from the environment (tests shorten timeouts with them; operators rarely
+ * need them): MEMLAYER_RAFT_TICK_MS, MEMLAYER_RAFT_ELECTION_TICKS, MEMLAYER_RAFT_SNAPSHOT_ENTRIES,
+ * MEMLAYER_RAFT_TRAILING_ENTRIES, MEMLAYER_REQUEST_TIMEOUT_MS. A bad value is a startup error.
+ */
+export function tuningFromEnv(env: NodeJS.ProcessEnv): {
+  tickMs?: number;
+  electionTicks?: number;
+  snapshotEntries?: number;
+  trailingEntries?: number;
+  requestTimeoutMs?: number;
+} {
+  const read = (name: string, min: number, max: number): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const v = Number(raw);
+    if (!Number.isSafeInteger(v) || v < min || v > max)
+      throw new ReplicationConfigError(
+        `${name} must be an integer from ${min} to ${max}, got '${raw}'`,
+      );
+    return v;
+  };
+  const out: ReturnType<typeof tuningFromEnv> = {};
+  const tick = read('MEMLAYER_RAFT_TICK_MS', 5, 10_000);
+  if (tick !== undefined) out.tickMs = tick;
+  const election = read('MEMLAYER_RAFT_ELECTION_TICKS', 2, 1000);
+  if (election !== undefined) out.electionTicks = election;
+  const snap = read('MEMLAYER_RAFT_SNAPSHOT_ENTRIES', 10, 100_000_000);
+  if (snap !== undefined) out.snapshotEntries = snap;
+  const trailing = read('MEMLAYER_RAFT_TRAILING_ENTRIES', 0, 100_000_000);
+  if (trailing !== undefined) out.trailingEntries = trailing;
+  const timeout = read('MEMLAYER_REQUEST_TIMEOUT_MS', 100, 3_600_000);
+  if (timeout !== undefined) out.requestTimeoutMs = timeout;
+  return out;
+}
+
 export interface Replication {
   readonly host: ReplicationHost;
   readonly executor: Executor;
@@ -114,6 +150,7 @@ export async function startReplication(
     clock: deps.clock,
     rng: new SeededRng((Date.now() ^ (s.id * 0x9e3779b1)) >>> 0),
     logger: deps.logger,
+    ...tuningFromEnv(process.env),
   });
   const executor = host.executor();
   let admin: FastifyInstance | undefined;

@@ -233,7 +233,7 @@ class Connection implements ClientConnection {
   /** Writes what this connection encoded (one write) and applies the output limits. */
   private flush(): void {
     const out = this.ctx.writer.take();
-    if (out === null || this.closed) return;
+    if (out === null || this.closed || this.socket.destroyed) return;
     this.ctx.stats.netOutputBytes += out.length;
     this.socket.write(out);
     const queued = this.socket.writableLength;

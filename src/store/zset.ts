@@ -242,8 +242,8 @@ export class SortedSet implements ZSetValue {
   }
 
   /**
-   * Appends a pair that sorts after every pair already present (clone, snapshot load); the
-   * caller guarantees the order. O(1) amortised: no search.
+   * Adds a pair expected to sort after every pair already present (clone, snapshot load); a
+   * pair that does not is added through `set`, so order is never corrupted.
    */
   append(member: string, score: number): void {
     const last = this.tail;

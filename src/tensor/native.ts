@@ -70,6 +70,8 @@ const ADDON_URL = new URL('../../../native/build/Release/memlayer_native.node', 
 
 let kernels: NativeKernels | undefined;
 let status: NativeStatus | undefined;
+/** Tests and benchmarks turn the addon off to run the TypeScript path in the same process. */
+let enabled = true;
 
 function load(): void {
   const path = fileURLToPath(ADDON_URL);
@@ -98,7 +100,14 @@ function load(): void {
 /** The addon's kernels, or undefined when they are not available (TypeScript path). */
 export function native(): NativeKernels | undefined {
   if (status === undefined) load();
-  return kernels;
+  return enabled ? kernels : undefined;
+}
+
+/** Turns the addon off (false) or back on; returns the previous setting. For tests. */
+export function useNative(on: boolean): boolean {
+  const previous = enabled;
+  enabled = on;
+  return previous;
 }
 
 /** For INFO and the startup log: whether the addon is in use, and why not. */

@@ -10,6 +10,7 @@ import { hasExecutable, startServerProcess, type ServerProcess } from './server-
 
 const HAVE_CLI = hasExecutable('redis-cli');
 const HAVE_BENCHMARK = hasExecutable('redis-benchmark');
+const HAVE_SCRIPT = hasExecutable('script');
 const PIPE_KEYS = 10_000;
 let server: ServerProcess;
 
@@ -33,7 +34,7 @@ function cli(...args: string[]): string {
 /** Runs a tool with stdin, without blocking this process's event loop. */
 function runTool(command: string, args: string[], input: string, timeoutMs: number) {
   return new Promise<{ code: number | null; output: string }>((done) => {
-    const child = spawn(command, args, { stdio: 'pipe' });
+    const child = spawn(command, args, { stdio: 'pipe', env: { ...process.env, TERM: 'dumb' } });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -60,6 +61,24 @@ test('redis-cli: PING, SET/GET, INFO, errors, RESP3 HELLO', { skip: !HAVE_CLI },
   assert.match(cli('CLIENT', 'LIST'), /^id=\d+ addr=127\.0\.0\.1:\d+ laddr=/);
   assert.match(cli('COMMAND', 'DOCS', 'get'), /summary/);
 });
+
+test(
+  'redis-cli interactive help is built from COMMAND DOCS',
+  { skip: !HAVE_CLI || !HAVE_SCRIPT },
+  async () => {
+    // `script` gives redis-cli a terminal, so it runs interactively; TERM=dumb keeps the line
+    // editor from querying the cursor position.
+    const result = await runTool(
+      'script',
+      ['-qc', `redis-cli -p ${server.port}`, '/dev/null'],
+      'help get\nhelp client list\nquit\n',
+      20_000,
+    );
+    const text = result.output.replace(/\x1b\[[0-9;]*m/g, '');
+    assert.match(text, /GET\s+summary: Returns the string value of a key\./);
+    assert.match(text, /CLIENT LIST\s+summary: Lists open connections\.\s+since: 2\.4\.0/);
+  },
+);
 
 test(`redis-cli --pipe mass insert of ${PIPE_KEYS} keys`, { skip: !HAVE_CLI }, async () => {
   let input = '';

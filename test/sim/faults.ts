@@ -26,7 +26,7 @@ const ACTIONS: readonly (readonly [number, Action])[] = [
   [1, (f) => f.linkFaults()],
   [2, (f) => f.membership()],
   [1, (f) => f.transfer()],
-  [1, (f) => f.churn()],
+  [3, (f) => f.churn()],
   [2, (f) => f.compact()],
   [3, () => undefined],
 ];
@@ -41,6 +41,7 @@ export class Faults {
   /** A node created for addLearner whose change has not (yet) reached any configuration. */
   private spare: SimNode | undefined;
   private churnUntilMs = 0;
+  private readonly isolateOnCommit = new Set<NodeId>();
 
   constructor(private readonly sim: Simulation) {
     this.nextId = sim.options.nodes + 1;
@@ -53,6 +54,8 @@ export class Faults {
   onNemesis(): void {
     if (this.sim.phase !== 'chaos') return;
     this.sim.schedule(this.sim.params.nemesisEveryMs, { kind: 'nemesis' });
+    // A churn burst runs alone: its leader hopping needs the rest of the cluster steady.
+    if (this.churnUntilMs > this.sim.nowMs) return;
     let roll = this.rng.float() * ACTION_WEIGHT;
     for (const [weight, action] of ACTIONS) {
       roll -= weight;
@@ -102,10 +105,11 @@ export class Faults {
 
   /** Buggify: crash right after promising something (a vote, an ack), then come back soon. */
   maybeCrashAfterSend(from: SimNode, message: Message): void {
-    const rate = this.sim.params.buggifyCrashRate;
-    if (rate === 0 || this.sim.phase !== 'chaos' || message.reject || !ACK_TYPES.has(message.type)) return;
-    if (this.rng.float() >= rate) return;
-    this.sim.schedule(0, { kind: 'crash', node: from.id, downMs: 1 + this.rng.int(100) });
+    if (this.sim.phase !== 'chaos' || message.reject || !ACK_TYPES.has(message.type)) return;
+    // A granted vote is the most dangerous promise to forget: crash right after it, often.
+    const rate = message.type === 'voteResponse' ? this.sim.params.voteCrashRate : this.sim.params.buggifyCrashRate;
+    if (rate === 0 || this.rng.float() >= rate) return;
+    this.sim.schedule(0, { kind: 'crash', node: from.id, downMs: 1 + this.rng.int(message.type === 'voteResponse' ? 30 : 100) });
   }
 
   /**
@@ -116,11 +120,13 @@ export class Faults {
   maybeCrashNewLeader(node: SimNode): void {
     if (this.sim.phase !== 'chaos') return;
     if (this.churnUntilMs > this.sim.nowMs) {
-      // Churn: most new leaders are cut off (still taking client writes, so they grow a suffix
-      // no one else has) or killed shortly after they win.
+      // Leader hopping: each new leader is cut off at once, or right after its first commit,
+      // while clients keep writing to it, so isolated leaders grow suffixes no one else has
+      // and the next leaders are elected over them (Raft Figure 8). Crashes mix in.
       const roll = this.rng.float();
-      if (roll < 0.4) this.sim.schedule(this.rng.int(30), { kind: 'isolate', node: node.id });
-      else if (roll < 0.7) this.sim.schedule(this.rng.int(30), { kind: 'crash', node: node.id, downMs: 1 + this.rng.int(60) });
+      if (roll < 0.4) this.isolate(node, 'new leader, churn', 50 + this.rng.int(400));
+      else if (roll < 0.8) this.isolateOnCommit.add(node.id);
+      else this.sim.schedule(this.rng.int(30), { kind: 'crash', node: node.id, downMs: 1 + this.rng.int(60) });
       return;
     }
     const rate = this.sim.params.leaderCrashRate;
@@ -145,8 +151,9 @@ export class Faults {
    * sent along with that commit (the rest of its term's entries) is lost in flight.
    */
   maybeIsolateAfterCommit(node: SimNode): void {
-    if (this.churnUntilMs <= this.sim.nowMs || this.sim.phase !== 'chaos' || this.rng.float() >= 0.3) return;
-    this.isolate(node, 'leader, just committed', 50 + this.rng.int(250));
+    if (!this.isolateOnCommit.delete(node.id) || this.sim.phase !== 'chaos') return;
+    if (this.churnUntilMs <= this.sim.nowMs) return;
+    this.isolate(node, 'leader, just committed', 50 + this.rng.int(400));
   }
 
   private startPartition(ms: number = 50 + this.rng.int(1500)): void {
@@ -158,13 +165,11 @@ export class Faults {
 
   /** A burst of leader churn: most leaders elected in the next while crash at once. */
   churn(): void {
-    const ms = 200 + this.rng.int(800);
+    const ms = 500 + this.rng.int(1500);
     this.churnUntilMs = this.sim.nowMs + ms;
-    // Lossy links during the burst: appends reach some followers and not others.
-    this.sim.network.faults = { ...this.sim.network.faults, dropRate: 0.3 };
-    this.sim.trace(`CHURN leaders for ${ms}ms, links drop 30%`);
+    this.sim.trace(`CHURN leaders for ${ms}ms`);
     const leader = this.sim.leader();
-    if (leader !== undefined) this.sim.crash(leader, 1 + this.rng.int(60));
+    if (leader !== undefined) this.isolate(leader, 'leader, churn', 50 + this.rng.int(400));
   }
 
   pause(leader: boolean): void {

@@ -38,6 +38,8 @@ export interface SimParams {
   readonly opTimeoutMs: number;
   /** Probability that a node crashes right after it sends an acknowledgement or a vote. */
   readonly buggifyCrashRate: number;
+  /** Probability that a node crashes (and restarts within 30 ms) right after granting a vote. */
+  readonly voteCrashRate: number;
   /** Probability that a newly elected leader crashes within 20 ms. */
   readonly leaderCrashRate: number;
 }
@@ -55,20 +57,21 @@ export function drawParams(rng: Rng): SimParams {
     heartbeatTicks: pick(rng, [1, 1, 2, 3]),
     preVote: rng.float() < 0.5,
     checkQuorum: rng.float() < 0.5,
-    maxMessageBytes: pick(rng, [1, 64, 1024, 1 << 20]),
+    maxMessageBytes: pick(rng, [1, 64, 64, 1024, 1 << 20]),
     maxInflightMessages: pick(rng, [1, 4, 256]),
     maxUncommittedBytes: pick(rng, [512, 1 << 20]),
     snapshotChunkBytes: pick(rng, [16, 256, 1 << 16]),
     fsyncMsMin: 1,
     fsyncMsMax: pick(rng, [2, 5, 10]),
     fsyncSlowRate: pick(rng, [0, 0.02, 0.1]),
-    nemesisEveryMs: pick(rng, [40, 80, 160]),
+    nemesisEveryMs: pick(rng, [100, 200, 300]),
     clients: pick(rng, [2, 3, 5]),
     keys: pick(rng, [1, 3, 5]),
     writeRate: pick(rng, [0.3, 0.5, 0.7]),
     opTimeoutMs: pick(rng, [200, 500, 1000]),
     buggifyCrashRate: pick(rng, [0, 0.002, 0.01]),
     leaderCrashRate: pick(rng, [0, 0, 0.1, 0.3]),
+    voteCrashRate: pick(rng, [0, 0.05, 0.2]),
   };
 }
 
@@ -78,6 +81,6 @@ export function describeParams(p: SimParams): string {
     `msgBytes=${p.maxMessageBytes} inflight=${p.maxInflightMessages} uncommitted=${p.maxUncommittedBytes}`,
     `chunk=${p.snapshotChunkBytes} fsync=${p.fsyncMsMin}-${p.fsyncMsMax}ms slow=${p.fsyncSlowRate}`,
     `nemesis=${p.nemesisEveryMs}ms clients=${p.clients} keys=${p.keys} writes=${p.writeRate}`,
-    `timeout=${p.opTimeoutMs}ms buggify=${p.buggifyCrashRate} leaderCrash=${p.leaderCrashRate}`,
+    `timeout=${p.opTimeoutMs}ms buggify=${p.buggifyCrashRate} leaderCrash=${p.leaderCrashRate} voteCrash=${p.voteCrashRate}`,
   ].join(' ');
 }

@@ -117,7 +117,10 @@ describe('command fuzz (keys and strings)', () => {
           `${JSON.stringify(args)} -> ${reply.text} signalled a change`,
         );
       }
-      if (a.db.size < 3) (seed(a), seed(b));
+      if (a.db.size < 3) {
+        seed(a);
+        seed(b);
+      }
     }
     assert.ok(errors > 1000, `only ${errors} error replies: the fuzz is not probing bad input`);
     assert.deepEqual(a.state(), b.state());

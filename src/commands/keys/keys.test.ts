@@ -71,6 +71,26 @@ describe('KEYS, SCAN, RANDOMKEY', () => {
     assert.ok(calls > 5, 'COUNT 20 over 500 keys takes several calls');
   });
 
+  it('SCAN returns every key present throughout, with writes between calls', () => {
+    const h = new Harness();
+    for (let i = 0; i < 1000; i++) h.run('SET', `stable:${i}`, 'v');
+    for (let i = 0; i < 500; i++) h.run('SET', `churn:${i}`, 'v');
+    const seen = new Set<string>();
+    let cursor = '0';
+    let step = 0;
+    do {
+      const reply = h.run('SCAN', cursor, 'COUNT', '7') as [string, string[]];
+      cursor = reply[0];
+      for (const key of reply[1]) seen.add(key);
+      h.run('DEL', `churn:${step}`);
+      h.run('SET', `new:${step}`, 'v');
+      if (step % 3 === 0) h.run('SET', `stable:${step % 1000}`, 'updated');
+      step++;
+    } while (cursor !== '0' && step < 5000);
+    assert.equal(cursor, '0');
+    for (let i = 0; i < 1000; i++) assert.ok(seen.has(`stable:${i}`), `missed stable:${i}`);
+  });
+
   it('SCAN MATCH and TYPE filter', () => {
     const h = new Harness();
     h.run('MSET', 'a1', 'x', 'a2', 'x', 'b1', 'x');
@@ -181,6 +201,10 @@ describe('RENAME, RENAMENX, COPY, MOVE', () => {
     );
     assert.deepEqual(h.unchanged('MOVE', 's', '1'), err('ERR DB index is out of range'));
     assert.deepEqual(h.unchanged('MOVE', 's', 'x'), NOT_INTEGER);
+    assert.deepEqual(
+      h.unchanged('MOVE', 's', '99999999999'),
+      err('ERR value is out of range, value must between -2147483648 and 2147483647'),
+    );
   });
 });
 

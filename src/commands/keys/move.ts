@@ -1,8 +1,13 @@
 import { NOT_INTEGER } from '../errors.js';
+import { ErrorReply } from '../reply.js';
 import type { DataCommandSpec } from '../spec.js';
 import { KEY_1 } from './args.js';
 import { DB_OUT_OF_RANGE, SAME_OBJECT } from './copy.js';
 import { parseInt64Number } from '../../store/numbers.js';
+
+const INT_RANGE = new ErrorReply(
+  'ERR value is out of range, value must between -2147483648 and 2147483647',
+);
 
 /**
  * MOVE key db. memlayer has a single database (0), so MOVE never moves: to db 0 it is Redis'
@@ -21,7 +26,8 @@ export const move = {
   syntax: 'key db',
   apply(_db, args) {
     const index = parseInt64Number(args[2] as string);
-    if (index === undefined || index > 2147483647 || index < -2147483648) return NOT_INTEGER;
+    if (index === undefined) return NOT_INTEGER;
+    if (index > 2147483647 || index < -2147483648) return INT_RANGE;
     return index === 0 ? SAME_OBJECT : DB_OUT_OF_RANGE;
   },
 } as const satisfies DataCommandSpec;

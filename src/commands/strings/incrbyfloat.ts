@@ -1,4 +1,4 @@
-import { formatLongDouble, parseLongDouble } from '../../store/numbers.js';
+import { addLongDoubleText } from '../../store/long-double.js';
 import { NOT_FLOAT } from '../errors.js';
 import { ErrorReply } from '../reply.js';
 import type { DataCommandSpec } from '../spec.js';
@@ -8,9 +8,9 @@ import { writableString } from './common.js';
 const NAN_OR_INFINITY = new ErrorReply('ERR increment would produce NaN or Infinity');
 
 /**
- * Redis incrbyfloatCommand: type, then the stored value, then the increment; the result is
- * stored and answered as Redis formats it (fixed notation, trailing zeros removed). The key
- * keeps its TTL.
+ * Redis incrbyfloatCommand: type, then the stored value, then the increment, computed in
+ * emulated 80-bit long doubles as Redis does (src/store/long-double.ts); the result is stored
+ * and answered as Redis prints it. The key keeps its TTL.
  */
 export const incrbyfloat = {
   kind: 'data',
@@ -28,13 +28,9 @@ export const incrbyfloat = {
     const key = args[1] as string;
     const current = writableString(db, key, env.nowMs);
     if (current instanceof ErrorReply) return current;
-    const value = current === null ? 0 : parseLongDouble(current);
-    if (value === undefined) return NOT_FLOAT;
-    const increment = parseLongDouble(args[2] as string);
-    if (increment === undefined) return NOT_FLOAT;
-    const sum = value + increment;
-    if (!Number.isFinite(sum)) return NAN_OR_INFINITY;
-    const text = formatLongDouble(sum);
+    const sum = addLongDoubleText(current, args[2] as string);
+    if (!sum.ok) return sum.error === 'nan-or-infinity' ? NAN_OR_INFINITY : NOT_FLOAT;
+    const text = sum.text;
     db.put(key, text);
     return text;
   },

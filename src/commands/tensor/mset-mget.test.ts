@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { tableFromIPC } from 'apache-arrow';
 import { ErrorReply, MapReply, OK } from '../reply.js';
 import { tensorsFromArrow } from '../../tensor/arrow.js';
+import { decodeSnapshot, encodeSnapshot, installSnapshot } from '../../store/snapshot.js';
+import { ALL_DTYPES } from '../../tensor/dtype.js';
+import { sampleBytes } from '../../tensor/testing.js';
 import { dump, f32, newDb, run } from './testing.js';
 
 const err = (text: string): ErrorReply => new ErrorReply(text);
@@ -80,4 +83,15 @@ test('MGETARROW: equal-shape tensors as one Arrow table, one row each', () => {
   const batchError = err('ERR an ARROW batch needs existing tensors of one dtype and shape');
   assert.deepEqual(run(db, 'TENSOR.MGETARROW', 'a', 'c'), batchError);
   assert.deepEqual(run(db, 'TENSOR.MGETARROW', 'a', 'missing'), batchError);
+});
+
+test('tensors and their TTLs survive a full snapshot and restore bit for bit', () => {
+  const db = newDb();
+  for (const dtype of ALL_DTYPES) {
+    run(db, 'TENSOR.SET', `t:${dtype}`, dtype, '2,3', 'BLOB', sampleBytes(dtype));
+  }
+  db.setExpiry('t:float16', 9_999_999);
+  const restored = newDb();
+  installSnapshot(restored, decodeSnapshot(encodeSnapshot(db, new Uint8Array(0))));
+  assert.deepEqual(dump(restored), dump(db));
 });

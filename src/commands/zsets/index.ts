@@ -12,8 +12,12 @@ import { zpopmin } from './zpopmin.js';
 import { zrange } from './zrange.js';
 import { zrangebylex } from './zrangebylex.js';
 import { zrangebyscore } from './zrangebyscore.js';
+import { zrandmember } from './zrandmember.js';
 import { zrank } from './zrank.js';
 import { zrem } from './zrem.js';
+import { zremrangebylex } from './zremrangebylex.js';
+import { zremrangebyrank } from './zremrangebyrank.js';
+import { zremrangebyscore } from './zremrangebyscore.js';
 import { zrevrange } from './zrevrange.js';
 import { zrevrangebylex } from './zrevrangebylex.js';
 import { zrevrangebyscore } from './zrevrangebyscore.js';
@@ -40,4 +44,8 @@ export const zsetsCommands: readonly CommandSpec<never>[] = [
   zpopmax,
   zlexcount,
   zscan,
+  zremrangebyrank,
+  zremrangebyscore,
+  zremrangebylex,
+  zrandmember,
 ];

@@ -391,3 +391,42 @@ test('a larger set keeps ranks, ranges and pops consistent', () => {
   );
   assert.deepEqual(popped.map(([m]) => m).slice(0, 2), ['m0', 'm1000']);
 });
+
+test('ZREMRANGEBYRANK / ZREMRANGEBYSCORE / ZREMRANGEBYLEX', () => {
+  const h = filled();
+  assert.equal(h.run('ZREMRANGEBYRANK', 'z', '0', '1'), 2);
+  assert.deepEqual(h.run('ZRANGE', 'z', '0', '-1'), ['c', 'd', 'e']);
+  assert.equal(h.run('ZREMRANGEBYRANK', 'z', '-1', '-1'), 1);
+  assert.equal(h.run('ZREMRANGEBYRANK', 'z', '5', '10'), 0);
+  assert.equal(h.run('ZREMRANGEBYSCORE', 'z', '(3', '+inf'), 1);
+  assert.deepEqual(h.run('ZRANGE', 'z', '0', '-1'), ['c']);
+  assert.equal(h.run('ZREMRANGEBYSCORE', 'z', '-inf', '(3'), 0);
+  assert.equal(h.run('ZREMRANGEBYSCORE', 'z', '3', '3'), 1);
+  assert.equal(h.db.data.has('z'), false, 'emptied set is deleted');
+  assert.equal(h.run('ZREMRANGEBYRANK', 'missing', '0', '-1'), 0);
+  h.run('ZADD', 'l', '0', 'a', '0', 'b', '0', 'c', '0', 'd');
+  assert.equal(h.run('ZREMRANGEBYLEX', 'l', '(a', '[c'), 2);
+  assert.deepEqual(h.run('ZRANGE', 'l', '0', '-1'), ['a', 'd']);
+  rejects(h, NOT_INT, 'ZREMRANGEBYRANK', 'l', 'x', '1');
+  rejects(h, 'ERR min or max is not a float', 'ZREMRANGEBYSCORE', 'l', 'x', '1');
+  rejects(h, 'ERR min or max not valid string range item', 'ZREMRANGEBYLEX', 'l', 'a', '+');
+  rejects(h, WRONGTYPE.text, 'ZREMRANGEBYSCORE', 'str', '0', '1');
+  rejects(h, NOT_INT, 'ZREMRANGEBYRANK', 'str', 'x', '1');
+});
+
+test('ZRANDMEMBER: shapes, WITHSCORES pairs, repetition and errors', () => {
+  const h = filled();
+  assert.equal(h.run('ZRANDMEMBER', 'missing'), null);
+  assert.deepEqual(h.run('ZRANDMEMBER', 'missing', '2'), []);
+  assert.ok('abcde'.includes(h.run('ZRANDMEMBER', 'z') as string));
+  assert.deepEqual(h.run('ZRANDMEMBER', 'z', '0'), []);
+  assert.equal(new Set(h.run('ZRANDMEMBER', 'z', '3') as string[]).size, 3);
+  assert.equal((h.run('ZRANDMEMBER', 'z', '-8') as string[]).length, 8);
+  const withScores = pairs(h.run('ZRANDMEMBER', 'z', '10', 'WITHSCORES'));
+  assert.equal(withScores.length, 5);
+  for (const [member, value] of withScores)
+    assert.equal(score(h.run('ZSCORE', 'z', member)), value);
+  rejects(h, 'ERR syntax error', 'ZRANDMEMBER', 'z', '1', 'WITHSCORE');
+  rejects(h, NOT_INT, 'ZRANDMEMBER', 'z', 'x');
+  rejects(h, WRONGTYPE.text, 'ZRANDMEMBER', 'str', '1');
+});

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { MemlayerError } from '../../shared/errors.js';
 import { ALL_DTYPES } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { sampleBytes, SAMPLE_SHAPE } from '../../tensor/testing.js';
 import { decodeTensor, encodeTensor } from './tensor.js';
+import { decodeValue, encodeValue } from './index.js';
 
 test('every dtype round-trips through the snapshot codec bit for bit', () => {
   for (const dtype of ALL_DTYPES) {
@@ -31,7 +33,10 @@ test('a scalar and an unaligned record decode', () => {
 test('corrupt records are refused', () => {
   const good = encodeTensor(Tensor.of('int32', [2], Buffer.alloc(8)));
   const bad = (mutate: (b: Uint8Array) => Uint8Array): void => {
-    assert.throws(() => decodeTensor(mutate(Uint8Array.from(good))), /tensor record/);
+    assert.throws(
+      () => decodeTensor(mutate(Uint8Array.from(good))),
+      (error: unknown) => error instanceof MemlayerError && error.code === 'ERR_SNAPSHOT_CORRUPT',
+    );
   };
   bad((b) => b.subarray(0, 4)); // truncated header
   bad((b) => ((b[0] = 9), b)); // version
@@ -39,4 +44,11 @@ test('corrupt records are refused', () => {
   bad((b) => ((b[2] = 3), b)); // rank beyond the bytes
   bad((b) => b.subarray(0, b.length - 1)); // element bytes short
   bad((b) => ((b[8] = 0), b)); // zero dimension
+});
+
+test("the store's kind dispatch (codecs/index.ts) round-trips a tensor", () => {
+  const tensor = Tensor.of('uint64', SAMPLE_SHAPE, sampleBytes('uint64'));
+  const decoded = decodeValue('tensor', encodeValue(tensor));
+  assert.ok(decoded instanceof Tensor);
+  assert.deepEqual(decoded.data, tensor.data);
 });
