@@ -69,7 +69,7 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   requirepass: '',
   maxclients: DEFAULT_LIMITS.clientsMax,
   logLevel: 'info',
-  durability: 'memory',
+  durability: 'fsync',
   timeoutSeconds: 0,
   maxmemoryBytes: 0,
   maxmemoryPolicy: 'noeviction',

@@ -272,7 +272,9 @@ export class RespParser {
   private advanceChunk(): boolean {
     const next = this.queue.shift();
     if (next === undefined) {
+      // Drop references to the read chunk: an idle connection must not pin its memory.
       this.buf = EMPTY;
+      this.lineBuf = EMPTY;
       this.pos = 0;
       return false;
     }
