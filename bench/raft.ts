@@ -51,10 +51,14 @@ function parseArgs(argv: readonly string[]): Options {
     if (flag === '--json') options.json = value;
     else if (flag === '--count' || flag === '--bytes') {
       const n = Number(value);
-      if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${flag} wants a positive integer, got ${value}`);
+      if (!Number.isSafeInteger(n) || n < 1)
+        throw new Error(`${flag} wants a positive integer, got ${value}`);
       if (flag === '--count') options.count = n;
       else options.bytes = n;
-    } else throw new Error(`unknown option ${String(flag)} (options: --json FILE, --count N, --bytes B)`);
+    } else
+      throw new Error(
+        `unknown option ${String(flag)} (options: --json FILE, --count N, --bytes B)`,
+      );
   }
   return options;
 }
@@ -125,20 +129,33 @@ function run(batch: number, count: number, bytes: number): Row {
     const target = leader.applied + batch;
     for (let i = 0; i < batch; i++) leader.node.propose(payload);
     settle(cluster, byId);
-    if (leader.applied < target) throw new Error(`round did not commit: applied ${leader.applied} < ${target}`);
+    if (leader.applied < target)
+      throw new Error(`round did not commit: applied ${leader.applied} < ${target}`);
   };
   for (let r = 0; r < warmup; r++) round();
   const started = performance.now();
   for (let r = 0; r < rounds; r++) round();
   const seconds = (performance.now() - started) / 1000;
   const proposals = rounds * batch;
-  return { batch, proposals, seconds, usPerProposal: (seconds * 1e6) / proposals, proposalsPerSecond: proposals / seconds };
+  return {
+    batch,
+    proposals,
+    seconds,
+    usPerProposal: (seconds * 1e6) / proposals,
+    proposalsPerSecond: proposals / seconds,
+  };
 }
 
 function printTable(rows: readonly Row[], options: Options): void {
-  console.log(`Raft core, 3 in-process nodes, no disk/network, ${options.bytes}-byte proposals (node ${process.version})`);
-  console.log('batch | proposals | seconds | µs/proposal | proposals/s | vs etcd 3.7 µs (published) | goal <2 µs');
-  console.log('----- | --------- | ------- | ----------- | ----------- | -------------------------- | ----------');
+  console.log(
+    `Raft core, 3 in-process nodes, no disk/network, ${options.bytes}-byte proposals (node ${process.version})`,
+  );
+  console.log(
+    'batch | proposals | seconds | µs/proposal | proposals/s | vs etcd 3.7 µs (published) | goal <2 µs',
+  );
+  console.log(
+    '----- | --------- | ------- | ----------- | ----------- | -------------------------- | ----------',
+  );
   for (const r of rows) {
     const ratio = ETCD_US_PER_PROPOSAL / r.usPerProposal;
     const goal = r.batch >= 64 ? (r.usPerProposal < GOAL_US_PER_PROPOSAL ? 'met' : 'MISSED') : '-';
@@ -148,7 +165,9 @@ function printTable(rows: readonly Row[], options: Options): void {
         `${`${ratio.toFixed(2)}x ${ratio >= 1 ? 'faster' : 'slower'}`.padStart(26)} | ${goal.padStart(10)}`,
     );
   }
-  console.log('etcd figure: ~3.7 µs/proposal from etcd-io/etcd PR #2598 (published, not measured on this machine).');
+  console.log(
+    'etcd figure: ~3.7 µs/proposal from etcd-io/etcd PR #2598 (published, not measured on this machine).',
+  );
 }
 
 function main(): number {
@@ -159,7 +178,9 @@ function main(): number {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
   }
-  const rows = BATCHES.map((batch) => run(batch, batch === 1 ? Math.min(options.count, 50_000) : options.count, options.bytes));
+  const rows = BATCHES.map((batch) =>
+    run(batch, batch === 1 ? Math.min(options.count, 50_000) : options.count, options.bytes),
+  );
   printTable(rows, options);
   if (options.json !== undefined) {
     const report = {

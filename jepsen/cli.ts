@@ -25,6 +25,7 @@ const { values } = parseArgs({
     heal: { type: 'string', default: '5' },
     'op-delay': { type: 'string', default: '10' },
     long: { type: 'boolean', default: false },
+    durability: { type: 'string', default: 'fsync' },
   },
 });
 
@@ -63,6 +64,7 @@ async function main(): Promise<number> {
       healMs: Number(values.heal) * 1000,
       opDelayMs: Number(values['op-delay']),
       commandTimeoutMs: 2000,
+      durability: values.durability === 'memory' ? 'memory' : 'fsync',
     });
     process.stdout.write(`${report}report: ${join(outDir, 'report.html')}\n\n`);
     if (summary.check.valid !== true) failed++;

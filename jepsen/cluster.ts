@@ -2,9 +2,18 @@
  * Starts a real memlayer cluster for the harness: N server processes on loopback, each with its
  * own data directory, and a FaultProxy for every directed peer link i -> j, so node i reaches
  * node j only through proxy(i, j). Partitions cut proxies; kill and pause act on processes.
+ *
+ * Node i is started with its own `--peers` list: itself at its real peer port (the server listens
+ * on the port of its own entry) and every other node j at the port of proxy(i, j). The server
+ * replaces its address book with the leader's when it installs a snapshot, which would route
+ * node i through proxy(leader, j); so the harness raises MEMLAYER_RAFT_SNAPSHOT_ENTRIES above
+ * anything a run writes (docs/consistency.md, "Caveats").
+ *
+ * With `nodes: 1` the node runs alone (no peers, no proxies): useful to exercise the harness
+ * itself, or a single durable node under kill -9.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { FaultProxy } from './proxy.js';
@@ -23,7 +32,21 @@ export interface ClusterOptions {
   /** Path of the memlayer executable script (bin/memlayer.js). */
   readonly bin: string;
   readonly logDir: string;
+  /** 'fsync' (Raft, the default) or 'memory' (a lone in-memory node, harness shake-out only). */
+  readonly durability?: 'fsync' | 'memory';
   readonly extraArgs?: readonly string[];
+  /** Extra environment for the servers (Raft tuning knobs: src/replication/runtime.ts). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** What GET /v1/cluster tells about one node's view (src/replication/host.ts `describe`). */
+export interface ClusterView {
+  readonly id: number;
+  readonly role: string;
+  readonly leader: number;
+  readonly term: number;
+  readonly commit: number;
+  readonly applied: number;
 }
 
 export async function freePort(): Promise<number> {
@@ -35,16 +58,28 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** Snapshots would replace each node's proxied address book with the leader's (see above). */
+const SNAPSHOT_ENTRIES_DEFAULT = '100000000';
+
 export class Cluster {
   readonly specs: NodeSpec[] = [];
   readonly processes = new Map<number, ChildProcess>();
   readonly paused = new Set<number>();
   /** proxies.get(`${from}->${to}`) */
   readonly proxies = new Map<string, FaultProxy>();
+  /** Processes that ended without the harness killing them: a crash is a finding. */
+  readonly crashes: { id: number; code: number | null; signal: string | null }[] = [];
+  private readonly killing = new Set<ChildProcess>();
 
   constructor(private readonly options: ClusterOptions) {}
 
+  get durability(): 'fsync' | 'memory' {
+    return this.options.durability ?? 'fsync';
+  }
+
   async start(): Promise<void> {
+    if (this.durability === 'memory' && this.options.nodes !== 1)
+      throw new Error('durability memory runs a single node only');
     rmSync(this.options.baseDir, { recursive: true, force: true });
     mkdirSync(this.options.logDir, { recursive: true });
     for (let id = 1; id <= this.options.nodes; id++) {
@@ -53,17 +88,19 @@ export class Cluster {
       this.specs.push({
         id,
         respPort: await freePort(),
-        adminPort: await freePort(),
-        peerPort: await freePort(),
+        adminPort: this.durability === 'fsync' ? await freePort() : -1,
+        peerPort: this.options.nodes > 1 ? await freePort() : -1,
         dataDir,
       });
     }
-    for (const from of this.specs) {
-      for (const to of this.specs) {
-        if (from.id === to.id) continue;
-        const proxy = new FaultProxy('127.0.0.1', to.peerPort);
-        await proxy.listen();
-        this.proxies.set(`${from.id}->${to.id}`, proxy);
+    if (this.options.nodes > 1) {
+      for (const from of this.specs) {
+        for (const to of this.specs) {
+          if (from.id === to.id) continue;
+          const proxy = new FaultProxy('127.0.0.1', to.peerPort);
+          await proxy.listen();
+          this.proxies.set(`${from.id}->${to.id}`, proxy);
+        }
       }
     }
     for (const spec of this.specs) this.launch(spec);
@@ -79,30 +116,45 @@ export class Cluster {
       .join(',');
   }
 
-  launch(spec: NodeSpec): void {
+  private argsFor(spec: NodeSpec): string[] {
     const args = [
       this.options.bin,
       'server',
-      '--id',
-      String(spec.id),
+      '--durability',
+      this.durability,
       '--bind',
       '127.0.0.1',
       '--port',
       String(spec.respPort),
-      '--admin-port',
-      String(spec.adminPort),
-      '--peer-port',
-      String(spec.peerPort),
-      '--peers',
-      this.peersFor(spec.id),
       '--data-dir',
       spec.dataDir,
       '--log-level',
-      'warn',
-      ...(this.options.extraArgs ?? []),
+      'info',
     ];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr?.on('data', () => undefined);
+    if (this.durability === 'fsync') {
+      args.push('--id', String(spec.id), '--admin-port', String(spec.adminPort));
+      args.push('--peer-port', String(spec.peerPort));
+      if (this.options.nodes > 1) args.push('--peers', this.peersFor(spec.id));
+    }
+    return [...args, ...(this.options.extraArgs ?? [])];
+  }
+
+  launch(spec: NodeSpec): void {
+    // Logs append across restarts, so a node's whole life is in one file.
+    const log = openSync(join(this.options.logDir, `n${spec.id}.log`), 'a');
+    const child = spawn(process.execPath, this.argsFor(spec), {
+      stdio: ['ignore', log, log],
+      env: {
+        ...process.env,
+        MEMLAYER_RAFT_SNAPSHOT_ENTRIES: SNAPSHOT_ENTRIES_DEFAULT,
+        ...this.options.env,
+      },
+    });
+    closeSync(log);
+    child.on('exit', (code, signal) => {
+      if (!this.killing.delete(child)) this.crashes.push({ id: spec.id, code, signal });
+      if (this.processes.get(spec.id) === child) this.processes.delete(spec.id);
+    });
     this.processes.set(spec.id, child);
   }
 
@@ -112,11 +164,20 @@ export class Cluster {
     return spec;
   }
 
-  kill(id: number): void {
+  get ids(): number[] {
+    return this.specs.map((s) => s.id);
+  }
+
+  /** kill -9; resolves once the process is gone (its ports are free again). */
+  async kill(id: number): Promise<void> {
     const child = this.processes.get(id);
-    if (this.paused.has(id)) this.resume(id);
-    child?.kill('SIGKILL');
+    this.paused.delete(id);
     this.processes.delete(id);
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    this.killing.add(child);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
   }
 
   restart(id: number): void {
@@ -124,7 +185,9 @@ export class Cluster {
   }
 
   pause(id: number): void {
-    this.processes.get(id)?.kill('SIGSTOP');
+    const child = this.processes.get(id);
+    if (child === undefined) return;
+    child.kill('SIGSTOP');
     this.paused.add(id);
   }
 
@@ -135,49 +198,76 @@ export class Cluster {
 
   /** Cuts every link between the two sides (both directions). */
   partition(sideA: readonly number[], sideB: readonly number[]): void {
-    for (const a of sideA) {
-      for (const b of sideB) {
-        this.proxies.get(`${a}->${b}`)?.cut();
-        this.proxies.get(`${b}->${a}`)?.cut();
-      }
-    }
+    for (const a of sideA) for (const b of sideB) this.cutLink(a, b);
   }
 
-  /** Cuts exactly the given directed-pair-free links: a ring keeps each node's two neighbours. */
+  /** Cuts the link between a and b in both directions. */
   cutLink(a: number, b: number): void {
     this.proxies.get(`${a}->${b}`)?.cut();
     this.proxies.get(`${b}->${a}`)?.cut();
+  }
+
+  /** Links currently cut, as "a-b" pairs with a < b (for the report). */
+  cutLinks(): string[] {
+    const out: string[] = [];
+    for (const [name, proxy] of this.proxies) {
+      const [a = 0, b = 0] = name.split('->').map(Number);
+      if (proxy.isCut && a < b) out.push(`${a}-${b}`);
+    }
+    return out;
   }
 
   healNetwork(): void {
     for (const proxy of this.proxies.values()) proxy.heal();
   }
 
-  async healAll(): Promise<void> {
+  /** Heals every fault: network, pauses, dead processes. */
+  healAll(): void {
     this.healNetwork();
     for (const id of [...this.paused]) this.resume(id);
     for (const spec of this.specs) this.restart(spec.id);
   }
 
   async stop(): Promise<void> {
-    for (const id of [...this.processes.keys()]) this.kill(id);
+    for (const id of [...this.paused]) this.resume(id);
+    await Promise.all([...this.processes.keys()].map((id) => this.kill(id)));
     for (const proxy of this.proxies.values()) await proxy.close();
   }
 
-  /** GET /v1/cluster on any reachable node: who leads now (0 if unknown). */
-  async leader(): Promise<number> {
-    for (const spec of this.specs) {
-      if (!this.processes.has(spec.id) || this.paused.has(spec.id)) continue;
-      try {
-        const response = await fetch(`http://127.0.0.1:${spec.adminPort}/v1/cluster`, {
-          signal: AbortSignal.timeout(500),
-        });
-        const body = (await response.json()) as { leader?: number };
-        if (typeof body.leader === 'number' && body.leader > 0) return body.leader;
-      } catch {
-        // try the next node
-      }
+  /** GET /v1/cluster on one node; undefined if it does not answer. */
+  async view(id: number, timeoutMs = 500): Promise<ClusterView | undefined> {
+    const spec = this.spec(id);
+    if (spec.adminPort < 0 || !this.processes.has(id) || this.paused.has(id)) return undefined;
+    try {
+      const response = await fetch(`http://127.0.0.1:${spec.adminPort}/v1/cluster`, {
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (!response.ok) return undefined;
+      const body = (await response.json()) as Partial<ClusterView>;
+      if (typeof body.leader !== 'number' || typeof body.term !== 'number') return undefined;
+      return {
+        id,
+        role: String(body.role),
+        leader: body.leader,
+        term: body.term,
+        commit: Number(body.commit),
+        applied: Number(body.applied),
+      };
+    } catch {
+      return undefined;
     }
-    return 0;
+  }
+
+  /**
+   * Who leads now (0 if unknown): the leader named in the highest term any reachable node
+   * knows. An isolated old leader still believes it leads, in an older term.
+   */
+  async leader(): Promise<number> {
+    if (this.options.nodes === 1) return this.processes.has(1) ? 1 : 0;
+    const views = await Promise.all(this.ids.map((id) => this.view(id)));
+    let best: ClusterView | undefined;
+    for (const v of views)
+      if (v !== undefined && v.leader > 0 && (best === undefined || v.term > best.term)) best = v;
+    return best?.leader ?? 0;
   }
 }

@@ -44,7 +44,8 @@ function shuffle<T>(items: readonly T[], rng: Rng): T[] {
 
 /** Applies one fault; returns a description (recorded) of what was done. */
 export async function inject(name: NemesisName, cluster: Cluster, rng: Rng): Promise<string> {
-  const ids = cluster.specs.map((s) => s.id);
+  const ids = cluster.ids;
+  if (ids.length === 1 && name.startsWith('partition')) return 'no-op: a single node has no links';
   const pick = async (leaderFirst: boolean): Promise<number> => {
     const leader = leaderFirst ? await cluster.leader() : 0;
     return leader > 0 ? leader : (ids[rng.int(ids.length)] ?? 1);
@@ -80,12 +81,12 @@ export async function inject(name: NemesisName, cluster: Cluster, rng: Rng): Pro
     case 'kill-one':
     case 'kill-leader': {
       const victim = await pick(name === 'kill-leader');
-      cluster.kill(victim);
+      await cluster.kill(victim);
       return `killed node ${victim}`;
     }
     case 'kill-minority': {
       const victims = shuffle(ids, rng).slice(0, Math.floor((ids.length - 1) / 2));
-      for (const id of victims) cluster.kill(id);
+      await Promise.all(victims.map((id) => cluster.kill(id)));
       return `killed nodes ${victims.join(',')}`;
     }
     case 'pause-one':
@@ -136,7 +137,7 @@ export async function runNemesis(
     faults++;
     await sleep(options.faultMs);
     recorder.record(NEMESIS_PROCESS, 'invoke', 'heal', '', null);
-    await cluster.healAll();
+    cluster.healAll();
     recorder.record(NEMESIS_PROCESS, 'ok', 'heal', '', 'healed');
     await sleep(options.healMs);
   }

@@ -32,7 +32,9 @@ export function classifyError(
 ): { type: 'fail' | 'info'; message: string } {
   const message = error instanceof Error ? error.message : String(error);
   if (readOnly) return { type: 'fail', message };
+  // CLUSTERDOWN and TRYAGAIN are definite by contract (src/replication/errors.ts); UNKNOWN
+  // and timeouts are not. "Stream isn't writeable": ioredis never sent the command.
   const definite =
-    /^(CLUSTERDOWN|MOVED|NOAUTH|NOPERM|WRONGTYPE|EXECABORT|ERR (wrong number|unknown command|syntax|value is not))/;
+    /^(CLUSTERDOWN|TRYAGAIN|MOVED|NOAUTH|NOPERM|WRONGTYPE|EXECABORT|Stream isn't writeable|ERR (wrong number|unknown command|syntax|value is not))/;
   return { type: definite.test(message) ? 'fail' : 'info', message };
 }

@@ -41,6 +41,10 @@ export interface RunOptions {
   /** Pause between one worker's operations (bounds the op rate). */
   readonly opDelayMs: number;
   readonly commandTimeoutMs: number;
+  /** 'fsync' (Raft; default) or 'memory' (one in-memory node: harness shake-out only). */
+  readonly durability?: 'fsync' | 'memory';
+  /** Extra server environment (Raft tuning knobs). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface RunResult {
@@ -77,6 +81,20 @@ function connect(port: number, timeoutMs: number): Redis {
     lazyConnect: false,
   });
   client.on('error', () => undefined);
+  return client;
+}
+
+/** A client whose connection is up (or given up on after `timeoutMs`: ops then fail fast). */
+async function connectReady(port: number, commandTimeoutMs: number, timeoutMs = 5000): Promise<Redis> {
+  const client = connect(port, commandTimeoutMs);
+  if (client.status === 'ready') return client;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    client.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
   return client;
 }
 
@@ -117,17 +135,19 @@ async function worker(
   const rng = new SeededRng(options.seed * 7919 + index);
   const spec = cluster.specs[index % cluster.specs.length];
   if (spec === undefined) return;
-  const client = connect(spec.respPort, options.commandTimeoutMs);
+  const client = await connectReady(spec.respPort, options.commandTimeoutMs);
   let process = index;
   try {
     while (recorder.nowNs() < untilNs) {
       const before = recorder.events.length;
       await workload.step(client, process, rng, recorder);
+      const outcomes = recorder.events.slice(before);
       // After an unknown outcome the operation may still be in flight: continue as a new
       // process, as Jepsen does, so each process has one operation open at a time.
-      if (recorder.events.slice(before).some((e) => e.type === 'info'))
-        process += options.concurrency;
-      await sleep(options.opDelayMs);
+      if (outcomes.some((e) => e.type === 'info')) process += options.concurrency;
+      // Back off while the node is down or leaderless, rather than spin on fast failures.
+      const failed = outcomes.some((e) => (e.type === 'info' || e.type === 'fail') && !/^cas /.test(e.error ?? ''));
+      await sleep(failed ? Math.max(options.opDelayMs, 100) : options.opDelayMs);
     }
   } finally {
     client.disconnect();
@@ -141,6 +161,8 @@ export async function runHarness(options: RunOptions): Promise<RunResult> {
     baseDir: join(options.outDir, 'data'),
     logDir: join(options.outDir, 'logs'),
     bin: options.bin,
+    ...(options.durability === undefined ? {} : { durability: options.durability }),
+    ...(options.env === undefined ? {} : { env: options.env }),
   });
   const workload = makeWorkload(options.workload);
   const recorder = new Recorder();
@@ -164,7 +186,7 @@ export async function runHarness(options: RunOptions): Promise<RunResult> {
       untilNs,
     });
     [faults] = await Promise.all([nemesis, ...workers]);
-    await cluster.healAll();
+    cluster.healAll();
     await waitReady(cluster, 30_000, options.commandTimeoutMs);
     await finalReads(cluster, workload, recorder, options);
   } finally {
@@ -181,7 +203,7 @@ async function finalReads(
 ): Promise<void> {
   let process = 100_000;
   for (const spec of cluster.specs) {
-    const client = connect(spec.respPort, options.commandTimeoutMs * 5);
+    const client = await connectReady(spec.respPort, options.commandTimeoutMs * 5);
     try {
       await workload.final(client, process++, recorder);
     } finally {

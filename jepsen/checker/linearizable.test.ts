@@ -76,6 +76,34 @@ test('an unknown write may or may not have happened', () => {
   assert.equal(verdict([...base, [1, 'invoke', 'read', null], [1, 'ok', 'read', 'b']]), 'ok');
 });
 
+// Regression (found by the first single-node run): a pending CAS whose expected value never
+// held could be placed nowhere, and the search reported the whole key illegal.
+test('an unknown cas that could never apply may simply not have happened', () => {
+  assert.equal(
+    verdict([
+      [0, 'invoke', 'cas', ['zz', 'b']],
+      [0, 'info', 'cas', ['zz', 'b']],
+      [1, 'invoke', 'write', 'a'],
+      [1, 'ok', 'write', 'a'],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', 'a'],
+    ]),
+    'ok',
+  );
+  // ...but an unknown op does not excuse a stale read of a returned one.
+  assert.equal(
+    verdict([
+      [0, 'invoke', 'cas', ['zz', 'b']],
+      [0, 'info', 'cas', ['zz', 'b']],
+      [1, 'invoke', 'write', 'a'],
+      [1, 'ok', 'write', 'a'],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', null],
+    ]),
+    'illegal',
+  );
+});
+
 test('aborted read: a failed write must not be observed', () => {
   assert.equal(
     verdict([

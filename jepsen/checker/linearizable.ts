@@ -139,7 +139,10 @@ function checkKey<State>(
   let entry = head.next;
   let best: Node[] = [];
   let steps = 0;
-  while (head.next !== undefined) {
+  // Unknown-outcome ops may never have happened: the search is done once every op that
+  // returned is placed, whatever is left of the pending ones (as Knossos does).
+  let returnedLeft = ops.filter((op) => op.returnNs !== Infinity).length;
+  while (returnedLeft > 0) {
     if ((++steps & 0x3ff) === 0 && timedOut())
       return { key, verdict: 'unknown', operations: ops.length };
     if (entry === undefined) throw new Error('linearizability search ran off the history (bug)');
@@ -154,6 +157,7 @@ function checkKey<State>(
           stack.push({ node: entry, state });
           state = next;
           lift(entry);
+          if (entry.op.returnNs !== Infinity) returnedLeft--;
           if (stack.length > best.length) best = stack.map((s) => s.node);
           entry = head.next;
           continue;
@@ -169,6 +173,7 @@ function checkKey<State>(
     state = top.state;
     linearized[indexOf.get(top.node.op) ?? 0] = 0;
     unlift(top.node);
+    if (top.node.op.returnNs !== Infinity) returnedLeft++;
     entry = top.node.next;
   }
   return { key, verdict: 'ok', operations: ops.length };

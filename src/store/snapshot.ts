@@ -42,7 +42,9 @@ export interface SnapshotRecord {
 
 export interface DecodedSnapshot {
   readonly applyIndex: number;
-  readonly records: readonly SnapshotRecord[];
+  /** Keys in snapshot order, and the expiries of those that have one. */
+  readonly data: ReadonlyMap<string, Value>;
+  readonly expires: ReadonlyMap<string, number>;
   /** The opaque bytes the encoder was given (client sessions). */
   readonly extra: Uint8Array;
 }
@@ -134,17 +136,17 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
   if (!Number.isSafeInteger(applyIndex) || applyIndex < 0) reader.fail('bad index');
   // Each record takes at least 3 bytes, which bounds the count before anything is allocated.
   const count = reader.count('record count', Math.floor(reader.remaining / 3));
-  const records: SnapshotRecord[] = [];
-  const seen = new Set<string>();
+  const data = new Map<string, Value>();
+  const expires = new Map<string, number>();
   for (let i = 0; i < count; i++) {
     const record = readRecord(reader);
-    if (seen.has(record.key)) reader.fail('duplicate key');
-    seen.add(record.key);
-    records.push(record);
+    if (data.has(record.key)) reader.fail('duplicate key');
+    data.set(record.key, record.value);
+    if (record.expiresAtMs !== undefined) expires.set(record.key, record.expiresAtMs);
   }
   const extra = reader.bytesField('extra');
   reader.expectEnd();
-  return { applyIndex, records, extra };
+  return { applyIndex, data, expires, extra };
 }
 
 function readRecord(reader: ByteReader): SnapshotRecord {
@@ -173,10 +175,8 @@ function readRecord(reader: ByteReader): SnapshotRecord {
 export function installSnapshot(db: Keyspace, snapshot: DecodedSnapshot): void {
   db.data.clear();
   db.expires.clear();
-  for (const record of snapshot.records) {
-    db.data.set(record.key, record.value);
-    if (record.expiresAtMs !== undefined) db.expires.set(record.key, record.expiresAtMs);
-  }
+  for (const [key, value] of snapshot.data) db.data.set(key, value);
+  for (const [key, atMs] of snapshot.expires) db.expires.set(key, atMs);
   db.insertions++;
   db.resetChangeIndexes(snapshot.applyIndex);
 }

@@ -74,7 +74,11 @@ test(
       'help get\nhelp client list\nquit\n',
       20_000,
     );
-    const text = result.output.replace(/\x1b\[[0-9;]*m/g, '');
+    // Drop the terminal colour codes (ESC [ ... m) redis-cli prints around the help fields.
+    const text = result.output
+      .split(String.fromCharCode(27))
+      .join('')
+      .replace(/\[[0-9;]*m/g, '');
     assert.match(text, /GET\s+summary: Returns the string value of a key\./);
     assert.match(text, /CLIENT LIST\s+summary: Lists open connections\.\s+since: 2\.4\.0/);
   },

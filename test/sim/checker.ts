@@ -140,7 +140,11 @@ export class Checker {
       );
     }
     const committed = this.committed.get(entry.index);
-    if (committed !== undefined && entry.term > committed.knownAtTerm && entry.term !== committed.term) {
+    if (
+      committed !== undefined &&
+      entry.term > committed.knownAtTerm &&
+      entry.term !== committed.term
+    ) {
       throw new Violation(
         'leaderCompleteness',
         `n${node} wrote (index ${entry.index}, term ${entry.term}) where (index ${entry.index}, term ${committed.term}) was committed by term ${committed.knownAtTerm}: the leader of term ${entry.term} lacked a committed entry`,
@@ -181,7 +185,8 @@ export class Checker {
   }
 
   private noteCommitTerm(index: number, knownAtTerm: number): void {
-    if (index > (this.committedByTerm.get(knownAtTerm) ?? 0)) this.committedByTerm.set(knownAtTerm, index);
+    if (index > (this.committedByTerm.get(knownAtTerm) ?? 0))
+      this.committedByTerm.set(knownAtTerm, index);
   }
 
   /** Highest index known committed by a node of a term below `term`. */

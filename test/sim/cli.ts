@@ -53,7 +53,8 @@ function parseArgs(argv: readonly string[]): CliOptions {
     const count = (min: number): number => {
       const v = value();
       const n = Number(v);
-      if (!Number.isSafeInteger(n) || n < min) throw new Error(`${flag} wants an integer >= ${min}, got ${v}`);
+      if (!Number.isSafeInteger(n) || n < min)
+        throw new Error(`${flag} wants an integer >= ${min}, got ${v}`);
       return n;
     };
     switch (flag) {
@@ -84,7 +85,8 @@ function parseArgs(argv: readonly string[]): CliOptions {
       case '--mutation': {
         const name = value();
         const mutation = MUTATIONS.find((m) => m === name);
-        if (mutation === undefined) throw new Error(`unknown mutation ${name}; one of ${MUTATIONS.join(', ')}`);
+        if (mutation === undefined)
+          throw new Error(`unknown mutation ${name}; one of ${MUTATIONS.join(', ')}`);
         options.mutations[mutation] = true;
         break;
       }
@@ -107,6 +109,7 @@ function main(): number {
   let failures = 0;
   let steps = 0;
   let simMs = 0;
+  let ran = 0;
   for (let i = 0; i < options.seeds; i++) {
     const seed = options.seed + i;
     const result = runSimulation({
@@ -117,6 +120,7 @@ function main(): number {
       verbose: options.verbose,
       traceLines: options.traceLines,
     });
+    ran++;
     steps += result.stats.steps;
     simMs += result.stats.simTimeMs;
     if (!result.ok) {
@@ -129,10 +133,9 @@ function main(): number {
     if ((i + 1) % 100 === 0) progress(i + 1, failures, startedMs);
   }
   const elapsedS = (performance.now() - startedMs) / 1000;
-  const ran = Math.min(options.seeds, failures > 0 && !options.keepGoing ? options.seeds : options.seeds);
   console.log(
-    `${failures === 0 ? 'ok' : 'FAILED'}: ${ran === options.seeds && failures === 0 ? options.seeds : 'some'} seeds from ${options.seed}, ${failures} failing; ` +
-      `${(options.seeds / elapsedS).toFixed(1)} seeds/s, ${Math.round(steps / elapsedS)} steps/s, ` +
+    `${failures === 0 ? 'ok' : 'FAILED'}: ${ran} seeds from ${options.seed}, ${failures} failing; ` +
+      `${(ran / elapsedS).toFixed(1)} seeds/s, ${Math.round(steps / elapsedS)} steps/s, ` +
       `simulated ${(simMs / 1000).toFixed(0)} s in ${elapsedS.toFixed(1)} s`,
   );
   return failures === 0 ? 0 : 1;

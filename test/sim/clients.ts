@@ -68,10 +68,23 @@ export class Clients {
     const token = kind === 'write' ? `c${client}o${id}` : `r${id}`;
     // The bounds are taken at invocation: everything acknowledged before this moment counts.
     const bounds = this.sim.checker.readBounds(key);
-    const op: ClientOp = { id, client, kind, key, token, node, bounds, done: false, ok: false, index: 0 };
+    const op: ClientOp = {
+      id,
+      client,
+      kind,
+      key,
+      token,
+      node,
+      bounds,
+      done: false,
+      ok: false,
+      index: 0,
+    };
     this.ops.set(id, op);
     this.byToken.set(token, op);
-    this.sim.trace(`client ${client} invokes ${kind} ${key}${kind === 'write' ? `=${token}` : ''} at n${node} (op ${id})`);
+    this.sim.trace(
+      `client ${client} invokes ${kind} ${key}${kind === 'write' ? `=${token}` : ''} at n${node} (op ${id})`,
+    );
     this.sim.schedule(1, { kind: 'clientArrive', op: id });
     return op;
   }
@@ -121,7 +134,9 @@ export class Clients {
     op.index = entry.index;
     this.sim.checker.onWriteAcked(key, entry.index);
     this.sim.stats.writesAcked++;
-    this.sim.trace(`client ${op.client} write ${key}=${op.token} acknowledged at index ${entry.index} by n${node.id}`);
+    this.sim.trace(
+      `client ${op.client} write ${key}=${op.token} acknowledged at index ${entry.index} by n${node.id}`,
+    );
     this.finish(op, true);
   }
 

@@ -44,7 +44,11 @@ export class SimDisk {
     this.durable =
       boot === undefined
         ? new MemoryStorage()
-        : new MemoryStorage({ snapshot: boot.snapshot, hardState: boot.hardState, conf: boot.snapshot.meta.conf });
+        : new MemoryStorage({
+            snapshot: boot.snapshot,
+            hardState: boot.hardState,
+            conf: boot.snapshot.meta.conf,
+          });
     this.live = cloneStorage(this.durable);
   }
 

@@ -31,7 +31,12 @@ const ACTIONS: readonly (readonly [number, Action])[] = [
   [3, () => undefined],
 ];
 const ACTION_WEIGHT = ACTIONS.reduce((sum, [w]) => sum + w, 0);
-const ACK_TYPES = new Set(['voteResponse', 'preVoteResponse', 'appendResponse', 'snapshotResponse']);
+const ACK_TYPES = new Set([
+  'voteResponse',
+  'preVoteResponse',
+  'appendResponse',
+  'snapshotResponse',
+]);
 /** At most this many nodes are ever added beyond the initial ones. */
 const ADDED_NODES_MAX = 4;
 
@@ -75,7 +80,8 @@ export class Faults {
     const live = this.sim.liveNodes();
     let victims: SimNode[];
     if (pattern === 'one') victims = live.slice(this.rng.int(live.length)).slice(0, 1);
-    else if (pattern === 'leader') victims = [this.sim.leader() ?? live[0]].filter((n) => n !== undefined);
+    else if (pattern === 'leader')
+      victims = [this.sim.leader() ?? live[0]].filter((n) => n !== undefined);
     else {
       victims = shuffle(this.rng, live);
       if (pattern === 'majority') victims = victims.slice(0, Math.floor(live.length / 2) + 1);
@@ -107,9 +113,16 @@ export class Faults {
   maybeCrashAfterSend(from: SimNode, message: Message): void {
     if (this.sim.phase !== 'chaos' || message.reject || !ACK_TYPES.has(message.type)) return;
     // A granted vote is the most dangerous promise to forget: crash right after it, often.
-    const rate = message.type === 'voteResponse' ? this.sim.params.voteCrashRate : this.sim.params.buggifyCrashRate;
+    const rate =
+      message.type === 'voteResponse'
+        ? this.sim.params.voteCrashRate
+        : this.sim.params.buggifyCrashRate;
     if (rate === 0 || this.rng.float() >= rate) return;
-    this.sim.schedule(0, { kind: 'crash', node: from.id, downMs: 1 + this.rng.int(message.type === 'voteResponse' ? 30 : 100) });
+    this.sim.schedule(0, {
+      kind: 'crash',
+      node: from.id,
+      downMs: 1 + this.rng.int(message.type === 'voteResponse' ? 30 : 100),
+    });
   }
 
   /**
@@ -126,12 +139,21 @@ export class Faults {
       const roll = this.rng.float();
       if (roll < 0.4) this.isolate(node, 'new leader, churn', 50 + this.rng.int(400));
       else if (roll < 0.8) this.isolateOnCommit.add(node.id);
-      else this.sim.schedule(this.rng.int(30), { kind: 'crash', node: node.id, downMs: 1 + this.rng.int(60) });
+      else
+        this.sim.schedule(this.rng.int(30), {
+          kind: 'crash',
+          node: node.id,
+          downMs: 1 + this.rng.int(60),
+        });
       return;
     }
     const rate = this.sim.params.leaderCrashRate;
     if (rate === 0 || this.rng.float() >= rate) return;
-    this.sim.schedule(this.rng.int(20), { kind: 'crash', node: node.id, downMs: 1 + this.rng.int(200) });
+    this.sim.schedule(this.rng.int(20), {
+      kind: 'crash',
+      node: node.id,
+      downMs: 1 + this.rng.int(200),
+    });
   }
 
   onIsolate(id: NodeId): void {
@@ -142,7 +164,10 @@ export class Faults {
 
   private isolate(node: SimNode, why: string, ms: number): void {
     const members = [...this.sim.nodes.values()].filter((n) => !n.removed).map((n) => n.id);
-    this.sim.network.split([[node.id], members.filter((m) => m !== node.id)], `isolate n${node.id} (${why})`);
+    this.sim.network.split(
+      [[node.id], members.filter((m) => m !== node.id)],
+      `isolate n${node.id} (${why})`,
+    );
     this.startPartition(ms);
   }
 
@@ -186,13 +211,20 @@ export class Faults {
     const net = this.sim.network;
     const kind = this.rng.int(5);
     if (kind === 0 || kind === 1) {
-      const target = kind === 1 ? (this.sim.leader()?.id ?? this.randomOf(members)) : this.randomOf(members);
+      const target =
+        kind === 1 ? (this.sim.leader()?.id ?? this.randomOf(members)) : this.randomOf(members);
       if (target === undefined) return;
-      net.split([[target], members.filter((m) => m !== target)], `isolate n${target}${kind === 1 ? ' (leader)' : ''}`);
+      net.split(
+        [[target], members.filter((m) => m !== target)],
+        `isolate n${target}${kind === 1 ? ' (leader)' : ''}`,
+      );
     } else if (kind === 2) {
       const order = shuffle(this.rng, members);
       const cut = Math.floor(order.length / 2);
-      net.split([order.slice(0, cut), order.slice(cut)], `minority [${order.slice(0, cut).join(',')}] | majority [${order.slice(cut).join(',')}]`);
+      net.split(
+        [order.slice(0, cut), order.slice(cut)],
+        `minority [${order.slice(0, cut).join(',')}] | majority [${order.slice(cut).join(',')}]`,
+      );
     } else if (kind === 3) {
       net.ring(shuffle(this.rng, members));
     } else {
@@ -235,24 +267,34 @@ export class Faults {
     const n = this.sim.options.nodes;
     if (learner !== undefined) {
       const progress = core.status().progress.get(learner);
-      if (progress !== undefined && progress.match >= leader.applied) this.propose(leader, 'promote', learner);
+      if (progress !== undefined && progress.match >= leader.applied)
+        this.propose(leader, 'promote', learner);
       return;
     }
     const votersMax = n + 1;
     const votersMin = Math.max(3, n - 1);
-    if (conf.voters.length < votersMax && this.nextId <= n + ADDED_NODES_MAX && this.rng.float() < 0.6) {
+    if (
+      conf.voters.length < votersMax &&
+      this.nextId <= n + ADDED_NODES_MAX &&
+      this.rng.float() < 0.6
+    ) {
       this.spare = this.spare ?? this.sim.addNode(nodeId(this.nextId++), undefined);
       this.propose(leader, 'addLearner', this.spare.id);
       return;
     }
     const victim = this.randomOf(conf.voters);
-    if (conf.voters.length > votersMin && victim !== undefined) this.propose(leader, 'removeNode', victim);
+    if (conf.voters.length > votersMin && victim !== undefined)
+      this.propose(leader, 'removeNode', victim);
   }
 
   private propose(leader: SimNode, type: ConfChangeType, node: NodeId): void {
     const data = { type, node, context: new Uint8Array(0) };
-    const failure = this.sim.tryDrive(leader, 'proposeConfChange', () => leader.core?.proposeConfChange(data));
-    this.sim.trace(`CONF ${type} n${node} via n${leader.id}${failure === undefined ? '' : ` refused: ${failure.code}`}`);
+    const failure = this.sim.tryDrive(leader, 'proposeConfChange', () =>
+      leader.core?.proposeConfChange(data),
+    );
+    this.sim.trace(
+      `CONF ${type} n${node} via n${leader.id}${failure === undefined ? '' : ` refused: ${failure.code}`}`,
+    );
     // Only a fresh node joins as a learner; once proposed it is no longer spare.
     if (type === 'addLearner' && failure === undefined) this.spare = undefined;
   }

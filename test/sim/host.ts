@@ -47,7 +47,9 @@ export interface HostWorld {
   trace(text: string): void;
 }
 
-export type ConfigOverrides = Partial<Omit<RaftConfig, 'id' | 'group' | 'storage' | 'rng' | 'applied'>>;
+export type ConfigOverrides = Partial<
+  Omit<RaftConfig, 'id' | 'group' | 'storage' | 'rng' | 'applied'>
+>;
 
 interface InFlightWrite {
   readonly ready: Ready;
@@ -75,6 +77,7 @@ export class SimNode {
   incarnation = 0;
   pausedUntilMs = 0;
   removed = false;
+  snapshotsInstalled = 0;
   private inFlight: InFlightWrite | undefined;
   private hardState: HardState;
   private waitingReads: WaitingRead[] = [];
@@ -160,7 +163,10 @@ export class SimNode {
       if (core === undefined || this.inFlight !== undefined || !core.hasReady()) return;
       this.handleReady(core.ready());
     }
-    throw new Violation('readyContract', `n${this.id}: hasReady() still true after ${READY_LOOP_MAX} Readies`);
+    throw new Violation(
+      'readyContract',
+      `n${this.id}: hasReady() still true after ${READY_LOOP_MAX} Readies`,
+    );
   }
 
   private handleReady(ready: Ready): void {
@@ -210,7 +216,8 @@ export class SimNode {
     const commitBefore = this.hardState.commit;
     if (ready.hardState !== undefined) this.recordCommit(ready.hardState);
     if (!sent) this.sendAll(ready.messages);
-    if (this.role === 'leader' && this.hardState.commit > commitBefore) this.world.onLeaderCommit(this);
+    if (this.role === 'leader' && this.hardState.commit > commitBefore)
+      this.world.onLeaderCommit(this);
     if (ready.snapshot !== undefined) this.installSnapshot(ready.snapshot);
     for (const entry of ready.committedEntries) this.apply(entry);
     for (const rs of ready.readStates) {
@@ -232,7 +239,11 @@ export class SimNode {
     const from = Math.max(checker.maxCommitted + 1, storage.firstIndex());
     const to = Math.min(hs.commit, storage.lastIndex());
     if (to >= from) {
-      for (const entry of storage.entries(from as LogIndex, (to + 1) as LogIndex, Number.MAX_SAFE_INTEGER)) {
+      for (const entry of storage.entries(
+        from as LogIndex,
+        (to + 1) as LogIndex,
+        Number.MAX_SAFE_INTEGER,
+      )) {
         checker.onCommitted(this.id, entry, Math.max(hs.term, this.term));
       }
     }
@@ -243,7 +254,9 @@ export class SimNode {
     this.kv = KvStore.decode(snapshot.data);
     this.applied = snapshot.meta.index;
     this.conf = snapshot.meta.conf;
-    this.world.trace(`n${this.id} installed snapshot i${snapshot.meta.index} t${snapshot.meta.term}`);
+    this.world.trace(
+      `n${this.id} installed snapshot i${snapshot.meta.index} t${snapshot.meta.term}`,
+    );
   }
 
   private apply(entry: Entry): void {
@@ -300,7 +313,10 @@ export class SimNode {
       const prev = ready.entries[i - 1];
       const entry = ready.entries[i];
       if (prev !== undefined && entry !== undefined && entry.index !== prev.index + 1) {
-        throw new Violation('readyContract', `n${this.id}: Ready.entries not contiguous at ${entry.index}`);
+        throw new Violation(
+          'readyContract',
+          `n${this.id}: Ready.entries not contiguous at ${entry.index}`,
+        );
       }
     }
   }
@@ -312,7 +328,8 @@ export class SimNode {
   compact(): boolean {
     const storage = this.disk.live;
     if (this.core === undefined || this.inFlight !== undefined) return false;
-    if (this.applied <= storage.snapshot().meta.index || this.applied > storage.lastIndex()) return false;
+    if (this.applied <= storage.snapshot().meta.index || this.applied > storage.lastIndex())
+      return false;
     const index = this.applied as LogIndex;
     const data = this.kv.encode();
     this.disk.write({ kind: 'compact', index, conf: this.conf, data });
@@ -329,12 +346,14 @@ function contextText(context: Uint8Array): string {
 
 export function describeReady(ready: Ready): string {
   const parts: string[] = [];
-  if (ready.softState !== undefined) parts.push(`${ready.softState.role}(leader n${ready.softState.leader})`);
+  if (ready.softState !== undefined)
+    parts.push(`${ready.softState.role}(leader n${ready.softState.leader})`);
   const hs = ready.hardState;
   if (hs !== undefined) parts.push(`hs{t${hs.term} v${hs.vote} c${hs.commit}}`);
   const first = ready.entries[0];
   const last = ready.entries[ready.entries.length - 1];
-  if (first !== undefined && last !== undefined) parts.push(`ents[${first.index}..${last.index}]@t${last.term}`);
+  if (first !== undefined && last !== undefined)
+    parts.push(`ents[${first.index}..${last.index}]@t${last.term}`);
   if (ready.snapshot !== undefined) parts.push(`snap i${ready.snapshot.meta.index}`);
   const c0 = ready.committedEntries[0];
   const c1 = ready.committedEntries[ready.committedEntries.length - 1];

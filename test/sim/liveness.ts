@@ -32,9 +32,17 @@ export function checkLiveness(sim: Simulation): void {
     sim.runUntil(sim.nowMs + 3 * sim.params.electionTicks * tickMs, () => false);
   }
   const read = runOp(sim, 'read', 'final read');
-  if (read?.ok !== true) throw new Violation('liveness', `no linearizable read served in a healed cluster within ${STAGE_TICKS} ticks`);
+  if (read?.ok !== true)
+    throw new Violation(
+      'liveness',
+      `no linearizable read served in a healed cluster within ${STAGE_TICKS} ticks`,
+    );
   const write = runOp(sim, 'write', 'final write');
-  if (write?.ok !== true) throw new Violation('liveness', `final write not committed in a healed cluster within ${STAGE_TICKS} ticks`);
+  if (write?.ok !== true)
+    throw new Violation(
+      'liveness',
+      `final write not committed in a healed cluster within ${STAGE_TICKS} ticks`,
+    );
   awaitEverywhere(sim, write.index);
 }
 
@@ -86,7 +94,12 @@ function awaitEverywhere(sim: Simulation, index: number): void {
   };
   const done = (): boolean => voters().every((n) => n.applied >= index);
   if (!sim.runUntil(deadlineMs, done)) {
-    const lagging = voters().filter((n) => n.applied < index).map((n) => `n${n.id}@${n.applied}`);
-    throw new Violation('liveness', `final write at index ${index} not applied by every voter: ${lagging.join(', ')}`);
+    const lagging = voters()
+      .filter((n) => n.applied < index)
+      .map((n) => `n${n.id}@${n.applied}`);
+    throw new Violation(
+      'liveness',
+      `final write at index ${index} not applied by every voter: ${lagging.join(', ')}`,
+    );
   }
 }

@@ -17,15 +17,30 @@ const STEPS = 4000;
 /** The invariant each bug should break (any safety invariant is accepted; this is the usual). */
 const EXPECTED: Readonly<Record<RaftMutation, readonly InvariantName[]>> = {
   skipNoopOnElection: ['linearizability', 'liveness'],
-  commitOldTermByCounting: ['leaderCompleteness', 'stateMachineSafety', 'linearizability', 'durability'],
+  commitOldTermByCounting: [
+    'leaderCompleteness',
+    'stateMachineSafety',
+    'linearizability',
+    'durability',
+  ],
   forgetVotePersist: ['electionSafety', 'leaderCompleteness', 'stateMachineSafety', 'logMatching'],
   readIndexWithoutHeartbeat: ['linearizability'],
-  grantVoteWithoutLogCheck: ['leaderCompleteness', 'stateMachineSafety', 'linearizability', 'logMatching'],
+  grantVoteWithoutLogCheck: [
+    'leaderCompleteness',
+    'stateMachineSafety',
+    'linearizability',
+    'logMatching',
+  ],
 };
 
 function hunt(mutation: RaftMutation): SimResult | undefined {
   for (let seed = 1; seed <= SEEDS_MAX; seed++) {
-    const result = runSimulation({ seed, nodes: nodesForSeed(seed), steps: STEPS, mutations: { [mutation]: true } });
+    const result = runSimulation({
+      seed,
+      nodes: nodesForSeed(seed),
+      steps: STEPS,
+      mutations: { [mutation]: true },
+    });
     if (!result.ok) return result;
   }
   return undefined;
@@ -43,7 +58,10 @@ describe('simulator catches every deliberate core bug', () => {
       );
       assert.match(caught.replay, new RegExp(`--mutation ${mutation}$`));
       const clean = runSimulation({ seed: caught.seed, nodes: caught.nodes, steps: caught.steps });
-      assert.ok(clean.ok, `seed ${caught.seed} fails without the mutation too:\n${formatFailure(clean)}`);
+      assert.ok(
+        clean.ok,
+        `seed ${caught.seed} fails without the mutation too:\n${formatFailure(clean)}`,
+      );
     });
   }
 });

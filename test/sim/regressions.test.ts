@@ -31,7 +31,10 @@ class MiniCluster {
     this.conf = { voters: ids, learners: [] };
     this.members = ids.map((id) => {
       const storage = new MemoryStorage({
-        snapshot: { meta: { index: logIndex(1), term: term(1), conf: this.conf }, data: new Uint8Array(0) },
+        snapshot: {
+          meta: { index: logIndex(1), term: term(1), conf: this.conf },
+          data: new Uint8Array(0),
+        },
         hardState: { term: term(1), vote: nodeId(0), commit: logIndex(1) },
         conf: this.conf,
       });
@@ -103,10 +106,10 @@ describe('regressions found by the simulator', () => {
     c.settle();
     c.compactLeader(1);
     c.cut.delete(nodeId(3));
-    // Heartbeats make the leader notice n3 is behind a compacted log: it sends a snapshot. Hold
-    // n3's answers so the leader compacts again before hearing that it was installed.
-    const fromThree = (m: Message): boolean => m.from === nodeId(3);
-    for (let t = 0; t < 3; t++) {
+    // Heartbeats make the leader notice n3 is behind a compacted log: it sends a snapshot. Once
+    // n3 has installed it, hold n3's answers so the leader compacts again before hearing them.
+    const fromThree = (m: Message): boolean => m.from === nodeId(3) && c.member(3).applied > 2;
+    for (let t = 0; t < 5 && c.member(3).applied <= 2; t++) {
       c.tickAll();
       c.settle(fromThree);
     }

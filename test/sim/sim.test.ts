@@ -17,7 +17,12 @@ const CI_SEEDS = 240;
 const CI_STEPS = 2500;
 
 function entry(index: number, t: number, text: string): Entry {
-  return { index: logIndex(index), term: term(t), type: 'normal', data: Buffer.from(text, 'latin1') };
+  return {
+    index: logIndex(index),
+    term: term(t),
+    type: 'normal',
+    data: Buffer.from(text, 'latin1'),
+  };
 }
 
 function violationOf(fn: () => void): string {
@@ -45,12 +50,23 @@ describe('raft simulator (CI seeds)', () => {
   });
 
   it('exercises every fault kind across the CI seeds', () => {
-    const totals = { crashes: 0, partitions: 0, pauses: 0, confChanges: 0, transfers: 0, compactions: 0, writesAcked: 0, readsServed: 0, writesLost: 0 };
+    const totals = {
+      crashes: 0,
+      partitions: 0,
+      pauses: 0,
+      confChanges: 0,
+      transfers: 0,
+      compactions: 0,
+      writesAcked: 0,
+      readsServed: 0,
+      writesLost: 0,
+    };
     for (let seed = 1; seed <= 30; seed++) {
       const { stats } = runSimulation({ seed, nodes: nodesForSeed(seed), steps: CI_STEPS });
       for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += stats[key];
     }
-    for (const [key, value] of Object.entries(totals)) assert.ok(value > 0, `no ${key} in 30 seeds`);
+    for (const [key, value] of Object.entries(totals))
+      assert.ok(value > 0, `no ${key} in 30 seeds`);
   });
 
   it('replays a seed exactly (same events, same outcome)', () => {
@@ -70,7 +86,10 @@ describe('checker rejects what it claims to', () => {
     checker.onLeader(nodeId(1), 3);
     checker.onLeader(nodeId(1), 3);
     checker.onLeader(nodeId(2), 4);
-    assert.equal(violationOf(() => checker.onLeader(nodeId(3), 3)), 'electionSafety');
+    assert.equal(
+      violationOf(() => checker.onLeader(nodeId(3), 3)),
+      'electionSafety',
+    );
   });
 
   it('logMatching: same (index, term), different data', () => {
@@ -78,14 +97,20 @@ describe('checker rejects what it claims to', () => {
     const a = new MemoryStorage({ entries: [entry(1, 1, 'set a 1')] });
     const b = new MemoryStorage({ entries: [entry(1, 1, 'set a 2')] });
     checker.onLogWrite(nodeId(1), [entry(1, 1, 'set a 1')], a);
-    assert.equal(violationOf(() => checker.onLogWrite(nodeId(2), [entry(1, 1, 'set a 2')], b)), 'logMatching');
+    assert.equal(
+      violationOf(() => checker.onLogWrite(nodeId(2), [entry(1, 1, 'set a 2')], b)),
+      'logMatching',
+    );
   });
 
   it('stateMachineSafety: two different entries committed at one index', () => {
     const checker = new Checker();
     checker.onCommitted(nodeId(1), entry(5, 2, 'set a 1'), 2);
     checker.onCommitted(nodeId(2), entry(5, 2, 'set a 1'), 3);
-    assert.equal(violationOf(() => checker.onCommitted(nodeId(3), entry(5, 3, 'set a 9'), 3)), 'stateMachineSafety');
+    assert.equal(
+      violationOf(() => checker.onCommitted(nodeId(3), entry(5, 3, 'set a 9'), 3)),
+      'stateMachineSafety',
+    );
   });
 
   it('leaderCompleteness: a later leader lacks a committed entry', () => {
@@ -93,12 +118,23 @@ describe('checker rejects what it claims to', () => {
     checker.onCommitted(nodeId(1), entry(1, 1, 'set a 1'), 1);
     checker.onCommitted(nodeId(1), entry(2, 1, 'set a 2'), 1);
     const short = new MemoryStorage({ entries: [entry(1, 1, 'set a 1')] });
-    assert.equal(violationOf(() => checker.onLeaderLog(nodeId(2), 2, short)), 'leaderCompleteness');
+    assert.equal(
+      violationOf(() => checker.onLeaderLog(nodeId(2), 2, short)),
+      'leaderCompleteness',
+    );
     // An entry of an old term committed by a later leader does not bind the leaders between.
     checker.onCommitted(nodeId(1), entry(3, 1, 'set a 3'), 5);
-    const between = new MemoryStorage({ entries: [entry(1, 1, 'set a 1'), entry(2, 1, 'set a 2'), entry(3, 4, 'noop')] });
-    assert.equal(violationOf(() => checker.onLeaderLog(nodeId(3), 4, between)), 'none');
-    assert.equal(violationOf(() => checker.onLeaderLog(nodeId(3), 6, between)), 'leaderCompleteness');
+    const between = new MemoryStorage({
+      entries: [entry(1, 1, 'set a 1'), entry(2, 1, 'set a 2'), entry(3, 4, 'noop')],
+    });
+    assert.equal(
+      violationOf(() => checker.onLeaderLog(nodeId(3), 4, between)),
+      'none',
+    );
+    assert.equal(
+      violationOf(() => checker.onLeaderLog(nodeId(3), 6, between)),
+      'leaderCompleteness',
+    );
   });
 
   it('durability: a committed entry on fewer disks than a quorum', () => {
@@ -111,19 +147,37 @@ describe('checker rejects what it claims to', () => {
       { node: nodeId(2), storage: has },
       { node: nodeId(3), storage: lacks },
     ];
-    assert.equal(violationOf(() => checker.checkDurable(disks, 2)), 'none');
-    assert.equal(violationOf(() => checker.checkDurable(disks, 3)), 'durability');
+    assert.equal(
+      violationOf(() => checker.checkDurable(disks, 2)),
+      'none',
+    );
+    assert.equal(
+      violationOf(() => checker.checkDurable(disks, 3)),
+      'durability',
+    );
   });
 
   it('linearizability: a read older than an acknowledged write', () => {
     const checker = new Checker();
     checker.onWriteAcked('k', 7);
     const bounds = checker.readBounds('k');
-    assert.equal(violationOf(() => checker.onReadServed(nodeId(1), 'k', bounds, 7, 7)), 'none');
-    assert.equal(violationOf(() => checker.onReadServed(nodeId(1), 'k', bounds, 6, 7)), 'linearizability');
-    assert.equal(violationOf(() => checker.onReadServed(nodeId(1), 'k', bounds, 9, 5)), 'linearizability');
+    assert.equal(
+      violationOf(() => checker.onReadServed(nodeId(1), 'k', bounds, 7, 7)),
+      'none',
+    );
+    assert.equal(
+      violationOf(() => checker.onReadServed(nodeId(1), 'k', bounds, 6, 7)),
+      'linearizability',
+    );
+    assert.equal(
+      violationOf(() => checker.onReadServed(nodeId(1), 'k', bounds, 9, 5)),
+      'linearizability',
+    );
     // Bounds are taken at invocation: a read begun before the ack may miss the write.
     const early = new Checker().readBounds('k');
-    assert.equal(violationOf(() => checker.onReadServed(nodeId(2), 'k', early, 3, 3)), 'none');
+    assert.equal(
+      violationOf(() => checker.onReadServed(nodeId(2), 'k', early, 3, 3)),
+      'none',
+    );
   });
 });

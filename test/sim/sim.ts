@@ -110,6 +110,7 @@ export class Simulation implements HostWorld {
   /** Smallest voter count ever applied anywhere: the durability quorum is a majority of it. */
   votersMin: number;
   private digest = 0x811c9dc5;
+  private readonly confChangesApplied = new Set<number>();
   private readonly overrides: ConfigOverrides;
 
   constructor(readonly options: SimOptions) {
@@ -160,14 +161,17 @@ export class Simulation implements HostWorld {
       }
       return;
     }
-    for (const delayMs of this.network.delays()) this.schedule(delayMs, { kind: 'deliver', message });
+    for (const delayMs of this.network.delays())
+      this.schedule(delayMs, { kind: 'deliver', message });
     this.faults.maybeCrashAfterSend(from, message);
   }
 
   scheduleFsync(node: SimNode): void {
     const p = this.params;
     const slow = p.fsyncSlowRate > 0 && this.diskRng.float() < p.fsyncSlowRate;
-    const delayMs = slow ? 20 + this.diskRng.int(60) : p.fsyncMsMin + this.diskRng.int(p.fsyncMsMax - p.fsyncMsMin + 1);
+    const delayMs = slow
+      ? 20 + this.diskRng.int(60)
+      : p.fsyncMsMin + this.diskRng.int(p.fsyncMsMax - p.fsyncMsMin + 1);
     this.schedule(delayMs, { kind: 'fsync', node: node.id, incarnation: node.incarnation });
   }
 
@@ -206,7 +210,11 @@ export class Simulation implements HostWorld {
         ? undefined
         : {
             snapshot: {
-              meta: { index: logIndex(1), term: term(1), conf: { voters: [...boot], learners: [] } },
+              meta: {
+                index: logIndex(1),
+                term: term(1),
+                conf: { voters: [...boot], learners: [] },
+              },
               data: new KvStore().encode(),
             },
             hardState: { term: term(1), vote: NO_NODE, commit: logIndex(1) },
@@ -274,13 +282,19 @@ export class Simulation implements HostWorld {
     const lost = node.crash(this.diskRng);
     this.stats.crashes++;
     this.stats.writesLost += lost;
-    this.trace(`CRASH n${node.id} (lost ${lost} unsynced writes)${downMs === undefined ? '' : `, restart in ${downMs}ms`}`);
+    this.trace(
+      `CRASH n${node.id} (lost ${lost} unsynced writes)${downMs === undefined ? '' : `, restart in ${downMs}ms`}`,
+    );
     if (downMs !== undefined) this.schedule(downMs, { kind: 'restart', node: node.id });
-    const disks = [...this.nodes.values()].map((n) => ({ node: n.id, storage: n.disk.durableImage }));
+    const disks = [...this.nodes.values()].map((n) => ({
+      node: n.id,
+      storage: n.disk.durableImage,
+    }));
     this.checker.checkDurable(disks, Math.floor(this.votersMin / 2) + 1);
   }
 
   private onConfApplied(node: SimNode, entry: Entry): void {
+    this.confChangesApplied.add(entry.index);
     if (node.conf.voters.length < this.votersMin) this.votersMin = node.conf.voters.length;
     const change = decodeConfChange(entry.data);
     if (change.type !== 'removeNode') return;
@@ -288,7 +302,6 @@ export class Simulation implements HostWorld {
     if (removed === undefined || removed.removed) return;
     // Committed (it was applied): the operator now stops the removed server.
     removed.removed = true;
-    this.stats.confChanges++;
     this.schedule(this.faultRng.int(300), { kind: 'shutdown', node: removed.id });
   }
 
@@ -392,7 +405,8 @@ export class Simulation implements HostWorld {
       return;
     }
     this.stats.delivered++;
-    if (this.options.verbose === true || this.traceRing.capacity > 0) this.trace(describeMessage(message));
+    if (this.options.verbose === true || this.traceRing.capacity > 0)
+      this.trace(describeMessage(message));
     this.drive(target, `step(${message.type})`, () => target.core?.step(message));
   }
 
@@ -400,7 +414,11 @@ export class Simulation implements HostWorld {
     const node = this.nodes.get(event.node);
     if (node === undefined || !node.up || node.incarnation !== event.incarnation) return;
     if (node.pausedUntilMs > this.nowMs) {
-      this.queue.push(node.pausedUntilMs, { kind: 'fsync', node: event.node, incarnation: event.incarnation });
+      this.queue.push(node.pausedUntilMs, {
+        kind: 'fsync',
+        node: event.node,
+        incarnation: event.incarnation,
+      });
       return;
     }
     this.guard(node, 'fsync/advance', () => node.writeDone(event.incarnation));
@@ -427,6 +445,10 @@ export class Simulation implements HostWorld {
     this.stats.steps = this.step;
     this.stats.simTimeMs = this.nowMs;
     this.stats.leaderTerms = this.checker.leaderTerms;
+    this.stats.snapshotsInstalled = 0;
+    for (const node of this.nodes.values())
+      this.stats.snapshotsInstalled += node.snapshotsInstalled;
+    this.stats.confChanges = this.confChangesApplied.size;
     const o = this.options;
     const mutationFlags = Object.entries(o.mutations ?? {})
       .filter(([, on]) => on === true)
@@ -440,7 +462,9 @@ export class Simulation implements HostWorld {
       params: describeParams(this.params),
       stats: this.stats,
       digest: this.digest,
-      ...(violation === undefined ? {} : { violation: { invariant: violation.invariant, message: violation.message } }),
+      ...(violation === undefined
+        ? {}
+        : { violation: { invariant: violation.invariant, message: violation.message } }),
       trace: violation === undefined ? [] : this.traceRing.lines(),
       replay: `npm run sim -- --seed ${o.seed} --nodes ${o.nodes} --steps ${o.steps}${mutationFlags}`,
     };
@@ -453,7 +477,10 @@ export function describeMessage(m: Message): string {
   if (m.entries.length > 0) parts.push(`ents${m.entries.length}`);
   if (m.commit !== 0) parts.push(`c${m.commit}`);
   if (m.reject) parts.push(`REJECT(hint ${m.rejectHint}/t${m.rejectHintTerm})`);
-  if (m.snapshot !== undefined) parts.push(`snap i${m.snapshot.meta.index} @${m.snapshot.offset}${m.snapshot.done ? ' done' : ''}`);
+  if (m.snapshot !== undefined)
+    parts.push(
+      `snap i${m.snapshot.meta.index} @${m.snapshot.offset}${m.snapshot.done ? ' done' : ''}`,
+    );
   return parts.join(' ');
 }
 

@@ -1,7 +1,7 @@
 import { NOT_FLOAT } from '../errors.js';
 import { ErrorReply } from '../reply.js';
 import type { DataCommandSpec } from '../spec.js';
-import { formatLongDouble, parseLongDouble } from '../../store/numbers.js';
+import { addLongDoubleText, parseLongDoubleExact } from '../../store/long-double.js';
 import { FIRST_KEY } from '../collections/common.js';
 import { hashToChange, writeHash } from './common.js';
 
@@ -21,19 +21,17 @@ export const hincrbyfloat = {
   since: '2.6.0',
   syntax: 'key field increment',
   apply(db, args, env) {
-    const increment = parseLongDouble(args[3] as string);
+    // As Redis: the increment is checked before the key, in 80-bit long double arithmetic.
+    const increment = parseLongDoubleExact(args[3] as string);
     if (increment === undefined) return NOT_FLOAT;
-    if (!Number.isFinite(increment)) return INCREMENT_NOT_FINITE;
+    if (typeof increment === 'symbol') return INCREMENT_NOT_FINITE;
     const key = args[1] as string;
     const field = args[2] as string;
     const existing = writeHash(db, key, env.nowMs);
     if (existing instanceof ErrorReply) return existing;
-    const currentText = existing?.fields.get(field);
-    const current = currentText === undefined ? 0 : parseLongDouble(currentText);
-    if (current === undefined) return HASH_VALUE_NOT_FLOAT;
-    const result = current + increment;
-    if (!Number.isFinite(result)) return RESULT_NOT_FINITE;
-    const text = formatLongDouble(result);
+    const sum = addLongDoubleText(existing?.fields.get(field) ?? null, args[3] as string);
+    if (!sum.ok) return sum.error === 'value' ? HASH_VALUE_NOT_FLOAT : RESULT_NOT_FINITE;
+    const text = sum.text;
     hashToChange(db, key, existing).fields.set(field, text);
     return text;
   },

@@ -53,11 +53,10 @@ test('no file: nothing loaded; a rejected file: SnapshotLoadError naming it', ()
 });
 
 test('a failed save is reported and recorded', async () => {
-  const file = new SnapshotFile(
-    '/proc/memlayer-cannot-write-here',
-    () => Uint8Array.from([1]),
-    clock,
-  );
+  const dir = mkdtempSync(join(tmpdir(), 'memlayer-snap-'));
+  const notADirectory = join(dir, 'plain-file');
+  writeFileSync(notADirectory, 'x');
+  const file = new SnapshotFile(join(notADirectory, 'data'), () => Uint8Array.from([1]), clock);
   await assert.rejects(file.save());
   assert.equal(file.lastSaveOk, false);
   assert.equal(file.saves, 0);

@@ -4,7 +4,8 @@ import { compareIds, StreamValue, type StreamId } from '../../store/stream.js';
 import { isKeyword } from '../collections/args.js';
 import { WRONGTYPE } from '../errors.js';
 import { ErrorReply } from '../reply.js';
-import { parseId } from './ids.js';
+import { parseInt64Number } from '../../store/numbers.js';
+import { INVALID_ID, parseId } from './ids.js';
 
 export const STREAM_KEY = Object.freeze({ first: 1, last: 1, step: 1 });
 
@@ -33,19 +34,28 @@ export interface AddOrTrimOptions {
 }
 
 const MAXLEN_NEGATIVE = new ErrorReply('ERR The MAXLEN argument must be >= 0.');
+const LIMIT_NEGATIVE = new ErrorReply('ERR The LIMIT argument must be >= 0.');
 const BOTH_STRATEGIES = new ErrorReply(
   'ERR syntax error, MAXLEN and MINID options at the same time are not compatible',
 );
 const LIMIT_WITHOUT_TILDE = new ErrorReply(
   'ERR syntax error, LIMIT cannot be used without the special ~ option',
 );
+const LIMIT_WITHOUT_STRATEGY = new ErrorReply(
+  'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy',
+);
+const XTRIM_WITHOUT_STRATEGY = new ErrorReply(
+  'ERR syntax error, XTRIM must be called with a trimming strategy',
+);
 const SYNTAX = new ErrorReply('ERR syntax error');
 const NOT_INTEGER = new ErrorReply('ERR value is not an integer or out of range');
 
 /**
- * Parses [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] from args[2] on, as
- * Redis' streamParseAddOrTrimArgsOrReply. `~` (approximate) trims exactly here, which keeps
- * at least as many entries as asked; LIMIT is accepted and bounds nothing more.
+ * Parses [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] from args[2] on, in the order
+ * and with the errors of Redis' streamParseAddOrTrimArgsOrReply; for XADD the first argument
+ * that is no option is the ID, which must be `*` or a valid explicit ID (checked here, before
+ * the arity of the field/value pairs, as Redis does). `~` (approximate) trims exactly here, which
+ * keeps at least as many entries as asked; LIMIT is accepted and bounds nothing more.
  */
 export function parseAddOrTrim(
   args: readonly string[],
@@ -53,50 +63,58 @@ export function parseAddOrTrim(
 ): AddOrTrimOptions | ErrorReply {
   const options: AddOrTrimOptions = { trim: undefined, noMkStream: false, next: args.length };
   let approximate = false;
-  let limitGiven = false;
+  let limit: number | undefined;
   let i = 2;
   for (; i < args.length; i++) {
     const arg = args[i] as string;
     const more = args.length - i - 1;
-    if (isAdd && isKeyword(arg, 'NOMKSTREAM')) {
-      options.noMkStream = true;
-    } else if ((isKeyword(arg, 'MAXLEN') || isKeyword(arg, 'MINID')) && more >= 1) {
-      const strategy = isKeyword(arg, 'MAXLEN') ? 'maxlen' : 'minid';
-      if (options.trim !== undefined && options.trim.strategy !== strategy) return BOTH_STRATEGIES;
-      let threshold = args[i + 1] as string;
-      if ((threshold === '~' || threshold === '=') && more >= 2) {
-        approximate = threshold === '~';
-        threshold = args[i + 2] as string;
-        i++;
-      }
-      i++;
-      const parsed = parseThreshold(strategy, threshold);
+    if (isAdd && arg === '*') break;
+    if ((isKeyword(arg, 'MAXLEN') || isKeyword(arg, 'MINID')) && more >= 1) {
+      if (options.trim !== undefined) return BOTH_STRATEGIES;
+      const next = args[i + 1] as string;
+      approximate = next === '~' && more >= 2;
+      if ((next === '~' || next === '=') && more >= 2) i++;
+      const parsed = parseThreshold(isKeyword(arg, 'MAXLEN') ? 'maxlen' : 'minid', args[i + 1] as string);
       if (parsed instanceof ErrorReply) return parsed;
       options.trim = parsed;
-    } else if (isKeyword(arg, 'LIMIT') && more >= 1) {
-      if (!/^-?[0-9]+$/.test(args[i + 1] as string)) return NOT_INTEGER;
-      limitGiven = true;
       i++;
+    } else if (isKeyword(arg, 'LIMIT') && more >= 1) {
+      limit = parseInt64Number(args[i + 1] as string);
+      if (limit === undefined) return NOT_INTEGER;
+      if (limit < 0) return LIMIT_NEGATIVE;
+      i++;
+    } else if (isAdd && isKeyword(arg, 'NOMKSTREAM')) {
+      options.noMkStream = true;
     } else if (isAdd) {
+      if (!isAddId(arg)) return INVALID_ID;
       break;
     } else {
       return SYNTAX;
     }
   }
-  if (limitGiven && !approximate) return LIMIT_WITHOUT_TILDE;
+  if (limit !== undefined && limit !== 0 && options.trim === undefined) {
+    return LIMIT_WITHOUT_STRATEGY;
+  }
+  if (!isAdd && options.trim === undefined) return XTRIM_WITHOUT_STRATEGY;
+  if (limit !== undefined && !approximate) return LIMIT_WITHOUT_TILDE;
   options.next = i;
   return options;
+}
+
+/** An explicit XADD ID: `ms-seq`, `ms` or `ms-*`. */
+function isAddId(text: string): boolean {
+  if (text.endsWith('-*')) return parseId(text.slice(0, -2), 0, false) !== undefined;
+  return parseId(text, 0, false) !== undefined;
 }
 
 function parseThreshold(strategy: 'maxlen' | 'minid', text: string): TrimSpec | ErrorReply {
   if (strategy === 'minid') {
     const id = parseId(text, 0, false);
-    if (id === undefined)
-      return new ErrorReply('ERR Invalid stream ID specified as stream command argument');
+    if (id === undefined) return INVALID_ID;
     return { strategy, maxLength: 0, minId: id };
   }
-  if (!/^-?[0-9]+$/.test(text) || !Number.isSafeInteger(Number(text))) return NOT_INTEGER;
-  const maxLength = Number(text);
+  const maxLength = parseInt64Number(text);
+  if (maxLength === undefined) return NOT_INTEGER;
   if (maxLength < 0) return MAXLEN_NEGATIVE;
   return { strategy, maxLength, minId: { ms: 0, seq: 0 } };
 }

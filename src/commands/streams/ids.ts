@@ -6,12 +6,29 @@ export const INVALID_ID = new ErrorReply(
   'ERR Invalid stream ID specified as stream command argument',
 );
 
-const DIGITS = /^[0-9]+$/;
+/** Redis copies an ID argument into a 128-byte buffer; longer ones are invalid. */
+const ID_CHARS_MAX = 127;
+const PLAIN = /^(0|[1-9][0-9]*)$/;
+const NEGATIVE = /^-[1-9][0-9]*$/;
+/** strtoull's syntax: C white space, a sign, decimal digits. */
+const STRTOULL = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)$/;
+const UINT64_RANGE = 1n << 64n;
 
+/**
+ * One part of an ID as Redis' string2ull reads it: string2ll first (a negative value is
+ * invalid), else strtoull, which also takes leading space, '+', and '-' (negating modulo 2^64:
+ * "-0" is 0). Values beyond 2^53 - 1 are valid in Redis but not representable here (see
+ * store/stream.ts), so they are invalid too.
+ */
 function part(text: string): number | undefined {
-  if (!DIGITS.test(text) || text.length > 16) return undefined;
-  const n = Number(text);
-  return Number.isSafeInteger(n) ? n : undefined;
+  if (PLAIN.test(text) && text.length <= 16) return Number(text);
+  if (NEGATIVE.test(text) && BigInt(text) >= -(1n << 63n)) return undefined;
+  const match = STRTOULL.exec(text);
+  if (match === null) return undefined;
+  let value = BigInt(match[2] ?? '');
+  if (value >= UINT64_RANGE) return undefined; // ERANGE
+  if (match[1] === '-') value = (UINT64_RANGE - value) % UINT64_RANGE;
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : undefined;
 }
 
 /**
@@ -23,6 +40,7 @@ export function parseId(
   missingSeq: number,
   allowBounds: boolean,
 ): StreamId | undefined {
+  if (text.length > ID_CHARS_MAX) return undefined;
   if (allowBounds && text === '-') return ZERO_ID;
   if (allowBounds && text === '+') return MAX_ID;
   const dash = text.indexOf('-');

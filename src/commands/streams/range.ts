@@ -4,6 +4,7 @@ import type { Keyspace } from '../../store/keyspace.js';
 import { isKeyword } from '../collections/args.js';
 import { SYNTAX } from '../errors.js';
 import { ErrorReply, type Reply } from '../reply.js';
+import { parseInt64Number } from '../../store/numbers.js';
 import { readStream } from './common.js';
 import { INVALID_ID, nextId, parseId, previousId } from './ids.js';
 
@@ -13,8 +14,9 @@ const NOT_INTEGER = new ErrorReply('ERR value is not an integer or out of range'
 
 /** A bound: `-`, `+`, `ms[-seq]` or exclusive `(ms[-seq]`. */
 function parseBound(text: string, isStart: boolean): StreamId | undefined | ErrorReply {
-  if (text.startsWith('(')) {
-    const id = parseId(text.slice(1), isStart ? 0 : Number.MAX_SAFE_INTEGER, false);
+  // As streamParseIntervalIDOrReply: '(' needs something after it, which may be '-' or '+'.
+  if (text.startsWith('(') && text.length > 1) {
+    const id = parseId(text.slice(1), isStart ? 0 : Number.MAX_SAFE_INTEGER, true);
     if (id === undefined) return INVALID_ID;
     const moved = isStart ? nextId(id) : previousId(id);
     return moved ?? (isStart ? INVALID_START : INVALID_END);
@@ -33,13 +35,8 @@ export function rangeReply(
   if (start instanceof ErrorReply) return start;
   const end = parseBound(args[reverse ? 2 : 3] as string, false);
   if (end instanceof ErrorReply) return end;
-  let count = Infinity;
-  if (args.length > 4) {
-    if (args.length !== 6 || !isKeyword(args[4] as string, 'COUNT')) return SYNTAX;
-    const text = args[5] as string;
-    if (!/^-?[0-9]+$/.test(text) || !Number.isSafeInteger(Number(text))) return NOT_INTEGER;
-    count = Math.max(0, Number(text));
-  }
+  const count = parseCount(args);
+  if (count instanceof ErrorReply) return count;
   const stream = readStream(db, args[1] as string, nowMs);
   if (stream instanceof ErrorReply) return stream;
   if (stream === undefined || start === undefined || end === undefined || count === 0) return [];
@@ -55,4 +52,17 @@ export function rangeReply(
   if (reverse) for (let p = last; p >= first && out.length < count; p--) out.push(entry(p));
   else for (let p = first; p <= last && out.length < count; p++) out.push(entry(p));
   return out;
+}
+
+/** `[COUNT n]...` from args[4] on: repeatable, the last wins, negative means 0 (as Redis). */
+function parseCount(args: readonly string[]): number | ErrorReply {
+  let count = Infinity;
+  for (let j = 4; j < args.length; j++) {
+    if (!isKeyword(args[j] as string, 'COUNT') || j + 1 >= args.length) return SYNTAX;
+    const value = parseInt64Number(args[j + 1] as string);
+    if (value === undefined) return NOT_INTEGER;
+    count = Math.max(0, value);
+    j++;
+  }
+  return count;
 }

@@ -16,17 +16,18 @@ export const xdel = {
   since: '5.0.0',
   syntax: 'key id [id ...]',
   apply(db, args, env) {
-    // Every ID is validated before anything is deleted.
+    // As Redis: the key first (missing: 0 whatever the IDs), then every ID is validated
+    // before anything is deleted.
+    const key = args[1] as string;
+    const stream = readStream(db, key, env.nowMs);
+    if (stream instanceof ErrorReply) return stream;
+    if (stream === undefined) return 0;
     const ids: StreamId[] = [];
     for (let i = 2; i < args.length; i++) {
       const id = parseId(args[i] as string, 0, false);
       if (id === undefined) return INVALID_ID;
       ids.push(id);
     }
-    const key = args[1] as string;
-    const stream = readStream(db, key, env.nowMs);
-    if (stream instanceof ErrorReply) return stream;
-    if (stream === undefined) return 0;
     let deleted = 0;
     for (const id of ids) if (stream.delete(id)) deleted++;
     if (deleted > 0) db.changed(key);

@@ -3,6 +3,7 @@ import type { Keyspace } from '../../store/keyspace.js';
 import { SortedSet, type LexBound, type LexRange, type ScoreRange } from '../../store/zset.js';
 import { WRONGTYPE } from '../errors.js';
 import { ErrorReply } from '../reply.js';
+import { parseLooseDouble } from '../collections/strtod.js';
 
 export const MIN_MAX_NOT_FLOAT = new ErrorReply('ERR min or max is not a float');
 export const MIN_MAX_NOT_LEX = new ErrorReply('ERR min or max not valid string range item');
@@ -28,20 +29,15 @@ export function writeZSet(
   return WRONGTYPE;
 }
 
-const RANGE_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const RANGE_INFINITY = /^([+-]?)inf(?:inity)?$/i;
-
 /**
- * One bound of a score range as Redis' zslParseRange reads it: plain strtod after an optional
- * '(' (exclusive), so overflow saturates to ±inf instead of failing; NaN is rejected.
+ * One bound of a score range as Redis' zslParseRange reads it: strtod after an optional '('
+ * (exclusive), with only the end pointer and NaN checked, so overflow saturates to ±inf, leading
+ * space is skipped and "(" alone is an exclusive 0.
  */
 function parseScoreBound(text: string): { value: number; exclusive: boolean } | undefined {
   const exclusive = text.charCodeAt(0) === 40; /* ( */
-  const body = exclusive ? text.slice(1) : text;
-  if (RANGE_NUMBER.test(body)) return { value: Number(body), exclusive };
-  const match = RANGE_INFINITY.exec(body);
-  if (match === null) return undefined;
-  return { value: match[1] === '-' ? -Infinity : Infinity, exclusive };
+  const value = parseLooseDouble(exclusive ? text.slice(1) : text);
+  return value === undefined ? undefined : { value, exclusive };
 }
 
 export function parseScoreRange(minText: string, maxText: string): ScoreRange | undefined {

@@ -3,7 +3,7 @@ import { SortedSet } from '../../store/zset.js';
 import { NOT_FLOAT, SYNTAX } from '../errors.js';
 import { DoubleReply, ErrorReply, type Reply } from '../reply.js';
 import type { DataCommandSpec } from '../spec.js';
-import { parseLongDouble } from '../../store/numbers.js';
+import { parseStrictDouble } from '../collections/strtod.js';
 import { isKeyword } from '../collections/args.js';
 import { FIRST_KEY } from '../collections/common.js';
 import { SCORE_NAN, writeZSet } from './common.js';
@@ -50,7 +50,7 @@ export const zadd = {
     if (flags.incr && pairs > 2) return INCR_SINGLE_PAIR;
     const scores = new Array<number>(pairs / 2);
     for (let j = 0; j < scores.length; j++) {
-      const score = parseLongDouble(args[at + 2 * j] as string);
+      const score = parseStrictDouble(args[at + 2 * j] as string);
       if (score === undefined) return NOT_FLOAT;
       scores[j] = score;
     }

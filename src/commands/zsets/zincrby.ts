@@ -1,6 +1,6 @@
 import { NOT_FLOAT } from '../errors.js';
 import type { DataCommandSpec } from '../spec.js';
-import { parseLongDouble } from '../../store/numbers.js';
+import { parseStrictDouble } from '../collections/strtod.js';
 import { FIRST_KEY } from '../collections/common.js';
 import { addScores } from './zadd.js';
 
@@ -16,7 +16,7 @@ export const zincrby = {
   since: '1.2.0',
   syntax: 'key increment member',
   apply(db, args, env) {
-    const increment = parseLongDouble(args[2] as string);
+    const increment = parseStrictDouble(args[2] as string);
     if (increment === undefined) return NOT_FLOAT;
     const flags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: true };
     return addScores(db, args, 2, [increment], flags, env);

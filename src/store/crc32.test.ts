@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SeededRng } from '../shared/effects.js';
+import { CRC32_INIT, crc32, crc32Final, crc32Update } from './crc32.js';
+
+/** Bit-at-a-time CRC-32, the definition the table-driven version must match. */
+function reference(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const byte of bytes) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+describe('crc32', () => {
+  it('has the standard check value', () => {
+    assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+    assert.equal(crc32(new Uint8Array(0)), 0);
+  });
+
+  it('matches the bitwise definition at every length and split', () => {
+    const rng = new SeededRng(8);
+    const bytes = new Uint8Array(100);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = rng.int(256);
+    for (let length = 0; length <= bytes.length; length++) {
+      const part = bytes.subarray(0, length);
+      assert.equal(crc32(part), reference(part), `length ${length}`);
+      const split = rng.int(length + 1);
+      const running = crc32Update(crc32Update(CRC32_INIT, part, 0, split), part, split, length);
+      assert.equal(crc32Final(running), reference(part));
+    }
+  });
+});
