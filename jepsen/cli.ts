@@ -67,7 +67,7 @@ async function main(): Promise<number> {
       durability: values.durability === 'memory' ? 'memory' : 'fsync',
     });
     process.stdout.write(`${report}report: ${join(outDir, 'report.html')}\n\n`);
-    if (summary.check.valid !== true) failed++;
+    if (summary.check.valid !== true || (summary.crashes?.length ?? 0) > 0) failed++;
   }
   return failed === 0 ? 0 : 1;
 }

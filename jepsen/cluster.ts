@@ -70,6 +70,13 @@ export class Cluster {
   /** Processes that ended without the harness killing them: a crash is a finding. */
   readonly crashes: { id: number; code: number | null; signal: string | null }[] = [];
   private readonly killing = new Set<ChildProcess>();
+  /** If the harness itself dies, its servers must not outlive it. */
+  private readonly killOnExit = (): void => {
+    for (const child of this.processes.values()) {
+      child.kill('SIGCONT');
+      child.kill('SIGKILL');
+    }
+  };
 
   constructor(private readonly options: ClusterOptions) {}
 
@@ -80,6 +87,7 @@ export class Cluster {
   async start(): Promise<void> {
     if (this.durability === 'memory' && this.options.nodes !== 1)
       throw new Error('durability memory runs a single node only');
+    process.on('exit', this.killOnExit);
     rmSync(this.options.baseDir, { recursive: true, force: true });
     mkdirSync(this.options.logDir, { recursive: true });
     for (let id = 1; id <= this.options.nodes; id++) {
@@ -232,6 +240,7 @@ export class Cluster {
     for (const id of [...this.paused]) this.resume(id);
     await Promise.all([...this.processes.keys()].map((id) => this.kill(id)));
     for (const proxy of this.proxies.values()) await proxy.close();
+    process.off('exit', this.killOnExit);
   }
 
   /** GET /v1/cluster on one node; undefined if it does not answer. */

@@ -10,21 +10,23 @@ import { Cluster } from './cluster.js';
 import { pairOperations } from './history.js';
 import { runNemesis, type NemesisName } from './nemesis.js';
 import { Recorder } from './recorder.js';
-import { htmlReport, textReport, type RunSummary } from './report.js';
-import { bankWorkload, setupBank } from './workloads/bank.js';
+import { htmlReport, textReport, type NodeCrash, type RunSummary } from './report.js';
+import { bankWorkload } from './workloads/bank.js';
 import { counterWorkload } from './workloads/counter.js';
 import { listAppendWorkload } from './workloads/list-append.js';
 import { registerWorkload } from './workloads/register.js';
 import { setWorkload } from './workloads/set.js';
+import { tensorWorkload } from './workloads/tensor.js';
 import type { CheckSummary, Workload } from './workloads/workload.js';
 
-export type WorkloadName = 'register' | 'set' | 'counter' | 'bank' | 'list-append';
+export type WorkloadName = 'register' | 'set' | 'counter' | 'bank' | 'list-append' | 'tensor';
 export const WORKLOADS: readonly WorkloadName[] = [
   'register',
   'set',
   'counter',
   'bank',
   'list-append',
+  'tensor',
 ];
 
 export interface RunOptions {
@@ -45,6 +47,8 @@ export interface RunOptions {
   readonly durability?: 'fsync' | 'memory';
   /** Extra server environment (Raft tuning knobs). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The command line to print as "reproduce:" (defaults to the equivalent npm run jepsen). */
+  readonly command?: string;
 }
 
 export interface RunResult {
@@ -65,6 +69,8 @@ function makeWorkload(name: WorkloadName): Workload {
       return bankWorkload();
     case 'list-append':
       return listAppendWorkload({ keys: 8 });
+    case 'tensor':
+      return tensorWorkload();
   }
 }
 
@@ -85,7 +91,11 @@ function connect(port: number, timeoutMs: number): Redis {
 }
 
 /** A client whose connection is up (or given up on after `timeoutMs`: ops then fail fast). */
-async function connectReady(port: number, commandTimeoutMs: number, timeoutMs = 5000): Promise<Redis> {
+async function connectReady(
+  port: number,
+  commandTimeoutMs: number,
+  timeoutMs = 5000,
+): Promise<Redis> {
   const client = connect(port, commandTimeoutMs);
   if (client.status === 'ready') return client;
   await new Promise<void>((resolve) => {
@@ -96,6 +106,32 @@ async function connectReady(port: number, commandTimeoutMs: number, timeoutMs = 
     });
   });
   return client;
+}
+
+/** Runs the workload's setup on the first node that accepts it (retried: a leader may move). */
+async function setupWorkload(
+  cluster: Cluster,
+  workload: Workload,
+  commandTimeoutMs: number,
+): Promise<void> {
+  const setup = workload.setup;
+  if (setup === undefined) return;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const spec = cluster.specs[attempt % cluster.specs.length];
+    if (spec === undefined) break;
+    const client = await connectReady(spec.respPort, commandTimeoutMs);
+    try {
+      await setup.call(workload, client);
+      return;
+    } catch (error) {
+      lastError = error;
+      await sleep(250);
+    } finally {
+      client.disconnect();
+    }
+  }
+  throw new Error(`workload setup failed: ${String(lastError)}`);
 }
 
 /** Waits until some node accepts a write (a leader exists and serves). */
@@ -146,7 +182,9 @@ async function worker(
       // process, as Jepsen does, so each process has one operation open at a time.
       if (outcomes.some((e) => e.type === 'info')) process += options.concurrency;
       // Back off while the node is down or leaderless, rather than spin on fast failures.
-      const failed = outcomes.some((e) => (e.type === 'info' || e.type === 'fail') && !/^cas /.test(e.error ?? ''));
+      const failed = outcomes.some(
+        (e) => (e.type === 'info' || e.type === 'fail') && !/^cas /.test(e.error ?? ''),
+      );
       await sleep(failed ? Math.max(options.opDelayMs, 100) : options.opDelayMs);
     }
   } finally {
@@ -171,10 +209,7 @@ export async function runHarness(options: RunOptions): Promise<RunResult> {
   try {
     await cluster.start();
     await waitReady(cluster, 30_000, options.commandTimeoutMs);
-    if (options.workload === 'bank') {
-      const setup = connect(cluster.specs[0]?.respPort ?? 0, options.commandTimeoutMs);
-      await setupBank(setup).finally(() => setup.disconnect());
-    }
+    await setupWorkload(cluster, workload, options.commandTimeoutMs);
     const untilNs = recorder.nowNs() + options.timeLimitMs * 1e6;
     const rng = new SeededRng(options.seed);
     const workers = Array.from({ length: options.concurrency }, (_, i) =>
@@ -192,7 +227,7 @@ export async function runHarness(options: RunOptions): Promise<RunResult> {
   } finally {
     await cluster.stop();
   }
-  return writeResults(options, recorder, workload, faults, Date.now() - started);
+  return writeResults(options, recorder, workload, faults, Date.now() - started, cluster.crashes);
 }
 
 async function finalReads(
@@ -212,12 +247,19 @@ async function finalReads(
   }
 }
 
+function reproduceCommand(o: RunOptions): string {
+  const time = Math.round(o.timeLimitMs / 1000);
+  const durability = o.durability === 'memory' ? ' --durability memory' : '';
+  return `npm run jepsen -- --workload ${o.workload} --nemesis ${o.nemeses.join(',') || 'none'} --nodes ${o.nodes} --concurrency ${o.concurrency} --time-limit ${time} --seed ${o.seed} --fault ${o.faultMs / 1000} --heal ${o.healMs / 1000} --op-delay ${o.opDelayMs}${durability}`;
+}
+
 function writeResults(
   options: RunOptions,
   recorder: Recorder,
   workload: Workload,
   faults: number,
   durationMs: number,
+  crashes: readonly NodeCrash[],
 ): RunResult {
   const operations = pairOperations(recorder.events);
   const check: CheckSummary = workload.check(operations.filter((op) => op.process >= 0));
@@ -230,6 +272,8 @@ function writeResults(
     faults,
     check,
     highlight: highlightIds(check),
+    command: options.command ?? reproduceCommand(options),
+    crashes,
   };
   const report = textReport(summary, operations);
   writeFileSync(
@@ -244,15 +288,36 @@ function writeResults(
   return { summary, report, outDir: options.outDir };
 }
 
-/** Operation ids worth outlining in the timeline: the ops a checker could not place. */
-function highlightIds(check: CheckSummary): number[] {
-  const details = check.details as {
-    keys?: { stuckAt?: { id: number }[] }[];
+/** Operation ids worth outlining in the timeline: the ops each checker could not explain. */
+export function highlightIds(check: CheckSummary): number[] {
+  const d = check.details as {
+    keys?: { stuckAt?: { id: number }[]; longestLinearization?: { id: number }[] }[];
     anomalies?: { ops: number[] }[];
-  };
-  const fromKeys = (details.keys ?? []).flatMap((k) => (k.stuckAt ?? []).map((o) => o.id));
-  const fromAnomalies = (details.anomalies ?? []).flatMap((a) => a.ops);
-  return [...fromKeys, ...fromAnomalies];
+    errors?: { opId: number }[];
+    wrongTotal?: { opId: number }[];
+    negative?: { opId: number }[];
+    malformedReads?: number[];
+    divergentFinalReads?: number[];
+    lostOps?: number[];
+    staleReadOps?: number[];
+  } | null;
+  if (d === null || typeof d !== 'object') return [];
+  const ids: number[] = [];
+  for (const k of d.keys ?? []) {
+    if (k.stuckAt === undefined) continue;
+    // The ops that could not be placed, and the last ones placed before them: the smallest
+    // window of the history that shows why.
+    ids.push(
+      ...k.stuckAt.map((o) => o.id),
+      ...(k.longestLinearization ?? []).slice(-5).map((o) => o.id),
+    );
+  }
+  for (const a of d.anomalies ?? []) ids.push(...a.ops);
+  for (const list of [d.errors, d.wrongTotal, d.negative])
+    for (const e of list ?? []) ids.push(e.opId);
+  ids.push(...(d.malformedReads ?? []), ...(d.divergentFinalReads ?? []));
+  ids.push(...(d.lostOps ?? []), ...(d.staleReadOps ?? []));
+  return ids;
 }
 
 /** Re-checks a saved history (npm run jepsen:check -- history.json). */

@@ -22,6 +22,8 @@ import {
 } from './config/config.js';
 import { parseArgs } from './cli/args.js';
 import { USAGE } from './cli/help.js';
+import { runClusterCli } from './cli/cluster.js';
+import { runDevCluster } from './cli/dev-cluster.js';
 import { buildCommandTable } from './commands/registry.js';
 import { StateMachine } from './commands/state-machine.js';
 import { LocalExecutor } from './commands/local-executor.js';
@@ -136,7 +138,7 @@ export async function startServer(
     keyspaceCounts: () => ({ keys: stateMachine.db.size, expires: stateMachine.db.expires.size }),
     shutdown,
     port: () => port,
-    expiredKeys: () => expiredKeys,
+    expiredKeys: () => expiredKeys + (replication?.host.data.expiredKeys ?? 0),
   });
   const resp = await startRespServer({
     host: options.bind,
@@ -234,6 +236,9 @@ async function startNodeReplication(
 
 /** Runs the command line; resolves with the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // Cluster tooling (src/cli/cluster.ts, src/cli/dev-cluster.ts) takes its own flags.
+  if (argv[0] === 'cluster') return runClusterCli(argv.slice(1));
+  if (argv[0] === 'dev-cluster') return runDevCluster(argv.slice(1));
   let options: ServerOptions;
   let configFile: string | undefined;
   try {

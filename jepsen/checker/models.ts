@@ -22,7 +22,7 @@ export const registerModel: Model<RegisterValue> = {
       case 'write':
         return op.input as string;
       case 'cas': {
-        const [expected, next] = op.input as [string, string];
+        const [expected, next] = op.input as [string | null, string];
         return state === expected ? next : undefined;
       }
       default:

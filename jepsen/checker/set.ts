@@ -5,6 +5,8 @@
  *   unexpected  element in the final read that no one ever tried to add
  *   recovered   add with unknown outcome that is present (fine: it happened)
  *   stale       an intermediate read that misses an add acknowledged before that read began
+ *   failedPresent  an add reported as failed (definitely not done) that is in the final read:
+ *                  MISSION promise 2 says a failure must mean nothing happened
  */
 import type { Operation } from '../history.js';
 
@@ -17,6 +19,10 @@ export interface SetResult {
   readonly recovered: number;
   readonly staleReads: number;
   readonly finalReads: number;
+  readonly failedPresent: readonly string[];
+  /** Op ids of the lost adds and of the stale reads (for the report's highlight). */
+  readonly lostOps: readonly number[];
+  readonly staleReadOps: readonly number[];
 }
 
 /** `add` ops carry the element as input; `read` ops return the members (string[]). */
@@ -33,22 +39,32 @@ export function checkSet(operations: readonly Operation[]): SetResult {
   const lost = lastFinal
     ? acknowledged.map((op) => String(op.input)).filter((e) => !finalMembers.has(e))
     : [];
+  const lostSet = new Set(lost);
+  const lostOps = acknowledged.filter((op) => lostSet.has(String(op.input))).map((op) => op.id);
+  const failedPresent = adds
+    .filter((op) => op.status === 'fail' && finalMembers.has(String(op.input)))
+    .map((op) => String(op.input));
   const everAdded = new Set(adds.map((op) => String(op.input)));
   const unexpected = [...finalMembers].filter((e) => !everAdded.has(e));
   const recovered = adds.filter(
     (op) => op.status === 'info' && finalMembers.has(String(op.input)),
   ).length;
-  let staleReads = 0;
+  const staleReadOps: number[] = [];
   for (const read of reads) {
     const seen = new Set(read.output as string[]);
     const missed = acknowledged.some(
       (add) => add.returnNs < read.callNs && !seen.has(String(add.input)),
     );
-    if (missed) staleReads++;
+    if (missed) staleReadOps.push(read.id);
   }
+  const staleReads = staleReadOps.length;
   return {
     valid:
-      lastFinal !== undefined && lost.length === 0 && unexpected.length === 0 && staleReads === 0,
+      lastFinal !== undefined &&
+      lost.length === 0 &&
+      unexpected.length === 0 &&
+      staleReads === 0 &&
+      failedPresent.length === 0,
     attempted: attempted.size,
     acknowledged: acknowledged.length,
     lost,
@@ -56,5 +72,8 @@ export function checkSet(operations: readonly Operation[]): SetResult {
     recovered,
     staleReads,
     finalReads: finalReads.length,
+    failedPresent,
+    lostOps,
+    staleReadOps,
   };
 }

@@ -13,6 +13,7 @@ const INITIAL = 20;
 export function bankWorkload(): Workload {
   return {
     name: 'bank',
+    setup: setupBank,
     async step(client, process, rng, recorder) {
       if (rng.float() < 0.5) {
         await recorded(

@@ -53,7 +53,8 @@ export function setWorkload(): Workload {
         valid: r.valid,
         lines: [
           `set: ${r.acknowledged} acknowledged adds, ${r.attempted} attempted, ${r.recovered} unknown but present`,
-          `set: lost ${r.lost.length}, unexpected ${r.unexpected.length}, stale reads ${r.staleReads}, final reads ${r.finalReads}`,
+          `set: lost ${r.lost.length}, unexpected ${r.unexpected.length}, failed-but-present ${r.failedPresent.length}, stale reads ${r.staleReads}, final reads ${r.finalReads}`,
+          ...(r.lost.length > 0 ? [`set: lost elements ${r.lost.slice(0, 20).join(', ')}`] : []),
         ],
         details: r,
       };

@@ -14,6 +14,8 @@ export interface CheckSummary {
 
 export interface Workload {
   readonly name: string;
+  /** Before the clients start, once, on a ready cluster (e.g. create the accounts). */
+  setup?(client: Redis): Promise<void>;
   /** Runs one randomly chosen operation on `client` as `process`, recording invoke and completion. */
   step(client: Redis, process: number, rng: Rng, recorder: Recorder): Promise<void>;
   /** After faults heal: final reads (recorded like any other op). */

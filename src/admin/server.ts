@@ -11,6 +11,7 @@
  *   POST   /v1/cluster/members        {"id": 4, "peerAddress": "10.0.0.4:7381"} -> learner, then voter
  *   DELETE /v1/cluster/members/:id    removes a member
  *   POST   /v1/cluster/leader         {"id": 2} -> transfers leadership
+ *   /v1/tensors/...                   tensor routes (docs/tensors.md)
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Executor } from '../commands/executor.js';
@@ -19,6 +20,7 @@ import { RaftError, type NodeId } from '../raft/types.js';
 import { nodeId } from '../shared/brand.js';
 import type { ReplicationHost } from '../replication/host.js';
 import { AdminError, errorBody } from './errors.js';
+import { tensorRoutes } from './tensors.js';
 
 export interface AdminOptions {
   /** Undefined on a node without Raft (`--durability memory`). */
@@ -56,6 +58,8 @@ export async function buildAdminServer(o: AdminOptions): Promise<FastifyInstance
   );
   await app.register(probeRoutes, { host: o.host, extraMetrics: o.extraMetrics });
   await app.register(clusterRoutes, { host: o.host, transferWaitMs: o.transferWaitMs ?? 5000 });
+  // Tensor upload/download (src/admin/tensors.ts, owned by the tensors layer).
+  await app.register(tensorRoutes, { executor: o.executor });
   for (const plugin of o.plugins ?? [])
     await app.register(async (child) => plugin(child, o.executor));
   return app;

@@ -3,6 +3,8 @@ export const USAGE = `memlayer: a Raft-replicated in-memory key/tensor database 
 
 Usage:
   memlayer server [flags]     start a server (Ctrl-C or SIGTERM: save a snapshot and stop)
+  memlayer cluster ...        manage a cluster over its REST admin API (memlayer cluster help)
+  memlayer dev-cluster        start a local 3-node cluster (--nodes N, --dir DIR); Ctrl-C stops it
   memlayer --help             show this help
   memlayer --version          print the version
 
@@ -16,7 +18,18 @@ Server flags (also the keys of a --config JSON file; flags win over the file):
   --maxclients N              most client connections at once (default 10000)
   --timeout SECONDS           close clients idle this long (default 0: never)
   --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (default info)
-  --durability MODE           memory: in memory, snapshots on SAVE/BGSAVE/SHUTDOWN (default)
+  --durability MODE           fsync (default): every write in a Raft log in DIR/raft, fsynced
+                              before it is acknowledged (alone: a group of one)
+                              memory: in memory, snapshots on SAVE/BGSAVE/SHUTDOWN
+  --id N                      this node's id in its cluster (default 1)
+  --peers LIST                members of a new cluster: 1=HOST:PEERPORT,2=...,3=...
+  --join                      start empty and wait to be added (memlayer cluster add)
+  --admin-port N              REST admin API (default 7380; 0 any; none: off)
+  --peer-port N               peer gRPC (default 7381; 0 any; none: off)
+  --advertise HOST            address given to peers and clients (default: --bind)
+  --cluster NAME              peers with another cluster name are refused (default memlayer)
+  --forward | --moved         followers forward requests to the leader (default) or
+                              answer -MOVED 0 leader-host:port
   --maxmemory BYTES           reported by INFO/CONFIG (eviction: not yet)
   --maxmemory-policy POLICY   reported by INFO/CONFIG (default noeviction)
   --proto-max-bulk-len BYTES  largest bulk string a client may send (default 512mb)

@@ -163,6 +163,8 @@ export class RaftGroup {
   private readonly forwarded = new Map<number, Pending>();
   private forwardSeq = 0;
   private sweepInFlight = false;
+  /** Keys this node removed by active expiry as leader (INFO stats expired_keys). */
+  expiredKeys = 0;
 
   private constructor(
     options: GroupOptions,
@@ -775,8 +777,9 @@ export class RaftGroup {
     };
     const now = this.o.clock.monotonicMs();
     const data = encodeEntry({ nowMs: this.stampNowMs(), request });
-    const done = (): void => {
+    const done = (reply?: Reply): void => {
       this.sweepInFlight = false;
+      if (typeof reply === 'number') this.expiredKeys += reply;
     };
     this.toPropose.push({
       data,

@@ -80,7 +80,10 @@ function put(out: Out, r: Reply): void {
   if (r instanceof MapReply) {
     out.u8(9);
     out.u32(r.entries.length);
-    for (const [k, v] of r.entries) (put(out, k), put(out, v));
+    for (const [k, v] of r.entries) {
+      put(out, k);
+      put(out, v);
+    }
     return;
   }
   if (r instanceof SetReply) {

@@ -11,6 +11,9 @@ import type { ZSetValue } from './values.js';
 
 const LEVEL_MAX = 32;
 
+/** Redis' zset-max-listpack-entries default: sets up to this size are scanned for lex ranges. */
+const LEX_SCAN_SIZE_MAX = 128;
+
 export class ZNode {
   readonly next: (ZNode | null)[];
   readonly span: number[];
@@ -203,8 +206,19 @@ export class SortedSet implements ZSetValue {
     return x !== this.header && scoreGteMin(x.score, range) ? x : null;
   }
 
+  /**
+   * Lex ranges assume one score for all members. When scores differ, Redis' answer depends on
+   * the encoding: a listpack (up to 128 members by default) is scanned in order, a skiplist is
+   * descended. We scan small sets as the listpack does, so the answers match Redis there, and
+   * descend larger ones; with one score (the documented use) both ways agree.
+   */
   firstInLexRange(range: LexRange): ZNode | null {
     if (!this.overlapsLexRange(range)) return null;
+    if (this.size <= LEX_SCAN_SIZE_MAX) {
+      let x = this.header.next[0] ?? null;
+      while (x !== null && !lexGteMin(x.member, range.min)) x = x.forward();
+      return x !== null && lexLteMax(x.member, range.max) ? x : null;
+    }
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
       let next = x.next[i];
@@ -219,6 +233,11 @@ export class SortedSet implements ZSetValue {
 
   lastInLexRange(range: LexRange): ZNode | null {
     if (!this.overlapsLexRange(range)) return null;
+    if (this.size <= LEX_SCAN_SIZE_MAX) {
+      let x = this.tail;
+      while (x !== null && !lexLteMax(x.member, range.max)) x = x.backward;
+      return x !== null && lexGteMin(x.member, range.min) ? x : null;
+    }
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
       let next = x.next[i];

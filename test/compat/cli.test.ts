@@ -48,7 +48,18 @@ test('a corrupt snapshot stops startup with exit 1 and names the file', () => {
   const dir = tempDataDir();
   const path = join(dir, 'dump.mlsnap');
   writeFileSync(path, 'this is not a snapshot');
-  const result = runCli(['server', '--port', '0', '--data-dir', dir, '--log-level', 'silent']);
+  // dump.mlsnap is the memory durability's file (fsync recovers from its Raft log instead).
+  const result = runCli([
+    'server',
+    '--port',
+    '0',
+    '--data-dir',
+    dir,
+    '--log-level',
+    'silent',
+    '--durability',
+    'memory',
+  ]);
   assert.equal(result.status, 1);
   assert.ok(result.stderr.includes(`corrupt snapshot ${path}`), result.stderr);
 });
@@ -75,7 +86,7 @@ test('config file settings apply; flags override them', async () => {
 
 test('snapshots: SAVE, BGSAVE, SIGTERM save; restart loads keys and TTLs; SHUTDOWN NOSAVE', async () => {
   const dir = tempDataDir();
-  let server = await startServerProcess([], dir);
+  let server = await startServerProcess(['--durability', 'memory'], dir);
   let client = await RawClient.connect(server.port);
   assert.equal(await client.call('+OK\r\n', 'SET', 'plain', 'v'), '+OK\r\n');
   assert.equal(await client.call('+OK\r\n', 'SET', 'ttl', 'v', 'EX', '1000'), '+OK\r\n');
@@ -88,7 +99,7 @@ test('snapshots: SAVE, BGSAVE, SIGTERM save; restart loads keys and TTLs; SHUTDO
   assert.equal(await server.stop('SIGTERM'), 0);
   assert.match(server.output(), /snapshot saved before shutdown/);
 
-  server = await startServerProcess([], dir);
+  server = await startServerProcess(['--durability', 'memory'], dir);
   client = await RawClient.connect(server.port);
   assert.equal(await client.call(':3\r\n', 'DBSIZE'), ':3\r\n');
   assert.equal(await client.call('$1\r\nv\r\n', 'GET', 'plain'), '$1\r\nv\r\n');
@@ -99,7 +110,7 @@ test('snapshots: SAVE, BGSAVE, SIGTERM save; restart loads keys and TTLs; SHUTDO
   assert.equal(await server.exited(), 0);
   client.close();
 
-  server = await startServerProcess([], dir);
+  server = await startServerProcess(['--durability', 'memory'], dir);
   client = await RawClient.connect(server.port);
   assert.equal(
     await client.call(':1\r\n', 'EXISTS', 'plain'),

@@ -29,6 +29,16 @@ const BATCH_MAX = 24;
 const MISMATCHES_MAX = 12;
 const TTL_DRIFT = { s: 1, ms: 1500 };
 
+/** FUZZ_TRACE=key prints every command that names the key, with both replies. */
+const TRACE = process.env['FUZZ_TRACE'];
+
+function trace(batch: readonly FuzzCommand[], expected: RespNode[], actual: RespNode[]): void {
+  batch.forEach((command, i) => {
+    if (!command.args.slice(1).includes(TRACE ?? '')) return;
+    console.log(`${show(command.args.join(' '))} -> ${show(expected[i]?.raw ?? '')} / ${show(actual[i]?.raw ?? '')}`);
+  });
+}
+
 interface Pair {
   readonly redis: RespConnection;
   readonly ours: RespConnection;
@@ -116,7 +126,8 @@ export function agree(command: FuzzCommand, a: RespNode, b: RespNode): boolean {
       const [cursorB, itemsB] = b.items ?? [];
       if (cursorA === undefined || itemsA === undefined || cursorB === undefined || itemsB === undefined) return false;
       const width = name === 'HSCAN' || name === 'ZSCAN' ? 2 : 1;
-      return cursorA.raw === cursorB.raw && sortedItems(itemsA, width, true) === sortedItems(itemsB, width, true);
+      if (cursorA.text !== '0' || cursorB.text !== '0') return cursorA.type === cursorB.type;
+      return sortedItems(itemsA, width, true) === sortedItems(itemsB, width, true);
     }
     case 'shape':
       return (a.items?.length ?? -1) === (b.items?.length ?? -1) && (a.type !== '$' || (a.items === null) === (b.items === null));
@@ -128,16 +139,46 @@ export function agree(command: FuzzCommand, a: RespNode, b: RespNode): boolean {
   }
 }
 
+/**
+ * Differences already reported to the owners of files the fuzz team may not edit (see the QA
+ * report); such commands are not sent. Delete an entry once its fix lands: the fuzz then
+ * checks it again.
+ */
+const KNOWN_ISSUES: readonly ((args: readonly string[]) => boolean)[] = [
+  // keys (data-core): an expiry at int64 max ms makes PTTL/PEXPIRETIME reply an unsafe integer,
+  // and the encoder's assertion then kills the whole server.
+  (args) => args.includes('9223372036854775807') && /^(PEXPIREAT|SET|GETEX)$/i.test(args[0] ?? ''),
+  // keys (data-core): Redis reads a SCAN cursor with strtoul, so "-1" is 2^64 - 1 (a finished
+  // scan); memlayer answers "ERR invalid cursor".
+  (args) => /^SCAN$/i.test(args[0] ?? '') && /^[ \t]*[+-]/.test(args[1] ?? ''),
+  // store/long-double.ts (data-core): strtold also reads hexadecimal ("0x10" is 16) for
+  // INCRBYFLOAT and HINCRBYFLOAT; memlayer answers "ERR value is not a valid float".
+  (args) => /^H?INCRBYFLOAT$/i.test(args[0] ?? '') && args.some((arg) => /0x/i.test(arg)),
+  // streams (QA): IDs are limited to 2^53 - 1 (store/stream.ts, and its snapshot codec), where
+  // Redis takes any 64-bit part; such IDs answer "Invalid stream ID" here.
+  (args) => /^X/i.test(args[0] ?? '') && args.some((arg) => arg.includes('18446744073709551615')),
+  // keys (data-core): Redis formats "Unsupported option %s" from a C string, so the echoed
+  // option ends at its first NUL byte; memlayer echoes the whole argument.
+  (args) => /EXPIRE/i.test(args[0] ?? '') && args.slice(3).some((arg) => arg.includes('\x00')),
+  // Not a bug: ZRANK/ZREVRANK take WITHSCORE since Redis 7.2 (arity -3); 7.0 has arity 3.
+  (args) => /^ZREV?RANK$/i.test(args[0] ?? '') && args.length > 3,
+];
+
+function isKnownIssue(args: readonly string[]): boolean {
+  return KNOWN_ISSUES.some((known) => known(args));
+}
+
 /** The next batch of commands for one connection; random pops are followed by a resync DEL. */
 function nextBatch(generator: CommandGenerator, rng: SeededRng): FuzzCommand[] {
   const batch: FuzzCommand[] = [];
   const size = 1 + rng.int(BATCH_MAX);
   while (batch.length < size) {
     if (rng.int(100) < 5) {
-      batch.push(...generator.transaction());
+      batch.push(...generator.transaction().filter((command) => !isKnownIssue(command.args)));
       continue;
     }
     const command = generator.next();
+    if (isKnownIssue(command.args)) continue;
     batch.push(command);
     if (command.compare === 'shape' && (command.args[0] ?? '') === 'SPOP' && command.args[1] !== undefined) {
       batch.push({ args: ['DEL', command.args[1]], compare: 'exact' });
@@ -160,8 +201,15 @@ async function runSeed(seed: number): Promise<string[]> {
     assert.ok(pair !== undefined);
     const batch = nextBatch(generator, rng);
     const args = batch.map((command) => command.args);
-    const [expected, actual] = await Promise.all([pair.redis.pipeline(args), pair.ours.pipeline(args)]);
+    const [expected, actual] = await Promise.all([
+      pair.redis.pipeline(args),
+      pair.ours.pipeline(args).catch((error: unknown) => {
+        const log = memlayer?.output().slice(-3000) ?? '';
+        throw new Error(`seed ${seed}: memlayer failed on the batch ${show(args.map((a) => a.join(' ')).join(' ; '))}\n${String(error)}\n${log}`);
+      }),
+    ]);
     sent += batch.length;
+    if (TRACE !== undefined) trace(batch, expected, actual);
     const bad = batch.findIndex((command, i) => {
       const [x, y] = [expected[i], actual[i]];
       return x === undefined || y === undefined || !agree(command, x, y);

@@ -24,10 +24,10 @@ const ACTIONS: readonly (readonly [number, Action])[] = [
   [1, (f) => f.pause(true)],
   [4, (f) => f.partition()],
   [1, (f) => f.linkFaults()],
-  [2, (f) => f.membership()],
+  [3, (f) => f.membership()],
   [1, (f) => f.transfer()],
   [3, (f) => f.churn()],
-  [2, (f) => f.compact()],
+  [3, (f) => f.compact()],
   [3, () => undefined],
 ];
 const ACTION_WEIGHT = ACTIONS.reduce((sum, [w]) => sum + w, 0);
@@ -178,7 +178,7 @@ export class Faults {
   maybeIsolateAfterCommit(node: SimNode): void {
     if (!this.isolateOnCommit.delete(node.id) || this.sim.phase !== 'chaos') return;
     if (this.churnUntilMs <= this.sim.nowMs) return;
-    this.isolate(node, 'leader, just committed', 50 + this.rng.int(400));
+    this.isolate(node, 'leader, just committed', 200 + this.rng.int(600));
   }
 
   private startPartition(ms: number = 50 + this.rng.int(1500)): void {

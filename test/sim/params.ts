@@ -54,7 +54,7 @@ export function drawParams(rng: Rng): SimParams {
   return {
     tickMs: 10,
     electionTicks: 10,
-    heartbeatTicks: pick(rng, [1, 1, 2, 3]),
+    heartbeatTicks: pick(rng, [1, 2, 3, 5]),
     preVote: rng.float() < 0.5,
     checkQuorum: rng.float() < 0.5,
     maxMessageBytes: pick(rng, [1, 64, 64, 1024, 1 << 20]),

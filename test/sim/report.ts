@@ -13,7 +13,7 @@ export function formatFailure(result: SimResult): string {
     `  ${v?.message ?? ''}`,
     `  replay: ${result.replay}`,
     `  params: ${result.params}`,
-    `  last ${result.trace.length} events:`,
+    `  trace (earlier milestones, then the last events):`,
     ...result.trace.map((line) => `    ${line}`),
   ].join('\n');
 }

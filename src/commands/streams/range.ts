@@ -3,7 +3,7 @@ import { compareIds, formatId, type StreamId } from '../../store/stream.js';
 import type { Keyspace } from '../../store/keyspace.js';
 import { isKeyword } from '../collections/args.js';
 import { SYNTAX } from '../errors.js';
-import { ErrorReply, type Reply } from '../reply.js';
+import { ErrorReply, NULL_ARRAY, type Reply } from '../reply.js';
 import { parseInt64Number } from '../../store/numbers.js';
 import { readStream } from './common.js';
 import { INVALID_ID, nextId, parseId, previousId } from './ids.js';
@@ -14,9 +14,9 @@ const NOT_INTEGER = new ErrorReply('ERR value is not an integer or out of range'
 
 /** A bound: `-`, `+`, `ms[-seq]` or exclusive `(ms[-seq]`. */
 function parseBound(text: string, isStart: boolean): StreamId | undefined | ErrorReply {
-  // As streamParseIntervalIDOrReply: '(' needs something after it, which may be '-' or '+'.
+  // As streamParseIntervalIDOrReply: '(' needs something after it, a strict ID (not - or +).
   if (text.startsWith('(') && text.length > 1) {
-    const id = parseId(text.slice(1), isStart ? 0 : Number.MAX_SAFE_INTEGER, true);
+    const id = parseId(text.slice(1), isStart ? 0 : Number.MAX_SAFE_INTEGER, false);
     if (id === undefined) return INVALID_ID;
     const moved = isStart ? nextId(id) : previousId(id);
     return moved ?? (isStart ? INVALID_START : INVALID_END);
@@ -39,7 +39,9 @@ export function rangeReply(
   if (count instanceof ErrorReply) return count;
   const stream = readStream(db, args[1] as string, nowMs);
   if (stream instanceof ErrorReply) return stream;
-  if (stream === undefined || start === undefined || end === undefined || count === 0) return [];
+  if (stream === undefined || start === undefined || end === undefined) return [];
+  // As Redis: COUNT 0 (or negative) on an existing stream answers a null array.
+  if (count === 0) return NULL_ARRAY;
   if (compareIds(start, end) > 0) return [];
   const first = stream.lowerBound(start);
   const after = nextId(end);

@@ -1,0 +1,141 @@
+/**
+ * `memlayer dev-cluster --nodes 3 [--dir DIR]`: a local cluster in one command, for newcomers
+ * and tests. Starts N `memlayer server --durability fsync` processes on free ports with their
+ * data under DIR (default ./data/dev-cluster), prefixes their logs with the node id, prints
+ * where to connect, and stops them all on Ctrl-C (SIGINT) or SIGTERM.
+ *
+ * The ports chosen the first time are kept in DIR/cluster.json: the members' addresses are
+ * part of the replicated state, so a restarted dev cluster must come back on the same ones.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const DEV_CLUSTER_USAGE = `Usage: memlayer dev-cluster [--nodes N] [--dir DIR]
+
+Starts N (default 3, at most 9) local nodes with fsync durability; Ctrl-C stops them all.
+Data goes to DIR/node<ID> (default DIR: ./data/dev-cluster); ports are kept in DIR/cluster.json.
+`;
+
+interface NodePorts {
+  readonly id: number;
+  readonly resp: number;
+  readonly admin: number;
+  readonly peer: number;
+}
+
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/memlayer.js');
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const a = s.address();
+  await new Promise<void>((r) => s.close(() => r()));
+  if (typeof a !== 'object' || a === null) throw new Error('no free port');
+  return a.port;
+}
+
+export function parseDevClusterArgs(
+  argv: readonly string[],
+): { nodes: number; dir: string } | 'help' {
+  let nodes = 3;
+  let dir = './data/dev-cluster';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--help' || a === '-h') return 'help';
+    const v = argv[i + 1];
+    if (a === '--nodes' && v !== undefined && /^[1-9]$/.test(v)) nodes = Number(v);
+    else if (a === '--dir' && v !== undefined && v !== '') dir = v;
+    else throw new Error(a === '--nodes' ? '--nodes must be 1 to 9' : `unexpected argument '${a}'`);
+    i++;
+  }
+  return { nodes, dir };
+}
+
+async function portsFor(dir: string, count: number): Promise<NodePorts[]> {
+  const file = join(dir, 'cluster.json');
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as NodePorts[];
+    if (saved.length !== count)
+      throw new Error(`${file} describes ${saved.length} nodes, not ${count}`);
+    return saved;
+  }
+  const ports: NodePorts[] = [];
+  for (let id = 1; id <= count; id++)
+    ports.push({ id, resp: await freePort(), admin: await freePort(), peer: await freePort() });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, JSON.stringify(ports, null, 2) + '\n');
+  return ports;
+}
+
+function prefixLines(id: number, stream: NodeJS.ReadableStream, out: NodeJS.WritableStream): void {
+  let rest = '';
+  stream.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) out.write(`[node${id}] ${line}\n`);
+  });
+}
+
+/** Runs the dev cluster until a signal; resolves with the exit code. */
+export async function runDevCluster(argv: readonly string[]): Promise<number> {
+  let opts: { nodes: number; dir: string } | 'help';
+  try {
+    opts = parseDevClusterArgs(argv);
+  } catch (e) {
+    process.stderr.write(
+      `memlayer dev-cluster: ${e instanceof Error ? e.message : String(e)}\n${DEV_CLUSTER_USAGE}`,
+    );
+    return 2;
+  }
+  if (opts === 'help') {
+    process.stdout.write(DEV_CLUSTER_USAGE);
+    return 0;
+  }
+  const dir = resolve(opts.dir);
+  const ports = await portsFor(dir, opts.nodes);
+  const peers = ports.map((p) => `${p.id}=127.0.0.1:${p.peer}`).join(',');
+  const children: ChildProcess[] = ports.map((p) => {
+    const args = [BIN, 'server', '--durability', 'fsync', '--id', String(p.id), '--peers', peers];
+    args.push(
+      '--port',
+      String(p.resp),
+      '--admin-port',
+      String(p.admin),
+      '--peer-port',
+      String(p.peer),
+    );
+    args.push('--data-dir', join(dir, `node${p.id}`));
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.stdout !== null) prefixLines(p.id, child.stdout, process.stdout);
+    if (child.stderr !== null) prefixLines(p.id, child.stderr, process.stderr);
+    return child;
+  });
+  process.stdout.write(
+    `memlayer dev cluster: ${opts.nodes} node(s), data in ${dir}\n` +
+      ports
+        .map(
+          (p) =>
+            `  node ${p.id}: redis-cli -p ${p.resp}   admin http://127.0.0.1:${p.admin}/v1/cluster\n`,
+        )
+        .join('') +
+      `  memlayer cluster status --admin 127.0.0.1:${ports[0]?.admin ?? 0}\nCtrl-C stops all nodes.\n`,
+  );
+  const exits = children.map(
+    (c) => new Promise<number>((r) => c.once('exit', (code) => r(code ?? 1))),
+  );
+  let stopping = false;
+  const stopAll = (): void => {
+    if (stopping) return;
+    stopping = true;
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  };
+  process.once('SIGINT', stopAll);
+  process.once('SIGTERM', stopAll);
+  // One node dying on its own (a startup error) stops the others: the cluster is not what was asked.
+  void Promise.race(exits).then(stopAll);
+  const codes = await Promise.all(exits);
+  return codes.every((c) => c === 0) ? 0 : 1;
+}
