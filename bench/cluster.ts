@@ -88,6 +88,8 @@ function redisBenchmark(name: string, port: number, test: string, pipeline = 1):
   args.push('-d', String(VALUE_BYTES), '-r', '100000000', '-P', String(pipeline), '--csv');
   const out = spawnSync('redis-benchmark', args, { encoding: 'utf8', timeout: 600_000 });
   const line = out.stdout.split('\n').find((l) => l.startsWith(`"${test.toUpperCase()}"`)) ?? '';
+  if (line === '')
+    console.log(`# ${name}: redis-benchmark said: ${(out.stdout + out.stderr).slice(-400)}`);
   const f = line.split(',').map((x) => Number(x.replace(/"/g, '')));
   return { name, rps: f[1] ?? NaN, p50Ms: f[4] ?? NaN, p99Ms: f[6] ?? NaN };
 }

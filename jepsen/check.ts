@@ -1,24 +1,59 @@
-/** `npm run jepsen:check -- path/to/history.json`: re-checks a recorded history. */
-import { readFileSync } from 'node:fs';
-import type { HistoryEvent } from './history.js';
-import { recheck, WORKLOADS, type WorkloadName } from './runner.js';
+/**
+ * `npm run jepsen:check -- path/to/history.json [--html out.html]`: re-checks a recorded
+ * history (exit 0 valid, 1 anomalies or inconclusive, 2 bad input) and optionally renders the
+ * HTML report again (e.g. after a checker fix).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pairOperations, type HistoryEvent } from './history.js';
+import { htmlReport, textReport, type RunSummary } from './report.js';
+import { highlightIds, recheck, WORKLOADS, type WorkloadName } from './runner.js';
 
-const path = process.argv[2];
-if (path === undefined) {
-  process.stderr.write('usage: npm run jepsen:check -- history.json\n');
-  process.exit(2);
-}
-const saved = JSON.parse(readFileSync(path, 'utf8')) as {
+interface SavedHistory {
   workload: string;
+  nemeses?: string[];
+  seed?: number;
+  nodes?: number;
+  durationMs?: number;
+  faults?: number;
+  command?: string;
   events: HistoryEvent[];
-};
-if (!WORKLOADS.includes(saved.workload as WorkloadName)) {
-  process.stderr.write(`unknown workload in history: ${saved.workload}\n`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`jepsen:check: ${message}\n`);
   process.exit(2);
 }
-const events = saved.events.map((e) => ({ ...e, timeNs: e.timeNs }));
-const result = recheck(saved.workload as WorkloadName, events);
-process.stdout.write(
-  `${result.lines.join('\n')}\nRESULT: ${result.valid === true ? 'VALID' : result.valid === 'unknown' ? 'UNKNOWN' : 'INVALID'}\n`,
-);
-process.exit(result.valid === true ? 0 : 1);
+
+const [path, flag, htmlPath] = process.argv.slice(2);
+if (path === undefined || (flag !== undefined && (flag !== '--html' || htmlPath === undefined)))
+  fail('usage: npm run jepsen:check -- history.json [--html out.html]');
+let saved: SavedHistory;
+try {
+  saved = JSON.parse(readFileSync(path, 'utf8')) as SavedHistory;
+} catch (error) {
+  fail(`cannot read ${path}: ${String(error)}`);
+}
+if (!WORKLOADS.includes(saved.workload as WorkloadName))
+  fail(`unknown workload in history: ${String(saved.workload)}`);
+if (!Array.isArray(saved.events)) fail('history has no events array');
+let check;
+try {
+  check = recheck(saved.workload as WorkloadName, saved.events);
+} catch (error) {
+  fail(`malformed history: ${String(error)}`);
+}
+const summary: RunSummary = {
+  workload: saved.workload,
+  nemeses: saved.nemeses ?? [],
+  seed: saved.seed ?? 0,
+  nodes: saved.nodes ?? 0,
+  durationMs: saved.durationMs ?? 0,
+  faults: saved.faults ?? 0,
+  check,
+  highlight: highlightIds(check),
+  ...(saved.command === undefined ? {} : { command: saved.command }),
+};
+const operations = pairOperations(saved.events);
+process.stdout.write(textReport(summary, operations));
+if (htmlPath !== undefined) writeFileSync(htmlPath, htmlReport(summary, operations, saved.events));
+process.exit(check.valid === true ? 0 : 1);

@@ -28,7 +28,7 @@ function options(dir: string, overrides: Partial<RunOptions>): RunOptions {
     faultMs: 3_000,
     healMs: 3_000,
     opDelayMs: 10,
-    commandTimeoutMs: 2_000,
+    commandTimeoutMs: 6_000,
     ...overrides,
   };
 }

@@ -118,7 +118,7 @@ export async function inject(name: NemesisName, cluster: Cluster, rng: Rng): Pro
   }
 }
 
-/** Runs fault/heal windows until `untilNs`; resolves after the final heal. */
+/** Runs fault/heal windows until `untilNs`; resolves after the final heal with the fault count. */
 export async function runNemesis(
   cluster: Cluster,
   names: readonly NemesisName[],
@@ -127,10 +127,15 @@ export async function runNemesis(
   options: { faultMs: number; healMs: number; untilNs: number },
 ): Promise<number> {
   let faults = 0;
+  // Rounds of a seeded shuffle: every listed nemesis runs once per round, so even a short run
+  // covers each of them (a uniform pick could skip one).
+  let round: NemesisName[] = [];
   const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
   await sleep(options.healMs);
   while (recorder.nowNs() + options.faultMs * 1e6 < options.untilNs && names.length > 0) {
-    const name = names[rng.int(names.length)] as NemesisName;
+    if (round.length === 0) round = shuffle(names, rng);
+    const name = round.shift();
+    if (name === undefined) break;
     recorder.record(NEMESIS_PROCESS, 'invoke', name, '', null);
     const what = await inject(name, cluster, rng);
     recorder.record(NEMESIS_PROCESS, 'ok', name, '', what);

@@ -278,7 +278,17 @@ function writeResults(
   const report = textReport(summary, operations);
   writeFileSync(
     join(options.outDir, 'history.json'),
-    JSON.stringify({ workload: options.workload, events: recorder.events }),
+    JSON.stringify({
+      workload: options.workload,
+      nemeses: options.nemeses,
+      seed: options.seed,
+      nodes: options.nodes,
+      durationMs,
+      faults,
+      command: summary.command,
+      crashes,
+      events: recorder.events,
+    }),
   );
   writeFileSync(join(options.outDir, 'report.txt'), report);
   writeFileSync(

@@ -34,11 +34,7 @@ import { newServerStats } from './commands/session.js';
 import { loadSnapshot, SnapshotFile, SnapshotLoadError } from './commands/server/snapshot-file.js';
 import { startRespServer, type Log } from './resp/server.js';
 import type { Clock } from './shared/effects.js';
-import {
-  ReplicationConfigError,
-  startReplication,
-  type Replication,
-} from './replication/runtime.js';
+import type { Replication } from './replication/runtime.js';
 
 export const VERSION = '0.1.0';
 
@@ -211,6 +207,8 @@ async function startNodeReplication(
 ): Promise<Replication> {
   // With --port 0 (tests), the admin and peer ports default to any free port as well.
   const portDefault = (fixed: number): number => (options.port === 0 ? 0 : fixed);
+  // Loaded only in this mode: fastify, grpc and level cost a second or more to import.
+  const { startReplication, ReplicationConfigError } = await import('./replication/runtime.js');
   try {
     return await startReplication(
       {

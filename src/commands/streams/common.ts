@@ -74,7 +74,10 @@ export function parseAddOrTrim(
       const next = args[i + 1] as string;
       approximate = next === '~' && more >= 2;
       if ((next === '~' || next === '=') && more >= 2) i++;
-      const parsed = parseThreshold(isKeyword(arg, 'MAXLEN') ? 'maxlen' : 'minid', args[i + 1] as string);
+      const parsed = parseThreshold(
+        isKeyword(arg, 'MAXLEN') ? 'maxlen' : 'minid',
+        args[i + 1] as string,
+      );
       if (parsed instanceof ErrorReply) return parsed;
       options.trim = parsed;
       i++;

@@ -55,7 +55,8 @@ export const xadd = {
     if (pairs <= 0 || pairs % 2 !== 0) return WRONG_ARITY('xadd');
     // An explicit 0-0 is refused before the key is looked up (Redis creates nothing then).
     const idText = args[options.next] as string;
-    const explicit = idText !== '*' && !idText.endsWith('-*') ? parseId(idText, 0, false) : undefined;
+    const explicit =
+      idText !== '*' && !idText.endsWith('-*') ? parseId(idText, 0, false) : undefined;
     if (explicit !== undefined && explicit.ms === 0 && explicit.seq === 0) return ZERO_ID_ERROR;
     const existing = db.getForWrite(key, env.nowMs);
     if (existing !== undefined && !(existing instanceof StreamValue)) return WRONGTYPE;

@@ -1,5 +1,6 @@
 import { ErrorReply } from '../reply.js';
 import type { DataCommandSpec } from '../spec.js';
+import { LEX_SCAN_SIZE_MAX, lexLteMax, type ZNode } from '../../store/zset.js';
 import { FIRST_KEY } from '../collections/common.js';
 import { MIN_MAX_NOT_LEX, parseLexRange, readZSet } from './common.js';
 
@@ -21,8 +22,21 @@ export const zlexcount = {
     if (zset instanceof ErrorReply) return zset;
     if (zset === undefined) return 0;
     const first = zset.firstInLexRange(range);
+    if (first === null) return 0;
+    if (zset.size <= LEX_SCAN_SIZE_MAX) {
+      // As Redis' listpack: count from the first in range while members stay below the max
+      // (the same as the rank difference unless scores differ; see firstInLexRange).
+      let count = 0;
+      for (
+        let x: ZNode | null = first;
+        x !== null && lexLteMax(x.member, range.max);
+        x = x.forward()
+      )
+        count++;
+      return count;
+    }
     const last = zset.lastInLexRange(range);
-    if (first === null || last === null) return 0;
-    return zset.rankOfNode(last) - zset.rankOfNode(first) + 1;
+    if (last === null) return 0;
+    return Math.max(0, zset.rankOfNode(last) - zset.rankOfNode(first) + 1);
   },
 } as const satisfies DataCommandSpec;

@@ -156,7 +156,8 @@ test('ZCOUNT bounds: inclusive, exclusive, infinities and errors', () => {
   assert.equal(h.run('ZCOUNT', 'z', '6', 'inf'), 0);
   assert.equal(h.run('ZCOUNT', 'missing', '0', '1'), 0);
   rejects(h, 'ERR min or max is not a float', 'ZCOUNT', 'z', 'x', '1');
-  rejects(h, 'ERR min or max is not a float', 'ZCOUNT', 'z', '1', '(');
+  // strtod converts nothing in "(" and Redis checks only the end pointer: "(" is (0.
+  assert.equal(h.run('ZCOUNT', 'z', '-inf', '('), 0);
   rejects(h, 'ERR min or max is not a float', 'ZCOUNT', 'z', 'nan', '1');
   rejects(h, 'ERR min or max is not a float', 'ZCOUNT', 'missing', '[1', '2');
 });
