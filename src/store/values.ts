@@ -13,13 +13,7 @@
 import type { StreamValue } from './stream.js';
 
 export type Value =
-  | string
-  | HashValue
-  | ListValue
-  | SetValue
-  | ZSetValue
-  | TensorKeyValue
-  | StreamValue;
+  string | HashValue | ListValue | SetValue | ZSetValue | TensorKeyValue | StreamValue;
 
 export type ValueKind = 'string' | 'hash' | 'list' | 'set' | 'zset' | 'tensor' | 'stream';
 

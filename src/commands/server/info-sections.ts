@@ -3,6 +3,7 @@
  * as Redis reports an idle server with that feature off (e.g. `aof_enabled:0`), so tools that
  * parse INFO keep working; fields we do not track at all are left out rather than invented.
  */
+import { nativeStatus } from '../../tensor/native.js';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { REDIS_VERSION, type ServerFacilities } from '../context.js';
@@ -44,6 +45,12 @@ export function registerStandardInfoSections(
   });
 }
 
+/** Whether the N-API tensor kernels are in use, or why the TypeScript twins run instead. */
+function nativeKernelsLine(): string {
+  const status = nativeStatus();
+  return status.loaded ? 'loaded' : `unavailable (${status.reason ?? 'unknown'})`;
+}
+
 function serverSection(server: ServerFacilities, sources: StandardInfoSources): Lines {
   const nowMs = server.clock.nowMs();
   const uptimeSeconds = Math.floor((nowMs - sources.startedMs) / 1000);
@@ -71,6 +78,7 @@ function serverSection(server: ServerFacilities, sources: StandardInfoSources): 
     ['io_threads_active', 0],
     ['memlayer_version', MEMLAYER_VERSION],
     ['node_version', process.version],
+    ['native_kernels', nativeKernelsLine()],
   ];
 }
 
