@@ -13,6 +13,7 @@ interface SavedHistory {
   nemeses?: string[];
   seed?: number;
   nodes?: number;
+  concurrency?: number;
   durationMs?: number;
   faults?: number;
   command?: string;
@@ -52,6 +53,7 @@ const summary: RunSummary = {
   check,
   highlight: highlightIds(check),
   ...(saved.command === undefined ? {} : { command: saved.command }),
+  ...(saved.concurrency === undefined ? {} : { concurrency: saved.concurrency }),
 };
 const operations = pairOperations(saved.events);
 process.stdout.write(textReport(summary, operations));

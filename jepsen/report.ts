@@ -26,6 +26,8 @@ export interface RunSummary {
   readonly command?: string;
   /** Server processes that died without the harness killing them. */
   readonly crashes?: readonly NodeCrash[];
+  /** Client workers: process p ran on worker p mod concurrency (one timeline lane each). */
+  readonly concurrency?: number;
 }
 
 /** A fault window: from the nemesis' injection to the heal that ended it. */
@@ -90,8 +92,8 @@ export function textReport(summary: RunSummary, operations: readonly Operation[]
     `latency ms (ok ops): p50 ${percentile(latencies, 50).toFixed(2)}, p95 ${percentile(latencies, 95).toFixed(2)}, p99 ${percentile(latencies, 99).toFixed(2)}, max ${percentile(latencies, 100).toFixed(2)}`,
     ...availability(clientOps, windows),
     ...windows.map(
-      (w) =>
-        `  fault ${seconds(w.startNs)}..${seconds(w.endNs)} ${w.name}: ${w.what} (${rate(clientOps.filter((op) => op.callNs >= w.startNs && op.callNs <= w.endNs))})`,
+      (w, i) =>
+        `  F${i + 1} ${seconds(w.startNs)}..${seconds(w.endNs)} ${w.name}: ${w.what} (${rate(clientOps.filter((op) => op.callNs >= w.startNs && op.callNs <= w.endNs))})`,
     ),
     ...(summary.crashes ?? []).map(
       (c) =>
@@ -157,7 +159,7 @@ function faultBands(g: Geometry, windows: readonly FaultWindow[], height: number
     const label = escapeHtml(`${w.name}: ${w.what}`);
     out.push(
       `<rect x="${x0}" y="${g.top}" width="${width}" height="${height}" fill="#f9d6d5" opacity="0.6"><title>${label} (${seconds(w.startNs)}..${seconds(w.endNs)})</title></rect>`,
-      `<text x="${x0 + 2}" y="${24 + (i % 2) * 10}" font-size="9" fill="#a33">${label}</text>`,
+      `<text x="${x0 + 1}" y="${24 + (i % 2) * 10}" font-size="9" fill="#a33">F${i + 1}<title>${label}</title></text>`,
     );
   });
   return out;
@@ -170,7 +172,12 @@ export function htmlReport(
   events: readonly HistoryEvent[],
 ): string {
   const clientOps = operations.filter((o) => o.process !== NEMESIS_PROCESS);
-  const processes = [...new Set(clientOps.map((o) => o.process))].sort((a, b) => a - b);
+  // One lane per worker (a worker continues as process p + concurrency after an unknown
+  // outcome); the final reads (processes from 100000) get lanes of their own.
+  const workers = summary.concurrency;
+  const laneKey = (p: number): number =>
+    workers !== undefined && workers > 0 && p < 100_000 ? p % workers : p;
+  const processes = [...new Set(clientOps.map((o) => laneKey(o.process)))].sort((a, b) => a - b);
   const g: Geometry = {
     width: 1300,
     left: 50,
@@ -183,10 +190,10 @@ export function htmlReport(
   const laneOf = new Map(processes.map((p, i) => [p, i]));
   const labels = processes.map(
     (p, i) =>
-      `<text x="${g.left - 4}" y="${g.top + i * g.lane + g.lane - 3}" font-size="9" text-anchor="end">p${p}</text>`,
+      `<text x="${g.left - 4}" y="${g.top + i * g.lane + g.lane - 3}" font-size="9" text-anchor="end">${p >= 100_000 ? 'final' : workers === undefined ? `p${p}` : `w${p}`}</text>`,
   );
   const bars = clientOps.map((op) => {
-    const y = g.top + (laneOf.get(op.process) ?? 0) * g.lane + 1;
+    const y = g.top + (laneOf.get(laneKey(op.process)) ?? 0) * g.lane + 1;
     const stroke = highlight.has(op.id) ? ' stroke="#000" stroke-width="2"' : '';
     return `<rect x="${x(g, op.callNs)}" y="${y}" width="${Math.max(1, x(g, op.returnNs) - x(g, op.callNs))}" height="${g.lane - 2}" fill="${COLORS[op.status]}"${stroke}><title>${escapeHtml(describe(op))}</title></rect>`;
   });
@@ -213,7 +220,7 @@ td,th{border:1px solid #ddd;padding:2px 6px;text-align:left}td.ok{color:#3a7d44}
 <h2 class="${verdictClass}">${escapeHtml(verdict)}</h2>
 <h2>Summary</h2><pre>${text}</pre>
 <h2>Timeline</h2>
-<p class="legend">One lane per client process (a process is renumbered after an unknown outcome, as in Jepsen); x is time since the run began.
+<p class="legend">One lane per client worker (w0, w1, ...; after an unknown outcome a worker goes on as a new process, as in Jepsen) and one per final read; x is time since the run began; F1, F2, ... are the fault windows listed in the summary.
 <span style="background:${COLORS.ok}"></span>ok <span style="background:${COLORS.fail}"></span>failed (did not happen)
 <span style="background:${COLORS.info}"></span>unknown outcome (runs to the end) <span style="background:#f9d6d5"></span>fault window
 <span style="border:2px solid #000"></span>op of an anomaly. Hover a bar for the operation.</p>

@@ -274,6 +274,7 @@ function writeResults(
     highlight: highlightIds(check),
     command: options.command ?? reproduceCommand(options),
     crashes,
+    concurrency: options.concurrency,
   };
   const report = textReport(summary, operations);
   writeFileSync(
@@ -283,6 +284,7 @@ function writeResults(
       nemeses: options.nemeses,
       seed: options.seed,
       nodes: options.nodes,
+      concurrency: options.concurrency,
       durationMs,
       faults,
       command: summary.command,

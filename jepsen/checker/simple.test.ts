@@ -4,6 +4,7 @@ import type { Operation } from '../history.js';
 import { checkSet } from './set.js';
 import { checkCounter } from './counter.js';
 import { checkBank } from './bank.js';
+import { checkTensor } from './tensor.js';
 
 let nextId = 0;
 function op(
@@ -48,6 +49,26 @@ test('set: a read missing an add acknowledged before it began is stale', () => {
   assert.equal(result.valid, false);
 });
 
+test('set: an add that failed (definitely not done) but is present is reported', () => {
+  const result = checkSet([
+    op('add', 'fail', 'a', undefined, 0, 1),
+    op('read', 'ok', 'final', ['a'], 10, 11),
+  ]);
+  assert.equal(result.valid, false);
+  assert.deepEqual(result.failedPresent, ['a']);
+});
+
+test('set: lost adds and stale reads name their operations', () => {
+  nextId = 100;
+  const result = checkSet([
+    op('add', 'ok', 'a', undefined, 0, 1),
+    op('read', 'ok', null, [], 2, 3),
+    op('read', 'ok', 'final', [], 10, 11),
+  ]);
+  assert.deepEqual(result.lostOps, [100]);
+  assert.deepEqual(result.staleReadOps, [101, 102]);
+});
+
 test('set: without a final read the run proves nothing and is not valid', () => {
   assert.equal(checkSet([op('add', 'ok', 'a', undefined, 0, 1)]).valid, false);
 });
@@ -67,4 +88,56 @@ test('bank: totals must be constant and balances non-negative', () => {
   const negative = checkBank([op('read', 'ok', null, { a: 11, b: -1 }, 0, 1)], 10);
   assert.equal(negative.valid, false);
   assert.equal(negative.negative[0]?.account, 'b');
+});
+
+test('tensor: final values within acknowledged and unknown adds, per element, are valid', () => {
+  const adds = [
+    op('add', 'ok', [1, 0, 2], undefined, 0, 1),
+    op('add', 'info', [0, 5, 1], undefined, 2, Infinity),
+    op('add', 'fail', [9, 9, 9], undefined, 2, 3),
+  ];
+  const withoutUnknown = checkTensor([...adds, op('read', 'ok', 'final', [1, 0, 2], 10, 11)], 3);
+  assert.equal(withoutUnknown.valid, true);
+  assert.deepEqual(withoutUnknown.acknowledgedSum, [1, 0, 2]);
+  const withUnknown = checkTensor([...adds, op('read', 'ok', 'final', [1, 5, 3], 10, 11)], 3);
+  assert.equal(withUnknown.valid, true);
+});
+
+test('tensor: a lost add, a failed add applied, a torn read and diverging finals are caught', () => {
+  const adds = [
+    op('add', 'ok', [1, 0, 2], undefined, 0, 1),
+    op('add', 'fail', [9, 9, 9], undefined, 2, 3),
+  ];
+  const lost = checkTensor([...adds, op('read', 'ok', 'final', [0, 0, 2], 10, 11)], 3);
+  assert.equal(lost.valid, false);
+  assert.deepEqual(
+    lost.errors.map((e) => [e.element, e.read, e.lower, e.upper]),
+    [[0, 0, 1, 1]],
+  );
+  const failedApplied = checkTensor([...adds, op('read', 'ok', 'final', [10, 9, 11], 10, 11)], 3);
+  assert.equal(failedApplied.errors.length, 3);
+  const torn = checkTensor([...adds, op('read', 'ok', 'final', [1, 0], 10, 11)], 3);
+  assert.equal(torn.malformedReads.length, 1);
+  assert.equal(torn.valid, false);
+  const diverging = checkTensor(
+    [
+      ...adds,
+      op('add', 'info', [1, 1, 1], undefined, 4, Infinity),
+      op('read', 'ok', 'final', [1, 0, 2], 10, 11),
+      op('read', 'ok', 'final', [2, 1, 3], 12, 13),
+    ],
+    3,
+  );
+  assert.equal(diverging.errors.length, 0);
+  assert.equal(diverging.divergentFinalReads.length, 1);
+  assert.equal(diverging.valid, false);
+  assert.equal(checkTensor(adds, 3).valid, false, 'no final read proves nothing');
+});
+
+test('tensor: a missing tensor reads as zeros, so it cannot hide a lost add', () => {
+  const result = checkTensor(
+    [op('add', 'ok', [1, 1], undefined, 0, 1), op('read', 'ok', 'final', null, 10, 11)],
+    2,
+  );
+  assert.equal(result.valid, false);
 });

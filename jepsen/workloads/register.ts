@@ -69,8 +69,22 @@ export function registerWorkload(options: { keys: number; timeLimitMs: number })
         );
       }
     },
-    async final() {
-      // Registers need no final phase: every read is checked.
+    async final(client, process, recorder) {
+      // After the heal, every key once more from this node: the post-heal state must be
+      // linearizable with everything before it.
+      for (let i = 0; i < options.keys; i++) {
+        const key = keyName(i);
+        await recorded(
+          recorder,
+          process,
+          'read',
+          key,
+          null,
+          true,
+          () => client.get(key),
+          classifyError,
+        );
+      }
     },
     check(operations) {
       const result = checkLinearizable(registerModel, operations, {

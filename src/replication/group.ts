@@ -126,6 +126,8 @@ interface ReadBatch {
 }
 
 const EXPIRY_KEYS_PER_TICK = 64;
+/** Log bytes applied since the last snapshot that trigger the next one. */
+const SNAPSHOT_LOG_BYTES = 64 * 1024 * 1024;
 /** A learner this close to the leader's last index is promoted (the core allows 64). */
 const PROMOTE_WITHIN_ENTRIES = 32;
 
@@ -163,6 +165,7 @@ export class RaftGroup {
   private readonly forwarded = new Map<number, Pending>();
   private forwardSeq = 0;
   private sweepInFlight = false;
+  private bytesSinceSnapshot = 0;
   /** Keys this node removed by active expiry as leader (INFO stats expired_keys). */
   expiredKeys = 0;
 
@@ -589,6 +592,7 @@ export class RaftGroup {
         this.applyConfChange(decodeConfChange(e.data));
       }
       this.applied = e.index;
+      this.bytesSinceSnapshot += e.data.byteLength;
       const p = this.proposals.get(e.index);
       if (p === undefined) continue;
       this.proposals.delete(e.index);
@@ -663,11 +667,12 @@ export class RaftGroup {
   // ---- snapshots ------------------------------------------------------------------------
 
   private maybeSnapshot(): void {
-    if (
-      this.snapshotting ||
-      this.applied - this.storage.snapshot().meta.index < this.o.snapshotEntries
-    )
-      return;
+    if (this.snapshotting) return;
+    const entries = this.applied - this.storage.snapshot().meta.index;
+    // By entry count, or by bytes: a few huge tensors make a long log in few entries.
+    if (entries < this.o.snapshotEntries && this.bytesSinceSnapshot < SNAPSHOT_LOG_BYTES) return;
+    if (entries <= 0) return;
+    this.bytesSinceSnapshot = 0;
     this.takeSnapshot(this.o.trailingEntries).catch((err: unknown) => this.die(err));
   }
 

@@ -294,6 +294,10 @@ export class PeerTransport {
       'grpc.max_receive_message_length': this.opts.frameBytesMax,
       'grpc.max_send_message_length': this.opts.frameBytesMax,
       'grpc-node.flow_control_window': 16 * 1024 * 1024,
+      // A peer that vanished without a FIN (power loss, partition) is noticed in ~15 s and
+      // the stream re-dialled; loopback kills are seen at once (RST).
+      'grpc.keepalive_time_ms': 10_000,
+      'grpc.keepalive_timeout_ms': 5_000,
       'grpc.initial_reconnect_backoff_ms': RECONNECT_MIN_MS,
       'grpc.max_reconnect_backoff_ms': RECONNECT_MAX_MS,
     });

@@ -240,3 +240,60 @@ describe('a corrupt log record', () => {
     }
   });
 });
+
+describe('a 5-node cluster under load', () => {
+  it('moves leadership and loses two nodes while clients write; no acknowledged write is lost', async () => {
+    const c = new Cluster(TEST_ENV);
+    try {
+      const nodes = await c.startNew(5);
+      const acked = new Map<string, string>();
+      let writing = true;
+      const writer = async (n: NodeProcess, name: string): Promise<void> => {
+        const client = n.client();
+        for (let i = 0; writing; i++) {
+          try {
+            // Errors (-UNKNOWN during the faults, a killed node) are allowed; lost OKs are not.
+            if ((await client.call(['SET', `${name}:${i}`, `${i}`], 5000)) === 'OK')
+              acked.set(`${name}:${i}`, `${i}`);
+          } catch {
+            if (!n.alive) break;
+          }
+        }
+        client.close();
+      };
+      const leader = await c.leader();
+      const others = nodes.filter((n) => n !== leader);
+      const [a, b, d, e] = others;
+      if (a === undefined || b === undefined || d === undefined || e === undefined)
+        assert.fail('5 nodes');
+      const writers = [writer(leader, 'w1'), writer(a, 'w2'), writer(b, 'w3')];
+      await sleep(500);
+      const moved = await leader.admin('POST', '/v1/cluster/leader', { id: a.spec.id });
+      assert.equal(moved.status, 200, JSON.stringify(moved.json));
+      await sleep(300);
+      await Promise.all([d.kill9(), e.kill9()]);
+      await sleep(1000);
+      writing = false;
+      await Promise.all(writers);
+      assert.ok(acked.size > 0, 'some writes were acknowledged');
+      const alive = [leader, a, b];
+      await c.leader(nodes);
+      for (const n of [...alive]) {
+        const client = c.client(n);
+        for (const [k, v] of acked)
+          assert.equal(await client.call(['GET', k]), v, `node ${n.spec.id} lost ${k}`);
+      }
+      await Promise.all([d.start(), e.start()]);
+      const last = [...acked].at(-1) ?? assert.fail('no write');
+      for (const n of [d, e]) {
+        await eventually(
+          async () => (await c.client(n).call(['GET', last[0]])) === last[1],
+          `node ${n.spec.id} catching up`,
+        );
+      }
+      console.log(`# 5 nodes: ${acked.size} writes acknowledged during a transfer and two kill -9`);
+    } finally {
+      await c.close();
+    }
+  });
+});

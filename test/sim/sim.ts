@@ -405,8 +405,7 @@ export class Simulation implements HostWorld {
       return;
     }
     this.stats.delivered++;
-    if (this.options.verbose === true || this.traceRing.capacity > 0)
-      this.trace(describeMessage(message));
+    this.trace(describeMessage(message));
     this.drive(target, `step(${message.type})`, () => target.core?.step(message));
   }
 
