@@ -197,3 +197,69 @@ describe('ReplicationHost, three nodes over real gRPC in one process', () => {
     for (const h of followers) await stopHost(h);
   });
 });
+
+describe('ReplicationHost redirects and errors', () => {
+  async function ports(n: number): Promise<number[]> {
+    const { createServer } = await import('node:net');
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = createServer();
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+      const a = s.address();
+      out.push(typeof a === 'object' && a !== null ? a.port : 0);
+      await new Promise<void>((r) => s.close(() => r()));
+    }
+    return out;
+  }
+
+  it('a --moved follower answers -MOVED 0 with the leader client address', async () => {
+    const ids = [1, 2, 3].map(nodeId);
+    const p = await ports(3);
+    const members = new Map(ids.map((id, i) => [id, `127.0.0.1:${p[i]}`] as const));
+    const hs = await Promise.all(
+      ids.map(
+        async (id, i) =>
+          (
+            await startHost({
+              id,
+              dataDir: await tempDir(),
+              members,
+              redirect: 'moved',
+              peerListen: { host: '127.0.0.1', port: p[i] ?? 0 },
+            })
+          ).host,
+      ),
+    );
+    const leader = await until(() => hs.find((h) => h.data.role === 'leader'), 'a leader');
+    const follower = hs.find((h) => h !== leader) ?? assert.fail('no follower');
+    await until(() => follower.data.leader === leader.data.id, 'follower knows the leader');
+    const expected = `MOVED 0 127.0.0.1:${6300 + leader.data.id}`;
+    await until(
+      () => follower.transport?.peers.get(leader.data.id)?.respAddress !== undefined,
+      'hello',
+    );
+    assert.deepEqual(await run(follower, 'SET', 'k', 'v'), new ErrorReply(expected));
+    assert.deepEqual(await run(follower, 'GET', 'k'), new ErrorReply(expected));
+    assert.deepEqual(await run(leader, 'SET', 'k', 'v'), OK);
+    for (const h of hs) await stopHost(h);
+  });
+
+  it('with no leader, writes and reads end in -CLUSTERDOWN No Raft leader after the bounded wait', async () => {
+    const p = await ports(3);
+    const members = new Map([1, 2, 3].map((id, i) => [nodeId(id), `127.0.0.1:${p[i]}`] as const));
+    // Only node 1 of 3 runs: it can never win an election.
+    const { host } = await startHost({
+      id: nodeId(1),
+      dataDir: await tempDir(),
+      members,
+      peerListen: { host: '127.0.0.1', port: p[0] ?? 0 },
+      requestTimeoutMs: 300,
+    });
+    assert.deepEqual(
+      await run(host, 'SET', 'k', 'v'),
+      new ErrorReply('CLUSTERDOWN No Raft leader'),
+    );
+    assert.deepEqual(await run(host, 'GET', 'k'), new ErrorReply('CLUSTERDOWN No Raft leader'));
+    await stopHost(host);
+  });
+});
