@@ -183,7 +183,10 @@ export class RaftGroup {
    * Loads the durable state (verifying every record), rebuilds the state machine from the
    * snapshot, and starts ticking; committed entries after the snapshot are re-applied by the
    * core's first Readies. A brand-new node with `bootstrap` members writes the initial
-   * membership as a snapshot at index 0, so a restart finds it.
+   * membership as a snapshot at index 1, term 1 (as etcd bootstraps), so a restart finds it
+   * and, more importantly, so the membership is never implied by an empty log: a node that
+   * joins later cannot replay the log from index 1 and miss the original voters; the leader,
+   * whose log starts at 2, must bring it up with this (or a later) snapshot, conf included.
    */
   static async open(o: GroupOptions): Promise<RaftGroup> {
     const loaded = await o.log.load(o.group);
@@ -193,6 +196,8 @@ export class RaftGroup {
     if (fresh && o.bootstrap.size > 0) snapshot = await bootstrap(o);
     const init: ConstructorParameters<typeof MemoryStorage>[0] = { entries: [...loaded.entries] };
     if (loaded.hardState !== undefined) init.hardState = loaded.hardState;
+    else if (snapshot !== undefined)
+      init.hardState = { term: snapshot.meta.term, vote: NO_NODE, commit: snapshot.meta.index };
     if (snapshot !== undefined) init.snapshot = snapshot;
     const storage = new MemoryStorage(init);
     const restored = snapshot === undefined ? undefined : unframeSnapshot(snapshot.data);
@@ -797,10 +802,10 @@ export class RaftGroup {
 async function bootstrap(o: GroupOptions): Promise<Snapshot> {
   const voters = [...o.bootstrap.keys()].sort((a, b) => a - b);
   const snap: Snapshot = {
-    meta: { index: logIndex(0), term: term(0), conf: { voters, learners: [] } },
+    meta: { index: logIndex(1), term: term(1), conf: { voters, learners: [] } },
     data: frameSnapshot(o.bootstrap, new Uint8Array(0)),
   };
-  await o.log.saveSnapshot(o.group, snap, logIndex(0));
+  await o.log.saveSnapshot(o.group, snap, logIndex(1));
   await o.log.saveMeta(o.group, encodeBook(o.bootstrap));
   o.logger('info', `bootstrapped group ${o.group} with voters ${voters.join(',')}`);
   return snap;
