@@ -53,6 +53,8 @@ export class ClientSession implements Session {
   watchIndex = 0;
   /** READONLY mode (cluster replica reads); recorded for CLIENT LIST flags. */
   readonlyMode = false;
+  /** CLIENT SESSION: the client id SEQ stamps into writes; 0 = no client session. */
+  clientSessionId = 0;
   /** Full name of the last command run (`client|info`), as CLIENT LIST prints it. */
   lastCommand = 'NULL';
   lastInteractionMs: number;

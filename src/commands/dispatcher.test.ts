@@ -549,3 +549,98 @@ test('commands per connection are counted; disconnect forgets the session', asyn
   assert.equal(dispatcher.clientCount, 1);
   assert.ok(dispatcher.commandsProcessed >= 1);
 });
+
+test('CLIENT SESSION + SEQ: a retried write answers the cached reply and applies once', async () => {
+  const { connect, run, stateMachine } = harness();
+  const { session } = connect();
+  assert.equal(
+    await run(session, 'SEQ', '1', 'INCR', 'n'),
+    '-ERR SEQ needs a client session: send CLIENT SESSION <client-id> first\r\n',
+  );
+  assert.equal(await run(session, 'CLIENT', 'SESSION'), '$-1\r\n');
+  assert.equal(await run(session, 'CLIENT', 'SESSION', '42'), '+OK\r\n');
+  assert.equal(await run(session, 'client', 'session'), ':42\r\n');
+  assert.equal(await run(session, 'SEQ', '1', 'INCR', 'n'), ':1\r\n');
+  // The retry (say after -UNKNOWN) answers the first reply; nothing is applied again.
+  assert.equal(await run(session, 'seq', '1', 'incr', 'n'), ':1\r\n');
+  assert.equal(await run(session, 'GET', 'n'), '$1\r\n1\r\n');
+  assert.equal(await run(session, 'SEQ', '2', 'INCR', 'n'), ':2\r\n');
+  // An older sequence than the last one is refused: its reply is no longer cached.
+  assert.equal(
+    await run(session, 'SEQ', '1', 'INCR', 'n'),
+    '-ERR stale request: sequence 1 of client 42 is older than 2, already answered\r\n',
+  );
+  // Sequences may skip; error replies are cached like any other.
+  assert.equal(await run(session, 'SEQ', '10', 'LPUSH', 'n', 'x'), stateMachineWrongType);
+  assert.equal(await run(session, 'SEQ', '10', 'DEL', 'n'), stateMachineWrongType);
+  assert.equal(await run(session, 'GET', 'n'), '$1\r\n2\r\n');
+  // Commands without SEQ are never deduplicated, session or not.
+  assert.equal(await run(session, 'INCR', 'n'), ':3\r\n');
+  assert.equal(await run(session, 'INCR', 'n'), ':4\r\n');
+  // Reads run as they would without SEQ (any sequence; nothing recorded).
+  assert.equal(await run(session, 'SEQ', '1', 'GET', 'n'), '$1\r\n4\r\n');
+  assert.equal(await run(session, 'SEQ', '11', 'INCR', 'n'), ':5\r\n');
+
+  // Another connection (a reconnect) with the same client id finds the cache.
+  const other = connect().session;
+  assert.equal(await run(other, 'CLIENT', 'SESSION', '42'), '+OK\r\n');
+  assert.equal(await run(other, 'SEQ', '11', 'INCR', 'n'), ':5\r\n');
+  // A different client id has its own sequence space.
+  assert.equal(await run(other, 'CLIENT', 'SESSION', '43'), '+OK\r\n');
+  assert.equal(await run(other, 'SEQ', '1', 'INCR', 'n'), ':6\r\n');
+  assert.equal(stateMachine.db.size, 1);
+});
+
+const stateMachineWrongType =
+  '-WRONGTYPE Operation against a key holding the wrong kind of value\r\n';
+
+test('CLIENT SESSION and SEQ reject bad input and change nothing', async () => {
+  const { connect, run } = harness();
+  const { session } = connect();
+  const badId = '-ERR client session id must be an integer from 1 to 9007199254740991, or OFF\r\n';
+  for (const id of ['0', '-1', '01', '1.5', ' 1', 'x', '9007199254740992', '')
+    assert.equal(await run(session, 'CLIENT', 'SESSION', id), badId, id);
+  assert.equal(await run(session, 'CLIENT', 'SESSION', '1', '2'), '-ERR syntax error\r\n');
+  assert.equal(await run(session, 'CLIENT', 'SESSION'), '$-1\r\n');
+  assert.equal(await run(session, 'CLIENT', 'SESSION', '9007199254740991'), '+OK\r\n');
+  const badSeq = '-ERR sequence must be an integer from 1 to 9007199254740991\r\n';
+  for (const seq of ['0', '-3', '+1', '1e3', '9007199254740992', 'one'])
+    assert.equal(await run(session, 'SEQ', seq, 'SET', 'k', 'v'), badSeq, seq);
+  assert.equal(
+    await run(session, 'SEQ', '1', 'NOPE', 'a'),
+    "-ERR unknown command 'NOPE', with args beginning with: 'a' \r\n",
+  );
+  assert.equal(
+    await run(session, 'SEQ', '1', '__expired', 'k'),
+    "-ERR unknown command '__expired', with args beginning with: 'k' \r\n",
+  );
+  assert.equal(
+    await run(session, 'SEQ', '1', 'PING'),
+    "-ERR SEQ runs data commands only, not 'PING'\r\n",
+  );
+  assert.equal(
+    await run(session, 'SEQ', '1', 'SET', 'k'),
+    "-ERR wrong number of arguments for 'set' command\r\n",
+  );
+  assert.equal(
+    await run(session, 'SEQ', '1'),
+    "-ERR wrong number of arguments for 'seq' command\r\n",
+  );
+  assert.equal(await run(session, 'EXISTS', 'k'), ':0\r\n');
+  // None of the rejected requests used up sequence 1.
+  assert.equal(await run(session, 'SEQ', '1', 'SET', 'k', 'v'), '+OK\r\n');
+  // SEQ has no meaning inside MULTI (the transaction is one entry): it is refused there.
+  assert.equal(await run(session, 'MULTI'), '+OK\r\n');
+  assert.equal(
+    await run(session, 'SEQ', '2', 'SET', 'k', 'w'),
+    '-ERR Command not allowed inside a transaction\r\n',
+  );
+  assert.equal(await run(session, 'DISCARD'), '+OK\r\n');
+  assert.equal(await run(session, 'GET', 'k'), '$1\r\nv\r\n');
+  // OFF and RESET end the session.
+  assert.equal(await run(session, 'CLIENT', 'SESSION', 'off'), '+OK\r\n');
+  assert.equal(await run(session, 'CLIENT', 'SESSION'), '$-1\r\n');
+  assert.equal(await run(session, 'CLIENT', 'SESSION', '5'), '+OK\r\n');
+  assert.equal(await run(session, 'RESET'), '+RESET\r\n');
+  assert.match(await run(session, 'SEQ', '3', 'SET', 'k', 'x'), /^-ERR SEQ needs a client session/);
+});

@@ -1,6 +1,6 @@
 /**
  * CLIENT and its subcommands: ID, INFO, LIST, GETNAME, SETNAME, SETINFO, KILL, NO-EVICT,
- * NO-TOUCH, REPLY, HELP. Not implemented (answer Redis' unknown-subcommand error): PAUSE,
+ * NO-TOUCH, REPLY, SESSION (memlayer's, for idempotent retries), HELP. Not implemented (answer Redis' unknown-subcommand error): PAUSE,
  * UNPAUSE, TRACKING, CACHING, GETREDIR, TRACKINGINFO, UNBLOCK.
  */
 import { ErrorReply, OK, SimpleString, VerbatimReply, type Reply } from '../reply.js';
@@ -9,6 +9,7 @@ import type { AclCategory, CommandFlag, SessionCommandSpec, SessionHandler } fro
 import type { ClientSession, SessionContext } from '../context.js';
 import { NAME_CHARSET_ERROR, clientInfoLine, isValidClientName } from './client-info.js';
 import { parseDecimal } from '../../config/config.js';
+import { parseSessionNumber } from './seq.js';
 
 type Spec = SessionCommandSpec<SessionContext>;
 
@@ -148,6 +149,29 @@ function clientSetinfo(ctx: SessionContext, args: readonly string[]): Reply {
   return OK;
 }
 
+const BAD_CLIENT_ID = new ErrorReply(
+  'ERR client session id must be an integer from 1 to 9007199254740991, or OFF',
+);
+
+/**
+ * CLIENT SESSION [client-id | OFF]: with an id, SEQ-wrapped writes of this connection carry it
+ * (any connection, to any node, may use the same id: that is how a retry after a reconnect
+ * finds its cached reply); OFF ends it; no argument answers the id, or null without one.
+ */
+function clientSession(ctx: SessionContext, args: readonly string[]): Reply {
+  const raw = args[2];
+  if (raw === undefined) return ctx.session.clientSessionId === 0 ? null : ctx.session.clientSessionId;
+  if (args.length > 3) return SYNTAX;
+  if (raw.toLowerCase() === 'off') {
+    ctx.session.clientSessionId = 0;
+    return OK;
+  }
+  const id = parseSessionNumber(raw);
+  if (id === undefined) return BAD_CLIENT_ID;
+  ctx.session.clientSessionId = id;
+  return OK;
+}
+
 /** ON|OFF switches we accept and ignore (no eviction or LRU touch exists to opt out of). */
 const onOff =
   () =>
@@ -173,6 +197,8 @@ const HELP_LINES = [
   'NO-EVICT (ON|OFF)',
   'NO-TOUCH (ON|OFF)',
   'REPLY ON',
+  'SESSION [<client-id>|OFF]',
+  '    Number the writes of this connection for idempotent retries with SEQ (no argument: show the id).',
   'SETINFO <LIB-NAME|LIB-VER> <value>',
   'SETNAME <name>',
   '    Assign the name <name> to the current connection.',
@@ -195,6 +221,13 @@ export const clientSubcommands: readonly Spec[] = [
     ctx.session.name = name;
     return OK;
   }),
+  sub(
+    'session',
+    -2,
+    'Sets, clears or returns the client session id that SEQ stamps into writes.',
+    '[client-id | OFF]',
+    clientSession,
+  ),
   sub(
     'setinfo',
     4,

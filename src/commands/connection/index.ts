@@ -10,6 +10,7 @@ import { readonly } from './readonly.js';
 import { readwrite } from './readwrite.js';
 import { reset } from './reset.js';
 import { select } from './select.js';
+import { seq } from './seq.js';
 
 export const connectionCommands: readonly CommandSpec<never>[] = [
   auth,
@@ -22,4 +23,5 @@ export const connectionCommands: readonly CommandSpec<never>[] = [
   readwrite,
   reset,
   select,
+  seq,
 ];

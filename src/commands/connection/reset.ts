@@ -6,7 +6,7 @@ const RESET = new SimpleString('RESET');
 
 /**
  * RESET: back to a fresh connection: MULTI discarded, keys unwatched, RESP2, no name, READWRITE,
- * and unauthenticated again when a password is required.
+ * no client session, and unauthenticated again when a password is required.
  */
 export const reset = {
   kind: 'session',
@@ -25,6 +25,7 @@ export const reset = {
     session.protocol = 2;
     session.name = '';
     session.readonlyMode = false;
+    session.clientSessionId = 0;
     session.authenticated = ctx.server.config.requirepass === '';
     return RESET;
   },

@@ -241,7 +241,11 @@ test('HSCAN walks every field, honours MATCH, NOVALUES and rejects bad cursors/o
     'f299',
   ]);
   rejects(h, 'ERR invalid cursor', 'HSCAN', 'h', 'abc');
-  rejects(h, 'ERR invalid cursor', 'HSCAN', 'h', '-1');
+  rejects(h, 'ERR invalid cursor', 'HSCAN', 'h', ' 1');
+  rejects(h, 'ERR invalid cursor', 'HSCAN', 'h', '18446744073709551616');
+  // As Redis (strtoul): "-1" is 2^64 - 1, past every cursor, and "" is 0.
+  assert.deepEqual(h.run('HSCAN', 'h', '-1'), ['0', []]);
+  assert.equal((h.run('HSCAN', 'h', '', 'COUNT', '1000') as unknown[])[0], '0');
   rejects(h, 'ERR syntax error', 'HSCAN', 'h', '0', 'COUNT', '0');
   rejects(h, 'ERR value is not an integer or out of range', 'HSCAN', 'h', '0', 'COUNT', 'x');
   rejects(h, 'ERR syntax error', 'HSCAN', 'h', '0', 'MATCH');

@@ -27,6 +27,7 @@ function chooseId(text: string, last: StreamId, nowMs: number): StreamId | Error
     const base = parseId(text.slice(0, -2), 0, false);
     if (base === undefined) return INVALID_ID;
     if (base.ms < last.ms) return NOT_ABOVE_TOP;
+    if (base.ms === last.ms && last.seq >= Number.MAX_SAFE_INTEGER) return NOT_ABOVE_TOP;
     return base.ms === last.ms ? { ms: base.ms, seq: last.seq + 1 } : base;
   }
   const id = parseId(text, 0, false);
