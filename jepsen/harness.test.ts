@@ -2,7 +2,8 @@
  * The consistency harness end to end, as CI runs it: a real 3-node Raft cluster on loopback
  * (peer links through fault proxies), register (linearizability) and set workloads under
  * partition and kill -9 nemeses, all faults healed, final reads: zero anomalies allowed.
- * About 90 s in all. And the converse, so this test can fail: a lone `--durability memory`
+ * About 90 s in all. Then a lone `--durability fsync` node under kill -9 must keep every
+ * acknowledged write; and the converse, so this test can fail: a lone `--durability memory`
  * node killed with -9 loses acknowledged writes, and the harness must say so.
  */
 import { test } from 'node:test';
@@ -78,6 +79,28 @@ for (const workload of ['register', 'set'] as const) {
     },
   );
 }
+
+test(
+  'a lone durable node keeps every acknowledged write across kill -9',
+  { timeout: 60_000 },
+  async (t) => {
+    const dir = tempDir(t);
+    const { summary, report } = await runHarness(
+      options(dir, {
+        workload: 'set',
+        nemeses: ['kill-one'],
+        nodes: 1,
+        timeLimitMs: 6_000,
+        faultMs: 1_000,
+        healMs: 1_500,
+      }),
+    );
+    assert.equal(summary.check.valid, true, report);
+    assert.ok(summary.faults >= 1, report);
+    const details = summary.check.details as { acknowledged: number };
+    assert.ok(details.acknowledged > 50, report);
+  },
+);
 
 test(
   'the harness reports lost writes: a lone in-memory node killed with -9',

@@ -177,7 +177,8 @@ async function worker(
     while (recorder.nowNs() < untilNs) {
       const before = recorder.events.length;
       await workload.step(client, process, rng, recorder);
-      const outcomes = recorder.events.slice(before);
+      // Other workers record too, meanwhile: keep this process' completions only.
+      const outcomes = recorder.events.slice(before).filter((e) => e.process === process);
       // After an unknown outcome the operation may still be in flight: continue as a new
       // process, as Jepsen does, so each process has one operation open at a time.
       if (outcomes.some((e) => e.type === 'info')) process += options.concurrency;

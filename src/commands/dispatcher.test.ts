@@ -571,8 +571,8 @@ test('CLIENT SESSION + SEQ: a retried write answers the cached reply and applies
     '-ERR stale request: sequence 1 of client 42 is older than 2, already answered\r\n',
   );
   // Sequences may skip; error replies are cached like any other.
-  assert.equal(await run(session, 'SEQ', '10', 'LPUSH', 'n', 'x'), stateMachineWrongType);
-  assert.equal(await run(session, 'SEQ', '10', 'DEL', 'n'), stateMachineWrongType);
+  assert.equal(await run(session, 'SEQ', '10', 'LPUSH', 'n', 'x'), WRONGTYPE_WIRE);
+  assert.equal(await run(session, 'SEQ', '10', 'DEL', 'n'), WRONGTYPE_WIRE);
   assert.equal(await run(session, 'GET', 'n'), '$1\r\n2\r\n');
   // Commands without SEQ are never deduplicated, session or not.
   assert.equal(await run(session, 'INCR', 'n'), ':3\r\n');
@@ -591,14 +591,13 @@ test('CLIENT SESSION + SEQ: a retried write answers the cached reply and applies
   assert.equal(stateMachine.db.size, 1);
 });
 
-const stateMachineWrongType =
-  '-WRONGTYPE Operation against a key holding the wrong kind of value\r\n';
+const WRONGTYPE_WIRE = '-WRONGTYPE Operation against a key holding the wrong kind of value\r\n';
 
 test('CLIENT SESSION and SEQ reject bad input and change nothing', async () => {
   const { connect, run } = harness();
   const { session } = connect();
   const badId = '-ERR client session id must be an integer from 1 to 9007199254740991, or OFF\r\n';
-  for (const id of ['0', '-1', '01', '1.5', ' 1', 'x', '9007199254740992', '')
+  for (const id of ['0', '-1', '01', '1.5', ' 1', 'x', '9007199254740992', ''])
     assert.equal(await run(session, 'CLIENT', 'SESSION', id), badId, id);
   assert.equal(await run(session, 'CLIENT', 'SESSION', '1', '2'), '-ERR syntax error\r\n');
   assert.equal(await run(session, 'CLIENT', 'SESSION'), '$-1\r\n');

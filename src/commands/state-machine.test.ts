@@ -6,6 +6,7 @@ import type { DataRequest } from './executor.js';
 import { Harness, T0_MS } from './keys/harness.js';
 import { ErrorReply, NULL_ARRAY, OK } from './reply.js';
 import { envFor } from './state-machine.js';
+import { decodeEntry, encodeEntry } from './entry.js';
 
 function request(commands: string[][], extra: Partial<DataRequest> = {}): DataRequest {
   return {
@@ -147,6 +148,35 @@ describe('StateMachine.apply', () => {
     assert.equal(h.run('GET', 'k'), 'retry');
     assert.equal(apply(h, request([['SET', 'k', 'again']], { clientId: 10_050, sequence: 1 })), OK);
     assert.equal(h.run('GET', 'k'), 'retry');
+  });
+
+  it('deduplicates SEQ writes read back from their log entries, up to 2^53-1', () => {
+    // What `SEQ` proposes: one write, not a transaction, with the connection's session.
+    const top = Number.MAX_SAFE_INTEGER;
+    const logged = (sequence: number): DataRequest =>
+      decodeEntry(
+        encodeEntry({
+          nowMs: T0_MS,
+          request: request([['APPEND', 'a', 'x']], { clientId: top, sequence }),
+        }),
+      ).request;
+    const leader = new Harness();
+    const follower = new Harness();
+    for (const h of [leader, follower]) {
+      assert.equal(apply(h, logged(top - 1)), 1);
+      // The same entry twice in the log (a retry): the second answers the first's reply.
+      assert.equal(apply(h, logged(top - 1)), 1);
+      assert.equal(apply(h, logged(top)), 2);
+      const stale = apply(h, logged(1));
+      assert.ok(stale instanceof ErrorReply);
+      assert.match(stale.text, /^ERR stale request: sequence 1 of client 9007199254740991 /);
+      assert.equal(h.run('GET', 'a'), 'xx');
+    }
+    // Replicas that applied the same log hold the same cache, byte for byte.
+    assert.deepEqual(
+      Buffer.from(leader.sm.encodeSnapshot()),
+      Buffer.from(follower.sm.encodeSnapshot()),
+    );
   });
 
   it('asserts on a non-data or unknown command (a caller bug)', () => {

@@ -160,7 +160,8 @@ const BAD_CLIENT_ID = new ErrorReply(
  */
 function clientSession(ctx: SessionContext, args: readonly string[]): Reply {
   const raw = args[2];
-  if (raw === undefined) return ctx.session.clientSessionId === 0 ? null : ctx.session.clientSessionId;
+  if (raw === undefined)
+    return ctx.session.clientSessionId === 0 ? null : ctx.session.clientSessionId;
   if (args.length > 3) return SYNTAX;
   if (raw.toLowerCase() === 'off') {
     ctx.session.clientSessionId = 0;

@@ -64,7 +64,7 @@ export const seq = {
   categories: ['@connection', '@slow'],
   keys: { first: 0, last: 0, step: 0 },
   summary:
-    'Runs a data command as numbered request of the client session, so a retry is applied at most once.',
+    'Runs a data command as a numbered request of the client session: a retry is applied at most once.',
   group: 'connection',
   since: '0.1.0',
   syntax: 'sequence command [arg ...]',
