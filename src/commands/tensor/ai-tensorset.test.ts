@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from '../../config/limits.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorReply, OK } from '../reply.js';
@@ -153,12 +154,16 @@ const BAD: [string, (string | Buffer)[], ErrorReply][] = [
   [
     'product over the limit',
     ['k', 'FLOAT', '65536', '65536'],
-    err('ERR tensor of 17179869184 bytes exceeds the limit of 536870912 bytes'),
+    err(
+      `ERR tensor of 17179869184 bytes exceeds the limit of ${DEFAULT_LIMITS.tensorBytesMax} bytes`,
+    ),
   ],
   [
     'product overflowing 2^64',
     ['k', 'DOUBLE', '4294967296', '4294967296', '4294967296'],
-    err('ERR tensor of 633825300114114700748351602688 bytes exceeds the limit of 536870912 bytes'),
+    err(
+      `ERR tensor of 633825300114114700748351602688 bytes exceeds the limit of ${DEFAULT_LIMITS.tensorBytesMax} bytes`,
+    ),
   ],
 ];
 

@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from '../../config/limits.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tableFromIPC } from 'apache-arrow';
@@ -96,7 +97,9 @@ test('TENSOR.SET/GET bad input: exact errors, nothing changed', () => {
     ],
     [
       ['TENSOR.SET', 't', 'float32', '65536,65536'],
-      err('ERR tensor of 17179869184 bytes exceeds the limit of 536870912 bytes'),
+      err(
+        `ERR tensor of 17179869184 bytes exceeds the limit of ${DEFAULT_LIMITS.tensorBytesMax} bytes`,
+      ),
     ],
     [
       ['TENSOR.SET', 't', 'int8', Array<string>(40).fill('1').join(',')],
