@@ -7,6 +7,7 @@
  *   --nodes 3 --concurrency 6 --time-limit 60 (s) --seed 1 --out .jepsen/<time>
  *   --fault 5 (s) --heal 5 (s) --op-delay 10 (ms) --durability fsync|memory (memory: 1 node)
  *   --command-timeout 6 (s; client-side, above the server's 5 s request timeout)
+ *   --check-time-limit 300 (s; the linearizability search then answers 'unknown', not a pass)
  *   --long: each workload x nemesis pair alone, 600 s, 5 nodes (workloads default to
  *           register,set,tensor; --workload/--nemesis/--nodes/--time-limit override)
  */
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     long: { type: 'boolean', default: false },
     durability: { type: 'string', default: 'fsync' },
     'command-timeout': { type: 'string', default: '6' },
+    'check-time-limit': { type: 'string', default: '300' },
   },
 });
 
@@ -88,6 +90,7 @@ async function main(): Promise<number> {
       // unknown (UNKNOWN) replies reach the client rather than a client-side timeout.
       commandTimeoutMs: positive(values['command-timeout'] ?? '6', 'command-timeout') * 1000,
       durability,
+      checkTimeLimitMs: positive(values['check-time-limit'] ?? '300', 'check-time-limit') * 1000,
     });
     process.stdout.write(`${report}report: ${join(outDir, 'report.html')}\n\n`);
     if (summary.check.valid !== true || (summary.crashes?.length ?? 0) > 0) failed++;

@@ -97,3 +97,15 @@ test('errors that prove nothing ran are failures; anything else on a write is un
     'reads change nothing',
   );
 });
+
+// Regression: the first 10-minute run (register, 5 nodes, ~290,000 events) crashed the report
+// with "Maximum call stack size exceeded" (Math.max over a spread of every event).
+test('HTML report of a long history renders', () => {
+  const long: HistoryEvent[] = [];
+  for (let i = 0; i < 150_000; i++) {
+    long.push({ process: i % 6, type: 'invoke', f: 'read', key: 'k', value: null, timeNs: 2 * i });
+    long.push({ process: i % 6, type: 'ok', f: 'read', key: 'k', value: null, timeNs: 2 * i + 1 });
+  }
+  const html = htmlReport(summary({ highlight: [] }), pairOperations(long), long);
+  assert.match(html, /<svg width=/);
+});

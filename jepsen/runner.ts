@@ -47,6 +47,8 @@ export interface RunOptions {
   readonly durability?: 'fsync' | 'memory';
   /** Extra server environment (Raft tuning knobs). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Bound on the linearizability search (default CHECK_TIME_LIMIT_MS_DEFAULT). */
+  readonly checkTimeLimitMs?: number;
   /** The command line to print as "reproduce:" (defaults to the equivalent npm run jepsen). */
   readonly command?: string;
 }
@@ -57,10 +59,16 @@ export interface RunResult {
   readonly outDir: string;
 }
 
-function makeWorkload(name: WorkloadName): Workload {
+/** How long the linearizability search may take in all before it answers `unknown`. */
+export const CHECK_TIME_LIMIT_MS_DEFAULT = 300_000;
+
+function makeWorkload(
+  name: WorkloadName,
+  checkTimeLimitMs = CHECK_TIME_LIMIT_MS_DEFAULT,
+): Workload {
   switch (name) {
     case 'register':
-      return registerWorkload({ keys: 5, timeLimitMs: 60_000 });
+      return registerWorkload({ keys: 5, timeLimitMs: checkTimeLimitMs });
     case 'set':
       return setWorkload();
     case 'counter':
@@ -203,7 +211,7 @@ export async function runHarness(options: RunOptions): Promise<RunResult> {
     ...(options.durability === undefined ? {} : { durability: options.durability }),
     ...(options.env === undefined ? {} : { env: options.env }),
   });
-  const workload = makeWorkload(options.workload);
+  const workload = makeWorkload(options.workload, options.checkTimeLimitMs);
   const recorder = new Recorder();
   const started = Date.now();
   let faults: number;

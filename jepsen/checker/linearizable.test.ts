@@ -276,3 +276,18 @@ function generate(rng: SeededRng, processes: number, opsPerProcess: number): His
   }
   return events.sort((a, b) => a.timeNs - b.timeNs);
 }
+
+// Regression: naming the stuck ops of an illegal key used Math.min over a spread of the key's
+// remaining ops, which overflows the call stack on a long history.
+test('an illegal key with a very long history is reported, not a stack overflow', () => {
+  const steps: Step[] = [
+    [0, 'invoke', 'write', 'a'],
+    [0, 'ok', 'write', 'a'],
+    [1, 'invoke', 'read', null],
+    [1, 'ok', 'read', 'zz'],
+  ];
+  for (let i = 0; i < 150_000; i++) steps.push([2, 'invoke', 'read', null], [2, 'ok', 'read', 'a']);
+  const result = checkLinearizable(registerModel, pairOperations(history(steps)));
+  assert.equal(result.verdict, 'illegal');
+  assert.equal(result.keys[0]?.stuckAt?.[0]?.id, 1);
+});

@@ -184,7 +184,8 @@ function illegal(key: string, ops: readonly Operation[], best: Node[]): KeyResul
   // After the longest linearization found, the next op must be one of the frontier: the ops
   // not placed whose call precedes the earliest return among them. None of them fits.
   const remaining = ops.filter((op) => !placed.has(op));
-  const earliestReturn = Math.min(...remaining.map((op) => op.returnNs));
+  // A loop, not Math.min(...spread): a long key's history overflows the call stack.
+  const earliestReturn = remaining.reduce((min, op) => Math.min(min, op.returnNs), Infinity);
   return {
     key,
     verdict: 'illegal',
