@@ -104,3 +104,37 @@ test('updating a score moves the member; clone is independent', () => {
   );
   assert.equal(copy.rank('a'), 2);
 });
+
+test('score updates (moves reuse their node, in-place ones do not move) keep spans and links', () => {
+  const rng = new SeededRng(23);
+  const zset = new SortedSet();
+  const reference = new Map<string, number>();
+  for (let i = 0; i < 2000; i++) {
+    const member = `k${rng.int(1_000_000)}`;
+    const score = rng.int(100);
+    zset.set(member, score);
+    reference.set(member, score);
+  }
+  const members = [...reference.keys()];
+  for (let step = 1; step <= 3000; step++) {
+    const member = members[rng.int(members.length)] as string;
+    const old = reference.get(member) ?? 0;
+    // Half tiny nudges (usually in place), half jumps (a move, often onto tied scores).
+    const score = rng.int(2) === 0 ? old + rng.int(3) / 1024 : rng.int(100);
+    zset.set(member, score);
+    reference.set(member, score);
+    if (step % 1000 !== 0) continue;
+    const model = modelOf(reference);
+    assert.deepEqual([...zset.entries()], model);
+    model.forEach(([m], r) => {
+      assert.equal(zset.rank(m), r);
+      assert.equal(zset.at(r)?.member, m);
+    });
+    const backwards: string[] = [];
+    for (let node = zset.last(); node !== null; node = node.backward) backwards.push(node.member);
+    assert.deepEqual(
+      backwards.reverse(),
+      model.map(([m]) => m),
+    );
+  }
+});
