@@ -24,6 +24,8 @@ import {
   spawnServer,
   stop,
   type ServerProcess,
+  memlayerMemoryArgs,
+  redisServerArgs,
 } from './lib/proc.js';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
@@ -82,17 +84,7 @@ async function startServer(
   const port = await freePort();
   const ready = (): Promise<boolean> => respPing(port);
   if (kind === 'redis') {
-    const args = [
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-    ];
-    const proc = await spawnServer(REDIS_SERVER, args, ready);
+    const proc = await spawnServer(REDIS_SERVER, redisServerArgs(port), ready);
     return Object.assign(proc, { port, cleanup: () => undefined });
   }
   if (options.target === 'map') {
@@ -101,20 +93,7 @@ async function startServer(
     return Object.assign(proc, { port, cleanup: () => undefined });
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'memlayer-bench-'));
-  const bin = new URL('../../bin/memlayer.js', import.meta.url).pathname;
-  const args = [
-    bin,
-    'server',
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--data-dir',
-    dataDir,
-    '--durability',
-    'memory',
-  ];
-  const proc = await spawnServer(process.execPath, args, ready);
+  const proc = await spawnServer(process.execPath, memlayerMemoryArgs(port, dataDir), ready);
   return Object.assign(proc, {
     port,
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),

@@ -17,7 +17,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { freePort, respPing, spawnServer, stop, type ServerProcess } from './lib/proc.js';
+import {
+  freePort,
+  memlayerMemoryArgs,
+  redisServerArgs,
+  respPing,
+  spawnServer,
+  stop,
+  type ServerProcess,
+} from './lib/proc.js';
 import * as ew from '../src/tensor/kernels/elementwise.js';
 import * as rd from '../src/tensor/kernels/reduce.js';
 import { native, nativeStatus } from '../src/tensor/native.js';
@@ -137,26 +145,13 @@ async function transfer(target: Target, port: number, options: Options): Promise
 
 async function startRedis(): Promise<{ proc: ServerProcess; port: number }> {
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const proc = await spawnServer(REDIS_SERVER, args, () => respPing(port));
+  const proc = await spawnServer(REDIS_SERVER, redisServerArgs(port), () => respPing(port));
   return { proc, port };
 }
 
 async function startMemlayer(dataDir: string): Promise<{ proc: ServerProcess; port: number }> {
   const port = await freePort();
-  const bin = new URL('../../bin/memlayer.js', import.meta.url).pathname;
-  const args = [
-    bin,
-    'server',
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--data-dir',
-    dataDir,
-    '--durability',
-    'memory',
-  ];
+  const args = memlayerMemoryArgs(port, dataDir);
   const proc = await spawnServer(process.execPath, args, () => respPing(port));
   return { proc, port };
 }

@@ -125,3 +125,17 @@ export function cpuSeconds(pid: number): number {
 export async function stop(...procs: (ServerProcess | undefined)[]): Promise<void> {
   await Promise.all(procs.map((p) => p?.stop().catch(() => undefined)));
 }
+
+/** The memlayer executable (bin/memlayer.js at the repository root). */
+export const MEMLAYER_BIN = new URL('../../../bin/memlayer.js', import.meta.url).pathname;
+
+/** Arguments for a benchmark memlayer node: in memory, like redis-server without persistence. */
+export function memlayerMemoryArgs(port: number, dataDir: string): string[] {
+  const flags = ['--port', String(port), '--bind', '127.0.0.1', '--data-dir', dataDir];
+  return [MEMLAYER_BIN, 'server', ...flags, '--durability', 'memory'];
+}
+
+/** Arguments for the reference redis-server: no RDB saves, no AOF, loopback only. */
+export function redisServerArgs(port: number): string[] {
+  return ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+}
