@@ -3,8 +3,9 @@
  *
  * For each of `--pairs` alternating pairs (order flips every pair), a fresh redis-server and a
  * fresh memlayer are started on free ports and the same redis-benchmark workloads run against
- * each: -c 50 -d 100 -r 100000, unpipelined and -P 16, one redis-benchmark call per command so
- * that server CPU time per request can be read from /proc. Reported per workload: median ops/s,
+ * each (after one untimed warm-up pass, see warmUp): -c 50 -d 100 -r 100000, unpipelined and
+ * -P 16, one redis-benchmark call per command so that server CPU time per request can be read
+ * from /proc. Reported per workload: median ops/s,
  * p50/p99 latency, server CPU µs/request and the median of the paired ratios (memlayer/redis).
  * Then memory: RSS growth after loading keys of 100-byte values, bytes per key and the ratio.
  *
@@ -182,11 +183,24 @@ async function measureWorkload(
   };
 }
 
+/**
+ * An untimed pass over every workload before measuring, the same for both servers: a
+ * long-running server is measured in its steady state, not while V8 is still compiling its
+ * hot paths (short runs of a cold Node server read up to 2x slower at -P 16). It also fills
+ * the key range, so GET and friends find values as in a live database.
+ */
+async function warmUp(server: ServerProcess & { port: number }, options: Options): Promise<void> {
+  const args = ['-h', '127.0.0.1', '-p', String(server.port), '-c', '50', '-d', '100'];
+  args.push('-r', '100000', '-n', options.quick ? '50000' : '200000', '-P', '16');
+  await runBenchmark([...args, '-t', options.tests.join(','), '--csv']);
+}
+
 /** One run: a fresh server of `kind`, every workload once. */
 async function runServer(kind: ServerKind, options: Options): Promise<Map<string, Sample>> {
   const server = await startServer(kind, options);
   const samples = new Map<string, Sample>();
   try {
+    await warmUp(server, options);
     for (const pipeline of PIPELINES) {
       for (const test of options.tests) {
         samples.set(

@@ -63,7 +63,11 @@ import { messageToWire, requestFromWire, requestToWire, type WireRequest } from 
 /** What the group needs of the state machine (src/commands/state-machine.ts StateMachine). */
 export interface Applier {
   apply(request: DataRequest, env: ApplyEnv): Reply;
-  encodeSnapshot(): Uint8Array;
+  /**
+   * The state as snapshot chunks of about `maxBytes`: captured when called (cheaply), encoded
+   * as the chunks are pulled, so the caller can spread the work over event-loop turns.
+   */
+  snapshotChunks(maxBytes: number): Iterable<Uint8Array>;
   restoreSnapshot(bytes: Uint8Array): void;
   expiredKeys(nowMs: number, max: number): string[];
 }
@@ -126,6 +130,10 @@ interface ReadBatch {
 }
 
 const EXPIRY_KEYS_PER_TICK = 64;
+/** Readies being written at once; more wait in the core (and join one batch when they go). */
+const PERSISTS_IN_FLIGHT = 8;
+/** Snapshot encoding work per event-loop turn (about 5 ms of encoding). */
+const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
 /** Log bytes applied since the last snapshot that trigger the next one. */
 const SNAPSHOT_LOG_BYTES = 64 * 1024 * 1024;
 /** A learner this close to the leader's last index is promoted (the core allows 64). */
@@ -147,9 +155,13 @@ export class RaftGroup {
   private voters = 0;
   private lastNowMs = 0;
   private persistedHard: HardState | undefined;
+  /** The latest hard state handed out in a Ready (durable or on its way). */
+  private issuedHard: HardState | undefined;
 
   private scheduled = false;
-  private persisting = false;
+  /** Readies handed to the log store and not finished yet. */
+  private persistsInFlight = 0;
+  private snapshotInFlight = false;
   private snapshotting = false;
   private stopped = false;
   private fatal: Error | undefined;
@@ -212,6 +224,7 @@ export class RaftGroup {
     const g = new RaftGroup(o, storage, new RaftNode(config));
     g.applied = applied;
     g.persistedHard = loaded.hardState;
+    g.issuedHard = loaded.hardState;
     for (const [k, v] of o.seeds) if (k !== o.id) g.book.set(k, v);
     for (const [k, v] of restored?.book ?? []) g.book.set(k, v);
     if (loaded.meta !== undefined) for (const [k, v] of decodeBook(loaded.meta)) g.book.set(k, v);
@@ -247,7 +260,8 @@ export class RaftGroup {
       r.waiter.resolve(r.request.write ? unknownOutcome('leadership lost') : CLUSTERDOWN);
     this.proposals.clear();
     // Let an in-flight batch finish so the log on disk is whole.
-    for (let i = 0; i < 200 && this.persisting; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 200 && this.persistsInFlight > 0; i++)
+      await new Promise((r) => setTimeout(r, 5));
   }
 
   // ---- client entry points -------------------------------------------------------------
@@ -303,6 +317,8 @@ export class RaftGroup {
 
   /** Takes a snapshot now if anything was applied since the last (before adding a member). */
   async snapshotNow(): Promise<void> {
+    for (let i = 0; i < 100 && this.applied > this.storage.lastIndex(); i++)
+      await new Promise((r) => setTimeout(r, 10));
     if (this.applied > this.storage.snapshot().meta.index) await this.takeSnapshot(0);
   }
 
@@ -402,7 +418,7 @@ export class RaftGroup {
 
   private run(): void {
     this.scheduled = false;
-    if (this.persisting || this.stopped || this.fatal !== undefined) return;
+    if (this.stopped || this.fatal !== undefined) return;
     try {
       this.proposeGathered();
       this.askReadIndex();
@@ -470,24 +486,41 @@ export class RaftGroup {
     this.o.metrics.readIndexRounds.inc();
   }
 
+  /**
+   * Takes Readies while the core has them, without waiting for earlier ones to be durable
+   * (up to PERSISTS_IN_FLIGHT; the log store writes them in order, several per fsync when they
+   * queue up). What must wait does: a non-leader's messages (acks, votes) go out only once its
+   * Ready and every earlier one are on disk; a leader sends at once only when no term or vote
+   * change is still on its way to disk. A Ready with a snapshot stops the intake until it is
+   * installed, since later committed entries must be applied on top of it.
+   */
   private drainReady(): void {
-    while (!this.persisting && !this.stopped && this.core.hasReady()) {
+    while (
+      !this.stopped &&
+      this.persistsInFlight < PERSISTS_IN_FLIGHT &&
+      !this.snapshotInFlight &&
+      this.core.hasReady()
+    ) {
       const rd = this.core.ready();
       if (rd.softState !== undefined) this.onSoftState(rd.softState.role, rd.softState.leader);
       const early = this.role === 'leader' && this.termAndVoteDurable(rd.hardState);
+      if (rd.hardState !== undefined) this.issuedHard = rd.hardState;
       if (early) this.send(rd.messages);
-      if (
-        rd.entries.length === 0 &&
-        rd.snapshot === undefined &&
-        this.onlyCommitMoved(rd.hardState)
-      ) {
-        // The commit index needs no fsync and nothing waits for it: write it behind (the
-        // write chain keeps it ordered before the next batch) and apply at once.
+      // Committed entries are durable on a quorum already (the leader counts itself only once
+      // its own write is done), so they are applied and answered now rather than after this
+      // Ready's fsync: otherwise every write would wait for the next batch's fsync as well.
+      // Entries after a snapshot wait for the snapshot to be installed, in finish().
+      const appliedEarly = rd.snapshot === undefined;
+      if (appliedEarly) this.applyCommitted(rd);
+      if (!rd.mustSync && this.persistsInFlight === 0) {
+        // Nothing to make durable and nothing ahead to wait for: the commit index is written
+        // behind (in order before the next batch) and the rest completes now.
         if (rd.hardState !== undefined) this.writeBehind(rd.hardState);
-        this.finish(rd, early);
+        this.finish(rd, early, appliedEarly);
         continue;
       }
-      this.persisting = true;
+      this.persistsInFlight++;
+      if (rd.snapshot !== undefined) this.snapshotInFlight = true;
       const started = this.o.clock.monotonicMs();
       this.o.log
         .persist({
@@ -498,22 +531,16 @@ export class RaftGroup {
           sync: rd.mustSync,
         })
         .then(() => {
-          this.persisting = false;
+          this.persistsInFlight--;
+          if (rd.snapshot !== undefined) this.snapshotInFlight = false;
           if (rd.mustSync)
             this.o.metrics.persistSeconds.observe((this.o.clock.monotonicMs() - started) / 1000);
           if (this.stopped) return;
-          this.finish(rd, early);
+          this.finish(rd, early, appliedEarly);
           this.schedule();
         })
         .catch((err: unknown) => this.die(err));
-      return;
     }
-  }
-
-  private onlyCommitMoved(hs: HardState | undefined): boolean {
-    if (hs === undefined) return true;
-    const p = this.persistedHard;
-    return p !== undefined && p.term === hs.term && p.vote === hs.vote;
   }
 
   private writeBehind(hs: HardState): void {
@@ -522,14 +549,18 @@ export class RaftGroup {
       .catch((err: unknown) => this.die(err));
   }
 
-  /** A leader may send before its write completes only if its term and vote are already durable. */
+  /**
+   * A leader may send before its write completes only if its term and vote are already durable:
+   * those of this Ready (`hs`) or, without a change here, the latest handed out.
+   */
   private termAndVoteDurable(hs: HardState | undefined): boolean {
-    if (hs === undefined) return true;
+    const issued = hs ?? this.issuedHard;
+    if (issued === undefined) return true;
     const p = this.persistedHard;
-    return p !== undefined && p.term === hs.term && p.vote === hs.vote;
+    return p !== undefined && p.term === issued.term && p.vote === issued.vote;
   }
 
-  private finish(rd: Ready, sent: boolean): void {
+  private finish(rd: Ready, sent: boolean, appliedEarly: boolean): void {
     if (rd.snapshot !== undefined) this.storage.applySnapshot(rd.snapshot);
     this.storage.append(rd.entries);
     if (rd.hardState !== undefined) {
@@ -539,6 +570,13 @@ export class RaftGroup {
     }
     if (!sent) this.send(rd.messages);
     if (rd.snapshot !== undefined) this.installSnapshot(rd.snapshot);
+    if (!appliedEarly) this.applyCommitted(rd);
+    this.core.advance(rd);
+    this.maybeSnapshot();
+  }
+
+  /** Applies a Ready's committed entries, then serves the reads they make possible. */
+  private applyCommitted(rd: Ready): void {
     this.applyEntries(rd.committedEntries);
     for (const rs of rd.readStates) {
       const seq = Buffer.from(rs.context).readDoubleBE(0);
@@ -546,8 +584,6 @@ export class RaftGroup {
       if (batch !== undefined) batch.index = rs.index;
     }
     this.serveReads();
-    this.core.advance(rd);
-    this.maybeSnapshot();
   }
 
   private send(messages: readonly Message[]): void {
@@ -672,7 +708,8 @@ export class RaftGroup {
   // ---- snapshots ------------------------------------------------------------------------
 
   private maybeSnapshot(): void {
-    if (this.snapshotting) return;
+    // Entries applied early may not be in the storage yet; a snapshot needs its index there.
+    if (this.snapshotting || this.applied > this.storage.lastIndex()) return;
     const entries = this.applied - this.storage.snapshot().meta.index;
     // By entry count, or by bytes: a few huge tensors make a long log in few entries.
     if (entries < this.o.snapshotEntries && this.bytesSinceSnapshot < SNAPSHOT_LOG_BYTES) return;
@@ -686,9 +723,16 @@ export class RaftGroup {
     this.snapshotting = true;
     try {
       const started = this.o.clock.monotonicMs();
+      // Captured in this turn: the index, membership and state agree with each other.
       const index = logIndex(this.applied);
-      const data = frameSnapshot(this.book, this.o.applier.encodeSnapshot());
-      const snap = this.storage.createSnapshot(index, this.core.status().conf, data);
+      const conf = this.core.status().conf;
+      const book = new Map(this.book);
+      const parts = await encodeInTurns(this.o.applier.snapshotChunks(SNAPSHOT_CHUNK_BYTES));
+      if (this.stopped) return;
+      // A snapshot installed from the leader meanwhile may already cover this one.
+      if (this.storage.snapshot().meta.index >= index) return;
+      const data = frameSnapshot(book, parts);
+      const snap = this.storage.createSnapshot(index, conf, data);
       let compactTo = index - trailing;
       if (compactTo >= this.storage.firstIndex()) this.storage.compact(logIndex(compactTo));
       else compactTo = this.storage.firstIndex() - 1;
@@ -797,6 +841,20 @@ export class RaftGroup {
       reroute: done,
     });
   }
+}
+
+/**
+ * Pulls every chunk of a snapshot, yielding to the event loop between chunks so that heartbeats,
+ * client requests and the log keep flowing while a large state is encoded (a whole 100 MB
+ * keyspace encoded in one turn would stall the node past an election timeout).
+ */
+async function encodeInTurns(chunks: Iterable<Uint8Array>): Promise<Uint8Array[]> {
+  const parts: Uint8Array[] = [];
+  for (const chunk of chunks) {
+    parts.push(chunk);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return parts;
 }
 
 async function bootstrap(o: GroupOptions): Promise<Snapshot> {

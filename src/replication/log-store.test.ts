@@ -232,4 +232,57 @@ describe('LevelLogStore', () => {
     assert.equal(Buffer.from(loaded.meta ?? []).toString(), '{"1":"a"}');
     await s2.close();
   });
+
+  it('writes Readies issued back to back in order, coalesced, and resolves them in order', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.load(G);
+    let syncs = 0;
+    store.onSyncMs = () => syncs++;
+    const done: string[] = [];
+    const issue = (label: string, req: Parameters<LevelLogStore['persist']>[0]): Promise<void> =>
+      store.persist(req).then(() => void done.push(label));
+    // The first write goes alone; the next four queue behind it and share one batch. The third
+    // overwrites entry 3 with another term, so order inside the shared batch matters; the
+    // fourth carries nothing and must still resolve after those before it (an ordering barrier).
+    const all = [
+      issue('a', {
+        group: G,
+        hardState: hs(1, 1, 0),
+        entries: [entry(1, 1)],
+        snapshot: undefined,
+        sync: true,
+      }),
+      issue('b', {
+        group: G,
+        hardState: undefined,
+        entries: [2, 3, 4].map((i) => entry(i, 1)),
+        snapshot: undefined,
+        sync: true,
+      }),
+      issue('c', {
+        group: G,
+        hardState: hs(2, 2, 2),
+        entries: [entry(3, 2, 'new')],
+        snapshot: undefined,
+        sync: true,
+      }),
+      issue('d', { group: G, hardState: undefined, entries: [], snapshot: undefined, sync: false }),
+      issue('e', {
+        group: G,
+        hardState: hs(2, 2, 3),
+        entries: [],
+        snapshot: undefined,
+        sync: false,
+      }),
+    ];
+    await Promise.all(all);
+    assert.deepEqual(done, ['a', 'b', 'c', 'd', 'e']);
+    assert.equal(syncs, 2, 'one fsync for the first write, one for everything queued behind it');
+    await store.close();
+    const { store: again, loaded } = await reopen(path);
+    assert.deepEqual(texts(loaded.entries), ['1@1:v1', '2@1:v2', '3@2:new']);
+    assert.deepEqual(loaded.hardState, hs(2, 2, 3));
+    await again.close();
+  });
 });

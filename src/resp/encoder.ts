@@ -20,24 +20,13 @@ import {
   VerbatimReply,
   type Reply,
 } from '../commands/reply.js';
+import { latin1Write } from '../shared/latin1.js';
 
 export type Protocol = 2 | 3;
 
 const SLAB_BYTES_DEFAULT = 64 * 1024;
 /** Room for a type byte, a 20-digit length and CRLF. */
 const HEADER_BYTES_MAX = 24;
-
-interface Latin1Buffer {
-  latin1Write(text: string, offset: number, length: number): number;
-}
-const HAS_LATIN1_WRITE =
-  typeof (Buffer.prototype as unknown as Partial<Latin1Buffer>).latin1Write === 'function';
-
-/** Buffer#latin1Write is undocumented; fall back to `write(..., 'latin1')` without it. */
-function latin1Write(buf: Buffer, text: string, offset: number): void {
-  if (HAS_LATIN1_WRITE) (buf as unknown as Latin1Buffer).latin1Write(text, offset, text.length);
-  else buf.write(text, offset, text.length, 'latin1');
-}
 
 export class ReplyWriter {
   /** Current slab; `[start, pos)` is written and not yet taken. */

@@ -18,6 +18,7 @@
  * - the exact `ERR Protocol error: ...` strings.
  */
 import type { Limits } from '../config/limits.js';
+import { latin1Slice } from '../shared/latin1.js';
 import { splitInlineArgs } from './inline.js';
 
 /** A protocol violation: the server writes `reply` (if not null), then closes the connection. */
@@ -67,23 +68,6 @@ const BIG_INLINE = protoError('too big inline request');
 const BIG_MBULK = protoError('too big mbulk count string');
 const BIG_BULK = protoError('too big bulk count string');
 const QUERY_BUFFER = new RespProtocolError(null, 'query buffer limit exceeded');
-
-/**
- * Buffer#latin1Slice is an undocumented but long-standing Node API, about 20% faster than
- * `toString('latin1', ...)` (node-resp-performance.md); fall back when a runtime lacks it.
- * Called as a method (not through `.call` or a wrapper closure) so that V8 inlines the call.
- */
-interface Latin1Buffer {
-  latin1Slice(start: number, end: number): string;
-}
-const HAS_LATIN1_SLICE =
-  typeof (Buffer.prototype as unknown as Partial<Latin1Buffer>).latin1Slice === 'function';
-
-export function latin1Slice(buf: Buffer, start: number, end: number): string {
-  return HAS_LATIN1_SLICE
-    ? (buf as unknown as Latin1Buffer).latin1Slice(start, end)
-    : buf.toString('latin1', start, end);
-}
 
 /**
  * Command names repeat on every request: a small direct-mapped cache (shared by all parsers;

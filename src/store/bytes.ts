@@ -8,6 +8,7 @@
  * reading garbage or allocating a huge buffer.
  */
 import { MemlayerError } from '../shared/errors.js';
+import { latin1Write } from '../shared/latin1.js';
 
 const VARINT_BYTES_MAX = 8; // 7 * 8 = 56 bits >= 53
 
@@ -60,7 +61,8 @@ export class ByteWriter {
   string(value: string): void {
     this.varint(value.length);
     this.reserve(value.length);
-    this.offset += this.buffer.write(value, this.offset, value.length, 'latin1');
+    latin1Write(this.buffer, value, this.offset);
+    this.offset += value.length;
   }
 
   /** Length-prefixed bytes. */
@@ -79,6 +81,17 @@ export class ByteWriter {
   /** The bytes written so far (a view: copy it if the writer is used again). */
   view(): Uint8Array {
     return this.buffer.subarray(0, this.offset);
+  }
+
+  /**
+   * The bytes written so far without copying, and the writer emptied onto a fresh buffer of
+   * `nextBytes` (for producers of large chunks, where `take`'s copy would double the work).
+   */
+  detach(nextBytes: number): Uint8Array {
+    const out = this.buffer.subarray(0, this.offset);
+    this.buffer = Buffer.allocUnsafe(Math.max(16, nextBytes));
+    this.offset = 0;
+    return out;
   }
 
   /** The bytes written so far as a fresh copy, and the writer emptied. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SeededRng } from '../shared/effects.js';
-import { CRC32_INIT, crc32, crc32Final, crc32Update } from './crc32.js';
+import { CRC32_INIT, crc32, crc32Final, crc32Update, crc32UpdateTable } from './crc32.js';
 
 /** Bit-at-a-time CRC-32, the definition the table-driven version must match. */
 function reference(bytes: Uint8Array): number {
@@ -29,6 +29,20 @@ describe('crc32', () => {
       const split = rng.int(length + 1);
       const running = crc32Update(crc32Update(CRC32_INIT, part, 0, split), part, split, length);
       assert.equal(crc32Final(running), reference(part));
+    }
+  });
+
+  it('the portable table path agrees with the one in use at every length and split', () => {
+    const rng = new SeededRng(9);
+    const bytes = new Uint8Array(300);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = rng.int(256);
+    for (let length = 0; length <= bytes.length; length += 7) {
+      const part = bytes.subarray(0, length);
+      assert.equal(crc32Final(crc32UpdateTable(CRC32_INIT, part)), reference(part));
+      const split = rng.int(length + 1);
+      const a = crc32UpdateTable(crc32UpdateTable(CRC32_INIT, part, 0, split), part, split, length);
+      const b = crc32Update(crc32Update(CRC32_INIT, part, 0, split), part, split, length);
+      assert.equal(a, b, `length ${length} split ${split}`);
     }
   });
 });

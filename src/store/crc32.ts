@@ -4,6 +4,16 @@
  * equals the CRC of a ++ b. Used to checksum snapshots (STYLE.md rule 7: checksum before a
  * write, verify after a read).
  */
+import zlib from 'node:zlib';
+
+/**
+ * Node >= 20.15 has a native (SIMD) CRC-32 that is ~5x faster than the table below; it takes
+ * and returns the finalised CRC, hence the XORs.
+ */
+const nativeCrc32: ((data: Uint8Array, value: number) => number) | undefined = (
+  zlib as { crc32?: (data: Uint8Array, value: number) => number }
+).crc32;
+
 const TABLES = buildTables();
 
 /** TABLES[k * 256 + n]: the CRC of byte n followed by k zero bytes. */
@@ -28,6 +38,20 @@ export const CRC32_INIT = 0xffffffff;
 
 /** Folds `bytes[start, end)` into a running (not yet finalised) CRC. */
 export function crc32Update(
+  crc: number,
+  bytes: Uint8Array,
+  start = 0,
+  end: number = bytes.length,
+): number {
+  if (nativeCrc32 !== undefined) {
+    const part = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
+    return (nativeCrc32(part, (crc ^ 0xffffffff) >>> 0) ^ 0xffffffff) >>> 0;
+  }
+  return crc32UpdateTable(crc, bytes, start, end);
+}
+
+/** The portable slicing-by-8 path (exported for the test that pins it to the native one). */
+export function crc32UpdateTable(
   crc: number,
   bytes: Uint8Array,
   start = 0,

@@ -33,7 +33,9 @@ export const SNAPSHOT_VERSION = 1;
 const HAS_EXPIRY = 0x80;
 const CODE = 'ERR_SNAPSHOT_CORRUPT';
 
-export interface SnapshotRecord {
+const EMPTY_EXPIRES: ReadonlyMap<string, number> = new Map();
+
+interface SnapshotRecord {
   readonly key: string;
   readonly value: Value;
   /** Absolute expiry in ms, or undefined for none. */
@@ -49,9 +51,19 @@ export interface DecodedSnapshot {
   readonly extra: Uint8Array;
 }
 
-/** A frozen view of the keyspace, encoded lazily chunk by chunk. */
+/**
+ * A frozen view of the keyspace, encoded lazily chunk by chunk.
+ *
+ * Capturing is the only part that must run in one go, so it is kept to bulk copies: the keys
+ * and the values into two arrays (strings are immutable and kept by reference), the expiry
+ * map copied whole, and only values of the mutable kinds cloned. For a million string keys
+ * that is tens of milliseconds; the encoding, which costs ten times more, happens as the
+ * caller pulls chunks (the replication host yields to the event loop between them).
+ */
 export class SnapshotWriter {
-  private readonly records: SnapshotRecord[] = [];
+  private readonly keys: string[];
+  private readonly values: Value[];
+  private readonly expires: ReadonlyMap<string, number>;
   private readonly applyIndex: number;
 
   constructor(
@@ -59,10 +71,19 @@ export class SnapshotWriter {
     private readonly extra: Uint8Array,
   ) {
     this.applyIndex = db.applyIndex;
-    for (const [key, value] of db.data) {
-      const frozen = typeof value === 'string' ? value : value.clone();
-      this.records.push({ key, value: frozen, expiresAtMs: db.expires.get(key) });
+    this.keys = Array.from(db.data.keys());
+    this.values = Array.from(db.data.values());
+    this.expires = db.expires.size === 0 ? EMPTY_EXPIRES : new Map(db.expires);
+    const values = this.values;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i] as Value;
+      if (typeof value !== 'string') values[i] = value.clone();
     }
+  }
+
+  /** Number of records captured. */
+  get size(): number {
+    return this.keys.length;
   }
 
   /**
@@ -70,29 +91,29 @@ export class SnapshotWriter {
    * single large value may exceed it). Their concatenation is the whole snapshot.
    */
   *chunks(maxBytes: number): Generator<Uint8Array, void, undefined> {
-    const writer = new ByteWriter(Math.min(maxBytes, 64 * 1024) + 64);
+    // Room for a chunk plus a typical record, so that chunks rarely regrow; each chunk is
+    // handed out without a copy (detach) and the writer continues on a fresh buffer.
+    const capacity = maxBytes + 64 * 1024;
+    const writer = new ByteWriter(capacity);
     let crc = CRC32_INIT;
-    const flush = (): Uint8Array => {
-      const chunk = writer.take();
-      crc = crc32Update(crc, chunk);
-      return chunk;
-    };
     writer.raw(Uint8Array.from(MAGIC));
     writer.u8(SNAPSHOT_VERSION);
     writer.f64(this.applyIndex);
-    writer.varint(this.records.length);
-    for (const record of this.records) {
-      writeRecord(writer, record);
-      if (writer.length >= maxBytes) yield flush();
+    writer.varint(this.keys.length);
+    const { keys, values, expires } = this;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      writeRecord(writer, key, values[i] as Value, expires.get(key));
+      if (writer.length >= maxBytes) {
+        const chunk = writer.detach(capacity);
+        crc = crc32Update(crc, chunk);
+        yield chunk;
+      }
     }
     writer.bytes(this.extra);
-    const last = flush();
-    const trailer = new ByteWriter(4);
-    trailer.u32(crc32Final(crc));
-    const tail = new Uint8Array(last.length + 4);
-    tail.set(last, 0);
-    tail.set(trailer.view(), last.length);
-    yield tail;
+    crc = crc32Update(crc, writer.view());
+    writer.u32(crc32Final(crc));
+    yield writer.detach(0);
   }
 
   /** The whole snapshot in one buffer. */
@@ -102,17 +123,22 @@ export class SnapshotWriter {
   }
 }
 
-function writeRecord(writer: ByteWriter, record: SnapshotRecord): void {
-  writer.string(record.key);
-  const tag = KIND_TAGS[kindOf(record.value)];
-  if (record.expiresAtMs === undefined) {
+function writeRecord(
+  writer: ByteWriter,
+  key: string,
+  value: Value,
+  expiresAtMs: number | undefined,
+): void {
+  writer.string(key);
+  const tag = KIND_TAGS[kindOf(value)];
+  if (expiresAtMs === undefined) {
     writer.u8(tag);
   } else {
     writer.u8(tag | HAS_EXPIRY);
-    writer.f64(record.expiresAtMs);
+    writer.f64(expiresAtMs);
   }
-  if (typeof record.value === 'string') writer.string(record.value);
-  else writer.bytes(encodeValue(record.value));
+  if (typeof value === 'string') writer.string(value);
+  else writer.bytes(encodeValue(value));
 }
 
 export function encodeSnapshot(db: Keyspace, extra: Uint8Array): Uint8Array {
