@@ -1,6 +1,6 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Level } from 'level';
@@ -284,5 +284,38 @@ describe('LevelLogStore', () => {
     assert.deepEqual(texts(loaded.entries), ['1@1:v1', '2@1:v2', '3@2:new']);
     assert.deepEqual(loaded.hardState, hs(2, 2, 3));
     await again.close();
+  });
+
+  it('keeps snapshots in files: the latest only, verified on load, named in the error', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.load(G);
+    const snap = (index: number, text: string): Snapshot => ({
+      meta: { index: logIndex(index), term: term(1), conf: { voters: [nodeId(1)], learners: [] } },
+      data: Buffer.from(text),
+    });
+    await store.saveSnapshot(G, snap(5, 'five'), logIndex(0));
+    await store.saveSnapshot(G, snap(9, 'nine'), logIndex(0));
+    const files = await readdir(store.snapshotDir);
+    assert.deepEqual(files, ['g00000001-0000000000000009.snap'], 'older snapshot files removed');
+    await store.close();
+    const { store: s2, loaded } = await reopen(path);
+    assert.equal(Buffer.from(loaded.snapshot?.data ?? []).toString(), 'nine');
+    await s2.close();
+    // A flipped byte in the file: a startup error that names the file, not silent loss.
+    const file = join(`${path}-snapshots`, files[0] ?? '');
+    const bytes = await readFile(file);
+    bytes[bytes.length - 2] = (bytes[bytes.length - 2] ?? 0) ^ 0xff;
+    await writeFile(file, bytes);
+    const s3 = await LevelLogStore.open(path);
+    await assert.rejects(s3.load(G), (err: unknown) => {
+      assert.ok(err instanceof CorruptLogError);
+      assert.match(err.message, /g00000001-0000000000000009\.snap/);
+      return true;
+    });
+    // A missing file is an error too.
+    await rm(file);
+    await assert.rejects(s3.load(G), /unreadable/);
+    await s3.close();
   });
 });
