@@ -58,6 +58,7 @@ import {
   unknownOutcome,
 } from './errors.js';
 import { decodeReply, encodeReply } from './reply-codec.js';
+import { pullInTurns } from './turns.js';
 import { messageToWire, requestFromWire, requestToWire, type WireRequest } from './wire.js';
 
 /** What the group needs of the state machine (src/commands/state-machine.ts StateMachine). */
@@ -727,7 +728,7 @@ export class RaftGroup {
       const index = logIndex(this.applied);
       const conf = this.core.status().conf;
       const book = new Map(this.book);
-      const parts = await encodeInTurns(this.o.applier.snapshotChunks(SNAPSHOT_CHUNK_BYTES));
+      const parts = await pullInTurns(this.o.applier.snapshotChunks(SNAPSHOT_CHUNK_BYTES));
       if (this.stopped) return;
       // A snapshot installed from the leader meanwhile may already cover this one.
       if (this.storage.snapshot().meta.index >= index) return;
@@ -843,25 +844,11 @@ export class RaftGroup {
   }
 }
 
-/**
- * Pulls every chunk of a snapshot, yielding to the event loop between chunks so that heartbeats,
- * client requests and the log keep flowing while a large state is encoded (a whole 100 MB
- * keyspace encoded in one turn would stall the node past an election timeout).
- */
-async function encodeInTurns(chunks: Iterable<Uint8Array>): Promise<Uint8Array[]> {
-  const parts: Uint8Array[] = [];
-  for (const chunk of chunks) {
-    parts.push(chunk);
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  return parts;
-}
-
 async function bootstrap(o: GroupOptions): Promise<Snapshot> {
   const voters = [...o.bootstrap.keys()].sort((a, b) => a - b);
   const snap: Snapshot = {
     meta: { index: logIndex(1), term: term(1), conf: { voters, learners: [] } },
-    data: frameSnapshot(o.bootstrap, new Uint8Array(0)),
+    data: frameSnapshot(o.bootstrap, []),
   };
   await o.log.saveSnapshot(o.group, snap, logIndex(1));
   await o.log.saveMeta(o.group, encodeBook(o.bootstrap));

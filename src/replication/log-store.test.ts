@@ -7,6 +7,7 @@ import { Level } from 'level';
 import { groupId, logIndex, nodeId, term } from '../shared/brand.js';
 import type { Entry, HardState, Snapshot } from '../raft/types.js';
 import { CorruptLogError, LevelLogStore } from './log-store.js';
+import { encodeBlob } from './records.js';
 
 const G = groupId(1);
 const dirs: string[] = [];
@@ -295,12 +296,23 @@ describe('LevelLogStore', () => {
       data: Buffer.from(text),
     });
     await store.saveSnapshot(G, snap(5, 'five'), logIndex(0));
+    // A newer file (a local snapshot still being written, say) must survive the clean-up.
+    const newer = join(store.snapshotDir, 'g00000001-00000000000000ff.snap');
+    await writeFile(newer, 'x');
     await store.saveSnapshot(G, snap(9, 'nine'), logIndex(0));
-    const files = await readdir(store.snapshotDir);
-    assert.deepEqual(files, ['g00000001-0000000000000009.snap'], 'older snapshot files removed');
+    assert.deepEqual(
+      (await readdir(store.snapshotDir)).sort(),
+      ['g00000001-0000000000000009.snap', 'g00000001-00000000000000ff.snap'],
+      'older snapshot files removed, newer kept',
+    );
+    await rm(newer);
+    // A temporary file left by a crash is removed when the store opens.
+    await writeFile(join(store.snapshotDir, 'g00000001-0000000000000010.snap.tmp'), 'partial');
+    const files = ['g00000001-0000000000000009.snap'];
     await store.close();
     const { store: s2, loaded } = await reopen(path);
     assert.equal(Buffer.from(loaded.snapshot?.data ?? []).toString(), 'nine');
+    assert.deepEqual(await readdir(s2.snapshotDir), files, 'temporary file removed at open');
     await s2.close();
     // A flipped byte in the file: a startup error that names the file, not silent loss.
     const file = join(`${path}-snapshots`, files[0] ?? '');
@@ -317,5 +329,18 @@ describe('LevelLogStore', () => {
     await rm(file);
     await assert.rejects(s3.load(G), /unreadable/);
     await s3.close();
+  });
+
+  it('a snapshot pointer naming anything but a snapshot file is a startup error', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.close();
+    const db = new Level<string, Uint8Array>(path, { valueEncoding: 'view' });
+    // A well-formed pointer record naming a path outside the snapshot directory.
+    await db.put('g00000001s', encodeBlob(Buffer.from('../../etc/passwd')));
+    await db.close();
+    const again = await LevelLogStore.open(path);
+    await assert.rejects(again.load(G), /not a snapshot file name/);
+    await again.close();
   });
 });

@@ -71,6 +71,8 @@ const hex = (n: number, width: number): string => n.toString(16).padStart(width,
 const groupPrefix = (group: GroupId): string => `g${hex(group, 8)}`;
 const snapshotName = (group: GroupId, index: number): string =>
   `${groupPrefix(group)}-${hex(index, 16)}.snap`;
+/** What a snapshot pointer may name: nothing outside the snapshot directory. */
+const SNAPSHOT_NAME = /^g[0-9a-f]{8}-[0-9a-f]{16}\.snap$/;
 const entryKey = (group: GroupId, index: number): string =>
   `${groupPrefix(group)}e${hex(index, 16)}`;
 
@@ -117,6 +119,9 @@ export class LevelLogStore {
     await db.open();
     const snapshotDir = `${path}-snapshots`;
     await mkdir(snapshotDir, { recursive: true });
+    // A crash while writing a snapshot leaves its temporary file; nothing points at it.
+    for (const name of await readdir(snapshotDir))
+      if (name.endsWith('.tmp')) await rm(join(snapshotDir, name), { force: true });
     return new LevelLogStore(db, path, snapshotDir);
   }
 
@@ -238,11 +243,15 @@ export class LevelLogStore {
     }
   }
 
-  /** Removes a group's snapshot files other than `keep` (best effort: leftovers are harmless). */
+  /**
+   * Removes a group's snapshot files older than `keep` (best effort: leftovers are harmless).
+   * Never a newer one or a temporary file: a local snapshot may be being written meanwhile.
+   */
   private async removeOldSnapshots(group: GroupId, keep: string): Promise<void> {
     const prefix = `${groupPrefix(group)}-`;
     for (const name of await readdir(this.snapshotDir)) {
-      if (name.startsWith(prefix) && name !== keep)
+      // Same prefix and fixed-width hex index: names order as their indexes.
+      if (name.startsWith(prefix) && SNAPSHOT_NAME.test(name) && name < keep)
         await rm(join(this.snapshotDir, name), { force: true });
     }
   }
@@ -261,6 +270,12 @@ export class LevelLogStore {
     } catch {
       return this.decodeAt(key, value, decodeSnapshot);
     }
+    if (!SNAPSHOT_NAME.test(name))
+      throw new CorruptLogError(
+        this.path,
+        key,
+        `not a snapshot file name: ${JSON.stringify(name)}`,
+      );
     const path = join(this.snapshotDir, name);
     let bytes: Uint8Array;
     try {

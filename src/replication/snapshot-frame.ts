@@ -32,15 +32,13 @@ export function decodeBook(bytes: Uint8Array): AddressBook {
   return book;
 }
 
-export function frameSnapshot(
-  book: AddressBook,
-  image: Uint8Array | readonly Uint8Array[],
-): Buffer {
+/** The address book and the state machine image (given as its chunks, concatenated here). */
+export function frameSnapshot(book: AddressBook, image: readonly Uint8Array[]): Buffer {
   const b = encodeBook(book);
   const head = Buffer.allocUnsafe(8);
   head.writeUInt32BE(MAGIC, 0);
   head.writeUInt32BE(b.length, 4);
-  return Buffer.concat([head, b, ...(image instanceof Uint8Array ? [image] : image)]);
+  return Buffer.concat([head, b, ...image]);
 }
 
 /** An empty image (the bootstrap snapshot at index 0) has no state machine bytes. */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import { after } from 'node:test';
 
 /** dist/test/compat/x.js -> repository root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -26,6 +27,15 @@ export interface ServerProcess {
   exited(): Promise<number | null>;
 }
 
+/**
+ * Servers still running when a test file's tests are done: a test that failed before its
+ * shutdown step would otherwise leave its server holding the test process open forever.
+ */
+const running = new Set<ChildProcess>();
+after(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'memlayer-compat-'));
 }
@@ -37,7 +47,13 @@ export async function startServerProcess(
   const args = [BIN, 'server', '--port', '0', '--data-dir', dataDir, ...extraArgs];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: 'pipe' });
   let output = '';
-  const exit = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  running.add(child);
+  const exit = new Promise<number | null>((done) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      done(code);
+    }),
+  );
   const port = await new Promise<number>((done, fail) => {
     const timer = setTimeout(
       () => fail(new Error(`server did not start:\n${output}`)),
@@ -134,17 +150,28 @@ export class RawClient {
   }
 
   async read(expectedBytes: number, timeoutMs = 5000): Promise<string> {
+    await this.waitFor(() => this.buffer.length >= expectedBytes, timeoutMs);
+    const out = this.buffer.slice(0, expectedBytes);
+    this.buffer = this.buffer.slice(out.length);
+    return out;
+  }
+
+  /** One reply line, CRLF included (a simple reply whose length the caller cannot know). */
+  async readLine(timeoutMs = 5000): Promise<string> {
+    await this.waitFor(() => this.buffer.includes('\r\n'), timeoutMs);
+    const end = this.buffer.indexOf('\r\n');
+    return this.read(end < 0 ? this.buffer.length : end + 2, 0);
+  }
+
+  private async waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.buffer.length < expectedBytes && !this.closed && Date.now() < deadline) {
+    while (!done() && !this.closed && Date.now() < deadline) {
       await new Promise<void>((done) => {
         this.waiter = done;
         setTimeout(done, 50);
       });
       this.waiter = undefined;
     }
-    const out = this.buffer.slice(0, expectedBytes);
-    this.buffer = this.buffer.slice(out.length);
-    return out;
   }
 
   /** Sends a command and returns the reply, whose exact bytes the caller expects. */
