@@ -33,6 +33,7 @@ import { ErrorReply, type Reply } from './commands/reply.js';
 import { newServerStats } from './commands/session.js';
 import { loadSnapshot, SnapshotFile, SnapshotLoadError } from './commands/server/snapshot-file.js';
 import { startRespServer, type Log } from './resp/server.js';
+import { SkewableClock, TEST_HOOKS_ENV, testHooksEnabled } from './admin/test-hooks.js';
 import type { Clock } from './shared/effects.js';
 import type { Replication } from './replication/runtime.js';
 
@@ -214,6 +215,7 @@ async function startNodeReplication(
       {
         id: options.nodeId,
         peers: options.peers,
+        routes: options.routes,
         join: options.join,
         cluster: options.clusterName,
         bind: options.bind,
@@ -224,7 +226,12 @@ async function startNodeReplication(
         redirect: options.redirect,
         dataDir: options.dataDir === '' ? '' : resolve(options.dataDir),
       },
-      { applier: stateMachine, clock, logger: (level, msg) => logger[level](msg) },
+      {
+        applier: stateMachine,
+        clock,
+        logger: (level, msg) => logger[level](msg),
+        ...(clock instanceof SkewableClock ? { testHooks: { clock } } : {}),
+      },
     );
   } catch (error) {
     if (error instanceof ReplicationConfigError) throw new ConfigError(error.message);
@@ -260,7 +267,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const logger = pino({ level: options.logLevel, base: { pid: process.pid } });
   let server: RunningServer;
   try {
-    server = await startServer(options, logger, configFile);
+    // The consistency harness skews clocks and crashes nodes through admin routes (off by default).
+    const hooks = testHooksEnabled(process.env);
+    if (hooks)
+      logger.warn(`${TEST_HOOKS_ENV}=1: fault-injection routes are enabled on the admin port`);
+    const clock = hooks ? new SkewableClock(systemClock) : systemClock;
+    server = await startServer(options, logger, configFile, clock);
   } catch (error) {
     if (error instanceof SnapshotLoadError || error instanceof ConfigError) {
       logger.fatal(error.message);

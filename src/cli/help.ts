@@ -23,6 +23,8 @@ Server flags (also the keys of a --config JSON file; flags win over the file):
                               memory: in memory, snapshots on SAVE/BGSAVE/SHUTDOWN
   --id N                      this node's id in its cluster (default 1)
   --peers LIST                members of a new cluster: 1=HOST:PEERPORT,2=...,3=...
+  --routes LIST               how this node reaches peers (ID=HOST:PORT,...), over the
+                              addresses in the membership (NAT, proxies)
   --join                      start empty and wait to be added (memlayer cluster add)
   --admin-port N              REST admin API (default 7380; 0 any; none: off)
   --peer-port N               peer gRPC (default 7381; 0 any; none: off)

@@ -49,6 +49,8 @@ export interface ServerOptions {
   nodeId: number;
   /** `1=host:port,2=host:port`: members of a new cluster ('' alone). */
   peers: string;
+  /** `4=host:port,...`: how this node reaches those peers, over the membership's addresses. */
+  routes: string;
   /** Wait to be added to an existing cluster instead of bootstrapping one. */
   join: boolean;
   clusterName: string;
@@ -77,6 +79,7 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   clientQueryBufferLimit: DEFAULT_LIMITS.queryBufferBytesMax,
   nodeId: 1,
   peers: '',
+  routes: '',
   join: false,
   clusterName: 'memlayer',
   advertise: '',
@@ -150,6 +153,9 @@ function REPLICATION_SETTERS(): Record<string, Setter> {
     },
     peers: (options, raw) => {
       options.peers = raw;
+    },
+    routes: (options, raw) => {
+      options.routes = raw;
     },
     join: yesNo((options, value) => {
       options.join = value;

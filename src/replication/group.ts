@@ -97,6 +97,12 @@ export interface GroupOptions {
   readonly bootstrap: AddressBook;
   /** A joining node: peers to dial until membership (from the leader) names them all. */
   readonly seeds: AddressBook;
+  /**
+   * Node-local routes: where this node dials these peers instead of the address in the book.
+   * The book is replicated (conf changes, snapshots) and so the same on every node; a route is
+   * one node's own view of the network (NAT, a proxy per link) and is never replicated.
+   */
+  readonly routes: AddressBook;
   readonly tickMs: number;
   readonly electionTicks: number;
   /** Take a snapshot when this many entries were applied since the last one. */
@@ -669,7 +675,8 @@ export class RaftGroup {
   }
 
   private connectBook(): void {
-    for (const [peer, addr] of this.book) if (peer !== this.id) this.o.network?.connect(peer, addr);
+    for (const [peer, addr] of this.book)
+      if (peer !== this.id) this.o.network?.connect(peer, this.o.routes.get(peer) ?? addr);
   }
 
   /** A snapshot from the leader replaces the state machine. */

@@ -263,3 +263,71 @@ describe('ReplicationHost redirects and errors', () => {
     await stopHost(host);
   });
 });
+
+describe('ReplicationHost routes', () => {
+  it('dials a peer through its node-local route, not the address the membership holds', async () => {
+    const { createServer, connect } = await import('node:net');
+    const listen = async (s: import('node:net').Server): Promise<number> => {
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+      const a = s.address();
+      return typeof a === 'object' && a !== null ? a.port : 0;
+    };
+    const reserve = async (): Promise<number> => {
+      const s = createServer();
+      const port = await listen(s);
+      await new Promise<void>((r) => s.close(() => r()));
+      return port;
+    };
+    const [port1, port2, dead] = [await reserve(), await reserve(), await reserve()];
+    // A forwarder to node 1 that counts what comes through it.
+    let forwarded = 0;
+    const forwarder = createServer((client) => {
+      forwarded++;
+      const upstream = connect(port1, '127.0.0.1');
+      client.pipe(upstream).pipe(client);
+      const close = (): void => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', close).on('close', close);
+      upstream.on('error', close).on('close', close);
+    });
+    const forwarderPort = await listen(forwarder);
+    after(() => forwarder.close());
+    // Node 2's membership says node 1 is at a port nobody listens on; only its route works.
+    const ids = [nodeId(1), nodeId(2)];
+    const real = new Map([
+      [ids[0] ?? nodeId(1), `127.0.0.1:${port1}`],
+      [ids[1] ?? nodeId(2), `127.0.0.1:${port2}`],
+    ]);
+    const wrong = new Map([...real, [nodeId(1), `127.0.0.1:${dead}`]]);
+    const n1 = await startHost({
+      id: nodeId(1),
+      dataDir: await tempDir(),
+      members: real,
+      peerListen: { host: '127.0.0.1', port: port1 },
+    });
+    const n2 = await startHost({
+      id: nodeId(2),
+      dataDir: await tempDir(),
+      members: wrong,
+      routes: new Map([[nodeId(1), `127.0.0.1:${forwarderPort}`]]),
+      peerListen: { host: '127.0.0.1', port: port2 },
+    });
+    await until(
+      () => n1.host.data.leader !== 0 && n1.host.data.leader === n2.host.data.leader,
+      'a leader both nodes know',
+      10_000,
+    );
+    assert.deepEqual(await run(n2.host, 'SET', 'routed', 'yes'), OK);
+    assert.equal(await run(n1.host, 'GET', 'routed'), 'yes');
+    assert.ok(forwarded > 0, 'node 2 dialed node 1 through its route');
+    // The replicated book keeps the membership's address; the route stays node-local.
+    assert.equal(
+      n2.host.describe().members.find((m) => m.id === 1)?.peerAddress,
+      `127.0.0.1:${dead}`,
+    );
+    await stopHost(n2.host);
+    await stopHost(n1.host);
+  });
+});

@@ -61,6 +61,8 @@ export interface HostOptions {
   readonly cluster: string;
   /** Members of a brand-new cluster, this node included (id -> peer address). */
   readonly members: AddressBook;
+  /** Where this node dials these peers, over the addresses the membership holds (optional). */
+  readonly routes?: AddressBook;
   /** Start as an empty node that waits to be added by the leader (no bootstrap). */
   readonly join: boolean;
   /** Where to listen for peers; undefined for a lone node that never talks to others. */
@@ -216,6 +218,7 @@ export class ReplicationHost {
       metrics: this.metrics,
       bootstrap,
       seeds: o.join ? new Map(o.members) : new Map(),
+      routes: o.routes ?? new Map(),
       tickMs: o.tickMs ?? HOST_DEFAULTS.tickMs,
       electionTicks: o.electionTicks ?? HOST_DEFAULTS.electionTicks,
       snapshotEntries: o.snapshotEntries ?? HOST_DEFAULTS.snapshotEntries,

@@ -107,6 +107,11 @@ export class LevelLogStore {
   private draining = false;
   /** Time spent in each synced batch, for the fsync latency metric. */
   onSyncMs: ((ms: number) => void) | undefined;
+  /**
+   * Test hook (src/admin/test-hooks.ts): runs once, just before the next synced batch is
+   * written, to crash the process at the moment a power loss would lose that batch.
+   */
+  beforeSyncedWrite: (() => void) | undefined;
 
   private constructor(
     private readonly db: Level<string, Uint8Array>,
@@ -352,6 +357,11 @@ export class LevelLogStore {
             if (op.type === 'put') batch.put(op.key, op.value);
             else batch.del(op.key);
           }
+        }
+        if (sync && puts > 0 && this.beforeSyncedWrite !== undefined) {
+          const hook = this.beforeSyncedWrite;
+          this.beforeSyncedWrite = undefined;
+          hook();
         }
         if (puts > 0) await batch.write({ sync });
         else await batch.close();

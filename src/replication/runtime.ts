@@ -11,6 +11,7 @@ import type { NodeId } from '../raft/types.js';
 import { nodeId } from '../shared/brand.js';
 import { SeededRng, type Clock } from '../shared/effects.js';
 import { buildAdminServer, type AdminOptions } from '../admin/server.js';
+import { testHookRoutes, type SkewableClock } from '../admin/test-hooks.js';
 import type { Applier } from './group.js';
 import { ReplicationHost, type Logger } from './host.js';
 import type { AddressBook } from './snapshot-frame.js';
@@ -20,6 +21,11 @@ export interface ReplicationSettings {
   readonly id: number;
   /** `1=host:port,2=host:port,...`: the members of a new cluster ('' for a lone node). */
   readonly peers: string;
+  /**
+   * `4=host:port,...`: where this node dials those peers, whatever address the membership holds
+   * for them (NAT, a proxy in front of a peer, the fault-injection harness). Optional; '' = none.
+   */
+  readonly routes?: string;
   /** Wait to be added to an existing cluster instead of bootstrapping one. */
   readonly join: boolean;
   readonly cluster: string;
@@ -39,16 +45,16 @@ export class ReplicationConfigError extends Error {
   override readonly name = 'ReplicationConfigError';
 }
 
-/** Parses `--peers`; throws ReplicationConfigError naming the bad item. */
-export function parsePeers(text: string): AddressBook {
+/** Parses `--peers` (or `--routes`); throws ReplicationConfigError naming the bad item. */
+export function parsePeers(text: string, flag = '--peers'): AddressBook {
   const book: AddressBook = new Map();
   if (text.trim() === '') return book;
   for (const item of text.split(',')) {
     const m = /^\s*([1-9][0-9]{0,9})=([A-Za-z0-9.\-[\]:]+:[0-9]{1,5})\s*$/.exec(item);
-    if (m === null) throw new ReplicationConfigError(`--peers: '${item}' is not ID=HOST:PORT`);
+    if (m === null) throw new ReplicationConfigError(`${flag}: '${item}' is not ID=HOST:PORT`);
     const id = nodeId(Number(m[1]));
-    if (id > 0xffff_ffff) throw new ReplicationConfigError(`--peers: node id ${id} out of range`);
-    if (book.has(id)) throw new ReplicationConfigError(`--peers: node ${id} listed twice`);
+    if (id > 0xffff_ffff) throw new ReplicationConfigError(`${flag}: node id ${id} out of range`);
+    if (book.has(id)) throw new ReplicationConfigError(`${flag}: node ${id} listed twice`);
     book.set(id, m[2] ?? '');
   }
   return book;
@@ -122,6 +128,8 @@ export interface ReplicationDeps {
   readonly logger: Logger;
   readonly plugins?: AdminOptions['plugins'];
   readonly extraMetrics?: () => string;
+  /** Fault-injection routes for the consistency harness (MEMLAYER_TEST_HOOKS=1 only). */
+  readonly testHooks?: { readonly clock: SkewableClock };
 }
 
 export async function startReplication(
@@ -129,6 +137,7 @@ export async function startReplication(
   deps: ReplicationDeps,
 ): Promise<Replication> {
   const members = checkSettings(s);
+  const routes = parsePeers(s.routes ?? '', '--routes');
   const id = nodeId(s.id);
   const advertise = s.advertise === '' ? s.bind : s.advertise;
   const ownPeer = members.get(id);
@@ -140,6 +149,7 @@ export async function startReplication(
     dataDir: s.dataDir,
     cluster: s.cluster,
     members,
+    routes,
     join: s.join,
     peerListen: peerPort < 0 ? undefined : { host: s.bind, port: peerPort },
     ...(ownPeer === undefined ? {} : { peerAdvertise: ownPeer }),
@@ -157,10 +167,22 @@ export async function startReplication(
   let adminAddress = '';
   try {
     if (s.adminPort >= 0) {
+      const hooks = deps.testHooks;
+      const plugins = [
+        ...(deps.plugins ?? []),
+        ...(hooks === undefined
+          ? []
+          : [
+              testHookRoutes({
+                clock: hooks.clock,
+                armCrashBeforeSync: (crash) => (host.log.beforeSyncedWrite = crash),
+              }),
+            ]),
+      ];
       admin = await buildAdminServer({
         host,
         executor,
-        ...(deps.plugins === undefined ? {} : { plugins: deps.plugins }),
+        plugins,
         ...(deps.extraMetrics === undefined ? {} : { extraMetrics: deps.extraMetrics }),
       });
       await admin.listen({ host: s.bind, port: s.adminPort });

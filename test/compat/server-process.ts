@@ -43,9 +43,14 @@ export function tempDataDir(): string {
 export async function startServerProcess(
   extraArgs: readonly string[] = [],
   dataDir: string = tempDataDir(),
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ServerProcess> {
   const args = [BIN, 'server', '--port', '0', '--data-dir', dataDir, ...extraArgs];
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: 'pipe' });
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    stdio: 'pipe',
+    env: { ...process.env, ...env },
+  });
   let output = '';
   running.add(child);
   const exit = new Promise<number | null>((done) =>
