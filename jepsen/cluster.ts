@@ -3,11 +3,15 @@
  * own data directory, and a FaultProxy for every directed peer link i -> j, so node i reaches
  * node j only through proxy(i, j). Partitions cut proxies; kill and pause act on processes.
  *
- * Node i is started with its own `--peers` list: itself at its real peer port (the server listens
- * on the port of its own entry) and every other node j at the port of proxy(i, j). The server
- * replaces its address book with the leader's when it installs a snapshot, which would route
- * node i through proxy(leader, j); so the harness raises MEMLAYER_RAFT_SNAPSHOT_ENTRIES above
- * anything a run writes (docs/consistency.md, "Caveats").
+ * Node i is started with `--routes` naming every other node j at the port of proxy(i, j): a
+ * route is node-local and wins over the address the replicated membership holds, so every
+ * link keeps going through its own proxy after snapshots and membership changes.
+ *
+ * Membership nemeses replace nodes: `spares` extra slots (ids N+1, N+2, ...) have data
+ * directories, ports and proxies from the start but no process; a replacement joins under a
+ * fresh id (never reusing a removed one, as etcd requires), and `members` is the harness' view
+ * of who is in the cluster now. Servers run with MEMLAYER_TEST_HOOKS=1 (clock skew, crash
+ * before sync: src/admin/test-hooks.ts).
  *
  * With `nodes: 1` the node runs alone (no peers, no proxies): useful to exercise the harness
  * itself, or a single durable node under kill -9.
@@ -35,6 +39,8 @@ export interface ClusterOptions {
   /** 'fsync' (Raft, the default) or 'memory' (a lone in-memory node, harness shake-out only). */
   readonly durability?: 'fsync' | 'memory';
   readonly extraArgs?: readonly string[];
+  /** Slots for replacement nodes (membership nemeses); 0 by default. */
+  readonly spares?: number;
   /** Extra environment for the servers (Raft tuning knobs: src/replication/runtime.ts). */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -58,11 +64,15 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Snapshots would replace each node's proxied address book with the leader's (see above). */
-const SNAPSHOT_ENTRIES_DEFAULT = '100000000';
-
 export class Cluster {
+  /** Every slot: members, spares, and removed nodes. */
   readonly specs: NodeSpec[] = [];
+  /** Who the harness believes is a member now, in the order they joined. */
+  members: number[] = [];
+  /** Slots not used yet (a removed node's id is never used again). */
+  private readonly spareIds: number[] = [];
+  /** Processes expected to die by themselves (an armed crash hook). */
+  private readonly expectedExits = new Set<number>();
   readonly processes = new Map<number, ChildProcess>();
   readonly paused = new Set<number>();
   /** proxies.get(`${from}->${to}`) */
@@ -90,7 +100,8 @@ export class Cluster {
     process.on('exit', this.killOnExit);
     rmSync(this.options.baseDir, { recursive: true, force: true });
     mkdirSync(this.options.logDir, { recursive: true });
-    for (let id = 1; id <= this.options.nodes; id++) {
+    const slots = this.options.nodes + (this.options.nodes > 1 ? (this.options.spares ?? 0) : 0);
+    for (let id = 1; id <= slots; id++) {
       const dataDir = join(this.options.baseDir, `n${id}`);
       mkdirSync(dataDir, { recursive: true });
       this.specs.push({
@@ -100,6 +111,8 @@ export class Cluster {
         peerPort: this.options.nodes > 1 ? await freePort() : -1,
         dataDir,
       });
+      if (id <= this.options.nodes) this.members.push(id);
+      else this.spareIds.push(id);
     }
     if (this.options.nodes > 1) {
       for (const from of this.specs) {
@@ -111,16 +124,17 @@ export class Cluster {
         }
       }
     }
-    for (const spec of this.specs) this.launch(spec);
+    for (const id of this.members) this.launch(this.spec(id));
   }
 
-  /** The peer list node `id` is started with: every other node through its proxy. */
-  peersFor(id: number): string {
-    return this.specs
-      .map(
-        (s) =>
-          `${s.id}=127.0.0.1:${s.id === id ? s.peerPort : (this.proxies.get(`${id}->${s.id}`)?.port ?? 0)}`,
-      )
+  /** `ID=HOST:PORT,...` for `ids`, as node `from` reaches them (itself at its real port). */
+  addressList(from: number, ids: readonly number[]): string {
+    return ids
+      .map((id) => {
+        const port =
+          id === from ? this.spec(id).peerPort : (this.proxies.get(`${from}->${id}`)?.port ?? 0);
+        return `${id}=127.0.0.1:${port}`;
+      })
       .join(',');
   }
 
@@ -142,7 +156,14 @@ export class Cluster {
     if (this.durability === 'fsync') {
       args.push('--id', String(spec.id), '--admin-port', String(spec.adminPort));
       args.push('--peer-port', String(spec.peerPort));
-      if (this.options.nodes > 1) args.push('--peers', this.peersFor(spec.id));
+      if (this.options.nodes > 1) {
+        const others = this.specs.map((s) => s.id).filter((id) => id !== spec.id);
+        args.push('--routes', this.addressList(spec.id, others));
+        // The first members bootstrap the cluster; a replacement joins it.
+        if (spec.id <= this.options.nodes)
+          args.push('--peers', this.addressList(spec.id, this.initialIds()));
+        else args.push('--join', '--peers', this.addressList(spec.id, this.members));
+      }
     }
     return [...args, ...(this.options.extraArgs ?? [])];
   }
@@ -152,15 +173,12 @@ export class Cluster {
     const log = openSync(join(this.options.logDir, `n${spec.id}.log`), 'a');
     const child = spawn(process.execPath, this.argsFor(spec), {
       stdio: ['ignore', log, log],
-      env: {
-        ...process.env,
-        MEMLAYER_RAFT_SNAPSHOT_ENTRIES: SNAPSHOT_ENTRIES_DEFAULT,
-        ...this.options.env,
-      },
+      env: { ...process.env, MEMLAYER_TEST_HOOKS: '1', ...this.options.env },
     });
     closeSync(log);
     child.on('exit', (code, signal) => {
-      if (!this.killing.delete(child)) this.crashes.push({ id: spec.id, code, signal });
+      const expected = this.killing.delete(child) || this.expectedExits.delete(spec.id);
+      if (!expected) this.crashes.push({ id: spec.id, code, signal });
       if (this.processes.get(spec.id) === child) this.processes.delete(spec.id);
     });
     this.processes.set(spec.id, child);
@@ -172,8 +190,50 @@ export class Cluster {
     return spec;
   }
 
+  /** The current members (what nemeses act on). */
   get ids(): number[] {
-    return this.specs.map((s) => s.id);
+    return [...this.members];
+  }
+
+  private initialIds(): number[] {
+    return this.specs.map((s) => s.id).filter((id) => id <= this.options.nodes);
+  }
+
+  /** The crash hook will end this process: its exit is not a finding. */
+  expectExit(id: number): void {
+    this.expectedExits.add(id);
+  }
+
+  /** Whether `id` still runs (not killed, not crashed). */
+  running(id: number): boolean {
+    const child = this.processes.get(id);
+    return child !== undefined && child.exitCode === null && child.signalCode === null;
+  }
+
+  /** The next unused slot for a replacement, if any is left. */
+  takeSpare(): number | undefined {
+    return this.spareIds.shift();
+  }
+
+  /** Gives back a slot `takeSpare` handed out but that was not used. */
+  returnSpare(id: number): void {
+    this.spareIds.unshift(id);
+  }
+
+  /** Forgets a removed member: killed, its disk wiped, its id never used again. */
+  async retire(id: number): Promise<void> {
+    this.members = this.members.filter((m) => m !== id);
+    await this.kill(id);
+    rmSync(this.spec(id).dataDir, { recursive: true, force: true });
+  }
+
+  /** Starts a spare slot as an empty node that waits to be added (`--join`). */
+  startJoiner(id: number): void {
+    this.launch(this.spec(id));
+  }
+
+  admit(id: number): void {
+    if (!this.members.includes(id)) this.members.push(id);
   }
 
   /** kill -9; resolves once the process is gone (its ports are free again). */
@@ -233,7 +293,7 @@ export class Cluster {
   healAll(): void {
     this.healNetwork();
     for (const id of [...this.paused]) this.resume(id);
-    for (const spec of this.specs) this.restart(spec.id);
+    for (const id of this.members) this.restart(id);
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,8 @@
  * The consistency harness end to end, as CI runs it: a real 3-node Raft cluster on loopback
  * (peer links through fault proxies), register (linearizability) and set workloads under
  * partition and kill -9 nemeses, all faults healed, final reads: zero anomalies allowed.
- * About 90 s in all. Then a lone `--durability fsync` node under kill -9 must keep every
+ * About 90 s in all. Then the faults that act through the server (membership replacement,
+ * crash before a synced write, clock skew) with pauses and leadership transfers. Then a lone `--durability fsync` node under kill -9 must keep every
  * acknowledged write; and the converse, so this test can fail: a lone `--durability memory`
  * node killed with -9 loses acknowledged writes, and the harness must say so.
  */
@@ -79,6 +80,55 @@ for (const workload of ['register', 'set'] as const) {
     },
   );
 }
+
+test(
+  'register on 3 nodes under member replacement, clock skew, crash before sync, pauses and transfers: no anomalies',
+  { timeout: 180_000 },
+  async (t) => {
+    const dir = tempDir(t);
+    const nemeses = [
+      'member-replace',
+      'crash-before-sync',
+      'clock-skew',
+      'pause-leader',
+      'transfer-leader',
+    ] as const;
+    const { summary, report } = await runHarness(
+      options(dir, { nemeses, timeLimitMs: 36_000, faultMs: 3_000, healMs: 3_000, seed: 11 }),
+    );
+    t.diagnostic(report);
+    assert.deepEqual(summary.crashes, [], report);
+    assert.equal(summary.check.valid, true, report);
+    const history = JSON.parse(readFileSync(join(dir, 'register', 'history.json'), 'utf8')) as {
+      events: { process: number; type: string; f: string; value: unknown }[];
+    };
+    const done = history.events.filter((e) => e.process === -1 && e.type === 'ok');
+    const said = (f: string): string[] => done.filter((e) => e.f === f).map((e) => String(e.value));
+    // Each fault really happened: a member left with its disk and a new one joined; a node
+    // died at a synced write; clocks moved.
+    assert.ok(
+      said('member-replace').some((v) => /^removed node \d+ \(disk wiped\)$/.test(v)),
+      report,
+    );
+    assert.ok(
+      said('heal').some((v) => /added node \d+ \(empty disk\)/.test(v)),
+      report,
+    );
+    assert.ok(
+      said('crash-before-sync').some((v) => /crashed before a synced write/.test(v)),
+      report,
+    );
+    assert.ok(
+      said('clock-skew').some((v) => /^clocks /.test(v)),
+      report,
+    );
+    // The final reads came from the replacement too (a member with a new id).
+    const finals = history.events.filter(
+      (e) => e.f === 'read' && e.type === 'ok' && e.process >= 100_000,
+    );
+    assert.equal(finals.length, 15, 'final reads of 5 keys on each of 3 members');
+  },
+);
 
 test(
   'a lone durable node keeps every acknowledged write across kill -9',

@@ -1,6 +1,11 @@
 /**
  * Nemeses: faults injected on a seeded schedule. Each fault is applied for a window, then
  * healed; every fault and heal is recorded in the history (process -1) for the report.
+ *
+ * Beyond the network and the processes, three act through the server itself: the REST admin
+ * API (leadership transfer; membership: remove a member, then bring in a replacement with an
+ * empty disk under a new id) and the test hooks (src/admin/test-hooks.ts: skew a node's wall
+ * clock; crash a node just before its next synced log write, losing what was not durable).
  */
 import type { Rng } from '../src/shared/effects.js';
 import type { Cluster } from './cluster.js';
@@ -16,7 +21,10 @@ export type NemesisName =
   | 'kill-minority'
   | 'pause-one'
   | 'pause-leader'
-  | 'transfer-leader';
+  | 'transfer-leader'
+  | 'member-replace'
+  | 'clock-skew'
+  | 'crash-before-sync';
 
 export const ALL_NEMESES: readonly NemesisName[] = [
   'partition-one',
@@ -29,7 +37,17 @@ export const ALL_NEMESES: readonly NemesisName[] = [
   'pause-one',
   'pause-leader',
   'transfer-leader',
+  'member-replace',
+  'clock-skew',
+  'crash-before-sync',
 ];
+
+/** Largest wall-clock skew the clock nemesis gives a node, either way. */
+const SKEW_MAX_MS = 5 * 60_000;
+/** How long an armed crash hook may wait for the node's next write before a plain kill. */
+const CRASH_WAIT_MS = 2_000;
+/** How long a membership change keeps being retried (a leader may be moving). */
+const MEMBERSHIP_RETRY_MS = 10_000;
 
 export const NEMESIS_PROCESS = -1;
 
@@ -42,10 +60,124 @@ function shuffle<T>(items: readonly T[], rng: Rng): T[] {
   return out;
 }
 
-/** Applies one fault; returns a description (recorded) of what was done. */
-export async function inject(name: NemesisName, cluster: Cluster, rng: Rng): Promise<string> {
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** What a fault did, and the fault-specific part of its heal (run before the common heal). */
+export interface Injected {
+  readonly what: string;
+  readonly heal?: () => Promise<string>;
+}
+
+interface AdminAnswer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+/** One admin API call to node `id`; status 0 when it does not answer. */
+async function admin(
+  cluster: Cluster,
+  id: number,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<AdminAnswer> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${cluster.spec(id).adminPort}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(5000),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  } catch {
+    return { status: 0, body: {} };
+  }
+}
+
+/** Sends a membership change to whoever leads, retrying while leaders move; the last answer. */
+async function atLeader(
+  cluster: Cluster,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<AdminAnswer> {
+  const deadline = Date.now() + MEMBERSHIP_RETRY_MS;
+  let last: AdminAnswer = { status: 0, body: {} };
+  while (Date.now() < deadline) {
+    const leader = await cluster.leader();
+    if (leader > 0) {
+      last = await admin(cluster, leader, method, path, body);
+      // 421 not the leader, 503 none known, 409 a change still applying: ask again.
+      if (![0, 409, 421, 503].includes(last.status)) return last;
+    }
+    await sleep(250);
+  }
+  return last;
+}
+
+/** Whether the leader's membership lists `id`. */
+async function isMember(cluster: Cluster, id: number): Promise<boolean | undefined> {
+  const leader = await cluster.leader();
+  if (leader === 0) return undefined;
+  const view = await admin(cluster, leader, 'GET', '/v1/cluster');
+  const members = view.body['members'];
+  if (view.status !== 200 || !Array.isArray(members)) return undefined;
+  return members.some((m) => (m as { id?: unknown }).id === id);
+}
+
+/**
+ * Removes a member (any, the leader included), then retires it: killed, disk wiped, id never
+ * used again. The heal brings a replacement in under a fresh id: it starts empty with
+ * `--join`, is added as a learner, and the leader promotes it once it has caught up.
+ */
+async function replaceMember(cluster: Cluster, rng: Rng): Promise<Injected> {
+  // Never below three members: a failed add earlier may have left the cluster one short.
+  if (cluster.ids.length < 3) return { what: 'no-op: fewer than three members' };
+  const spare = cluster.takeSpare();
+  if (spare === undefined) return { what: 'no-op: no spare node id left' };
+  const victim = shuffle(cluster.ids, rng)[0] ?? 1;
+  const removed = await atLeader(cluster, 'DELETE', `/v1/cluster/members/${victim}`);
+  if (removed.status !== 200 && (await isMember(cluster, victim)) !== false) {
+    // Not removed (or not known to be): leave the node alone and keep the spare for later.
+    cluster.returnSpare(spare);
+    return { what: `remove ${victim} failed (HTTP ${removed.status})` };
+  }
+  await cluster.retire(victim);
+  return {
+    what: `removed node ${victim} (disk wiped)`,
+    heal: async () => {
+      cluster.startJoiner(spare);
+      return addMember(cluster, spare);
+    },
+  };
+}
+
+async function addMember(cluster: Cluster, id: number): Promise<string> {
+  const peerAddress = `127.0.0.1:${cluster.spec(id).peerPort}`;
+  const added = await atLeader(cluster, 'POST', '/v1/cluster/members', { id, peerAddress });
+  if (added.status === 201 || (await isMember(cluster, id)) === true) {
+    cluster.admit(id);
+    return `added node ${id} (empty disk)`;
+  }
+  await cluster.retire(id);
+  return `adding node ${id} failed (HTTP ${added.status})`;
+}
+
+/** Applies one fault; returns what was done (recorded) and any heal of its own. */
+export async function inject(name: NemesisName, cluster: Cluster, rng: Rng): Promise<Injected> {
+  const what = await injectSimple(name, cluster, rng);
+  return typeof what === 'string' ? { what } : what;
+}
+
+async function injectSimple(
+  name: NemesisName,
+  cluster: Cluster,
+  rng: Rng,
+): Promise<string | Injected> {
   const ids = cluster.ids;
-  if (ids.length === 1 && name.startsWith('partition')) return 'no-op: a single node has no links';
+  if (ids.length === 1 && (name.startsWith('partition') || name === 'member-replace'))
+    return 'no-op: a single node has no peers';
   const pick = async (leaderFirst: boolean): Promise<number> => {
     const leader = leaderFirst ? await cluster.leader() : 0;
     return leader > 0 ? leader : (ids[rng.int(ids.length)] ?? 1);
@@ -115,6 +247,36 @@ export async function inject(name: NemesisName, cluster: Cluster, rng: Rng): Pro
       }
       return `transfer leadership ${leader} -> ${target}`;
     }
+    case 'member-replace':
+      return replaceMember(cluster, rng);
+    case 'clock-skew': {
+      // Every member gets its own offset: some ahead, some behind, by up to SKEW_MAX_MS.
+      const offsets = ids.map((id) => [id, rng.int(2 * SKEW_MAX_MS + 1) - SKEW_MAX_MS] as const);
+      await Promise.all(
+        offsets.map(([id, offsetMs]) => admin(cluster, id, 'PUT', '/v1/debug/clock', { offsetMs })),
+      );
+      return {
+        what: `clocks ${offsets.map(([id, ms]) => `${id}:${ms > 0 ? '+' : ''}${ms}ms`).join(' ')}`,
+        heal: async () => {
+          await Promise.all(
+            cluster.ids.map((id) => admin(cluster, id, 'PUT', '/v1/debug/clock', { offsetMs: 0 })),
+          );
+          return 'clocks reset';
+        },
+      };
+    }
+    case 'crash-before-sync': {
+      const victim = await pick(rng.int(2) === 0);
+      cluster.expectExit(victim);
+      const armed = await admin(cluster, victim, 'POST', '/v1/debug/crash-before-sync');
+      if (armed.status !== 200) return `node ${victim} could not be armed (HTTP ${armed.status})`;
+      const deadline = Date.now() + CRASH_WAIT_MS;
+      while (cluster.running(victim) && Date.now() < deadline) await sleep(20);
+      if (!cluster.running(victim)) return `node ${victim} crashed before a synced write`;
+      // No write came (an idle follower, say): a plain crash instead, so the window is alike.
+      await cluster.kill(victim);
+      return `node ${victim} armed but idle; killed`;
+    }
   }
 }
 
@@ -130,20 +292,20 @@ export async function runNemesis(
   // Rounds of a seeded shuffle: every listed nemesis runs once per round, so even a short run
   // covers each of them (a uniform pick could skip one).
   let round: NemesisName[] = [];
-  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
   await sleep(options.healMs);
   while (recorder.nowNs() + options.faultMs * 1e6 < options.untilNs && names.length > 0) {
     if (round.length === 0) round = shuffle(names, rng);
     const name = round.shift();
     if (name === undefined) break;
     recorder.record(NEMESIS_PROCESS, 'invoke', name, '', null);
-    const what = await inject(name, cluster, rng);
-    recorder.record(NEMESIS_PROCESS, 'ok', name, '', what);
+    const injected = await inject(name, cluster, rng);
+    recorder.record(NEMESIS_PROCESS, 'ok', name, '', injected.what);
     faults++;
     await sleep(options.faultMs);
     recorder.record(NEMESIS_PROCESS, 'invoke', 'heal', '', null);
     cluster.healAll();
-    recorder.record(NEMESIS_PROCESS, 'ok', 'heal', '', 'healed');
+    const extra = injected.heal === undefined ? '' : `; ${await injected.heal()}`;
+    recorder.record(NEMESIS_PROCESS, 'ok', 'heal', '', `healed${extra}`);
     await sleep(options.healMs);
   }
   return faults;

@@ -126,8 +126,8 @@ async function setupWorkload(
   if (setup === undefined) return;
   let lastError: unknown;
   for (let attempt = 0; attempt < 20; attempt++) {
-    const spec = cluster.specs[attempt % cluster.specs.length];
-    if (spec === undefined) break;
+    const ids = cluster.ids;
+    const spec = cluster.spec(ids[attempt % ids.length] ?? 1);
     const client = await connectReady(spec.respPort, commandTimeoutMs);
     try {
       await setup.call(workload, client);
@@ -149,7 +149,7 @@ async function waitReady(
   commandTimeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const clients = cluster.specs.map((s) => connect(s.respPort, commandTimeoutMs));
+  const clients = cluster.ids.map((id) => connect(cluster.spec(id).respPort, commandTimeoutMs));
   try {
     while (Date.now() < deadline) {
       for (const client of clients) {
@@ -177,12 +177,22 @@ async function worker(
   untilNs: number,
 ): Promise<void> {
   const rng = new SeededRng(options.seed * 7919 + index);
-  const spec = cluster.specs[index % cluster.specs.length];
-  if (spec === undefined) return;
-  const client = await connectReady(spec.respPort, options.commandTimeoutMs);
+  // Each worker talks to one member; if that member is removed from the cluster, it moves to
+  // another (a replacement node has a new id and new ports).
+  const memberFor = (): number => {
+    const ids = cluster.ids;
+    return ids[index % ids.length] ?? 1;
+  };
+  let node = memberFor();
+  let client = await connectReady(cluster.spec(node).respPort, options.commandTimeoutMs);
   let process = index;
   try {
     while (recorder.nowNs() < untilNs) {
+      if (!cluster.ids.includes(node)) {
+        client.disconnect();
+        node = memberFor();
+        client = await connectReady(cluster.spec(node).respPort, options.commandTimeoutMs);
+      }
       const before = recorder.events.length;
       await workload.step(client, process, rng, recorder);
       // Other workers record too, meanwhile: keep this process' completions only.
@@ -201,6 +211,13 @@ async function worker(
   }
 }
 
+/** Replacement slots a run may need: one per membership fault window it can hold. */
+function sparesFor(options: RunOptions): number {
+  if (!options.nemeses.includes('member-replace')) return 0;
+  const windows = Math.ceil(options.timeLimitMs / Math.max(1, options.faultMs + options.healMs));
+  return Math.min(32, Math.ceil(windows / options.nemeses.length) + 1);
+}
+
 export async function runHarness(options: RunOptions): Promise<RunResult> {
   mkdirSync(options.outDir, { recursive: true });
   const cluster = new Cluster({
@@ -208,6 +225,7 @@ export async function runHarness(options: RunOptions): Promise<RunResult> {
     baseDir: join(options.outDir, 'data'),
     logDir: join(options.outDir, 'logs'),
     bin: options.bin,
+    spares: sparesFor(options),
     ...(options.durability === undefined ? {} : { durability: options.durability }),
     ...(options.env === undefined ? {} : { env: options.env }),
   });
@@ -246,8 +264,8 @@ async function finalReads(
   options: RunOptions,
 ): Promise<void> {
   let process = 100_000;
-  for (const spec of cluster.specs) {
-    const client = await connectReady(spec.respPort, options.commandTimeoutMs * 5);
+  for (const id of cluster.ids) {
+    const client = await connectReady(cluster.spec(id).respPort, options.commandTimeoutMs * 5);
     try {
       await workload.final(client, process++, recorder);
     } finally {
