@@ -643,3 +643,47 @@ test('CLIENT SESSION and SEQ reject bad input and change nothing', async () => {
   assert.equal(await run(session, 'RESET'), '+RESET\r\n');
   assert.match(await run(session, 'SEQ', '3', 'SET', 'k', 'x'), /^-ERR SEQ needs a client session/);
 });
+
+test('SEQ n EXEC numbers a transaction: a retry answers the cached replies and applies once', async () => {
+  const { connect, run } = harness();
+  const { session } = connect();
+  assert.equal(await run(session, 'CLIENT', 'SESSION', '77'), '+OK\r\n');
+  const transaction = async (): Promise<string> => {
+    assert.equal(await run(session, 'MULTI'), '+OK\r\n');
+    assert.equal(await run(session, 'INCR', 't'), '+QUEUED\r\n');
+    assert.equal(await run(session, 'RPUSH', 'l', 'x'), '+QUEUED\r\n');
+    return run(session, 'SEQ', '1', 'EXEC');
+  };
+  assert.equal(await transaction(), '*2\r\n:1\r\n:1\r\n');
+  // The same transaction again under the same number: the first replies, nothing applied.
+  assert.equal(await transaction(), '*2\r\n:1\r\n:1\r\n');
+  assert.equal(await run(session, 'GET', 't'), '$1\r\n1\r\n');
+  assert.equal(await run(session, 'LLEN', 'l'), ':1\r\n');
+  // The next number applies; an older one is refused as stale, unapplied.
+  assert.equal(await run(session, 'MULTI'), '+OK\r\n');
+  assert.equal(await run(session, 'INCR', 't'), '+QUEUED\r\n');
+  assert.equal(await run(session, 'SEQ', '2', 'EXEC'), '*1\r\n:2\r\n');
+  assert.equal(await run(session, 'MULTI'), '+OK\r\n');
+  assert.equal(await run(session, 'INCR', 't'), '+QUEUED\r\n');
+  assert.match(await run(session, 'SEQ', '1', 'EXEC'), /^-/);
+  assert.equal(await run(session, 'GET', 't'), '$1\r\n2\r\n');
+  // SEQ with anything but EXEC inside MULTI is refused and the transaction is discarded.
+  assert.equal(await run(session, 'MULTI'), '+OK\r\n');
+  assert.equal(await run(session, 'INCR', 't'), '+QUEUED\r\n');
+  assert.equal(
+    await run(session, 'SEQ', '3', 'INCR', 't'),
+    '-ERR Command not allowed inside a transaction\r\n',
+  );
+  assert.equal(
+    await run(session, 'SEQ', '3', 'EXEC'),
+    '-EXECABORT Transaction discarded because of previous errors.\r\n',
+  );
+  assert.equal(await run(session, 'GET', 't'), '$1\r\n2\r\n');
+  // Outside MULTI, EXEC under SEQ answers as EXEC does; without a session SEQ says so.
+  assert.equal(await run(session, 'SEQ', '3', 'EXEC'), '-ERR EXEC without MULTI\r\n');
+  const { session: bare } = connect();
+  assert.equal(await run(bare, 'MULTI'), '+OK\r\n');
+  assert.match(await run(bare, 'SEQ', '1', 'EXEC'), /^-ERR SEQ needs a client session/);
+  // The transaction is still open: plain EXEC runs it.
+  assert.equal(await run(bare, 'EXEC'), '*0\r\n');
+});

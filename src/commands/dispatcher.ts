@@ -35,8 +35,11 @@ import { registerStandardInfoSections } from './server/info-sections.js';
 export const NOAUTH = new ErrorReply('NOAUTH Authentication required.');
 export const NOT_ALLOWED_IN_MULTI = new ErrorReply('ERR Command not allowed inside a transaction');
 
-/** Commands that act at once inside MULTI instead of being queued (as Redis' processCommand). */
-const RUN_IN_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/**
+ * Commands that act at once inside MULTI instead of being queued (as Redis' processCommand).
+ * SEQ too: `SEQ n EXEC` numbers the transaction; SEQ with anything else is refused there.
+ */
+const RUN_IN_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset', 'seq']);
 
 /** What the dispatcher precomputes for one command or subcommand. */
 class CompiledCommand implements CommandCounters {

@@ -76,6 +76,26 @@ describe('client sessions on a 3-node cluster', () => {
     for (const n of nodes)
       assert.deepEqual(await c.client(n).call(['LRANGE', 'list', '0', '-1']), ['x']);
   });
+  it('a numbered transaction (SEQ n EXEC) retried through another node applies once', async () => {
+    const [a, , c3] = nodes;
+    if (a === undefined || c3 === undefined) assert.fail('3 nodes');
+    const tx = async (client: ReturnType<typeof c.client>): Promise<unknown> => {
+      assert.equal(await client.call(['MULTI']), 'OK');
+      assert.equal(await client.call(['INCRBY', 'balance', '10']), 'QUEUED');
+      assert.equal(await client.call(['RPUSH', 'audit', 'deposit']), 'QUEUED');
+      return client.call(['SEQ', '1', 'EXEC']);
+    };
+    const first = c.client(a);
+    const retry = c.client(c3);
+    for (const client of [first, retry])
+      assert.equal(await client.call(['CLIENT', 'SESSION', '88']), 'OK');
+    assert.deepEqual(await tx(first), [10, 1]);
+    assert.deepEqual(await tx(retry), [10, 1], 'the cached replies of the first EXEC');
+    for (const n of nodes) {
+      assert.equal(await c.client(n).call(['GET', 'balance']), '10');
+      assert.deepEqual(await c.client(n).call(['LRANGE', 'audit', '0', '-1']), ['deposit']);
+    }
+  });
 });
 
 describe('client sessions on a single durable node', () => {

@@ -2,6 +2,7 @@
  * SEQ <sequence> <command> [arg ...]: runs one data command as request `sequence` of the
  * connection's client session (CLIENT SESSION <client-id>), so that a retry after an
  * `-UNKNOWN` reply is applied at most once (Raft thesis §6.3, docs/replication.md).
+ * `SEQ <sequence> EXEC` (after MULTI ... ) numbers a whole transaction the same way.
  *
  * A write goes into the log carrying (client id, sequence); the state machine applies it only
  * if the sequence is newer than the client's last one, answers a repeat of the last one from
@@ -14,6 +15,8 @@ import { UNKNOWN_COMMAND, WRONG_ARITY } from '../errors.js';
 import { isWrite, type SessionCommandSpec } from '../spec.js';
 import type { SessionContext } from '../context.js';
 import { isInternal } from '../server/command-table.js';
+import { NOT_ALLOWED_IN_MULTI } from '../dispatcher.js';
+import { runExec } from '../transactions/exec.js';
 
 export const NO_CLIENT_SESSION = new ErrorReply(
   'ERR SEQ needs a client session: send CLIENT SESSION <client-id> first',
@@ -30,13 +33,21 @@ export function parseSessionNumber(raw: string): number | undefined {
 }
 
 function run(ctx: SessionContext, args: readonly string[]): Reply | Promise<Reply> {
+  const name = args[2] ?? '';
+  const inMulti = ctx.session.multi !== undefined;
+  const execNamed = name.toLowerCase() === 'exec';
+  if (inMulti && !(execNamed && args.length === 3)) {
+    // As a no_multi command in Redis: refused, and the transaction will not run.
+    ctx.session.multiFailed = true;
+    return NOT_ALLOWED_IN_MULTI;
+  }
   const clientId = ctx.session.clientSessionId;
   if (clientId === 0) return NO_CLIENT_SESSION;
   const sequence = parseSessionNumber(args[1] ?? '');
   if (sequence === undefined) return BAD_SEQUENCE;
+  if (execNamed && args.length === 3) return runExec(ctx, { clientId, sequence });
   // A private copy: the protocol layer may reuse the argument array after this call.
   const command = args.slice(2);
-  const name = command[0] ?? '';
   const spec = isInternal(name) ? undefined : ctx.server.table.get(name.toLowerCase());
   if (spec === undefined) return UNKNOWN_COMMAND(name, command.slice(1));
   if (spec.kind !== 'data') return new ErrorReply(`ERR SEQ runs data commands only, not '${name}'`);
@@ -59,8 +70,9 @@ export const seq = {
   kind: 'session',
   name: 'seq',
   arity: -3,
-  // Inside MULTI the whole transaction is one entry: a per-command sequence has no meaning there.
-  flags: ['no_multi', 'noscript', 'movablekeys'],
+  // Runs at once inside MULTI (dispatcher RUN_IN_MULTI): only `SEQ n EXEC` is allowed there,
+  // as the whole transaction is one entry. may_replicate: a WRITE pause holds it back.
+  flags: ['noscript', 'movablekeys', 'may_replicate'],
   categories: ['@connection', '@slow'],
   keys: { first: 0, last: 0, step: 0 },
   summary:

@@ -15,6 +15,7 @@ const EXECABORT = new ErrorReply('EXECABORT Transaction discarded because of pre
 function buildRequest(
   queued: readonly QueuedCommand[],
   watch: DataRequest['watch'],
+  numbered: ClientRequestNumber | undefined,
 ): DataRequest | undefined {
   const commands: (readonly string[])[] = [];
   let write = false;
@@ -24,7 +25,17 @@ function buildRequest(
     write ||= command.write;
   }
   if (commands.length === 0 && watch === undefined) return undefined;
+  // A numbered transaction that writes is one numbered entry; a read-only one needs no number
+  // (it is not in the log), as SEQ with a read.
+  if (write && numbered !== undefined)
+    return { commands, write, transaction: true, watch, ...numbered };
   return { commands, write, transaction: true, watch, clientId: 0, sequence: 0 };
+}
+
+/** (client id, sequence) of a request sent with SEQ under a client session. */
+export interface ClientRequestNumber {
+  readonly clientId: number;
+  readonly sequence: number;
 }
 
 /**
@@ -65,6 +76,30 @@ function finish(
   return mergeReplies(ctx, queued, dataReplies);
 }
 
+/**
+ * Applies the queued commands atomically; a null array if a WATCHed key changed. `numbered`:
+ * the transaction is request `sequence` of client session `clientId` (`SEQ n EXEC`), applied
+ * at most once however often it is retried.
+ */
+export function runExec(
+  ctx: SessionContext,
+  numbered?: ClientRequestNumber,
+): Reply | Promise<Reply> {
+  const session = ctx.session;
+  const queued = session.multi;
+  if (queued === undefined) return WITHOUT_MULTI;
+  const failed = session.multiFailed;
+  const keys = session.watchedKeys;
+  const watch = keys === undefined ? undefined : { keys, index: session.watchIndex };
+  session.endTransaction();
+  if (failed) return EXECABORT;
+  const request = buildRequest(queued, watch, numbered);
+  if (request === undefined) return finish(ctx, queued, undefined);
+  const result = ctx.server.executor.execute(request);
+  if (result instanceof Promise) return result.then((settled) => finish(ctx, queued, settled));
+  return finish(ctx, queued, result);
+}
+
 /** EXEC: apply the queued commands atomically; a null array if a WATCHed key changed. */
 export const exec = {
   kind: 'session',
@@ -77,19 +112,5 @@ export const exec = {
   group: 'transactions',
   since: '1.2.0',
   syntax: '',
-  run: (ctx) => {
-    const session = ctx.session;
-    const queued = session.multi;
-    if (queued === undefined) return WITHOUT_MULTI;
-    const failed = session.multiFailed;
-    const keys = session.watchedKeys;
-    const watch = keys === undefined ? undefined : { keys, index: session.watchIndex };
-    session.endTransaction();
-    if (failed) return EXECABORT;
-    const request = buildRequest(queued, watch);
-    if (request === undefined) return finish(ctx, queued, undefined);
-    const result = ctx.server.executor.execute(request);
-    if (result instanceof Promise) return result.then((settled) => finish(ctx, queued, settled));
-    return finish(ctx, queued, result);
-  },
+  run: (ctx) => runExec(ctx),
 } as const satisfies SessionCommandSpec<SessionContext>;
