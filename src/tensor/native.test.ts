@@ -89,6 +89,62 @@ test('native and TypeScript element-wise float64 kernels give the same bits', { 
   }
 });
 
+test(
+  'large outputs (streamed stores) give the same bits: unaligned, and in place',
+  { skip },
+  () => {
+    const n = addon;
+    if (n === undefined) return;
+    // Above the addon's 4 MiB streaming threshold, odd lengths so a scalar tail runs too.
+    const f32 = 1_100_003;
+    const a = randomF32(f32, 91);
+    const b = randomF32(f32, 92);
+    type K32 = (x: Float32Array, y: Float32Array, o: Float32Array) => void;
+    const k32: [string, K32, K32][] = [
+      ['add', (x, y, o) => ew.addF32(x, y, o), (x, y, o) => n.add_f32(x, y, o)],
+      ['sub', (x, y, o) => ew.subF32(x, y, o), (x, y, o) => n.sub_f32(x, y, o)],
+      ['mul', (x, y, o) => ew.mulF32(x, y, o), (x, y, o) => n.mul_f32(x, y, o)],
+      ['scale', (x, _y, o) => ew.scaleF32(x, -0.37, o), (x, _y, o) => n.scale_f32(x, -0.37, o)],
+      ['axpy', (x, y, o) => ew.axpyF32(1e-3, x, y, o), (x, y, o) => n.axpy_f32(1e-3, x, y, o)],
+    ];
+    for (const [name, ts, c] of k32) {
+      const expected = new Float32Array(f32);
+      ts(a, b, expected);
+      // An output one element past a 32-byte boundary: the scalar head runs before the vectors.
+      const backing = new Float32Array(f32 + 1);
+      const unaligned = backing.subarray(1);
+      c(a, b, unaligned);
+      assert.deepEqual(bytes(unaligned), bytes(expected), `${name} unaligned`);
+      // In place over the first input (the same array: each vector is read before written).
+      const inPlace = a.slice();
+      c(inPlace, b, inPlace);
+      assert.deepEqual(bytes(inPlace), bytes(expected), `${name} in place`);
+    }
+    const f64 = 600_001;
+    const x = randomF64(f64, 93);
+    const y = randomF64(f64, 94);
+    type K64 = (p: Float64Array, q: Float64Array, o: Float64Array) => void;
+    const k64: [string, K64, K64][] = [
+      ['add', (p, q, o) => ew.addF64(p, q, o), (p, q, o) => n.add_f64(p, q, o)],
+      ['sub', (p, q, o) => ew.subF64(p, q, o), (p, q, o) => n.sub_f64(p, q, o)],
+      ['mul', (p, q, o) => ew.mulF64(p, q, o), (p, q, o) => n.mul_f64(p, q, o)],
+      ['scale', (p, _q, o) => ew.scaleF64(p, 3.5, o), (p, _q, o) => n.scale_f64(p, 3.5, o)],
+      ['axpy', (p, q, o) => ew.axpyF64(-2.25, p, q, o), (p, q, o) => n.axpy_f64(-2.25, p, q, o)],
+    ];
+    for (const [name, ts, c] of k64) {
+      const expected = new Float64Array(f64);
+      ts(x, y, expected);
+      const backing = new Float64Array(f64 + 1);
+      const unaligned = backing.subarray(1);
+      c(x, y, unaligned);
+      assert.deepEqual(bytes(unaligned), bytes(expected), `${name} f64 unaligned`);
+      const inPlace = x.slice();
+      c(inPlace, y, inPlace);
+      assert.deepEqual(bytes(inPlace), bytes(expected), `${name} f64 in place`);
+    }
+  },
+);
+
 test('native and TypeScript reductions give the same double', { skip }, () => {
   const n = addon;
   if (n === undefined) return;
