@@ -151,9 +151,14 @@ async function clusterRoutes(app: FastifyInstance, o: ClusterOptions): Promise<v
   app.delete<{ Params: { id: string } }>(
     '/v1/cluster/members/:id',
     { schema: { params: idParams } },
-    async (req) => {
+    async (req, reply) => {
       const host = leaderOnly(replicated());
       const id = nodeId(Number(req.params.id));
+      if (id === host.options.id) {
+        const handedOff = await handOffThenRemove(host, id, o.transferWaitMs);
+        if (handedOff !== undefined)
+          return reply.code(handedOff.status).type('application/json').send(handedOff.body);
+      }
       return { id, removed: true, ...(await membership(() => host.removeMember(id))) };
     },
   );
@@ -178,6 +183,43 @@ async function clusterRoutes(app: FastifyInstance, o: ClusterOptions): Promise<v
       return { leader };
     },
   );
+}
+
+/**
+ * A leader asked to remove itself first hands leadership to its most caught-up voter and has
+ * the new leader remove it (through that node's admin API), so the group never waits an
+ * election timeout for a leader. Undefined if there is nobody to hand off to or the transfer
+ * did not happen in time: the caller then removes itself as leader (it steps down once the
+ * change commits, and the others elect a leader).
+ */
+async function handOffThenRemove(
+  host: ReplicationHost,
+  id: NodeId,
+  waitMs: number,
+): Promise<{ status: number; body: string } | undefined> {
+  const to = host.successor();
+  if (to === undefined) return undefined;
+  let leader: NodeId;
+  try {
+    leader = await host.transferLeader(to, waitMs);
+  } catch {
+    return undefined;
+  }
+  const admin = host.addressesOf(leader).admin;
+  if (leader !== to || admin === '') return undefined;
+  try {
+    const response = await fetch(`http://${admin}/v1/cluster/members/${id}`, {
+      method: 'DELETE',
+      signal: AbortSignal.timeout(waitMs + 5000),
+    });
+    return { status: response.status, body: await response.text() };
+  } catch (err) {
+    // Sent, but no answer: the removal may or may not have happened.
+    throw new AdminError(
+      'ERR_OUTCOME_UNKNOWN',
+      `leadership moved to node ${leader}; its removal of node ${id} did not answer (${err instanceof Error ? err.message : String(err)})`,
+    );
+  }
 }
 
 /** Membership changes go to the leader; others say who it is. */

@@ -330,6 +330,25 @@ export class ReplicationHost {
     });
   }
 
+  /**
+   * The voter a leader should hand leadership to before it removes itself: the one whose log
+   * matches furthest (it catches up soonest), or undefined when there is none.
+   */
+  successor(): NodeId | undefined {
+    const st = this.data.status();
+    let best: NodeId | undefined;
+    let bestMatch = -1;
+    for (const id of st.conf.voters) {
+      if (id === this.options.id) continue;
+      const match = Number(st.progress.get(id)?.match ?? -1);
+      if (match > bestMatch) {
+        best = id;
+        bestMatch = match;
+      }
+    }
+    return best;
+  }
+
   removeMember(id: NodeId): Promise<Reply> {
     return this.data.changeMembership({ type: 'removeNode', node: id, context: new Uint8Array(0) });
   }

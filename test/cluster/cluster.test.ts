@@ -210,6 +210,27 @@ describe('a 3-node cluster of real processes', () => {
     assert.equal(await set(fresh, 'from4', 'ok'), 'OK');
     for (const n of nodes) await checkAcked(n);
   });
+
+  it('a leader asked to remove itself hands leadership off first, then is removed', async () => {
+    const leader = await c.leader();
+    const others = nodes.filter((n) => n !== leader);
+    const removed = await leader.admin('DELETE', `/v1/cluster/members/${leader.spec.id}`);
+    assert.equal(removed.status, 200, JSON.stringify(removed.json));
+    assert.equal(removed.json['id'], leader.spec.id);
+    // The new leader was elected before the removal, so the others name it already (a leader
+    // that removed itself and stepped down would leave them naming it until a timeout).
+    for (const n of others) {
+      const view = (await n.admin('GET', '/v1/cluster')).json;
+      assert.notEqual(view['leader'], leader.spec.id, `node ${n.spec.id} still follows it`);
+      assert.notEqual(view['leader'], 0, `node ${n.spec.id} knows no leader`);
+      const ids = (view['members'] as { id: number }[]).map((m) => m.id);
+      assert.ok(!ids.includes(leader.spec.id), `node ${n.spec.id} still lists it`);
+    }
+    await leader.kill9();
+    nodes = others;
+    for (const n of nodes) assert.equal(await set(n, `after-handoff-${n.spec.id}`, 'ok'), 'OK');
+    for (const n of nodes) await checkAcked(n);
+  });
 });
 
 describe('a corrupt log record', () => {
