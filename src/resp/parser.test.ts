@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_LIMITS } from '../config/limits.js';
-import { RespParser, RespProtocolError, parseInteger, type ParserLimits } from './parser.js';
+import {
+  CarryPool,
+  RespParser,
+  RespProtocolError,
+  parseInteger,
+  type ParserLimits,
+} from './parser.js';
+
+const CRLF = Buffer.from('\r\n');
 
 const LIMITS: ParserLimits = {
   bulkBytesMax: DEFAULT_LIMITS.bulkBytesMax,
@@ -167,6 +175,48 @@ test('a huge declared length does not make the parser allocate it up front', () 
   assert.equal(parser.next(), null);
   assert.equal(parser.bufferedBytes, 3);
   assert.ok(parser.carryCapacityBytes <= 1024 * 1024 + 256, `${parser.carryCapacityBytes}`);
+});
+
+test('big bulks reuse one pooled carry across parsers; a declared length never allocates', () => {
+  const pool = new CarryPool();
+  const size = 3 * 1024 * 1024;
+  const value = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) value[i] = (i * 31) & 0xff;
+  const request = Buffer.concat([Buffer.from(`*2\r\n$4\r\nECHO\r\n$${size}\r\n`), value, CRLF]);
+  const send = (parser: RespParser): string => {
+    for (let at = 0; at < request.length; at += 65536)
+      parser.feed(request.subarray(at, at + 65536));
+    const cmd = parser.next();
+    assert.ok(Array.isArray(cmd));
+    return cmd[1] ?? '';
+  };
+  const first = new RespParser(LIMITS, pool);
+  assert.ok(Buffer.from(send(first), 'latin1').equals(value));
+  const kept = pool.bytes;
+  assert.ok(kept >= size + 2, `pool keeps the finished carry (${kept})`);
+  // Another connection's bulk of the same size takes it (the pool is empty while lent) and
+  // still gets its own bytes: the string is a copy, not a view of the shared buffer.
+  const second = new RespParser(LIMITS, pool);
+  const other = Buffer.from(value.map((b) => b ^ 0x5a));
+  const otherRequest = Buffer.concat([
+    Buffer.from(`*2\r\n$4\r\nECHO\r\n$${size}\r\n`),
+    other.subarray(0, 1000),
+  ]);
+  second.feed(otherRequest);
+  assert.equal(second.next(), null);
+  assert.equal(pool.bytes, 0, 'lent to the parser filling a bulk');
+  assert.equal(second.carryCapacityBytes, kept);
+  second.feed(Buffer.concat([other.subarray(1000), CRLF]));
+  const cmd = second.next();
+  assert.ok(Array.isArray(cmd));
+  assert.ok(Buffer.from(cmd[1] ?? '', 'latin1').equals(other));
+  assert.equal(pool.bytes, kept, 'given back');
+  // A huge declared length with the pool too small: no allocation beyond what arrived.
+  const third = new RespParser(LIMITS, pool);
+  third.feed(Buffer.from('*1\r\n$500000000\r\nabc'));
+  assert.equal(third.next(), null);
+  assert.ok(third.carryCapacityBytes <= 1024 * 1024 + 256, `${third.carryCapacityBytes}`);
+  assert.equal(pool.bytes, kept, 'the spare stays in the pool');
 });
 
 test('query buffer limit closes without a reply', () => {
