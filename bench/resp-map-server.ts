@@ -87,7 +87,7 @@ export function createMapDispatcher(): CommandDispatcher {
   return {
     connect(connection: ClientConnection): Session {
       clients++;
-      return { connection, protocol: 2, closeAfterReply: false };
+      return { connection, protocol: 2, closeAfterReply: false, repliesToSkip: 0 };
     },
     dispatch(_session: Session, args: readonly string[]): Reply {
       const handler = handlers[(args[0] ?? '').toLowerCase()];

@@ -26,10 +26,13 @@ const GROUP_ORDER = [
 /** Behaviour that differs from Redis, shown beside the command. */
 const NOTES: Record<string, string> = {
   select: 'Only database 0 exists; other indexes answer `ERR DB index is out of range`.',
-  'client|reply': 'Only `ON`; `OFF` and `SKIP` answer `ERR syntax error`.',
+  'client|reply':
+    '`CLIENT REPLY OFF` run inside `MULTI` drops the whole `EXEC` reply (Redis sends a truncated array).',
+  'client|pause':
+    'As Redis 7: `ALL` also postpones `CLIENT UNPAUSE`. Keys keep expiring during a pause (Redis stops expiry).',
   'client|list': 'Buffer sizes and `fd` print as 0 / -1 (not visible to the command layer).',
   'config|rewrite': 'The config file is JSON you edit; answers an error.',
-  save: 'Writes `<data-dir>/dump.mlsnap` (temp file, fsync, rename).',
+  save: 'Writes `<data-dir>/dump.mlsnap` (temp file, fsync, rename). Automatic saves: `CONFIG SET save` (docs/replication.md).',
   bgsave: 'The state is captured at once and written in the background.',
   watch: 'A change to a key watched later than the first WATCH, made in between, also aborts.',
   readonly: 'Accepted (`+OK`); replica reads come with cluster mode.',

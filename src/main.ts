@@ -3,9 +3,10 @@
  * line; `startServer(options)` wires a single in-memory node:
  *
  *   clock -> state machine (+ snapshot loaded from the data dir) -> local executor
- *         -> dispatcher (session commands, INFO, persistence) -> RESP server
+ *         -> memory guard (maxmemory) -> dispatcher (session commands, INFO, persistence)
+ *         -> RESP server
  *
- * plus a 100 ms timer for housekeeping (active expiry, idle clients, ops/sec) and signal
+ * plus a 100 ms timer for housekeeping (active expiry, eviction, idle clients, ops/sec) and signal
  * handlers for a clean stop. Replication replaces the local executor with a Raft-backed one.
  */
 import { readFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ import { runDevCluster } from './cli/dev-cluster.js';
 import { buildCommandTable } from './commands/registry.js';
 import { StateMachine } from './commands/state-machine.js';
 import { LocalExecutor } from './commands/local-executor.js';
+import { heapUsedBytes, MemoryGuard } from './commands/memory-guard.js';
 import { Dispatcher } from './commands/dispatcher.js';
 import type { ShutdownMode } from './commands/context.js';
 import { ErrorReply, type Reply } from './commands/reply.js';
@@ -88,6 +90,8 @@ export async function startServer(
   clock: Clock = systemClock,
 ): Promise<RunningServer> {
   const limits = limitsFor(options);
+  // Before any data is loaded: the part of used_memory that is the process, not the dataset.
+  const startupBytes = heapUsedBytes();
   const dataDir = options.dataDir === '' ? undefined : resolve(options.dataDir);
   const table = buildCommandTable();
   const stateMachine = new StateMachine(table);
@@ -110,6 +114,16 @@ export async function startServer(
     (error) => logger.error({ err: error }, 'background save failed'),
   );
   const config = new RuntimeConfig(options, limits, dataDir ?? '', configFile);
+  // maxmemory: eviction decided here (the leader under Raft), applied as DELs through the log.
+  const guard = new MemoryGuard({
+    inner: executor,
+    db: stateMachine.db,
+    table,
+    config,
+    clock,
+    startupBytes,
+    evicts: () => replication === undefined || replication.host.data.role === 'leader',
+  });
   const stats = newServerStats();
   let expiredKeys = 0;
   let port = options.port;
@@ -126,7 +140,7 @@ export async function startServer(
   };
   const dispatcher = new Dispatcher({
     table,
-    executor,
+    executor: guard,
     config,
     limits,
     stats,
@@ -156,6 +170,7 @@ export async function startServer(
   const cron = setInterval(() => {
     const nowMs = clock.nowMs();
     dispatcher.cron(nowMs);
+    guard.cron();
     // Under Raft the leader proposes expiry itself (src/replication/group.ts).
     for (
       let batch = replication === undefined ? 0 : EXPIRY_BATCHES_MAX;

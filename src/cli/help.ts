@@ -21,6 +21,10 @@ Server flags (also the keys of a --config JSON file; flags win over the file):
   --durability MODE           fsync (default): every write in a Raft log in DIR/raft, fsynced
                               before it is acknowledged (alone: a group of one)
                               memory: in memory, snapshots on SAVE/BGSAVE/SHUTDOWN
+                              and by the --save rules
+  --save "SECONDS CHANGES ..."  background save after SECONDS if at least CHANGES writes
+                              (Redis' save; default "3600 1 300 100 60 10000" with
+                              --durability memory and a data dir, else ""; "" = off)
   --id N                      this node's id in its cluster (default 1)
   --peers LIST                members of a new cluster: 1=HOST:PEERPORT,2=...,3=...
   --routes LIST               how this node reaches peers (ID=HOST:PORT,...), over the
@@ -32,8 +36,13 @@ Server flags (also the keys of a --config JSON file; flags win over the file):
   --cluster NAME              peers with another cluster name are refused (default memlayer)
   --forward | --moved         followers forward requests to the leader (default) or
                               answer -MOVED 0 leader-host:port
-  --maxmemory BYTES           reported by INFO/CONFIG (eviction: not yet)
-  --maxmemory-policy POLICY   reported by INFO/CONFIG (default noeviction)
+  --maxmemory BYTES           memory limit (default 0: none; docs/memory.md)
+  --maxmemory-policy POLICY   above it: evict (allkeys-lru|lfu|random, volatile-lru|lfu|
+                              random|ttl) or answer -OOM (noeviction, the default)
+  --maxmemory-samples N       keys sampled per eviction step (default 5)
+  --maxmemory-eviction-tenacity N  0..100, time one command may spend evicting (default 10)
+  --lfu-log-factor N          LFU counter growth (default 10)
+  --lfu-decay-time MINUTES    LFU counter decay period (default 1; 0: never)
   --proto-max-bulk-len BYTES  largest bulk string a client may send (default 512mb)
   --client-query-buffer-limit BYTES  unparsed input held per client (default 1gb)
 

@@ -13,6 +13,8 @@ import type { Executor } from './executor.js';
 import type { ClientConnection, ServerStats, Session } from './session.js';
 import type { Reply } from './reply.js';
 import type { SessionHandler } from './spec.js';
+import type { ClientPause } from './connection/client-pause.js';
+import type { SaveRule } from '../config/save-rules.js';
 
 /** Redis version we report: clients gate features on it (HELLO, INFO server). */
 export const REDIS_VERSION = '7.2.4';
@@ -39,6 +41,7 @@ export interface CommandCounters {
 export class ClientSession implements Session {
   protocol: 2 | 3 = 2;
   closeAfterReply = false;
+  repliesToSkip = 0;
   /** '' when unnamed (CLIENT LIST prints `name=`). */
   name = '';
   libName = '';
@@ -125,10 +128,17 @@ export interface Persistence {
   readonly bgsaveInProgress: boolean;
   readonly lastSaveOk: boolean;
   readonly saves: number;
+  /**
+   * Changes since the last successful save (Redis' dirty counter): the dispatcher adds one per
+   * write command that did not answer an error; a successful save subtracts what it captured.
+   */
+  changesSinceSave: number;
   /** Writes the snapshot (temp file, fsync, rename); resolves when it is durable. */
   save(): Promise<void>;
   /** Captures the state now and writes it in the background. False if one is running. */
   bgsave(): boolean;
+  /** From the cron: starts a background save if one of `rules` is due; returns that rule. */
+  autoSave(nowMs: number, rules: readonly SaveRule[]): SaveRule | undefined;
 }
 
 export type ShutdownMode = 'default' | 'save' | 'nosave';
@@ -145,6 +155,8 @@ export interface ServerFacilities {
   readonly clock: Clock;
   readonly info: InfoRegistry;
   readonly persistence: Persistence;
+  /** CLIENT PAUSE / UNPAUSE state; the dispatcher postpones commands while it is set. */
+  readonly pause: ClientPause;
   /** INFO commandstats; ordered by first registration. */
   commandCounters(): Iterable<CommandCounters>;
   /** Zeroes command counters and error totals (CONFIG RESETSTAT). */

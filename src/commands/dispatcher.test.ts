@@ -354,7 +354,8 @@ test('CONFIG GET globs (map in RESP3) and SET validates every pair before applyi
   assert.equal(await run(session, 'CONFIG', 'GET', 'nosuch'), '*0\r\n');
   assert.equal(
     await run(session, 'CONFIG', 'GET', 'MAXMEMORY*'),
-    '*4\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n',
+    '*8\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n' +
+      '$17\r\nmaxmemory-samples\r\n$1\r\n5\r\n$27\r\nmaxmemory-eviction-tenacity\r\n$2\r\n10\r\n',
   );
   await run(session, 'HELLO', '3');
   assert.equal(

@@ -1,7 +1,7 @@
 /**
  * The dispatcher: every parsed command passes through small named stages (STYLE.md rule 9)
  *
- *   lookup -> arity -> authenticate -> MULTI queueing -> execute
+ *   lookup -> arity -> authenticate -> CLIENT PAUSE -> MULTI queueing -> execute
  *
  * each of which either passes the command on or answers with Redis' exact rejection. Per-command
  * facts (arity, write flag, no-auth, the session handler, the ready-made arity error) are
@@ -31,6 +31,7 @@ import {
 import { InfoSections } from './server/info-registry.js';
 import { isInternal } from './server/command-table.js';
 import { registerStandardInfoSections } from './server/info-sections.js';
+import { ClientPause, realPauseTimers, type PauseTimers } from './connection/client-pause.js';
 
 export const NOAUTH = new ErrorReply('NOAUTH Authentication required.');
 export const NOT_ALLOWED_IN_MULTI = new ErrorReply('ERR Command not allowed inside a transaction');
@@ -48,6 +49,10 @@ class CompiledCommand implements CommandCounters {
   failedCalls = 0;
   readonly arity: number;
   readonly write: boolean;
+  /** Postponed by CLIENT PAUSE WRITE (Redis: write or may-replicate commands). */
+  readonly pausedByWrite: boolean;
+  /** EXEC: postponed by a WRITE pause, and counted as changes, by what it queued. */
+  readonly exec: boolean;
   readonly noAuth: boolean;
   readonly noMulti: boolean;
   readonly runsInMulti: boolean;
@@ -62,6 +67,8 @@ class CompiledCommand implements CommandCounters {
   ) {
     this.arity = spec.arity;
     this.write = spec.flags.includes('write');
+    this.pausedByWrite = this.write || spec.flags.includes('may_replicate');
+    this.exec = name === 'exec';
     this.noAuth = spec.flags.includes('no_auth');
     this.noMulti = spec.flags.includes('no_multi');
     this.runsInMulti = RUN_IN_MULTI.has(name);
@@ -95,6 +102,8 @@ export interface DispatcherOptions {
   readonly port: () => number;
   /** Keys removed by the active expiry sweep (INFO stats `expired_keys`). */
   readonly expiredKeys: () => number;
+  /** Timers for CLIENT PAUSE's end (tests inject their own). */
+  readonly pauseTimers?: PauseTimers;
 }
 
 /** instantaneous_ops_per_sec averages this many cron samples (as Redis' STATS_METRIC_SAMPLES). */
@@ -117,6 +126,7 @@ export class Dispatcher implements CommandDispatcher {
   commandsProcessed = 0;
   errorReplies = 0;
   readonly server: ServerFacilities;
+  private readonly pause: ClientPause;
 
   constructor(private readonly options: DispatcherOptions) {
     this.executor = options.executor;
@@ -130,6 +140,10 @@ export class Dispatcher implements CommandDispatcher {
       this.commands.set(spec.name.toUpperCase(), command);
       this.compiled.push(command, ...new Set(command.subcommands?.values()));
     }
+    this.pause = new ClientPause(
+      () => options.clock.nowMs(),
+      options.pauseTimers ?? realPauseTimers,
+    );
     this.server = this.buildFacilities();
     registerStandardInfoSections(this.server, {
       startedMs: this.coarseNowMs,
@@ -153,6 +167,7 @@ export class Dispatcher implements CommandDispatcher {
 
   disconnect(session: Session): void {
     this.sessions.delete(session.connection.id);
+    this.pause.forget(session);
   }
 
   dispatch(session: Session, args: readonly string[]): Reply | Promise<Reply> {
@@ -173,6 +188,8 @@ export class Dispatcher implements CommandDispatcher {
     }
     session.lastCommand = command.name;
     session.lastInteractionMs = this.coarseNowMs;
+    if (this.pause.mode !== undefined && this.pausedFor(session, command))
+      return this.postpone(session, args);
     if (session.multi !== undefined && !command.runsInMulti)
       return this.queue(session, command, args);
     return this.execute(session, command, args);
@@ -204,7 +221,42 @@ export class Dispatcher implements CommandDispatcher {
     return this.options.config.requirepass === '' ? undefined : NOAUTH;
   }
 
-  /** Stage 4: inside MULTI, commands are checked now and run at EXEC. */
+  /**
+   * Stage 4: CLIENT PAUSE. Before MULTI queueing, as in Redis: under a WRITE pause a write is
+   * not even queued, and EXEC waits if its transaction writes.
+   */
+  private pausedFor(session: ClientSession, command: CompiledCommand): boolean {
+    if (this.pause.mode === 'all' || command.pausedByWrite) return true;
+    return command.exec && session.multi?.some((queued) => queued.write) === true;
+  }
+
+  /**
+   * The command runs again, through every stage, when the pause ends; the promise keeps the
+   * connection's later commands behind it. A client gone by then has its command dropped; a
+   * client killed while it waits gets a null reply that CLIENT KILL keeps from being written.
+   */
+  private postpone(session: ClientSession, args: readonly string[]): Promise<Reply> {
+    const copy = args.slice();
+    return new Promise<Reply>((resolve, reject) => {
+      this.pause.postpone(
+        session,
+        () => {
+          if (this.sessions.get(session.id) !== session) {
+            resolve(null);
+            return;
+          }
+          try {
+            resolve(this.dispatch(session, copy));
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
+        () => resolve(null),
+      );
+    });
+  }
+
+  /** Stage 5: inside MULTI, commands are checked now and run at EXEC. */
   private queue(session: ClientSession, command: CompiledCommand, args: readonly string[]): Reply {
     const queued = session.multi;
     assert(queued !== undefined, 'queue outside MULTI');
@@ -222,7 +274,7 @@ export class Dispatcher implements CommandDispatcher {
     return QUEUED;
   }
 
-  /** Stage 5: a session handler on this node, or the executor for data commands. */
+  /** Stage 6: a session handler on this node, or the executor for data commands. */
   private execute(
     session: ClientSession,
     command: CompiledCommand,
@@ -230,6 +282,8 @@ export class Dispatcher implements CommandDispatcher {
   ): Reply | Promise<Reply> {
     command.calls++;
     this.commandsProcessed++;
+    // What the save rules count if it succeeds; EXEC's queue is gone once it has run.
+    const changes = command.write ? 1 : command.exec ? queuedWrites(session) : 0;
     let reply: Reply | Promise<Reply>;
     try {
       reply =
@@ -241,11 +295,24 @@ export class Dispatcher implements CommandDispatcher {
     }
     if (reply instanceof Promise) {
       return reply.then(
-        (settled) => this.countFailure(command, settled),
+        (settled) => this.countOutcome(command, settled, changes),
         (error: unknown) => this.countFailure(command, operatingError(error)),
       );
     }
-    return reply instanceof ErrorReply ? this.countFailure(command, reply) : reply;
+    if (reply instanceof ErrorReply) return this.countFailure(command, reply);
+    if (changes !== 0) this.countChanges(command, reply, changes);
+    return reply;
+  }
+
+  private countOutcome(command: CompiledCommand, reply: Reply, changes: number): Reply {
+    if (reply instanceof ErrorReply) return this.countFailure(command, reply);
+    if (changes !== 0) this.countChanges(command, reply, changes);
+    return reply;
+  }
+
+  /** Save rules: a write that did not fail, or the writes of an EXEC that ran (not aborted). */
+  private countChanges(command: CompiledCommand, reply: Reply, changes: number): void {
+    if (!command.exec || Array.isArray(reply)) this.options.persistence.changesSinceSave += changes;
   }
 
   private countFailure(command: CompiledCommand, reply: Reply): Reply {
@@ -273,6 +340,7 @@ export class Dispatcher implements CommandDispatcher {
   cron(nowMs: number): void {
     this.coarseNowMs = nowMs;
     this.sampleOps(nowMs);
+    this.options.persistence.autoSave(nowMs, this.options.config.saveRules);
     const timeoutSeconds = this.options.config.timeoutSeconds;
     if (timeoutSeconds <= 0 || nowMs - this.lastTimeoutCheckMs < 1000) return;
     this.lastTimeoutCheckMs = nowMs;
@@ -312,6 +380,7 @@ export class Dispatcher implements CommandDispatcher {
       clock: options.clock,
       info: new InfoSections(),
       persistence: options.persistence,
+      pause: this.pause,
       commandCounters: () => this.compiled,
       resetStats: () => this.resetStats(),
       keyspaceCounts: options.keyspaceCounts,
@@ -334,6 +403,12 @@ export class Dispatcher implements CommandDispatcher {
     stats.netOutputBytes = 0;
     stats.protocolErrors = 0;
   }
+}
+
+function queuedWrites(session: ClientSession): number {
+  let writes = 0;
+  for (const queued of session.multi ?? []) if (queued.write) writes++;
+  return writes;
 }
 
 /** Operating errors become their RESP error; anything else is a bug and propagates. */

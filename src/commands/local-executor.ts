@@ -35,7 +35,7 @@ class ReusableEnv implements ApplyEnv {
  * keyspace work on this hardware (it is a system call in some VMs); the cache is dropped by a
  * microtask, i.e. as soon as the current batch of synchronous work ends.
  */
-class TurnClock {
+export class TurnClock {
   private cachedMs = 0;
   private valid = false;
   private readonly invalidate = (): void => {

@@ -27,7 +27,15 @@ export interface Session {
   protocol: 2 | 3;
   /** Set by QUIT: the server closes the connection once this reply is written. */
   closeAfterReply: boolean;
+  /**
+   * CLIENT REPLY: how many of the next replies the server drops instead of writing; 0 (the
+   * normal case, the only one the hot path tests) writes every reply, REPLIES_OFF drops all.
+   */
+  repliesToSkip: number;
 }
+
+/** `repliesToSkip` under CLIENT REPLY OFF: every reply is dropped until CLIENT REPLY ON. */
+export const REPLIES_OFF = Number.POSITIVE_INFINITY;
 
 /** Counters the protocol layer adds to; INFO stats and clients print them. */
 export interface ServerStats {

@@ -5,29 +5,46 @@
  * the defaults.
  */
 import { checkLimits, DEFAULT_LIMITS, STRING_CHARS_MAX, type Limits } from './limits.js';
+import { EVICTION_POLICIES } from '../store/eviction.js';
+import {
+  formatSaveRules,
+  INVALID_SAVE_RULES,
+  parseSaveRules,
+  REDIS_DEFAULT_SAVE_RULES,
+  type SaveRule,
+} from './save-rules.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
  * How acknowledged writes are kept. `memory`: in memory, saved to `<data-dir>/dump.mlsnap` on
- * SAVE/BGSAVE/SHUTDOWN and loaded at startup (Redis without AOF). `fsync`: every write goes
+ * SAVE/BGSAVE/SHUTDOWN and by the `save` rules, and loaded at startup (Redis without AOF). `fsync`: every write goes
  * through a Raft log in `<data-dir>/raft`, fsynced per group commit (a group of one when alone;
  * src/replication, docs/replication.md).
  */
 export const DURABILITIES = ['memory', 'fsync'] as const;
 export type Durability = (typeof DURABILITIES)[number];
 
-export const MAXMEMORY_POLICIES = [
-  'volatile-lru',
-  'volatile-lfu',
-  'volatile-random',
-  'volatile-ttl',
-  'allkeys-lru',
-  'allkeys-lfu',
-  'allkeys-random',
-  'noeviction',
-] as const;
+/** Redis' policies, in the order its CONFIG SET error lists them (src/store/eviction.ts). */
+export const MAXMEMORY_POLICIES = EVICTION_POLICIES;
+
+/**
+ * The memory guard's view for INFO and CONFIG SET (src/commands/memory-guard.ts). Attached to
+ * the runtime config because both INFO and CONFIG reach the server's settings through it.
+ */
+export interface MemoryStatus {
+  /** The figure eviction compares with maxmemory; undefined while maxmemory is 0. */
+  usedBytes(): number | undefined;
+  /** The dataset estimate (undefined while no accounting runs). */
+  datasetBytes(): number | undefined;
+  /** V8 heap in use when the server started: the part of used_memory that is not data. */
+  readonly startupBytes: number;
+  /** Keys removed by eviction (INFO stats evicted_keys). */
+  readonly evictedKeys: number;
+  /** A maxmemory* / lfu-* parameter changed. */
+  settingsChanged(): void;
+}
 
 export interface ServerOptions {
   port: number;
@@ -40,9 +57,24 @@ export interface ServerOptions {
   durability: Durability;
   /** Close clients idle this long; 0 = never (Redis `timeout`). */
   timeoutSeconds: number;
-  /** Stored and reported; eviction is not implemented yet (`noeviction` behaviour). */
+  /**
+   * Automatic background saves (Redis `save`); undefined = the default for the mode:
+   * Redis' rules with `--durability memory` and a data directory, none otherwise.
+   */
+  saveRules: readonly SaveRule[] | undefined;
+  /**
+   * Memory limit for the dataset estimate (0 = none) and what to do above it: evict by policy
+   * or answer -OOM (src/commands/memory-guard.ts, docs/memory.md).
+   */
   maxmemoryBytes: number;
   maxmemoryPolicy: string;
+  /** Keys sampled per eviction step (Redis maxmemory-samples). */
+  maxmemorySamples: number;
+  /** 0..100: how long one command may spend evicting (Redis maxmemory-eviction-tenacity). */
+  maxmemoryEvictionTenacity: number;
+  /** LFU counter growth (Redis lfu-log-factor) and decay period in minutes (lfu-decay-time). */
+  lfuLogFactor: number;
+  lfuDecayTimeMinutes: number;
   protoMaxBulkLen: number;
   clientQueryBufferLimit: number;
   /** Replication (`--durability fsync`, src/replication/runtime.ts). */
@@ -73,8 +105,13 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   logLevel: 'info',
   durability: 'fsync',
   timeoutSeconds: 0,
+  saveRules: undefined,
   maxmemoryBytes: 0,
   maxmemoryPolicy: 'noeviction',
+  maxmemorySamples: 5,
+  maxmemoryEvictionTenacity: 10,
+  lfuLogFactor: 10,
+  lfuDecayTimeMinutes: 1,
   protoMaxBulkLen: DEFAULT_LIMITS.bulkBytesMax,
   clientQueryBufferLimit: DEFAULT_LIMITS.queryBufferBytesMax,
   nodeId: 1,
@@ -95,7 +132,19 @@ export class ConfigError extends Error {
 
 type Setter = (options: ServerOptions, raw: string, name: string) => void;
 
-function intSetter(key: 'port' | 'maxclients' | 'timeoutSeconds', min: number, max: number) {
+type IntegerOption =
+  | 'port'
+  | 'maxclients'
+  | 'timeoutSeconds'
+  | 'maxmemorySamples'
+  | 'maxmemoryEvictionTenacity'
+  | 'lfuLogFactor'
+  | 'lfuDecayTimeMinutes';
+
+/** Redis' bound for its int configs (INT_MAX). */
+const INT_MAX = 2_147_483_647;
+
+function intSetter(key: IntegerOption, min: number, max: number) {
   return (options: ServerOptions, raw: string, name: string): void => {
     const value = parseDecimal(raw);
     if (value === undefined || value < min || value > max)
@@ -203,10 +252,22 @@ const OPTION_SETTERS: Record<string, Setter> = {
     options.durability = value;
   }),
   timeout: intSetter('timeoutSeconds', 0, 2_147_483_647),
+  save: (options, raw, name) => {
+    const rules = parseSaveRules(raw);
+    if (rules === undefined)
+      throw new ConfigError(
+        `${name} must be pairs of "seconds changes" (seconds >= 1, changes >= 0) or "", got '${raw}'`,
+      );
+    options.saveRules = rules;
+  },
   maxmemory: memorySetter('maxmemoryBytes'),
   'maxmemory-policy': choiceSetter(MAXMEMORY_POLICIES, (options, value) => {
     options.maxmemoryPolicy = value;
   }),
+  'maxmemory-samples': intSetter('maxmemorySamples', 1, INT_MAX),
+  'maxmemory-eviction-tenacity': intSetter('maxmemoryEvictionTenacity', 0, 100),
+  'lfu-log-factor': intSetter('lfuLogFactor', 0, INT_MAX),
+  'lfu-decay-time': intSetter('lfuDecayTimeMinutes', 0, INT_MAX),
   'proto-max-bulk-len': memorySetter('protoMaxBulkLen'),
   'client-query-buffer-limit': memorySetter('clientQueryBufferLimit'),
   ...REPLICATION_SETTERS(),
@@ -306,6 +367,10 @@ export interface ConfigParameter {
  */
 export class RuntimeConfig {
   private readonly parameters = new Map<string, ConfigParameter>();
+  /** The memory guard, once attached: INFO reads it, maxmemory* changes are passed to it. */
+  memory: MemoryStatus | undefined;
+  /** The automatic save rules in force (CONFIG SET save changes them). */
+  saveRules: readonly SaveRule[];
 
   constructor(
     readonly options: ServerOptions,
@@ -315,6 +380,7 @@ export class RuntimeConfig {
     /** The `--config` file, if one was given (CONFIG REWRITE's answer depends on it). */
     readonly configFile: string | undefined = undefined,
   ) {
+    this.saveRules = options.saveRules ?? defaultSaveRules(options.durability, dirAbsolute);
     for (const parameter of buildParameters(this)) this.parameters.set(parameter.name, parameter);
   }
 
@@ -326,6 +392,11 @@ export class RuntimeConfig {
     return this.options.timeoutSeconds;
   }
 
+  /** Called by the maxmemory* / lfu-* parameters' `apply`. */
+  memorySettingsChanged(): void {
+    this.memory?.settingsChanged();
+  }
+
   parameter(name: string): ConfigParameter | undefined {
     return this.parameters.get(name);
   }
@@ -333,6 +404,15 @@ export class RuntimeConfig {
   all(): IterableIterator<ConfigParameter> {
     return this.parameters.values();
   }
+}
+
+/**
+ * Without a `save` setting: Redis' rules for an in-memory node with a data directory, where a
+ * snapshot is the only copy of the data; none under `fsync`, where the Raft log already holds
+ * every acknowledged write, nor without a data directory, where nothing can be saved.
+ */
+export function defaultSaveRules(durability: Durability, dirAbsolute: string): readonly SaveRule[] {
+  return durability === 'memory' && dirAbsolute !== '' ? REDIS_DEFAULT_SAVE_RULES : [];
 }
 
 function fixed(name: string, value: () => string): ConfigParameter {
@@ -406,8 +486,15 @@ function buildParameters(config: RuntimeConfig): ConfigParameter[] {
     fixed('dir', () => config.dirAbsolute),
     fixed('databases', () => '1'),
     fixed('appendonly', () => 'no'),
-    // Automatic snapshots by change count are not implemented: SAVE, BGSAVE and SHUTDOWN save.
-    fixed('save', () => ''),
+    {
+      name: 'save',
+      get: () => formatSaveRules(config.saveRules),
+      check: (value) => (parseSaveRules(value) === undefined ? INVALID_SAVE_RULES : undefined),
+      apply: (value) => {
+        config.saveRules = parseSaveRules(value) ?? [];
+        options.saveRules = config.saveRules;
+      },
+    },
     fixed('appendfsync', () => 'no'),
     {
       name: 'requirepass',
@@ -436,21 +523,7 @@ function buildParameters(config: RuntimeConfig): ConfigParameter[] {
         options.timeoutSeconds = value;
       },
     ),
-    memoryParameter(
-      'maxmemory',
-      () => options.maxmemoryBytes,
-      (value) => {
-        options.maxmemoryBytes = value;
-      },
-    ),
-    enumParameter(
-      'maxmemory-policy',
-      MAXMEMORY_POLICIES,
-      () => options.maxmemoryPolicy,
-      (value) => {
-        options.maxmemoryPolicy = value;
-      },
-    ),
+    ...memoryParameters(config),
     memoryParameter(
       'proto-max-bulk-len',
       () => limits.bulkBytesMax,
@@ -470,5 +543,45 @@ function buildParameters(config: RuntimeConfig): ConfigParameter[] {
       },
       1024 * 1024,
     ),
+  ];
+}
+
+/** maxmemory and its eviction settings; each change is passed on to the memory guard. */
+function memoryParameters(config: RuntimeConfig): ConfigParameter[] {
+  const options = config.options;
+  const changed = (): void => config.memorySettingsChanged();
+  const integer = (name: string, key: IntegerOption, min: number): ConfigParameter =>
+    integerParameter(
+      name,
+      min,
+      name === 'maxmemory-eviction-tenacity' ? 100 : INT_MAX,
+      () => options[key],
+      (value) => {
+        options[key] = value;
+        changed();
+      },
+    );
+  return [
+    memoryParameter(
+      'maxmemory',
+      () => options.maxmemoryBytes,
+      (value) => {
+        options.maxmemoryBytes = value;
+        changed();
+      },
+    ),
+    enumParameter(
+      'maxmemory-policy',
+      MAXMEMORY_POLICIES,
+      () => options.maxmemoryPolicy,
+      (value) => {
+        options.maxmemoryPolicy = value;
+        changed();
+      },
+    ),
+    integer('maxmemory-samples', 'maxmemorySamples', 1),
+    integer('maxmemory-eviction-tenacity', 'maxmemoryEvictionTenacity', 0),
+    integer('lfu-log-factor', 'lfuLogFactor', 0),
+    integer('lfu-decay-time', 'lfuDecayTimeMinutes', 0),
   ];
 }

@@ -27,7 +27,7 @@ import type {
 } from '../commands/session.js';
 import { AssertionFailure } from '../shared/assert.js';
 import { ReplyWriter, writeReply } from './encoder.js';
-import { RespParser, RespProtocolError } from './parser.js';
+import { CarryPool, RespParser, RespProtocolError } from './parser.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, msg: string, fields: Record<string, unknown>) => void;
@@ -61,6 +61,8 @@ interface ServerContext {
   readonly log: Log;
   readonly writer: ReplyWriter;
   readonly connections: Set<Connection>;
+  /** A spare buffer for large bulks, shared by the connections (parser.ts CarryPool). */
+  readonly carryPool: CarryPool;
 }
 
 function formatAddress(address: string | undefined, port: number | undefined): string {
@@ -93,7 +95,7 @@ class Connection implements ClientConnection {
     this.ctx = ctx;
     this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
     this.localAddress = formatAddress(socket.localAddress, socket.localPort);
-    this.parser = new RespParser(ctx.limits);
+    this.parser = new RespParser(ctx.limits, ctx.carryPool);
     socket.setNoDelay(true);
     this.session = ctx.dispatcher.connect(this);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -158,7 +160,9 @@ class Connection implements ClientConnection {
           this.awaitReply(reply, args);
           break;
         }
-        writeReply(writer, reply, this.session.protocol);
+        // CLIENT REPLY OFF|SKIP: one compare while replies are on (the normal case).
+        if (this.session.repliesToSkip === 0) writeReply(writer, reply, this.session.protocol);
+        else this.session.repliesToSkip--; // REPLIES_OFF (infinity) stays off
         if (this.session.closeAfterReply) this.ending = true;
         if (
           writer.pendingBytes + this.socket.writableLength >
@@ -207,7 +211,8 @@ class Connection implements ClientConnection {
   private settle(reply: Reply): void {
     this.awaiting = false;
     if (this.closed) return;
-    writeReply(this.ctx.writer, reply, this.session.protocol);
+    if (this.session.repliesToSkip === 0) writeReply(this.ctx.writer, reply, this.session.protocol);
+    else this.session.repliesToSkip--;
     if (this.session.closeAfterReply) this.ending = true;
     this.flush();
     if (this.ending) {
@@ -260,6 +265,7 @@ export async function startRespServer(options: RespServerOptions): Promise<RespS
   const ctx: ServerContext = {
     dispatcher: options.dispatcher,
     limits: options.limits,
+    carryPool: new CarryPool(),
     stats: options.stats,
     log: options.log ?? (() => undefined),
     writer: new ReplyWriter(),

@@ -20,6 +20,19 @@ export interface ApplyEnv {
   readonly rng: Rng;
 }
 
+/**
+ * Node-local metadata kept beside the keyspace (memory estimate, access tracking for eviction;
+ * src/store/eviction.ts). Told about every change; never consulted by apply, never in a
+ * snapshot. Absent unless maxmemory or an LRU/LFU policy is on, so the default costs one field
+ * check per change.
+ */
+export interface KeyObserver {
+  /** `key` was created, modified or deleted by the entry being applied. */
+  changed(key: string): void;
+  /** Every key was replaced (snapshot installed). */
+  rebuild(): void;
+}
+
 /** WATCH granularity: keys hash into this many buckets that remember the last change index. */
 const WATCH_BUCKETS = 1 << 16;
 
@@ -39,6 +52,8 @@ export class Keyspace {
    * built at one value still holds every present key while the value is unchanged.
    */
   insertions = 0;
+  /** Node-local observer of changes (eviction bookkeeping); undefined when off. */
+  observer: KeyObserver | undefined = undefined;
 
   get size(): number {
     return this.data.size;
@@ -123,6 +138,8 @@ export class Keyspace {
    */
   changed(key: string): void {
     this.changeIndexByBucket[bucketOf(key)] = this.applyIndex;
+    const observer = this.observer;
+    if (observer !== undefined) observer.changed(key);
   }
 
   /** The index of the last change to a key (or another key in its bucket). */

@@ -205,6 +205,7 @@ export function installSnapshot(db: Keyspace, snapshot: DecodedSnapshot): void {
   for (const [key, atMs] of snapshot.expires) db.expires.set(key, atMs);
   db.insertions++;
   db.resetChangeIndexes(snapshot.applyIndex);
+  db.observer?.rebuild();
 }
 
 function corrupt(reason: string): never {

@@ -33,7 +33,7 @@ class PingEchoDispatcher implements CommandDispatcher {
   clientCount = 0;
   connect(connection: ClientConnection): Session {
     this.clientCount++;
-    return { connection, protocol: 2, closeAfterReply: false };
+    return { connection, protocol: 2, closeAfterReply: false, repliesToSkip: 0 };
   }
   disconnect(): void {
     this.clientCount--;

@@ -28,7 +28,7 @@ class TestDispatcher implements CommandDispatcher {
 
   connect(connection: ClientConnection): Session {
     this.clients++;
-    return { connection, protocol: 2, closeAfterReply: false };
+    return { connection, protocol: 2, closeAfterReply: false, repliesToSkip: 0 };
   }
 
   disconnect(): void {

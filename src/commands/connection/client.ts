@@ -1,12 +1,15 @@
 /**
  * CLIENT and its subcommands: ID, INFO, LIST, GETNAME, SETNAME, SETINFO, KILL, NO-EVICT,
- * NO-TOUCH, REPLY, SESSION (memlayer's, for idempotent retries), HELP. Not implemented (answer Redis' unknown-subcommand error): PAUSE,
- * UNPAUSE, TRACKING, CACHING, GETREDIR, TRACKINGINFO, UNBLOCK.
+ * NO-TOUCH, REPLY, PAUSE, UNPAUSE, SESSION (memlayer's, for idempotent retries), HELP. Not
+ * implemented (answer Redis' unknown-subcommand error): TRACKING, CACHING, GETREDIR,
+ * TRACKINGINFO, UNBLOCK.
  */
 import { ErrorReply, OK, SimpleString, VerbatimReply, type Reply } from '../reply.js';
 import { SYNTAX, UNKNOWN_SUBCOMMAND } from '../errors.js';
 import type { AclCategory, CommandFlag, SessionCommandSpec, SessionHandler } from '../spec.js';
 import type { ClientSession, SessionContext } from '../context.js';
+import { REPLIES_OFF } from '../session.js';
+import { clientPauseCommand } from './client-pause.js';
 import { NAME_CHARSET_ERROR, clientInfoLine, isValidClientName } from './client-info.js';
 import { parseDecimal } from '../../config/config.js';
 import { parseSessionNumber } from './seq.js';
@@ -15,6 +18,9 @@ type Spec = SessionCommandSpec<SessionContext>;
 
 const FLAGS: readonly CommandFlag[] = ['noscript', 'loading', 'stale'];
 const CATEGORIES: readonly AclCategory[] = ['@slow', '@connection'];
+/** PAUSE and UNPAUSE act on every client: Redis files them as admin commands. */
+const ADMIN_FLAGS: readonly CommandFlag[] = ['admin', 'noscript', 'loading', 'stale'];
+const ADMIN_CATEGORIES: readonly AclCategory[] = ['@admin', '@slow', '@dangerous', '@connection'];
 
 function sub(
   name: string,
@@ -22,13 +28,14 @@ function sub(
   summary: string,
   syntax: string,
   run: SessionHandler<SessionContext>,
+  flags: readonly CommandFlag[] = FLAGS,
 ): Spec {
   return {
     kind: 'session',
     name: `client|${name}`,
     arity,
-    flags: FLAGS,
-    categories: CATEGORIES,
+    flags,
+    categories: flags.includes('admin') ? ADMIN_CATEGORIES : CATEGORIES,
     keys: { first: 0, last: 0, step: 0 },
     summary,
     group: 'connection',
@@ -127,6 +134,9 @@ function clientKill(ctx: SessionContext, args: readonly string[]): Reply {
       // Our own connection closes after this reply is written, as Redis' CLOSE_AFTER_REPLY.
       session.closeAfterReply = true;
     } else {
+      // A command held by CLIENT PAUSE is given up unrun and unanswered (Redis frees the
+      // client at once); the connection closes once that empty reply settles.
+      if (ctx.server.pause.drop(session)) session.repliesToSkip = REPLIES_OFF;
       session.connection.close();
     }
     killed++;
@@ -173,6 +183,42 @@ function clientSession(ctx: SessionContext, args: readonly string[]): Reply {
   return OK;
 }
 
+/**
+ * CLIENT REPLY ON|OFF|SKIP, as Redis: OFF drops every reply, its own included, until CLIENT REPLY
+ * ON, whose OK is written; SKIP drops its own reply and the next command's, and changes nothing
+ * under OFF. The protocol layer drops the replies (src/resp/server.ts counts `repliesToSkip`
+ * down); errors are dropped too, as Redis does.
+ */
+function clientReply(ctx: SessionContext, args: readonly string[]): Reply {
+  const session = ctx.session;
+  switch ((args[2] ?? '').toLowerCase()) {
+    case 'on':
+      session.repliesToSkip = 0;
+      return OK;
+    case 'off':
+      session.repliesToSkip = REPLIES_OFF;
+      return OK;
+    case 'skip':
+      // This reply and the next; a SKIP that is itself skipped still skips the next one.
+      if (session.repliesToSkip !== REPLIES_OFF) session.repliesToSkip = 2;
+      return OK;
+    default:
+      return SYNTAX;
+  }
+}
+
+/**
+ * CLIENT PAUSE timeout [WRITE|ALL]. More than four arguments get Redis' subcommand syntax error
+ * (its arity for PAUSE is -3, but clientCommand matches 3 or 4 arguments only).
+ */
+function clientPause(ctx: SessionContext, args: readonly string[]): Reply {
+  if (args.length > 4)
+    return new ErrorReply(
+      `ERR unknown subcommand or wrong number of arguments for '${(args[1] ?? '').slice(0, 128)}'. Try CLIENT HELP.`,
+    );
+  return clientPauseCommand(ctx.server.pause, args, ctx.server.clock.nowMs());
+}
+
 /** ON|OFF switches we accept and ignore (no eviction or LRU touch exists to opt out of). */
 const onOff =
   () =>
@@ -197,12 +243,17 @@ const HELP_LINES = [
   '    Return information about client connections. Options: TYPE, ID.',
   'NO-EVICT (ON|OFF)',
   'NO-TOUCH (ON|OFF)',
-  'REPLY ON',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Suspend all, or just write, clients for <timeout> milliseconds.',
+  'REPLY (ON|OFF|SKIP)',
+  '    Control the replies sent to the current connection.',
   'SESSION [<client-id>|OFF]',
   '    Number the writes of this connection for idempotent retries with SEQ (no argument: show the id).',
   'SETINFO <LIB-NAME|LIB-VER> <value>',
   'SETNAME <name>',
   '    Assign the name <name> to the current connection.',
+  'UNPAUSE',
+  '    Stop the current client pause, resuming traffic.',
   'HELP',
   '    Print this help.',
 ].map((line) => new SimpleString(line));
@@ -245,13 +296,31 @@ export const clientSubcommands: readonly Spec[] = [
     'ON | OFF',
     onOff(),
   ),
-  // OFF and SKIP would need the protocol layer to drop replies; only ON is supported.
   sub(
     'reply',
     3,
-    'Instructs the server whether to reply to commands (ON only).',
-    'ON',
-    (_ctx, args) => ((args[2] ?? '').toLowerCase() === 'on' ? OK : SYNTAX),
+    'Instructs the server whether to reply to commands.',
+    'ON | OFF | SKIP',
+    clientReply,
+  ),
+  sub(
+    'pause',
+    -3,
+    'Suspends commands processing.',
+    'timeout [WRITE | ALL]',
+    clientPause,
+    ADMIN_FLAGS,
+  ),
+  sub(
+    'unpause',
+    2,
+    'Resumes processing of clients that were paused.',
+    '',
+    (ctx) => {
+      ctx.server.pause.unpause();
+      return OK;
+    },
+    ADMIN_FLAGS,
   ),
   sub('help', 2, 'Returns helpful text about the different subcommands.', '', () => HELP_LINES),
 ];

@@ -1,12 +1,13 @@
 import { SimpleString } from '../reply.js';
 import type { SessionCommandSpec } from '../spec.js';
 import type { SessionContext } from '../context.js';
+import { REPLIES_OFF } from '../session.js';
 
 const RESET = new SimpleString('RESET');
 
 /**
  * RESET: back to a fresh connection: MULTI discarded, keys unwatched, RESP2, no name, READWRITE,
- * no client session, and unauthenticated again when a password is required.
+ * no client session, replies on, and unauthenticated again when a password is required.
  */
 export const reset = {
   kind: 'session',
@@ -26,6 +27,8 @@ export const reset = {
     session.name = '';
     session.readonlyMode = false;
     session.clientSessionId = 0;
+    // Redis clears CLIENT REPLY OFF (so RESET's own reply is written) but not a running SKIP.
+    if (session.repliesToSkip === REPLIES_OFF) session.repliesToSkip = 0;
     session.authenticated = ctx.server.config.requirepass === '';
     return RESET;
   },

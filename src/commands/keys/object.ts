@@ -1,8 +1,17 @@
 /**
  * OBJECT ENCODING | FREQ | IDLETIME | REFCOUNT key, OBJECT HELP. ENCODING answers the encoding
- * Redis would choose for a value of this content and size (clients and tests read it); we keep
- * no access times or LFU counters, so IDLETIME answers 0 and FREQ Redis' "no LFU policy" error.
+ * Redis would choose for a value of this content and size (clients and tests read it).
+ *
+ * IDLETIME and FREQ read this node's access tracking (src/store/access.ts), which is on while
+ * maxmemory is set or an LRU/LFU policy is selected. As Redis: under an LFU policy IDLETIME is
+ * an error and FREQ the decayed counter; under any other policy FREQ is an error. With tracking
+ * off (the default: maxmemory 0, noeviction) IDLETIME answers 0: no access time is kept, so the
+ * hot path pays nothing for it. Like any node-local answer (Redis replicas have their own LRU
+ * clocks too), these are not replicated state; OBJECT does not count as an access.
  */
+import type { AccessTracker } from '../../store/access.js';
+import { KeyMonitor } from '../../store/eviction.js';
+import type { Keyspace } from '../../store/keyspace.js';
 import type { Value } from '../../store/values.js';
 import { parseInt64 } from '../../store/numbers.js';
 import { UNKNOWN_SUBCOMMAND, WRONG_ARITY } from '../errors.js';
@@ -23,6 +32,9 @@ const SHARED_REFCOUNT = 2147483647;
 
 const NO_LFU = new ErrorReply(
   'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+);
+const LFU_NO_IDLETIME = new ErrorReply(
+  'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
 );
 
 const HELP: readonly Reply[] = [
@@ -88,6 +100,24 @@ function refcountOf(value: Value): number {
   return typeof n === 'number' && n >= 0 && n < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
 }
 
+/** The access tracker, when tracking is on (the observer is then the eviction monitor). */
+function accessOf(db: Keyspace): AccessTracker | undefined {
+  const observer = db.observer;
+  return observer instanceof KeyMonitor ? observer.access : undefined;
+}
+
+function frequencyOf(db: Keyspace, key: string, nowMs: number): Reply {
+  const access = accessOf(db);
+  return access?.mode === 'lfu' ? access.frequency(key, nowMs) : NO_LFU;
+}
+
+function idleSecondsOf(db: Keyspace, key: string, nowMs: number): Reply {
+  const access = accessOf(db);
+  if (access === undefined) return 0;
+  if (access.mode === 'lfu') return LFU_NO_IDLETIME;
+  return Math.floor(access.idleMs(key, nowMs) / 1000);
+}
+
 export const object = {
   kind: 'data',
   name: 'object',
@@ -106,11 +136,12 @@ export const object = {
       is(sub, 'ENCODING') || is(sub, 'FREQ') || is(sub, 'IDLETIME') || is(sub, 'REFCOUNT');
     if (!known) return UNKNOWN_SUBCOMMAND(sub, 'object');
     if (args.length !== 3) return WRONG_ARITY(`object|${sub.toLowerCase()}`);
-    const value = db.get(args[2] as string, env.nowMs);
+    const key = args[2] as string;
+    const value = db.get(key, env.nowMs);
     if (value === undefined) return null;
     if (is(sub, 'ENCODING')) return encodingOf(value);
-    if (is(sub, 'FREQ')) return NO_LFU;
-    if (is(sub, 'IDLETIME')) return 0;
+    if (is(sub, 'FREQ')) return frequencyOf(db, key, env.nowMs);
+    if (is(sub, 'IDLETIME')) return idleSecondsOf(db, key, env.nowMs);
     return refcountOf(value);
   },
 } as const satisfies DataCommandSpec;

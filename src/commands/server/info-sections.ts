@@ -87,7 +87,7 @@ function clientsSection(server: ServerFacilities): Lines {
     ['connected_clients', server.clients.size],
     ['cluster_connections', 0],
     ['maxclients', server.limits.clientsMax],
-    ['blocked_clients', 0],
+    ['blocked_clients', server.pause.postponedCount],
     ['tracking_clients', 0],
     ['clients_in_timeout_table', 0],
   ];
@@ -97,9 +97,20 @@ function memorySection(server: ServerFacilities): () => Lines {
   let peakBytes = 0;
   return () => {
     const usage = process.memoryUsage();
-    const usedBytes = usage.heapUsed + usage.external;
+    // With maxmemory set: the figure eviction compares with the limit (startup heap plus the
+    // dataset estimate, src/store/memory.ts); without: the V8 heap and external buffers.
+    const memory = server.config.memory;
+    const usedBytes = memory?.usedBytes() ?? usage.heapUsed + usage.external;
+    const datasetBytes = memory?.datasetBytes();
     peakBytes = Math.max(peakBytes, usedBytes);
     const maxmemory = server.config.options.maxmemoryBytes;
+    const accounting: Lines =
+      memory === undefined
+        ? []
+        : [
+            ['used_memory_startup', memory.startupBytes],
+            ...(datasetBytes === undefined ? [] : [['used_memory_dataset', datasetBytes] as const]),
+          ];
     return [
       ['used_memory', usedBytes],
       ['used_memory_human', bytesToHuman(usedBytes)],
@@ -107,6 +118,7 @@ function memorySection(server: ServerFacilities): () => Lines {
       ['used_memory_rss_human', bytesToHuman(usage.rss)],
       ['used_memory_peak', peakBytes],
       ['used_memory_peak_human', bytesToHuman(peakBytes)],
+      ...accounting,
       ['total_system_memory', os.totalmem()],
       ['total_system_memory_human', bytesToHuman(os.totalmem())],
       ['maxmemory', maxmemory],
@@ -122,6 +134,7 @@ function persistenceSection(server: ServerFacilities): Lines {
   return [
     ['loading', 0],
     ['async_loading', 0],
+    ['rdb_changes_since_last_save', persistence.changesSinceSave],
     ['rdb_bgsave_in_progress', persistence.bgsaveInProgress ? 1 : 0],
     ['rdb_last_save_time', persistence.lastSaveSeconds],
     ['rdb_last_bgsave_status', persistence.lastSaveOk ? 'ok' : 'err'],
@@ -143,7 +156,7 @@ function statsSection(server: ServerFacilities, sources: StandardInfoSources): L
     ['total_net_output_bytes', stats.netOutputBytes],
     ['rejected_connections', stats.connectionsRejected],
     ['expired_keys', sources.expiredKeys()],
-    ['evicted_keys', 0],
+    ['evicted_keys', server.config.memory?.evictedKeys ?? 0],
     ['pubsub_channels', 0],
     ['pubsub_patterns', 0],
     ['total_error_replies', sources.errorReplies()],

@@ -3,14 +3,21 @@
  * over the old one and the directory fsynced, so a crash at any moment leaves either the old
  * snapshot or the new one, never a torn file. The state is captured synchronously (encoding),
  * so a background save writes exactly the state at BGSAVE time.
+ *
+ * It also counts changes since the last successful save (Redis' `dirty`, INFO persistence
+ * `rdb_changes_since_last_save`) and runs the automatic save rules (`save`) from the cron.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { open, rename, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../shared/effects.js';
 import type { Persistence } from '../context.js';
+import { dueSaveRule, type SaveRule } from '../../config/save-rules.js';
 
 export const SNAPSHOT_FILE = 'dump.mlsnap';
+
+/** After a failed background save, automatic saves wait this long (Redis' BGSAVE retry delay). */
+export const BGSAVE_RETRY_DELAY_SECONDS = 5;
 
 export class SnapshotFile implements Persistence {
   readonly path: string | undefined;
@@ -18,6 +25,10 @@ export class SnapshotFile implements Persistence {
   bgsaveInProgress = false;
   lastSaveOk = true;
   saves = 0;
+  /** Changes made since the last successful save began capturing; the dispatcher adds to it. */
+  changesSinceSave = 0;
+  /** When the last background save was started, for the retry delay after a failure. */
+  private lastBackgroundTrySeconds = 0;
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -31,19 +42,45 @@ export class SnapshotFile implements Persistence {
   }
 
   async save(): Promise<void> {
+    // Changes made while the file is written are not in it: only those captured are cleared.
+    const captured = this.changesSinceSave;
     await this.write(this.encode());
+    this.changesSinceSave -= captured;
   }
 
   bgsave(): boolean {
     if (this.bgsaveInProgress) return false;
+    const captured = this.changesSinceSave;
     const bytes = this.encode();
     this.bgsaveInProgress = true;
+    this.lastBackgroundTrySeconds = Math.floor(this.clock.nowMs() / 1000);
     this.write(bytes)
+      .then(() => {
+        this.changesSinceSave -= captured;
+      })
       .catch(this.onBackgroundError)
       .finally(() => {
         this.bgsaveInProgress = false;
       });
     return true;
+  }
+
+  /**
+   * The automatic save rules, from the cron: starts a background save when a rule is due
+   * (Redis' serverCron). Returns the rule that started one. Nothing without a data directory,
+   * while a save runs, or within the retry delay after a failed one.
+   */
+  autoSave(nowMs: number, rules: readonly SaveRule[]): SaveRule | undefined {
+    if (rules.length === 0 || this.path === undefined || this.bgsaveInProgress) return undefined;
+    const nowSeconds = Math.floor(nowMs / 1000);
+    if (
+      !this.lastSaveOk &&
+      nowSeconds - this.lastBackgroundTrySeconds <= BGSAVE_RETRY_DELAY_SECONDS
+    )
+      return undefined;
+    const rule = dueSaveRule(rules, this.changesSinceSave, nowSeconds - this.lastSaveSeconds);
+    if (rule === undefined || !this.bgsave()) return undefined;
+    return rule;
   }
 
   /** Resolves once no save is running (clean shutdown waits for a BGSAVE in flight). */
