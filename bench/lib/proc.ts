@@ -132,7 +132,8 @@ export const MEMLAYER_BIN = new URL('../../../bin/memlayer.js', import.meta.url)
 /** Arguments for a benchmark memlayer node: in memory, like redis-server without persistence. */
 export function memlayerMemoryArgs(port: number, dataDir: string): string[] {
   const flags = ['--port', String(port), '--bind', '127.0.0.1', '--data-dir', dataDir];
-  return [MEMLAYER_BIN, 'server', ...flags, '--durability', 'memory'];
+  // No automatic saves, as the redis-server reference runs with `--save ''`.
+  return [MEMLAYER_BIN, 'server', ...flags, '--durability', 'memory', '--save', ''];
 }
 
 /** Arguments for the reference redis-server: no RDB saves, no AOF, loopback only. */
