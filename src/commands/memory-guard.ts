@@ -2,7 +2,7 @@
  * `maxmemory`: an Executor around the real one (local or Raft) that does what Redis'
  * processCommand does before a command when a limit is set (src/server.c, src/evict.c):
  *
- *   over the limit?  -> evict keys by the policy, deleting them with ordinary DELs through the
+ *   over the limit?  -> evict keys by the policy, deleting them with `__evicted` through the
  *                       executor, i.e. through the log, so every replica applies the same deletes;
  *   still over, and the command is `denyoom`?  -> -OOM, nothing applied.
  *
@@ -16,8 +16,8 @@
  *
  * Replicated mode: only the leader evicts (the node that accepts writes), from its own clients'
  * commands and from the cron; a follower neither evicts nor answers -OOM (the leader's sweep
- * brings memory down for everyone). A write a client sent between the choice of a key and its
- * DEL may be deleted with it: the same as evicting it just after the write.
+ * brings memory down for everyone). A key written again between its choice and the delete's
+ * turn in the log is kept (`__evicted` deletes only keys unchanged since the choice).
  */
 import { getHeapStatistics } from 'node:v8';
 import type { MemoryStatus, RuntimeConfig } from '../config/config.js';
@@ -265,7 +265,9 @@ export class MemoryGuard implements Executor, MemoryStatus {
         nowMs,
       );
       if (keys.length === 0) return 'fail';
-      const reply = this.inner.executeOne(['DEL', ...keys], true);
+      // Chosen from the state as of this index: the delete spares a key written since.
+      const asOf = String(this.o.db.applyIndex);
+      const reply = this.inner.executeOne(['__evicted', asOf, ...keys], true);
       if (reply instanceof Promise)
         return this.awaitEviction(reply, monitor, nowMs, deadlineMs, over);
       this.countEvicted(reply);

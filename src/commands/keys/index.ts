@@ -6,6 +6,7 @@ import { del } from './del.js';
 import { exists } from './exists.js';
 import { expire } from './expire.js';
 import { expireat } from './expireat.js';
+import { evicted } from './evicted.js';
 import { expired } from './expired.js';
 import { expiretime } from './expiretime.js';
 import { flushall } from './flushall.js';
@@ -53,5 +54,6 @@ export const keysCommands: readonly CommandSpec<never>[] = [
   dbsize,
   flushdb,
   flushall,
+  evicted,
   expired,
 ];

@@ -367,3 +367,21 @@ describe('DBSIZE, FLUSHDB, FLUSHALL, __expired', () => {
     assert.equal(h.run('GET', 'b'), '2');
   });
 });
+
+describe('__evicted', () => {
+  it('removes only keys unchanged since the index they were chosen at', () => {
+    const h = new Harness();
+    h.run('MSET', 'a', '1', 'b', '2', 'c', '3');
+    const asOf = String(h.db.applyIndex);
+    // A client writes b again before the eviction entry is applied.
+    h.run('SET', 'b', 'fresh');
+    assert.equal(h.run('__evicted', asOf, 'a', 'b', 'nokey'), 1);
+    assert.equal(h.run('EXISTS', 'a'), 0);
+    assert.equal(h.run('GET', 'b'), 'fresh');
+    assert.equal(h.run('GET', 'c'), '3');
+    assert.deepEqual(
+      h.unchanged('__evicted', 'x', 'c'),
+      new ErrorReply('ERR value is not an integer or out of range'),
+    );
+  });
+});
