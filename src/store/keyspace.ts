@@ -33,6 +33,11 @@ export interface KeyObserver {
   rebuild(): void;
 }
 
+/** Told about a collection about to be changed in place (a snapshot keeps a copy of it). */
+export interface WriteBarrier {
+  beforeWrite(value: Exclude<Value, string>): void;
+}
+
 /** WATCH granularity: keys hash into this many buckets that remember the last change index. */
 const WATCH_BUCKETS = 1 << 16;
 
@@ -54,6 +59,11 @@ export class Keyspace {
   insertions = 0;
   /** Node-local observer of changes (eviction bookkeeping); undefined when off. */
   observer: KeyObserver | undefined = undefined;
+  /**
+   * Snapshots being encoded (store/snapshot.ts) that still hold collections by reference: each
+   * sees a collection before its first write (copy-on-write). Empty almost always.
+   */
+  private readonly barriers: WriteBarrier[] = [];
 
   get size(): number {
     return this.data.size;
@@ -70,7 +80,11 @@ export class Keyspace {
     return value;
   }
 
-  /** Write path: removes the key if it expired by `nowMs`, then returns the live value. */
+  /**
+   * Write path: removes the key if it expired by `nowMs`, then returns the live value. Every
+   * handler that changes a collection in place gets it from here (or from a helper that does),
+   * so that a snapshot still encoding it keeps its own copy first.
+   */
   getForWrite(key: string, nowMs: number): Value | undefined {
     const value = this.data.get(key);
     if (value === undefined) return undefined;
@@ -81,7 +95,18 @@ export class Keyspace {
         return undefined;
       }
     }
+    if (this.barriers.length !== 0 && typeof value !== 'string')
+      for (const barrier of this.barriers) barrier.beforeWrite(value);
     return value;
+  }
+
+  addBarrier(barrier: WriteBarrier): void {
+    this.barriers.push(barrier);
+  }
+
+  removeBarrier(barrier: WriteBarrier): void {
+    const at = this.barriers.indexOf(barrier);
+    if (at >= 0) this.barriers.splice(at, 1);
   }
 
   /** Sets the value and keeps any TTL (as APPEND, INCR, LPUSH do). */

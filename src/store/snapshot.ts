@@ -24,7 +24,7 @@ import { MemlayerError } from '../shared/errors.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { decodeValue, encodeValue, KIND_TAGS, kindOfTag } from './codecs/index.js';
 import { CRC32_INIT, crc32, crc32Final, crc32Update } from './crc32.js';
-import type { Keyspace } from './keyspace.js';
+import type { Keyspace, WriteBarrier } from './keyspace.js';
 import type { Value } from './values.js';
 import { kindOf } from './values.js';
 
@@ -55,30 +55,40 @@ export interface DecodedSnapshot {
  * A frozen view of the keyspace, encoded lazily chunk by chunk.
  *
  * Capturing is the only part that must run in one go, so it is kept to bulk copies: the keys
- * and the values into two arrays (strings are immutable and kept by reference), the expiry
- * map copied whole, and only values of the mutable kinds cloned. For a million string keys
- * that is tens of milliseconds; the encoding, which costs ten times more, happens as the
- * caller pulls chunks (the replication host yields to the event loop between them).
+ * and the values into two arrays, and the expiry map copied whole. Strings are immutable;
+ * collections are held by reference too and copied on write: until the writer has encoded a
+ * collection, the keyspace hands it to `beforeWrite` before any command changes it in place,
+ * and the writer then clones it once and encodes the clone. So capture costs a few tens of
+ * milliseconds per million keys whatever their sizes, and only collections written while the
+ * snapshot is being encoded are ever copied. The encoding, which costs ten times more than the
+ * capture, happens as the caller pulls chunks (the replication host yields to the event loop
+ * between them). Pull the chunks to the end (or return the iterator): until then every write
+ * to a collection pays a Set lookup.
  */
-export class SnapshotWriter {
+export class SnapshotWriter implements WriteBarrier {
   private readonly keys: string[];
   private readonly values: Value[];
   private readonly expires: ReadonlyMap<string, number>;
   private readonly applyIndex: number;
+  /** Captured collections not yet encoded nor copied. */
+  private readonly pending = new Set<object>();
+  /** Copies taken before a write, by the captured object. */
+  private readonly copies = new Map<object, Value>();
 
   constructor(
-    db: Keyspace,
+    private readonly db: Keyspace,
     private readonly extra: Uint8Array,
   ) {
     this.applyIndex = db.applyIndex;
     this.keys = Array.from(db.data.keys());
     this.values = Array.from(db.data.values());
     this.expires = db.expires.size === 0 ? EMPTY_EXPIRES : new Map(db.expires);
-    const values = this.values;
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i] as Value;
-      if (typeof value !== 'string') values[i] = value.clone();
-    }
+    for (const value of this.values) if (typeof value !== 'string') this.pending.add(value);
+    if (this.pending.size > 0) db.addBarrier(this);
+  }
+
+  beforeWrite(value: Exclude<Value, string>): void {
+    if (this.pending.delete(value)) this.copies.set(value, value.clone());
   }
 
   /** Number of records captured. */
@@ -100,15 +110,29 @@ export class SnapshotWriter {
     writer.u8(SNAPSHOT_VERSION);
     writer.f64(this.applyIndex);
     writer.varint(this.keys.length);
-    const { keys, values, expires } = this;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string;
-      writeRecord(writer, key, values[i] as Value, expires.get(key));
-      if (writer.length >= maxBytes) {
-        const chunk = writer.detach(capacity);
-        crc = crc32Update(crc, chunk);
-        yield chunk;
+    const { keys, values, expires, pending, copies } = this;
+    try {
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        const captured = values[i] as Value;
+        let value = captured;
+        if (typeof captured !== 'string') {
+          // The copy taken before a write, or the object itself, unchanged since the capture;
+          // once encoded, later writes need no copy.
+          value = copies.get(captured) ?? captured;
+          pending.delete(captured);
+        }
+        writeRecord(writer, key, value, expires.get(key));
+        if (writer.length >= maxBytes) {
+          const chunk = writer.detach(capacity);
+          crc = crc32Update(crc, chunk);
+          yield chunk;
+        }
       }
+    } finally {
+      this.db.removeBarrier(this);
+      pending.clear();
+      copies.clear();
     }
     writer.bytes(this.extra);
     crc = crc32Update(crc, writer.view());

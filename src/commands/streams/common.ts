@@ -20,6 +20,17 @@ export function readStream(
   return value instanceof StreamValue ? value : WRONGTYPE;
 }
 
+/** Write path: the stream at `key` (an expired one is removed first), undefined, or WRONGTYPE. */
+export function writeStream(
+  db: Keyspace,
+  key: string,
+  nowMs: number,
+): StreamValue | undefined | ErrorReply {
+  const value = db.getForWrite(key, nowMs);
+  if (value === undefined) return undefined;
+  return value instanceof StreamValue ? value : WRONGTYPE;
+}
+
 export interface TrimSpec {
   readonly strategy: 'maxlen' | 'minid';
   readonly maxLength: number;

@@ -1,7 +1,7 @@
 import type { StreamId } from '../../store/stream.js';
 import type { DataCommandSpec } from '../spec.js';
 import { ErrorReply } from '../reply.js';
-import { readStream, STREAM_KEY } from './common.js';
+import { writeStream, STREAM_KEY } from './common.js';
 import { INVALID_ID, parseId } from './ids.js';
 
 export const xdel = {
@@ -19,7 +19,7 @@ export const xdel = {
     // As Redis: the key first (missing: 0 whatever the IDs), then every ID is validated
     // before anything is deleted.
     const key = args[1] as string;
-    const stream = readStream(db, key, env.nowMs);
+    const stream = writeStream(db, key, env.nowMs);
     if (stream instanceof ErrorReply) return stream;
     if (stream === undefined) return 0;
     const ids: StreamId[] = [];

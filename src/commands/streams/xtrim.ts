@@ -1,7 +1,7 @@
 import type { DataCommandSpec } from '../spec.js';
 import { ErrorReply } from '../reply.js';
 import { SYNTAX } from '../errors.js';
-import { parseAddOrTrim, readStream, STREAM_KEY, trim } from './common.js';
+import { parseAddOrTrim, writeStream, STREAM_KEY, trim } from './common.js';
 
 export const xtrim = {
   kind: 'data',
@@ -19,7 +19,7 @@ export const xtrim = {
     if (options instanceof ErrorReply) return options;
     if (options.trim === undefined) return SYNTAX;
     const key = args[1] as string;
-    const stream = readStream(db, key, env.nowMs);
+    const stream = writeStream(db, key, env.nowMs);
     if (stream instanceof ErrorReply) return stream;
     if (stream === undefined) return 0;
     const removed = trim(stream, options.trim);
