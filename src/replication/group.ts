@@ -365,8 +365,9 @@ export class RaftGroup {
     }
     const id = ++this.forwardSeq;
     this.forwarded.set(id, p);
-    const wallDeadline = this.o.clock.nowMs() + (p.waiter.deadlineMs - this.o.clock.monotonicMs());
-    net.sendRequest(this.leader, requestToWire(id, this.group, p.request, wallDeadline));
+    // Relative: the leader's wall clock may differ from ours by any amount.
+    const left = Math.max(0, Math.round(p.waiter.deadlineMs - this.o.clock.monotonicMs()));
+    net.sendRequest(this.leader, requestToWire(id, this.group, p.request, left));
   }
 
   /** A follower forwarded a client request to us. */
@@ -376,7 +377,7 @@ export class RaftGroup {
     if (this.leader !== this.id) return reply(NOT_LEADER);
     const request = requestFromWire(w);
     const now = this.o.clock.monotonicMs();
-    const left = Math.max(0, w.deadlineMs - this.o.clock.nowMs());
+    const left = w.timeoutMs;
     const waiter: Waiter = {
       resolve: reply,
       startedMs: now,

@@ -331,3 +331,47 @@ describe('ReplicationHost routes', () => {
     await stopHost(n1.host);
   });
 });
+
+describe('ReplicationHost under clock skew', () => {
+  it('a follower whose wall clock is 10 minutes behind still gets its forwarded writes answered', async () => {
+    const { createServer } = await import('node:net');
+    const ports: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const s = createServer();
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+      const a = s.address();
+      ports.push(typeof a === 'object' && a !== null ? a.port : 0);
+      await new Promise<void>((r) => s.close(() => r()));
+    }
+    const members = new Map([
+      [nodeId(1), `127.0.0.1:${ports[0]}`],
+      [nodeId(2), `127.0.0.1:${ports[1]}`],
+    ]);
+    const behind = { nowMs: () => Date.now() - 600_000, monotonicMs: () => performance.now() };
+    const n1 = await startHost({
+      id: nodeId(1),
+      dataDir: await tempDir(),
+      members,
+      peerListen: { host: '127.0.0.1', port: ports[0] ?? 0 },
+    });
+    const n2 = await startHost({
+      id: nodeId(2),
+      dataDir: await tempDir(),
+      members,
+      clock: behind,
+      peerListen: { host: '127.0.0.1', port: ports[1] ?? 0 },
+    });
+    const hostsOf = [n1.host, n2.host];
+    await until(() => hostsOf.find((h) => h.data.role === 'leader'), 'a leader', 10_000);
+    // Make the skewed node the follower, so that its writes are forwarded.
+    if (n2.host.data.role === 'leader') await n2.host.transferLeader(nodeId(1), 5000);
+    await until(() => n1.host.data.role === 'leader' && n2.host.data.leader === 1, 'node 1 leads');
+    // A deadline sent as wall-clock time would be 10 minutes past on arrival: the leader would
+    // time such writes out at its next tick (every 20 ms) and answer -UNKNOWN.
+    for (let i = 0; i < 150; i++)
+      assert.deepEqual(await run(n2.host, 'SET', `skewed${i}`, 'v'), OK, `write ${i}`);
+    assert.equal(await run(n1.host, 'GET', 'skewed149'), 'v');
+    await stopHost(n2.host);
+    await stopHost(n1.host);
+  });
+});

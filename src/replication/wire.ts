@@ -74,7 +74,8 @@ export interface WireRequest {
   watch: { keys: Uint8Array[]; index: number } | null;
   clientId: number;
   sequence: number;
-  deadlineMs: number;
+  /** What is left of the follower's wait when it sends: relative, so clock skew cannot shorten it. */
+  timeoutMs: number;
 }
 export interface WireResponse {
   id: number;
@@ -201,7 +202,7 @@ export function requestToWire(
   id: number,
   group: number,
   r: DataRequest,
-  deadlineMs: number,
+  timeoutMs: number,
 ): WireRequest {
   return {
     id,
@@ -212,7 +213,7 @@ export function requestToWire(
     watch: r.watch === undefined ? null : { keys: r.watch.keys.map(bytesOf), index: r.watch.index },
     clientId: r.clientId,
     sequence: r.sequence,
-    deadlineMs,
+    timeoutMs,
   };
 }
 
