@@ -294,3 +294,43 @@ describe('expiredKeys', () => {
     assert.deepEqual(h.sm.expiredKeys(h.nowMs, 10), []);
   });
 });
+
+describe('restoring a snapshot in steps', () => {
+  function filled(keys: number): Harness {
+    const h = new Harness();
+    for (let i = 0; i < keys; i++) h.run('SET', `key:${i}`, `value:${i}`.repeat(20));
+    h.run('PEXPIRE', 'key:7', '100000');
+    return h;
+  }
+
+  it('decodes slice by slice, keeps the old state until the last step, then equals restoreSnapshot', () => {
+    const source = filled(5000);
+    const bytes = source.sm.encodeSnapshot();
+    const target = new Harness();
+    target.run('SET', 'old', 'state');
+    const steps = target.sm.restoreSnapshotSteps(bytes, 16 * 1024);
+    let yields = 0;
+    for (let step = steps.next(); step.done !== true; step = steps.next()) {
+      yields++;
+      assert.equal(target.run('GET', 'old'), 'state', 'the old state stays until the install');
+    }
+    assert.ok(yields > 10, `${yields} steps for ${bytes.length} bytes`);
+    assert.equal(target.run('GET', 'old'), null);
+    assert.equal(target.run('DBSIZE'), 5000);
+    assert.deepEqual(target.state(), source.state());
+  });
+
+  it('a corrupt snapshot fails in its steps and leaves the state untouched', () => {
+    const bytes = Buffer.from(filled(2000).sm.encodeSnapshot());
+    const middle = bytes.length >> 1;
+    bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
+    const target = new Harness();
+    target.run('SET', 'old', 'state');
+    const steps = target.sm.restoreSnapshotSteps(bytes, 4096);
+    assert.throws(() => {
+      for (let step = steps.next(); step.done !== true; step = steps.next());
+    }, /checksum mismatch/);
+    assert.equal(target.run('GET', 'old'), 'state');
+    assert.equal(target.run('DBSIZE'), 1);
+  });
+});

@@ -12,7 +12,13 @@ import { SeededRng } from '../shared/effects.js';
 import { MemlayerError } from '../shared/errors.js';
 import { Keyspace } from '../store/keyspace.js';
 import type { ApplyEnv } from '../store/keyspace.js';
-import { decodeSnapshot, installSnapshot, SnapshotWriter } from '../store/snapshot.js';
+import {
+  decodeSnapshot,
+  decodeSnapshotInSteps,
+  installSnapshot,
+  SnapshotWriter,
+  type DecodedSnapshot,
+} from '../store/snapshot.js';
 import { ClientSessions } from './client-sessions.js';
 import type { DataRequest } from './executor.js';
 import type { AnySpec } from './registry.js';
@@ -157,7 +163,20 @@ export class StateMachine {
    * MemlayerError('ERR_SNAPSHOT_CORRUPT') and the current state is untouched.
    */
   restoreSnapshot(bytes: Uint8Array): void {
-    const snapshot = decodeSnapshot(bytes);
+    this.install(decodeSnapshot(bytes));
+  }
+
+  /**
+   * restoreSnapshot in steps, for a caller that spreads a large snapshot over event-loop turns:
+   * each step verifies or decodes about `sliceBytes` into a new state while the current one
+   * stays in place; the last step installs it. Nothing may apply entries to this state machine
+   * until the steps are done.
+   */
+  *restoreSnapshotSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, void, undefined> {
+    this.install(yield* decodeSnapshotInSteps(bytes, sliceBytes));
+  }
+
+  private install(snapshot: DecodedSnapshot): void {
     const sessions = ClientSessions.decode(snapshot.extra);
     installSnapshot(this.db, snapshot);
     this.sessions = sessions;

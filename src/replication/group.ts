@@ -58,7 +58,7 @@ import {
   unknownOutcome,
 } from './errors.js';
 import { decodeReply, encodeReply } from './reply-codec.js';
-import { pullInTurns } from './turns.js';
+import { pullInTurns, stepInTurns } from './turns.js';
 import { messageToWire, requestFromWire, requestToWire, type WireRequest } from './wire.js';
 
 /** What the group needs of the state machine (src/commands/state-machine.ts StateMachine). */
@@ -70,6 +70,8 @@ export interface Applier {
    */
   snapshotChunks(maxBytes: number): Iterable<Uint8Array>;
   restoreSnapshot(bytes: Uint8Array): void;
+  /** restoreSnapshot in steps (one per event-loop turn); installs at the last one. */
+  restoreSnapshotSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, void, undefined>;
   expiredKeys(nowMs: number, max: number): string[];
 }
 
@@ -169,6 +171,8 @@ export class RaftGroup {
   /** Readies handed to the log store and not finished yet. */
   private persistsInFlight = 0;
   private snapshotInFlight = false;
+  /** A snapshot from the leader being decoded over several turns: no Ready is taken meanwhile. */
+  private installing = false;
   private snapshotting = false;
   private stopped = false;
   private fatal: Error | undefined;
@@ -507,6 +511,7 @@ export class RaftGroup {
       !this.stopped &&
       this.persistsInFlight < PERSISTS_IN_FLIGHT &&
       !this.snapshotInFlight &&
+      !this.installing &&
       this.core.hasReady()
     ) {
       const rd = this.core.ready();
@@ -577,10 +582,39 @@ export class RaftGroup {
       this.term = rd.hardState.term;
     }
     if (!sent) this.send(rd.messages);
-    if (rd.snapshot !== undefined) this.installSnapshot(rd.snapshot);
+    if (rd.snapshot !== undefined) {
+      this.installInTurns(rd, rd.snapshot);
+      return;
+    }
     if (!appliedEarly) this.applyCommitted(rd);
     this.core.advance(rd);
     this.maybeSnapshot();
+  }
+
+  /**
+   * A snapshot from the leader (durable already) replaces the state machine: decoded 1 MiB per
+   * turn, so the node keeps answering heartbeats while a large one loads, then installed in one
+   * step; the Ready is completed after that. No later Ready is taken until then, so nothing is
+   * applied on top of a half-loaded state.
+   */
+  private installInTurns(rd: Ready, snap: Snapshot): void {
+    this.installing = true;
+    const { book, image } = unframeSnapshot(snap.data);
+    const steps =
+      image.byteLength > 0
+        ? this.o.applier.restoreSnapshotSteps(image, SNAPSHOT_CHUNK_BYTES)
+        : (function* (): Generator<void, void, undefined> {})();
+    stepInTurns(steps)
+      .then(() => {
+        if (this.stopped) return;
+        this.installed(snap, book);
+        this.applyCommitted(rd);
+        this.core.advance(rd);
+        this.installing = false;
+        this.maybeSnapshot();
+        this.schedule();
+      })
+      .catch((err: unknown) => this.die(err));
   }
 
   /** Applies a Ready's committed entries, then serves the reads they make possible. */
@@ -680,10 +714,8 @@ export class RaftGroup {
       if (peer !== this.id) this.o.network?.connect(peer, this.o.routes.get(peer) ?? addr);
   }
 
-  /** A snapshot from the leader replaces the state machine. */
-  private installSnapshot(snap: Snapshot): void {
-    const { book, image } = unframeSnapshot(snap.data);
-    if (image.byteLength > 0) this.o.applier.restoreSnapshot(image);
+  /** After the state machine took a snapshot from the leader: the rest of the node follows. */
+  private installed(snap: Snapshot, book: AddressBook): void {
     for (const [k, v] of book) this.book.set(k, v);
     this.applied = snap.meta.index;
     this.connectBook();
@@ -718,7 +750,7 @@ export class RaftGroup {
 
   private maybeSnapshot(): void {
     // Entries applied early may not be in the storage yet; a snapshot needs its index there.
-    if (this.snapshotting || this.applied > this.storage.lastIndex()) return;
+    if (this.snapshotting || this.installing || this.applied > this.storage.lastIndex()) return;
     const entries = this.applied - this.storage.snapshot().meta.index;
     // By entry count, or by bytes: a few huge tensors make a long log in few entries.
     if (entries < this.o.snapshotEntries && this.bytesSinceSnapshot < SNAPSHOT_LOG_BYTES) return;

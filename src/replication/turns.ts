@@ -12,3 +12,12 @@ export async function pullInTurns<T>(items: Iterable<T>): Promise<T[]> {
   }
   return out;
 }
+
+/** Runs a stepwise computation to its end, one step per event-loop turn; resolves with its result. */
+export async function stepInTurns<R>(steps: Generator<void, R, undefined>): Promise<R> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}

@@ -23,7 +23,7 @@
 import { MemlayerError } from '../shared/errors.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { decodeValue, encodeValue, KIND_TAGS, kindOfTag } from './codecs/index.js';
-import { CRC32_INIT, crc32, crc32Final, crc32Update } from './crc32.js';
+import { CRC32_INIT, crc32Final, crc32Update } from './crc32.js';
 import type { Keyspace, WriteBarrier } from './keyspace.js';
 import type { Value } from './values.js';
 import { kindOf } from './values.js';
@@ -171,6 +171,22 @@ export function encodeSnapshot(db: Keyspace, extra: Uint8Array): Uint8Array {
 
 /** Verifies and decodes a whole snapshot; throws MemlayerError(ERR_SNAPSHOT_CORRUPT). */
 export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
+  const steps = decodeSnapshotInSteps(bytes, Number.POSITIVE_INFINITY);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * decodeSnapshot as a generator that pauses (yields) after about `sliceBytes` of checksumming
+ * or of records, so that a caller can spread a large snapshot over event-loop turns. Nothing
+ * outside the generator changes until it returns the decoded snapshot.
+ */
+export function* decodeSnapshotInSteps(
+  bytes: Uint8Array,
+  sliceBytes: number,
+): Generator<void, DecodedSnapshot, undefined> {
   const headerBytes = MAGIC.length + 1 + 8 + 1 + 4;
   if (bytes.length < headerBytes) corrupt(`${bytes.length} bytes is too short`);
   for (let i = 0; i < MAGIC.length; i++) {
@@ -180,7 +196,12 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
   if (version !== SNAPSHOT_VERSION) corrupt(`unsupported version ${String(version)}`);
   const bodyEnd = bytes.length - 4;
   const stored = new DataView(bytes.buffer, bytes.byteOffset + bodyEnd, 4).getUint32(0, true);
-  if (crc32(bytes.subarray(0, bodyEnd)) !== stored) corrupt('checksum mismatch');
+  let crc = CRC32_INIT;
+  for (let at = 0; at < bodyEnd; at += sliceBytes) {
+    crc = crc32Update(crc, bytes.subarray(at, Math.min(bodyEnd, at + sliceBytes)));
+    if (at + sliceBytes < bodyEnd) yield;
+  }
+  if (crc32Final(crc) !== stored) corrupt('checksum mismatch');
   const reader = new ByteReader(bytes, CODE, 'snapshot', MAGIC.length + 1, bodyEnd);
   const applyIndex = reader.f64('index');
   if (!Number.isSafeInteger(applyIndex) || applyIndex < 0) reader.fail('bad index');
@@ -188,11 +209,16 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
   const count = reader.count('record count', Math.floor(reader.remaining / 3));
   const data = new Map<string, Value>();
   const expires = new Map<string, number>();
+  let sliceEnd = reader.remaining - sliceBytes;
   for (let i = 0; i < count; i++) {
     const record = readRecord(reader);
     if (data.has(record.key)) reader.fail('duplicate key');
     data.set(record.key, record.value);
     if (record.expiresAtMs !== undefined) expires.set(record.key, record.expiresAtMs);
+    if (reader.remaining < sliceEnd) {
+      yield;
+      sliceEnd = reader.remaining - sliceBytes;
+    }
   }
   const extra = reader.bytesField('extra');
   reader.expectEnd();
