@@ -5,14 +5,35 @@ import { classifyError } from '../recorder.js';
 import type { Rng } from '../../src/shared/effects.js';
 import { recorded, type Workload } from './workload.js';
 
-export function listAppendWorkload(options: { keys: number }): Workload {
+/** Appends a key takes before it is retired (Elle's max-writes-per-key; its default is 16). */
+const WRITES_PER_KEY_DEFAULT = 32;
+
+/**
+ * `keys` keys are in use at a time; a key that has taken `writesPerKey` appends is retired and
+ * a fresh one takes its place. Without rotation the lists grow for the whole run and every
+ * read records a whole list: a 10-minute run filled the harness' 4 GB heap with them.
+ */
+export function listAppendWorkload(options: { keys: number; writesPerKey?: number }): Workload {
+  const writesPerKey = options.writesPerKey ?? WRITES_PER_KEY_DEFAULT;
   let counter = 0;
+  const active = Array.from({ length: options.keys }, (_, i) => i);
+  const appends = new Map<number, number>();
+  let nextKey = options.keys;
   const randomTxn = (rng: Rng): MicroOp[] => {
     const length = 1 + rng.int(4);
     const micro: MicroOp[] = [];
     for (let i = 0; i < length; i++) {
-      const key = `la:${rng.int(options.keys)}`;
-      micro.push(rng.float() < 0.5 ? ['append', key, String(counter++)] : ['r', key, null]);
+      const slot = rng.int(active.length);
+      const id = active[slot] ?? 0;
+      const key = `la:${id}`;
+      if (rng.float() < 0.5) {
+        micro.push(['append', key, String(counter++)]);
+        const count = (appends.get(id) ?? 0) + 1;
+        appends.set(id, count);
+        if (count >= writesPerKey) active[slot] = nextKey++;
+      } else {
+        micro.push(['r', key, null]);
+      }
     }
     return micro;
   };
@@ -33,8 +54,9 @@ export function listAppendWorkload(options: { keys: number }): Workload {
       );
     },
     async final(client, process, recorder) {
+      // Every key ever used, retired ones included.
       const micro: MicroOp[] = [];
-      for (let i = 0; i < options.keys; i++) micro.push(['r', `la:${i}`, null]);
+      for (let i = 0; i < nextKey; i++) micro.push(['r', `la:${i}`, null]);
       await recorded(
         recorder,
         process,
