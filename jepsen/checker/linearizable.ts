@@ -122,6 +122,9 @@ function relinkNode(node: Node): void {
   if (node.next) node.next.prev = node;
 }
 
+/** Explored configurations a key's search may remember (about 1 GB) before it answers unknown. */
+const MEMO_ENTRIES_MAX = 10_000_000;
+
 function checkKey<State>(
   model: Model<State>,
   key: string,
@@ -133,6 +136,31 @@ function checkKey<State>(
   if (head === undefined) return { key, verdict: 'ok', operations: 0 };
   const indexOf = new Map<Operation, number>(ops.map((op, i) => [op, i]));
   const linearized = new Uint8Array(ops.length);
+  // The memo holds (set of linearized ops, model state) pairs already explored. The set is
+  // keyed by a 64-bit Zobrist hash kept up to date as ops are placed and removed, not by the
+  // bitset itself: a 40,000-op key made every entry 5 KB and a 10-minute history ran the
+  // checker out of a 4 GB heap. A collision can only prune a configuration that was not
+  // explored, so it could turn a pass into a false "illegal", never an anomaly into a pass
+  // (odds about entries^2 / 2^64).
+  const zobristA = new Uint32Array(ops.length);
+  const zobristB = new Uint32Array(ops.length);
+  let seed = 0x9e3779b9;
+  const random = (): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return seed >>> 0;
+  };
+  for (let i = 0; i < ops.length; i++) {
+    zobristA[i] = random();
+    zobristB[i] = random();
+  }
+  let hashA = 0;
+  let hashB = 0;
+  const flip = (index: number): void => {
+    hashA = (hashA ^ (zobristA[index] ?? 0)) >>> 0;
+    hashB = (hashB ^ (zobristB[index] ?? 0)) >>> 0;
+  };
   const memo = new Set<string>();
   const stack: { node: Node; state: State }[] = [];
   let state = model.init();
@@ -143,7 +171,7 @@ function checkKey<State>(
   // returned is placed, whatever is left of the pending ones (as Knossos does).
   let returnedLeft = ops.filter((op) => op.returnNs !== Infinity).length;
   while (returnedLeft > 0) {
-    if ((++steps & 0x3ff) === 0 && timedOut())
+    if ((++steps & 0x3ff) === 0 && (timedOut() || memo.size > MEMO_ENTRIES_MAX))
       return { key, verdict: 'unknown', operations: ops.length };
     if (entry === undefined) throw new Error('linearizability search ran off the history (bug)');
     if (entry.isCall) {
@@ -151,7 +179,8 @@ function checkKey<State>(
       const index = indexOf.get(entry.op) ?? 0;
       if (next !== undefined) {
         linearized[index] = 1;
-        const memoKey = `${bitsKey(linearized)}|${model.key(next)}`;
+        flip(index);
+        const memoKey = `${hashA}.${hashB}|${model.key(next)}`;
         if (!memo.has(memoKey)) {
           memo.add(memoKey);
           stack.push({ node: entry, state });
@@ -163,6 +192,7 @@ function checkKey<State>(
           continue;
         }
         linearized[index] = 0;
+        flip(index);
       }
       entry = entry.next;
       continue;
@@ -171,7 +201,9 @@ function checkKey<State>(
     const top = stack.pop();
     if (top === undefined) return illegal(key, ops, best);
     state = top.state;
-    linearized[indexOf.get(top.node.op) ?? 0] = 0;
+    const undone = indexOf.get(top.node.op) ?? 0;
+    linearized[undone] = 0;
+    flip(undone);
     unlift(top.node);
     if (top.node.op.returnNs !== Infinity) returnedLeft++;
     entry = top.node.next;
@@ -193,14 +225,4 @@ function illegal(key: string, ops: readonly Operation[], best: Node[]): KeyResul
     longestLinearization: best.map((n) => n.op),
     stuckAt: remaining.filter((op) => op.callNs <= earliestReturn),
   };
-}
-
-function bitsKey(bits: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bits.length; i += 16) {
-    let word = 0;
-    for (let j = 0; j < 16 && i + j < bits.length; j++) word |= (bits[i + j] ?? 0) << j;
-    out += String.fromCharCode(word);
-  }
-  return out;
 }
