@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RawClient, runCli, startServerProcess, tempDataDir } from './server-process.js';
 
@@ -17,6 +17,14 @@ test('--help and --version', () => {
   const version = runCli(['--version']);
   assert.equal(version.status, 0);
   assert.match(version.stdout, /^memlayer \d+\.\d+\.\d+\n$/);
+});
+
+test('a bad --routes stops the server at startup and writes nothing', () => {
+  const dir = tempDataDir();
+  const bad = runCli(['server', '--port', '0', '--data-dir', dir, '--routes', '2=h:1,2=h:2']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--routes: node 2 listed twice/);
+  assert.deepEqual(readdirSync(dir), []);
 });
 
 test('bad flags and bad config files exit 2 with a clear message', () => {
