@@ -600,11 +600,11 @@ export class RaftGroup {
   private installInTurns(rd: Ready, snap: Snapshot): void {
     this.installing = true;
     const { book, image } = unframeSnapshot(snap.data);
-    const steps =
+    const loaded =
       image.byteLength > 0
-        ? this.o.applier.restoreSnapshotSteps(image, SNAPSHOT_CHUNK_BYTES)
-        : (function* (): Generator<void, void, undefined> {})();
-    stepInTurns(steps)
+        ? stepInTurns(this.o.applier.restoreSnapshotSteps(image, SNAPSHOT_CHUNK_BYTES))
+        : Promise.resolve();
+    loaded
       .then(() => {
         if (this.stopped) return;
         this.installed(snap, book);

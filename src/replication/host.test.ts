@@ -2,6 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { buildCommandTable } from '../commands/registry.js';
 import { StateMachine } from '../commands/state-machine.js';
@@ -68,6 +69,22 @@ async function until<T>(f: () => T | undefined | false, what: string, ms = 5000)
 const run = async (host: ReplicationHost, ...args: string[]): Promise<Reply> =>
   host.executor().executeOne(args, !['GET', 'EXISTS', 'DBSIZE'].includes(args[0] ?? ''));
 
+/**
+ * Free ports for hosts that must know each other's addresses before any starts: bound once to
+ * port 0, noted, released.
+ */
+async function reservePorts(n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const a = s.address();
+    out.push(typeof a === 'object' && a !== null ? a.port : 0);
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+  return out;
+}
+
 describe('ReplicationHost, one node (a group of one, fsync)', () => {
   it('writes, reads, and recovers every acknowledged write after a restart', async () => {
     const dataDir = await tempDir();
@@ -118,17 +135,7 @@ describe('ReplicationHost, three nodes over real gRPC in one process', () => {
   it('replicates writes sent to any node; reads on every node see them; survives the leader stopping', async () => {
     const ids = [1, 2, 3].map(nodeId);
     const dirsOf = await Promise.all(ids.map(() => tempDir()));
-    // Reserve ports: start each host with port 0 first is impossible (members must be known
-    // up front), so bind, note, and restart: instead pick ports from a first pass of listeners.
-    const { createServer } = await import('node:net');
-    const ports: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const s = createServer();
-      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-      const a = s.address();
-      ports.push(typeof a === 'object' && a !== null ? a.port : 0);
-      await new Promise<void>((r) => s.close(() => r()));
-    }
+    const ports = await reservePorts(3);
     const members = new Map(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`] as const));
     const nodes = await Promise.all(
       ids.map((id, i) =>
@@ -199,22 +206,9 @@ describe('ReplicationHost, three nodes over real gRPC in one process', () => {
 });
 
 describe('ReplicationHost redirects and errors', () => {
-  async function ports(n: number): Promise<number[]> {
-    const { createServer } = await import('node:net');
-    const out: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const s = createServer();
-      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-      const a = s.address();
-      out.push(typeof a === 'object' && a !== null ? a.port : 0);
-      await new Promise<void>((r) => s.close(() => r()));
-    }
-    return out;
-  }
-
   it('a --moved follower answers -MOVED 0 with the leader client address', async () => {
     const ids = [1, 2, 3].map(nodeId);
-    const p = await ports(3);
+    const p = await reservePorts(3);
     const members = new Map(ids.map((id, i) => [id, `127.0.0.1:${p[i]}`] as const));
     const hs = await Promise.all(
       ids.map(
@@ -245,7 +239,7 @@ describe('ReplicationHost redirects and errors', () => {
   });
 
   it('with no leader, writes and reads end in -CLUSTERDOWN No Raft leader after the bounded wait', async () => {
-    const p = await ports(3);
+    const p = await reservePorts(3);
     const members = new Map([1, 2, 3].map((id, i) => [nodeId(id), `127.0.0.1:${p[i]}`] as const));
     // Only node 1 of 3 runs: it can never win an election.
     const { host } = await startHost({
@@ -266,19 +260,7 @@ describe('ReplicationHost redirects and errors', () => {
 
 describe('ReplicationHost routes', () => {
   it('dials a peer through its node-local route, not the address the membership holds', async () => {
-    const { createServer, connect } = await import('node:net');
-    const listen = async (s: import('node:net').Server): Promise<number> => {
-      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-      const a = s.address();
-      return typeof a === 'object' && a !== null ? a.port : 0;
-    };
-    const reserve = async (): Promise<number> => {
-      const s = createServer();
-      const port = await listen(s);
-      await new Promise<void>((r) => s.close(() => r()));
-      return port;
-    };
-    const [port1, port2, dead] = [await reserve(), await reserve(), await reserve()];
+    const [port1 = 0, port2 = 0, dead = 0] = await reservePorts(3);
     // A forwarder to node 1 that counts what comes through it.
     let forwarded = 0;
     const forwarder = createServer((client) => {
@@ -292,7 +274,9 @@ describe('ReplicationHost routes', () => {
       client.on('error', close).on('close', close);
       upstream.on('error', close).on('close', close);
     });
-    const forwarderPort = await listen(forwarder);
+    await new Promise<void>((r) => forwarder.listen(0, '127.0.0.1', r));
+    const bound = forwarder.address();
+    const forwarderPort = typeof bound === 'object' && bound !== null ? bound.port : 0;
     after(() => forwarder.close());
     // Node 2's membership says node 1 is at a port nobody listens on; only its route works.
     const ids = [nodeId(1), nodeId(2)];
@@ -334,15 +318,7 @@ describe('ReplicationHost routes', () => {
 
 describe('ReplicationHost under clock skew', () => {
   it('a follower whose wall clock is 10 minutes behind still gets its forwarded writes answered', async () => {
-    const { createServer } = await import('node:net');
-    const ports: number[] = [];
-    for (let i = 0; i < 2; i++) {
-      const s = createServer();
-      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-      const a = s.address();
-      ports.push(typeof a === 'object' && a !== null ? a.port : 0);
-      await new Promise<void>((r) => s.close(() => r()));
-    }
+    const ports = await reservePorts(2);
     const members = new Map([
       [nodeId(1), `127.0.0.1:${ports[0]}`],
       [nodeId(2), `127.0.0.1:${ports[1]}`],

@@ -1,6 +1,7 @@
 /** Pieces shared by the stream commands: lookup and the MAXLEN/MINID trimming options. */
 import type { Keyspace } from '../../store/keyspace.js';
 import { compareIds, StreamValue, type StreamId } from '../../store/stream.js';
+import type { Value } from '../../store/values.js';
 import { isKeyword } from '../collections/args.js';
 import { WRONGTYPE } from '../errors.js';
 import { ErrorReply } from '../reply.js';
@@ -15,18 +16,19 @@ export function readStream(
   key: string,
   nowMs: number,
 ): StreamValue | undefined | ErrorReply {
-  const value = db.get(key, nowMs);
-  if (value === undefined) return undefined;
-  return value instanceof StreamValue ? value : WRONGTYPE;
+  return asStream(db.get(key, nowMs));
 }
 
-/** Write path: the stream at `key` (an expired one is removed first), undefined, or WRONGTYPE. */
+/** Write path: as readStream, but an expired key is removed first (Keyspace.getForWrite). */
 export function writeStream(
   db: Keyspace,
   key: string,
   nowMs: number,
 ): StreamValue | undefined | ErrorReply {
-  const value = db.getForWrite(key, nowMs);
+  return asStream(db.getForWrite(key, nowMs));
+}
+
+function asStream(value: Value | undefined): StreamValue | undefined | ErrorReply {
   if (value === undefined) return undefined;
   return value instanceof StreamValue ? value : WRONGTYPE;
 }
