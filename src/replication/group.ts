@@ -476,14 +476,23 @@ export class RaftGroup {
     this.o.metrics.batchSize.observe(accepted.length);
   }
 
+  /**
+   * Asks one ReadIndex round for every read gathered, unless a round is still unconfirmed: as
+   * etcd's linearizable read loop, at most one round is in flight and reads arriving meanwhile
+   * wait for the next one. Under load a round then serves many reads and the quorum traffic per
+   * read falls; with one client the wait is a round trip at most.
+   */
   private askReadIndex(): void {
     if (this.toRead.length === 0) return;
-    const reads = this.toRead;
-    this.toRead = [];
     if (this.soleLeaderReady()) {
+      const reads = this.toRead;
+      this.toRead = [];
       for (const r of reads) r.waiter.resolve(this.readNow(r.request));
       return;
     }
+    if (this.readRoundUnconfirmed()) return;
+    const reads = this.toRead;
+    this.toRead = [];
     const seq = ++this.readSeq;
     const ctx = Buffer.allocUnsafe(8);
     ctx.writeDoubleBE(seq, 0);
@@ -626,6 +635,26 @@ export class RaftGroup {
       if (batch !== undefined) batch.index = rs.index;
     }
     this.serveReads();
+    // Reads held back while that round was unconfirmed get theirs now.
+    if (rd.readStates.length > 0 && this.toRead.length > 0) this.schedule();
+  }
+
+  private readRoundUnconfirmed(): boolean {
+    for (const batch of this.readBatches.values()) if (batch.index < 0) return true;
+    return false;
+  }
+
+  /**
+   * A new leader (or none) will never confirm a round asked of the old one: route its reads
+   * again now rather than after the retry timeout (reads are safe to ask twice; a late
+   * confirmation of the old round finds no batch).
+   */
+  private rerouteUnconfirmedReads(): void {
+    for (const [seq, batch] of this.readBatches) {
+      if (batch.index >= 0) continue;
+      this.readBatches.delete(seq);
+      for (const r of batch.reads) this.route(r);
+    }
   }
 
   private send(messages: readonly Message[]): void {
@@ -636,7 +665,8 @@ export class RaftGroup {
 
   private onSoftState(role: Role, leader: NodeId): void {
     const wasLeader = this.role === 'leader';
-    if (leader !== this.leader) this.o.metrics.leaderChanges.inc();
+    const previousLeader = this.leader;
+    if (leader !== previousLeader) this.o.metrics.leaderChanges.inc();
     this.role = role;
     this.leader = leader;
     if (role === 'leader' && !wasLeader) {
@@ -652,6 +682,7 @@ export class RaftGroup {
       const graceMs = this.o.clock.monotonicMs() + this.o.tickMs * this.o.electionTicks;
       for (const p of this.proposals.values()) p.deadlineMs = Math.min(p.deadlineMs, graceMs);
     }
+    if (leader !== previousLeader) this.rerouteUnconfirmedReads();
     if (leader !== NO_NODE) this.rerouteAwaiting();
   }
 

@@ -205,6 +205,89 @@ describe('ReplicationHost, three nodes over real gRPC in one process', () => {
   });
 });
 
+describe('ReplicationHost read batching', () => {
+  it('asks at most one ReadIndex round at a time: reads arriving turn after turn share rounds', async () => {
+    const ids = [1, 2, 3].map(nodeId);
+    const dirsOf = await Promise.all(ids.map(() => tempDir()));
+    const ports = await reservePorts(3);
+    const members = new Map(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`] as const));
+    const nodes = await Promise.all(
+      ids.map((id, i) =>
+        startHost({
+          id,
+          dataDir: dirsOf[i] ?? '',
+          members,
+          peerListen: { host: '127.0.0.1', port: ports[i] ?? 0 },
+        }),
+      ),
+    );
+    const hostsOf = nodes.map((n) => n.host);
+    const leader = await until(() => hostsOf.find((h) => h.data.role === 'leader'), 'a leader');
+    assert.deepEqual(await run(leader, 'SET', 'k', 'v1'), OK);
+
+    // One read per event-loop turn, 60 turns: each turn used to ask its own round.
+    const rounds = leader.metrics.readIndexRounds.get();
+    const reads: Promise<Reply>[] = [];
+    for (let i = 0; i < 60; i++) {
+      reads.push(run(leader, 'GET', 'k'));
+      await new Promise((r) => setImmediate(r));
+    }
+    // A write in the middle of the reads: every read that starts after it must see it.
+    const write = run(leader, 'SET', 'k', 'v2');
+    const after: Promise<Reply>[] = [];
+    for (let i = 0; i < 20; i++) {
+      await new Promise((r) => setImmediate(r));
+      after.push(run(leader, 'GET', 'k'));
+    }
+    for (const r of await Promise.all(reads)) assert.ok(r === 'v1' || r === 'v2', String(r));
+    assert.deepEqual(await write, OK);
+    const seen = await Promise.all(after);
+    const latest = await run(leader, 'GET', 'k');
+    assert.equal(latest, 'v2');
+    // Each read answered with a value; reads asked after the write was acknowledged see it.
+    for (const r of seen) assert.ok(r === 'v1' || r === 'v2', String(r));
+    const asked = leader.metrics.readIndexRounds.get() - rounds;
+    // A round trip over gRPC spans many turns: far fewer rounds than reads.
+    assert.ok(asked >= 1 && asked <= 40, `rounds asked for 81 reads: ${asked}`);
+    for (const h of hostsOf) await stopHost(h);
+  });
+
+  it('reads held behind a round asked of a leader that is gone are answered by the next one', async () => {
+    const ids = [1, 2, 3].map(nodeId);
+    const dirsOf = await Promise.all(ids.map(() => tempDir()));
+    const ports = await reservePorts(3);
+    const members = new Map(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`] as const));
+    const nodes = await Promise.all(
+      ids.map((id, i) =>
+        startHost({
+          id,
+          dataDir: dirsOf[i] ?? '',
+          members,
+          peerListen: { host: '127.0.0.1', port: ports[i] ?? 0 },
+        }),
+      ),
+    );
+    const hostsOf = nodes.map((n) => n.host);
+    const leader = await until(() => hostsOf.find((h) => h.data.role === 'leader'), 'a leader');
+    const followers = hostsOf.filter((h) => h !== leader);
+    await until(
+      () => followers.every((f) => f.data.leader === leader.data.id),
+      'followers know the leader',
+    );
+    assert.deepEqual(await run(leader, 'SET', 'k', 'v1'), OK);
+    // Reads on a follower, asked of the leader, which stops before (or while) answering.
+    const f0 = followers[0] ?? assert.fail('no follower');
+    const reads: Promise<Reply>[] = [];
+    for (let i = 0; i < 10; i++) {
+      reads.push(run(f0, 'GET', 'k'));
+      await new Promise((r) => setImmediate(r));
+    }
+    await stopHost(leader);
+    for (const r of await Promise.all(reads)) assert.equal(r, 'v1');
+    for (const h of followers) await stopHost(h);
+  });
+});
+
 describe('ReplicationHost redirects and errors', () => {
   it('a --moved follower answers -MOVED 0 with the leader client address', async () => {
     const ids = [1, 2, 3].map(nodeId);
