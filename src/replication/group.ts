@@ -348,7 +348,7 @@ export class RaftGroup {
       this.toRead.push(p);
     } else if (this.leader === this.id) {
       const data = encodeEntry({ nowMs: this.stampNowMs(), request: p.request });
-      this.toPropose.push({ data, waiter: p.waiter, reroute: () => this.route(p) });
+      this.toPropose.push({ data, waiter: p.waiter, reroute: () => this.retryLater(p) });
     } else {
       this.forward(p);
     }
@@ -463,6 +463,7 @@ export class RaftGroup {
         accepted.push(b.waiter);
       } catch (err) {
         if (!(err instanceof RaftError)) throw err;
+        this.o.metrics.proposalsRefused.inc();
         // Refused, so not in any log: a definite answer, or another try elsewhere.
         if (err.code === 'uncommittedBytesExceeded') b.waiter.resolve(TRYAGAIN_BUSY);
         else b.reroute();
@@ -684,6 +685,16 @@ export class RaftGroup {
     }
     if (leader !== previousLeader) this.rerouteUnconfirmedReads();
     if (leader !== NO_NODE) this.rerouteAwaiting();
+  }
+
+  /**
+   * A proposal the core refused here (a leadership transfer in progress, a leader being
+   * removed): routed again at once it would be refused again every turn, a busy loop that
+   * starves the very transfer it waits for. It waits for the next tick or leader change.
+   */
+  private retryLater(p: Pending): void {
+    if (this.leader === this.id) this.awaitingLeader.push(p);
+    else this.route(p);
   }
 
   private rerouteAwaiting(): void {

@@ -252,6 +252,40 @@ describe('ReplicationHost read batching', () => {
     for (const h of hostsOf) await stopHost(h);
   });
 
+  it('a write during a leadership transfer waits for it to end instead of retrying every turn', async () => {
+    const ids = [1, 2, 3].map(nodeId);
+    const dirsOf = await Promise.all(ids.map(() => tempDir()));
+    const ports = await reservePorts(3);
+    const members = new Map(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`] as const));
+    const nodes = await Promise.all(
+      ids.map((id, i) =>
+        startHost({
+          id,
+          dataDir: dirsOf[i] ?? '',
+          members,
+          peerListen: { host: '127.0.0.1', port: ports[i] ?? 0 },
+        }),
+      ),
+    );
+    const hostsOf = nodes.map((n) => n.host);
+    const leader = await until(() => hostsOf.find((h) => h.data.role === 'leader'), 'a leader');
+    assert.deepEqual(await run(leader, 'SET', 'k', 'v1'), OK);
+    // A transfer to a stopped node never completes: it is abandoned after an election timeout
+    // (10 ticks of 20 ms); proposals are refused until then.
+    const target = hostsOf.find((h) => h !== leader) ?? assert.fail('no follower');
+    await stopHost(target);
+    const refused = leader.metrics.proposalsRefused.get();
+    const transfer = leader.transferLeader(target.data.id, 1000);
+    const write = run(leader, 'SET', 'k', 'v2');
+    assert.equal(await transfer, leader.data.id, 'the transfer to a stopped node was abandoned');
+    assert.deepEqual(await write, OK);
+    assert.equal(await run(leader, 'GET', 'k'), 'v2');
+    // Retried once per tick (about 10 times), not once per event-loop turn (thousands).
+    const attempts = leader.metrics.proposalsRefused.get() - refused;
+    assert.ok(attempts >= 1 && attempts <= 30, `refused ${attempts} times`);
+    for (const h of hostsOf) if (h !== target) await stopHost(h);
+  });
+
   it('reads held behind a round asked of a leader that is gone are answered by the next one', async () => {
     const ids = [1, 2, 3].map(nodeId);
     const dirsOf = await Promise.all(ids.map(() => tempDir()));

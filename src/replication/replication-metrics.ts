@@ -7,6 +7,7 @@ import { MetricsRegistry, type Counter, type Histogram } from './metrics.js';
 export interface ReplicationMetrics {
   readonly registry: MetricsRegistry;
   readonly proposals: Counter;
+  readonly proposalsRefused: Counter;
   readonly applied: Counter;
   readonly reads: Counter;
   readonly readIndexRounds: Counter;
@@ -27,6 +28,10 @@ export function newReplicationMetrics(registry = new MetricsRegistry()): Replica
     proposals: registry.counter(
       'memlayer_raft_proposals_total',
       'Entries proposed by this node as leader',
+    ),
+    proposalsRefused: registry.counter(
+      'memlayer_raft_proposals_refused_total',
+      'Proposals the leader refused (leadership moving, log full, leader removed)',
     ),
     applied: registry.counter(
       'memlayer_raft_entries_applied_total',
