@@ -102,13 +102,53 @@ describe('ScanIndex', () => {
 });
 
 describe('parseScanCursor', () => {
-  it('accepts unsigned decimals only', () => {
-    assert.equal(parseScanCursor('0'), 0);
-    assert.equal(parseScanCursor('123'), 123);
-    assert.equal(parseScanCursor('18446744073709551615'), 2 ** 64);
-    assert.equal(parseScanCursor('18446744073709551616'), undefined);
-    for (const bad of ['', '-1', '+1', '1.5', 'x', ' 1', '99999999999999999999999']) {
-      assert.equal(parseScanCursor(bad), undefined, bad);
+  // What redis-server 7.0.15 accepts (SCAN <cursor>, checked by hand over TCP): strtoul syntax.
+  it('accepts what strtoul reads whole, as Redis does', () => {
+    const accepted: readonly [string, number][] = [
+      ['0', 0],
+      ['123', 123],
+      ['00', 0],
+      ['010', 10],
+      ['-0', 0],
+      ['+5', 5],
+      ['', 0],
+      ['9007199254740993', 2 ** 53],
+      ['9223372036854775808', 2 ** 63],
+      ['18446744073709551614', 2 ** 64],
+      ['18446744073709551615', 2 ** 64],
+      ['-1', 2 ** 64],
+      ['-18446744073709551615', 1],
+      ['1\x002', 1],
+      ['\x00abc', 0],
+    ];
+    for (const [text, expected] of accepted) {
+      assert.equal(parseScanCursor(text), expected, JSON.stringify(text));
+    }
+  });
+
+  it('rejects what Redis answers with ERR invalid cursor', () => {
+    for (const bad of [
+      '18446744073709551616',
+      '-18446744073709551616',
+      '99999999999999999999999',
+      '1a',
+      ' 1',
+      '\t1',
+      '\n5',
+      '1 ',
+      '0x10',
+      '1.5',
+      '1e3',
+      '+',
+      '-',
+      '  ',
+      '+-1',
+      '--1',
+      '+ 1',
+      '- 1',
+      'abc',
+    ]) {
+      assert.equal(parseScanCursor(bad), undefined, JSON.stringify(bad));
     }
   });
 });

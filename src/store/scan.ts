@@ -177,21 +177,38 @@ function lowerBound(values: Uint32Array, target: number): number {
   return low;
 }
 
+const STRTOUL = /^([+-]?)([0-9]+)$/;
+const ULONG_RANGE = 1n << 64n;
+/** Decimal digits that always make a safe integer. */
+const SAFE_DIGITS = 15;
+
 /**
- * Parses a client's cursor: an unsigned decimal integer (Redis accepts up to 2^64 - 1).
- * Returns undefined if it is not one (the caller answers `ERR invalid cursor`).
+ * Parses a client's cursor as Redis' parseScanCursorOrReply does: strtoul (base 10) on the C
+ * string, i.e. up to its first NUL, with no leading white space (Redis checks isspace on the
+ * first byte), nothing after the digits and no overflow. So "" is 0, "+5" is 5 and "-1" is
+ * 2^64 - 1 (strtoul negates modulo 2^64). Returns undefined where Redis answers
+ * `ERR invalid cursor`. Values past 2^53 come back rounded: every cursor from 2^32 up means
+ * "past the end" here, so only the comparison with 2^32 matters.
  */
 export function parseScanCursor(text: string): number | undefined {
-  if (text.length === 0 || text.length > 20) return undefined;
-  let value = 0;
+  if (text.length > 0 && text.length <= SAFE_DIGITS && isDigits(text)) return Number(text);
+  const nul = text.indexOf('\x00');
+  const cString = nul < 0 ? text : text.slice(0, nul);
+  if (cString.length === 0) return 0;
+  const match = STRTOUL.exec(cString);
+  if (match === null) return undefined;
+  let value = BigInt(match[2] ?? '');
+  if (value >= ULONG_RANGE) return undefined; // ERANGE
+  if (match[1] === '-') value = (ULONG_RANGE - value) % ULONG_RANGE;
+  return Number(value);
+}
+
+function isDigits(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const digit = text.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return undefined;
-    value = value * 10 + digit;
+    if (digit < 0 || digit > 9) return false;
   }
-  // Same length: compare as text, since 2^64 - 1 is not exact as a double.
-  if (text.length === 20 && text > '18446744073709551615') return undefined;
-  return value;
+  return true;
 }
 
 /** FNV-1a with a murmur3 finaliser, over the element's bytes (latin1 chars). */

@@ -1,22 +1,49 @@
 /**
  * A stream (the subset of Redis streams that XADD/XRANGE/XDEL/XTRIM/XLEN need): entries ordered
- * by ID `ms-seq`, appended at the end. IDs are kept as two parallel number arrays; both parts
- * are limited to safe integers (2^53 - 1), which any realistic millisecond clock and sequence
- * fit in. Consumer groups are not supported.
+ * by ID `ms-seq`, appended at the end. Both parts of an ID are unsigned 64-bit integers, as in
+ * Redis, kept as IdParts in two parallel arrays. Consumer groups are not supported.
  */
+
+/**
+ * One part of a stream ID, 0 to 2^64 - 1: a number up to 2^53 - 1, which covers every real
+ * millisecond clock and sequence and keeps the common path cheap, a bigint above. Canonical: a
+ * value that fits a safe integer is never a bigint, so parts compare with `===`, and `<`/`>`
+ * compare any two parts exactly (JS compares a number with a bigint by value).
+ */
+export type IdPart = number | bigint;
+
 export interface StreamId {
-  readonly ms: number;
-  readonly seq: number;
+  readonly ms: IdPart;
+  readonly seq: IdPart;
 }
 
+/** 2^64 - 1, Redis' UINT64_MAX. */
+export const ID_PART_MAX = 0xffff_ffff_ffff_ffffn;
+const FIRST_UNSAFE = BigInt(Number.MAX_SAFE_INTEGER) + 1n;
+
 export const ZERO_ID: StreamId = Object.freeze({ ms: 0, seq: 0 });
-export const MAX_ID: StreamId = Object.freeze({
-  ms: Number.MAX_SAFE_INTEGER,
-  seq: Number.MAX_SAFE_INTEGER,
-});
+export const MAX_ID: StreamId = Object.freeze({ ms: ID_PART_MAX, seq: ID_PART_MAX });
+
+/** The canonical IdPart of `value` (0 <= value <= 2^64 - 1, checked by the caller). */
+export function idPart(value: bigint): IdPart {
+  return value < FIRST_UNSAFE ? Number(value) : value;
+}
+
+/** `part + 1`; the caller checks that `part` is below ID_PART_MAX. */
+export function incrementPart(part: IdPart): IdPart {
+  if (typeof part === 'bigint') return part + 1n;
+  return part < Number.MAX_SAFE_INTEGER ? part + 1 : FIRST_UNSAFE;
+}
+
+/** `part - 1`; the caller checks that `part` is above 0. */
+export function decrementPart(part: IdPart): IdPart {
+  return typeof part === 'bigint' ? idPart(part - 1n) : part - 1;
+}
 
 export function compareIds(a: StreamId, b: StreamId): number {
-  return a.ms - b.ms || a.seq - b.seq;
+  if (a.ms !== b.ms) return a.ms < b.ms ? -1 : 1;
+  if (a.seq !== b.seq) return a.seq < b.seq ? -1 : 1;
+  return 0;
 }
 
 export function formatId(id: StreamId): string {
@@ -25,8 +52,8 @@ export function formatId(id: StreamId): string {
 
 export class StreamValue {
   readonly kind = 'stream';
-  private ms: number[] = [];
-  private seq: number[] = [];
+  private ms: IdPart[] = [];
+  private seq: IdPart[] = [];
   private fields: string[][] = [];
   /** The greatest ID ever added (XADD must go above it even after deletions). */
   lastId: StreamId = ZERO_ID;

@@ -20,27 +20,12 @@ export interface ScanOptions {
   readonly noValues: boolean;
 }
 
-const STRTOUL = /^([+-]?)([0-9]+)$/;
-const ULONG_RANGE = 1n << 64n;
-
 /**
- * The cursor argument (args[2]), or the error, read as Redis' parseScanCursorOrReply reads it:
- * strtoul on the C string (up to its first NUL), no leading space, nothing after the digits, no
- * overflow. So "" is 0 and "-1" is 2^64 - 1; a cursor past our own cursor space ends the scan.
+ * The cursor argument (args[2]) as Redis' parseScanCursorOrReply reads it (strtoul: see
+ * parseScanCursor), or the error.
  */
 export function parseCursor(args: readonly string[]): number | ErrorReply {
-  const whole = args[2] as string;
-  const plain = parseScanCursor(whole);
-  if (plain !== undefined) return plain;
-  const nul = whole.indexOf('\x00');
-  const text = nul < 0 ? whole : whole.slice(0, nul);
-  if (text.length === 0) return 0;
-  const match = STRTOUL.exec(text);
-  if (match === null) return INVALID_CURSOR;
-  let value = BigInt(match[2] ?? '');
-  if (value >= ULONG_RANGE) return INVALID_CURSOR; // ERANGE
-  if (match[1] === '-') value = (ULONG_RANGE - value) % ULONG_RANGE;
-  return Number(value);
+  return parseScanCursor(args[2] as string) ?? INVALID_CURSOR;
 }
 
 /** MATCH / COUNT (and NOVALUES where `allowNoValues`) from args[3] on. */

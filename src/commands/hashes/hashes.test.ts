@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MapReply, OK, PairsReply, type Reply } from '../reply.js';
 import { WRONGTYPE } from '../errors.js';
@@ -6,6 +6,7 @@ import { Harness } from '../collections/testing.js';
 import { wire } from '../collections/wire.js';
 import { hashesCommands } from './index.js';
 import { listsCommands } from '../lists/index.js';
+import { wireSession, type WireCase } from '../../../test/compat/wire-cases.js';
 
 function setup(): Harness {
   const h = new Harness(hashesCommands, listsCommands);
@@ -261,4 +262,34 @@ test('writes to an expired hash start from an empty one', () => {
   assert.equal(h.run('HSET', 'h', 'b', '2'), 1);
   assert.deepEqual(h.run('HKEYS', 'h'), ['b']);
   assert.equal(h.db.expiresAt('h'), undefined);
+});
+
+describe('HINCRBYFLOAT over TCP', () => {
+  const session = wireSession();
+
+  // Replies of redis-server 7.0.15 to these commands, in this order, recorded over TCP: the
+  // increment and the stored value are read by strtold (hexadecimal floats included).
+  const REDIS: readonly WireCase[] = [
+    [['DEL', 'h'], ':0\r\n'],
+    [['HSET', 'h', 'hex', '0x10', 'bad', '0x1p', 'sp', ' 1'], ':3\r\n'],
+    [['HINCRBYFLOAT', 'h', 'hex', '1'], '$2\r\n17\r\n'],
+    [['HINCRBYFLOAT', 'h', 'hex', '0x1p-2'], '$5\r\n17.25\r\n'],
+    [['HINCRBYFLOAT', 'h', 'f', '0X1.8P1'], '$1\r\n3\r\n'],
+    [['HINCRBYFLOAT', 'h', 'f', '-0x.8'], '$3\r\n2.5\r\n'],
+    [['HINCRBYFLOAT', 'h', 'f', '0x'], '-ERR value is not a valid float\r\n'],
+    [['HINCRBYFLOAT', 'h', 'f', '0x1p'], '-ERR value is not a valid float\r\n'],
+    [['HINCRBYFLOAT', 'h', 'f', ' 1'], '-ERR value is not a valid float\r\n'],
+    [['HINCRBYFLOAT', 'h', 'f', 'nan'], '-ERR value is not a valid float\r\n'],
+    [['HINCRBYFLOAT', 'h', 'f', 'inf'], '-ERR value is NaN or Infinity\r\n'],
+    [['HINCRBYFLOAT', 'h', 'f', '0x1p16384'], '-ERR value is not a valid float\r\n'],
+    [['HINCRBYFLOAT', 'h', 'bad', '1'], '-ERR hash value is not a float\r\n'],
+    [['HINCRBYFLOAT', 'h', 'sp', '1'], '-ERR hash value is not a float\r\n'],
+    [['HINCRBYFLOAT', 'h', 'tiny', '0x1p-16445'], '$1\r\n0\r\n'],
+    [['HMGET', 'h', 'hex', 'f', 'tiny'], '*3\r\n$5\r\n17.25\r\n$3\r\n2.5\r\n$1\r\n0\r\n'],
+    [['DEL', 'h'], ':1\r\n'],
+  ];
+
+  it('answers with the bytes redis-server answers', async () => {
+    await session.expect(REDIS);
+  });
 });

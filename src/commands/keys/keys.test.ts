@@ -114,12 +114,19 @@ describe('KEYS, SCAN, RANDOMKEY', () => {
   it('SCAN errors', () => {
     const h = new Harness();
     assert.deepEqual(h.run('SCAN', 'x'), err('ERR invalid cursor'));
-    assert.deepEqual(h.run('SCAN', '-1'), err('ERR invalid cursor'));
+    assert.deepEqual(h.run('SCAN', '1a'), err('ERR invalid cursor'));
+    assert.deepEqual(h.run('SCAN', ' 1'), err('ERR invalid cursor'));
+    assert.deepEqual(h.run('SCAN', '18446744073709551616'), err('ERR invalid cursor'));
     assert.deepEqual(h.run('SCAN', '0', 'COUNT', '0'), SYNTAX);
     assert.deepEqual(h.run('SCAN', '0', 'COUNT', 'x'), NOT_INTEGER);
     assert.deepEqual(h.run('SCAN', '0', 'MATCH'), SYNTAX);
     assert.deepEqual(h.run('SCAN', '0', 'FOO', 'bar'), SYNTAX);
     assert.deepEqual(h.run('SCAN', '0'), ['0', []]);
+    // As Redis (strtoul): "" and "+0" are 0; "-1" is 2^64 - 1, past every cursor here.
+    h.run('SET', 'a', '1');
+    assert.deepEqual(h.run('SCAN', ''), ['0', ['a']]);
+    assert.deepEqual(h.run('SCAN', '+0'), ['0', ['a']]);
+    assert.deepEqual(h.run('SCAN', '-1'), ['0', []]);
   });
 
   it('RANDOMKEY picks live keys, deterministically per index', () => {

@@ -6,7 +6,7 @@ import { isKeyword } from '../collections/args.js';
 import { WRONGTYPE } from '../errors.js';
 import { ErrorReply } from '../reply.js';
 import { parseInt64Number } from '../../store/numbers.js';
-import { INVALID_ID, parseId } from './ids.js';
+import { INVALID_ID, isAutoId, parseAddId, parseId } from './ids.js';
 
 export const STREAM_KEY = Object.freeze({ first: 1, last: 1, step: 1 });
 
@@ -81,7 +81,7 @@ export function parseAddOrTrim(
   for (; i < args.length; i++) {
     const arg = args[i] as string;
     const more = args.length - i - 1;
-    if (isAdd && arg === '*') break;
+    if (isAdd && isAutoId(arg)) break;
     if ((isKeyword(arg, 'MAXLEN') || isKeyword(arg, 'MINID')) && more >= 1) {
       if (options.trim !== undefined) return BOTH_STRATEGIES;
       const next = args[i + 1] as string;
@@ -102,7 +102,7 @@ export function parseAddOrTrim(
     } else if (isAdd && isKeyword(arg, 'NOMKSTREAM')) {
       options.noMkStream = true;
     } else if (isAdd) {
-      if (!isAddId(arg)) return INVALID_ID;
+      if (parseAddId(arg) === undefined) return INVALID_ID;
       break;
     } else {
       return SYNTAX;
@@ -115,12 +115,6 @@ export function parseAddOrTrim(
   if (limit !== undefined && !approximate) return LIMIT_WITHOUT_TILDE;
   options.next = i;
   return options;
-}
-
-/** An explicit XADD ID: `ms-seq`, `ms` or `ms-*`. */
-function isAddId(text: string): boolean {
-  if (text.endsWith('-*')) return parseId(text.slice(0, -2), 0, false) !== undefined;
-  return parseId(text, 0, false) !== undefined;
 }
 
 function parseThreshold(strategy: 'maxlen' | 'minid', text: string): TrimSpec | ErrorReply {

@@ -1,6 +1,15 @@
-/** Parsing of stream IDs as Redis' streamParseID / streamGenericParseIDOrReply do. */
+/** Parsing of stream IDs as Redis' streamGenericParseIDOrReply and string2ull do. */
 import { ErrorReply } from '../reply.js';
-import { MAX_ID, ZERO_ID, type StreamId } from '../../store/stream.js';
+import {
+  decrementPart,
+  ID_PART_MAX,
+  idPart,
+  incrementPart,
+  MAX_ID,
+  ZERO_ID,
+  type IdPart,
+  type StreamId,
+} from '../../store/stream.js';
 
 export const INVALID_ID = new ErrorReply(
   'ERR Invalid stream ID specified as stream command argument',
@@ -8,8 +17,10 @@ export const INVALID_ID = new ErrorReply(
 
 /** Redis copies an ID argument into a 128-byte buffer; longer ones are invalid. */
 const ID_CHARS_MAX = 127;
-const PLAIN = /^(0|[1-9][0-9]*)$/;
+/** Up to 15 digits without a leading zero: string2ll's syntax, always a safe integer. */
+const PLAIN_SAFE = /^(?:0|[1-9][0-9]{0,14})$/;
 const NEGATIVE = /^-[1-9][0-9]*$/;
+const INT64_MIN = -(1n << 63n);
 /** strtoull's syntax: C white space, a sign, decimal digits. */
 const STRTOULL = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)$/;
 const UINT64_RANGE = 1n << 64n;
@@ -17,52 +28,89 @@ const UINT64_RANGE = 1n << 64n;
 /**
  * One part of an ID as Redis' string2ull reads it: string2ll first (a negative value is
  * invalid), else strtoull, which also takes leading space, '+', and '-' (negating modulo 2^64:
- * "-0" is 0). Values beyond 2^53 - 1 are valid in Redis but not representable here (see
- * store/stream.ts), so they are invalid too.
+ * "-0" is 0). Every value up to 2^64 - 1 is exact.
  */
-function part(text: string): number | undefined {
-  if (PLAIN.test(text) && text.length <= 16) return Number(text);
-  if (NEGATIVE.test(text) && BigInt(text) >= -(1n << 63n)) return undefined;
+function part(text: string): IdPart | undefined {
+  if (PLAIN_SAFE.test(text)) return Number(text);
+  if (NEGATIVE.test(text) && BigInt(text) >= INT64_MIN) return undefined;
   const match = STRTOULL.exec(text);
   if (match === null) return undefined;
   let value = BigInt(match[2] ?? '');
   if (value >= UINT64_RANGE) return undefined; // ERANGE
   if (match[1] === '-') value = (UINT64_RANGE - value) % UINT64_RANGE;
-  return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : undefined;
+  return idPart(value);
+}
+
+/** Redis parses the argument as a C string: whatever follows a NUL byte is not seen. */
+function cString(text: string): string {
+  const nul = text.indexOf('\x00');
+  return nul < 0 ? text : text.slice(0, nul);
+}
+
+export interface ParsedId {
+  readonly id: StreamId;
+  /** False for XADD's `ms-*` form, whose sequence the stream picks. */
+  readonly seqGiven: boolean;
+}
+
+/**
+ * streamGenericParseIDOrReply: `ms-seq` or `ms` (seq defaults to `missingSeq`); `-` and `+` are
+ * the smallest and greatest IDs unless `strict`; `ms-*` only where `autoSeq` (XADD).
+ */
+function parseGeneric(
+  text: string,
+  missingSeq: IdPart,
+  strict: boolean,
+  autoSeq: boolean,
+): ParsedId | undefined {
+  if (text.length > ID_CHARS_MAX) return undefined;
+  const id = cString(text);
+  if (id === '-' || id === '+') {
+    if (strict) return undefined;
+    return { id: id === '-' ? ZERO_ID : MAX_ID, seqGiven: true };
+  }
+  const dash = id.indexOf('-');
+  const ms = part(dash < 0 ? id : id.slice(0, dash));
+  if (ms === undefined) return undefined;
+  if (dash < 0) return { id: { ms, seq: missingSeq }, seqGiven: true };
+  const seqText = id.slice(dash + 1);
+  if (autoSeq && seqText === '*') return { id: { ms, seq: 0 }, seqGiven: false };
+  const seq = part(seqText);
+  return seq === undefined ? undefined : { id: { ms, seq }, seqGiven: true };
 }
 
 /**
  * Parses `ms-seq` or `ms` (seq defaults to `missingSeq`); `-` and `+` are the smallest and
- * greatest IDs when `allowBounds`. Returns undefined when malformed.
+ * greatest IDs when `allowBounds` (otherwise Redis' strict form). Undefined when malformed.
  */
 export function parseId(
   text: string,
-  missingSeq: number,
+  missingSeq: IdPart,
   allowBounds: boolean,
 ): StreamId | undefined {
-  if (text.length > ID_CHARS_MAX) return undefined;
-  if (allowBounds && text === '-') return ZERO_ID;
-  if (allowBounds && text === '+') return MAX_ID;
-  const dash = text.indexOf('-');
-  if (dash < 0) {
-    const ms = part(text);
-    return ms === undefined ? undefined : { ms, seq: missingSeq };
-  }
-  const ms = part(text.slice(0, dash));
-  const seq = part(text.slice(dash + 1));
-  return ms === undefined || seq === undefined ? undefined : { ms, seq };
+  return parseGeneric(text, missingSeq, !allowBounds, false)?.id;
 }
 
-/** The ID just after `id` (for exclusive `(id` start bounds); undefined past the maximum. */
+/** XADD's `*` (Redis tests only that the first byte is '*' and the second a NUL). */
+export function isAutoId(text: string): boolean {
+  return cString(text) === '*';
+}
+
+/** XADD's explicit ID: strict `ms-seq`, `ms` (seq 0) or `ms-*`. Undefined when malformed. */
+export function parseAddId(text: string): ParsedId | undefined {
+  return parseGeneric(text, 0, true, true);
+}
+
+/** The ID just after `id` (Redis streamIncrID); undefined past the maximum. */
 export function nextId(id: StreamId): StreamId | undefined {
-  if (id.seq < Number.MAX_SAFE_INTEGER) return { ms: id.ms, seq: id.seq + 1 };
-  if (id.ms < Number.MAX_SAFE_INTEGER) return { ms: id.ms + 1, seq: 0 };
+  if (id.seq !== ID_PART_MAX) return { ms: id.ms, seq: incrementPart(id.seq) };
+  if (id.ms !== ID_PART_MAX) return { ms: incrementPart(id.ms), seq: 0 };
   return undefined;
 }
 
-/** The ID just before `id` (for exclusive `(id` end bounds); undefined below 0-0. */
+/** The ID just before `id` (Redis streamDecrID); undefined below 0-0. */
 export function previousId(id: StreamId): StreamId | undefined {
-  if (id.seq > 0) return { ms: id.ms, seq: id.seq - 1 };
-  if (id.ms > 0) return { ms: id.ms - 1, seq: Number.MAX_SAFE_INTEGER };
+  if (id.seq !== 0) return { ms: id.ms, seq: decrementPart(id.seq) };
+  if (id.ms !== 0) return { ms: decrementPart(id.ms), seq: ID_PART_MAX };
   return undefined;
 }

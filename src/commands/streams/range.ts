@@ -1,5 +1,5 @@
 /** XRANGE and XREVRANGE: entries between two IDs, each as [id, [field, value, ...]]. */
-import { compareIds, formatId, type StreamId } from '../../store/stream.js';
+import { compareIds, formatId, ID_PART_MAX, type StreamId } from '../../store/stream.js';
 import type { Keyspace } from '../../store/keyspace.js';
 import { isKeyword } from '../collections/args.js';
 import { SYNTAX } from '../errors.js';
@@ -16,12 +16,12 @@ const NOT_INTEGER = new ErrorReply('ERR value is not an integer or out of range'
 function parseBound(text: string, isStart: boolean): StreamId | undefined | ErrorReply {
   // As streamParseIntervalIDOrReply: '(' needs something after it, a strict ID (not - or +).
   if (text.startsWith('(') && text.length > 1) {
-    const id = parseId(text.slice(1), isStart ? 0 : Number.MAX_SAFE_INTEGER, false);
+    const id = parseId(text.slice(1), isStart ? 0 : ID_PART_MAX, false);
     if (id === undefined) return INVALID_ID;
     const moved = isStart ? nextId(id) : previousId(id);
     return moved ?? (isStart ? INVALID_START : INVALID_END);
   }
-  const id = parseId(text, isStart ? 0 : Number.MAX_SAFE_INTEGER, true);
+  const id = parseId(text, isStart ? 0 : ID_PART_MAX, true);
   return id ?? INVALID_ID;
 }
 

@@ -1,9 +1,16 @@
-import { compareIds, formatId, StreamValue, type StreamId } from '../../store/stream.js';
+import {
+  compareIds,
+  formatId,
+  MAX_ID,
+  StreamValue,
+  ZERO_ID,
+  type StreamId,
+} from '../../store/stream.js';
 import { WRONGTYPE, WRONG_ARITY } from '../errors.js';
 import { ErrorReply, type Reply } from '../reply.js';
 import type { DataCommandSpec } from '../spec.js';
 import { parseAddOrTrim, STREAM_KEY, trim } from './common.js';
-import { INVALID_ID, parseId } from './ids.js';
+import { INVALID_ID, isAutoId, nextId, parseAddId, type ParsedId } from './ids.js';
 
 const NOT_ABOVE_TOP = new ErrorReply(
   'ERR The ID specified in XADD is equal or smaller than the target stream top item',
@@ -14,25 +21,28 @@ const EXHAUSTED = new ErrorReply(
 );
 
 /**
- * The new entry's ID. `*` uses the entry's time (stamped by the leader, so every replica picks
- * the same ID), never going below the stream's last ID; `ms-*` picks the next sequence.
+ * The new entry's ID, as Redis' streamAppendItem picks it (the caller has already refused a
+ * stream whose last ID is the greatest possible). `*` (no parsed ID) uses the entry's time
+ * (stamped by the leader, so every replica picks the same ID), else the ID after the last one;
+ * `ms-*` picks the next sequence within `ms`.
  */
-function chooseId(text: string, last: StreamId, nowMs: number): StreamId | ErrorReply {
-  if (text === '*') {
+function chooseId(
+  parsed: ParsedId | undefined,
+  last: StreamId,
+  nowMs: number,
+): StreamId | ErrorReply {
+  if (parsed === undefined) {
     if (nowMs > last.ms) return { ms: nowMs, seq: 0 };
-    if (last.seq >= Number.MAX_SAFE_INTEGER) return EXHAUSTED;
-    return { ms: last.ms, seq: last.seq + 1 };
+    return nextId(last) ?? EXHAUSTED;
   }
-  if (text.endsWith('-*')) {
-    const base = parseId(text.slice(0, -2), 0, false);
-    if (base === undefined) return INVALID_ID;
-    if (base.ms < last.ms) return NOT_ABOVE_TOP;
-    if (base.ms === last.ms && last.seq >= Number.MAX_SAFE_INTEGER) return NOT_ABOVE_TOP;
-    return base.ms === last.ms ? { ms: base.ms, seq: last.seq + 1 } : base;
+  let id = parsed.id;
+  if (!parsed.seqGiven && id.ms === last.ms) {
+    // Redis 7.0 answers this case with whatever errno held before (often "Elements are too
+    // large to be stored"); 7.2 and later answer the error below, as we do.
+    const next = nextId(last);
+    if (next === undefined || next.ms !== last.ms) return NOT_ABOVE_TOP;
+    id = next;
   }
-  const id = parseId(text, 0, false);
-  if (id === undefined) return INVALID_ID;
-  if (id.ms === 0 && id.seq === 0) return ZERO_ID_ERROR;
   return compareIds(id, last) <= 0 ? NOT_ABOVE_TOP : id;
 }
 
@@ -56,14 +66,19 @@ export const xadd = {
     if (pairs <= 0 || pairs % 2 !== 0) return WRONG_ARITY('xadd');
     // An explicit 0-0 is refused before the key is looked up (Redis creates nothing then).
     const idText = args[options.next] as string;
-    const explicit =
-      idText !== '*' && !idText.endsWith('-*') ? parseId(idText, 0, false) : undefined;
-    if (explicit !== undefined && explicit.ms === 0 && explicit.seq === 0) return ZERO_ID_ERROR;
+    const auto = isAutoId(idText);
+    const parsed = auto ? undefined : parseAddId(idText);
+    if (!auto && parsed === undefined) return INVALID_ID; // parseAddOrTrim checked it already
+    if (parsed !== undefined && parsed.seqGiven && compareIds(parsed.id, ZERO_ID) === 0) {
+      return ZERO_ID_ERROR;
+    }
     const existing = db.getForWrite(key, env.nowMs);
     if (existing !== undefined && !(existing instanceof StreamValue)) return WRONGTYPE;
     if (existing === undefined && options.noMkStream) return null;
     const stream = existing ?? new StreamValue();
-    const id = chooseId(args[options.next] as string, stream.lastId, env.nowMs);
+    // As Redis: a stream at the greatest ID refuses every XADD, before the ID is considered.
+    if (compareIds(stream.lastId, MAX_ID) === 0) return EXHAUSTED;
+    const id = chooseId(parsed, stream.lastId, env.nowMs);
     if (id instanceof ErrorReply) return id;
     stream.append(id, args.slice(options.next + 1) as string[]);
     if (options.trim) trim(stream, options.trim);

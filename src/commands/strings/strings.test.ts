@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { HashValue } from '../../store/values.js';
 import { ErrorReply, MapReply, OK } from '../reply.js';
 import { Harness, T0_MS } from '../keys/harness.js';
+import { wireSession, type WireCase } from '../../../test/compat/wire-cases.js';
 
 const err = (text: string): ErrorReply => new ErrorReply(text);
 const WRONGTYPE = err('WRONGTYPE Operation against a key holding the wrong kind of value');
@@ -414,5 +415,57 @@ describe('LCS', () => {
       h.run('LCS', 'a', 'h'),
       err('ERR The specified keys must contain string values'),
     );
+  });
+});
+
+describe('INCRBYFLOAT over TCP', () => {
+  const session = wireSession();
+
+  // Replies of redis-server 7.0.15 to these commands, in this order, recorded over TCP: strtold
+  // reads hexadecimal floats, rejects leading space and trailing bytes, and underflow to zero.
+  const REDIS: readonly WireCase[] = [
+    [['DEL', 'k', 'k2', 'k3', 'tiny', 'big'], ':0\r\n'],
+    [['SET', 'k', '0x10'], '+OK\r\n'],
+    [['INCRBYFLOAT', 'k', '1'], '$2\r\n17\r\n'],
+    [['INCRBYFLOAT', 'k', '0x1p-2'], '$5\r\n17.25\r\n'],
+    [['INCRBYFLOAT', 'k', '0X1.8P1'], '$5\r\n20.25\r\n'],
+    [['INCRBYFLOAT', 'k', '-0x10'], '$4\r\n4.25\r\n'],
+    [['INCRBYFLOAT', 'k', '0x.8'], '$4\r\n4.75\r\n'],
+    [['INCRBYFLOAT', 'k', '+0xABCdef'], '$11\r\n11259379.75\r\n'],
+    [['INCRBYFLOAT', 'k', '0x'], '-ERR value is not a valid float\r\n'],
+    [['INCRBYFLOAT', 'k', '0x1p'], '-ERR value is not a valid float\r\n'],
+    [['INCRBYFLOAT', 'k', '0x.p1'], '-ERR value is not a valid float\r\n'],
+    [['INCRBYFLOAT', 'k', '1e'], '-ERR value is not a valid float\r\n'],
+    [['INCRBYFLOAT', 'k', '0x1g'], '-ERR value is not a valid float\r\n'],
+    [['INCRBYFLOAT', 'k', ' 1'], '-ERR value is not a valid float\r\n'],
+    [['INCRBYFLOAT', 'k', '1 '], '-ERR value is not a valid float\r\n'],
+    [['INCRBYFLOAT', 'k', '\t1'], '-ERR value is not a valid float\r\n'],
+    [['INCRBYFLOAT', 'k', '1\u00002'], '-ERR value is not a valid float\r\n'],
+    [['INCRBYFLOAT', 'k', 'nan'], '-ERR value is not a valid float\r\n'],
+    [['INCRBYFLOAT', 'k', '0x1p16384'], '-ERR value is not a valid float\r\n'],
+    [['INCRBYFLOAT', 'k', '0x1p-16446'], '-ERR value is not a valid float\r\n'],
+    [['INCRBYFLOAT', 'k', 'inf'], '-ERR increment would produce NaN or Infinity\r\n'],
+    [['INCRBYFLOAT', 'k', '-Infinity'], '-ERR increment would produce NaN or Infinity\r\n'],
+    [['GET', 'k'], '$11\r\n11259379.75\r\n'],
+    [['SET', 'k2', '0x1p'], '+OK\r\n'],
+    [['INCRBYFLOAT', 'k2', '1'], '-ERR value is not a valid float\r\n'],
+    [['SET', 'k3', ' 1'], '+OK\r\n'],
+    [['INCRBYFLOAT', 'k3', '1'], '-ERR value is not a valid float\r\n'],
+    [['INCRBYFLOAT', 'tiny', '0x1p-16445'], '$1\r\n0\r\n'],
+    [['INCRBYFLOAT', 'tiny', '1e-4950'], '$1\r\n0\r\n'],
+    [['DEL', 'k', 'k2', 'k3', 'tiny'], ':4\r\n'],
+  ];
+
+  it('answers with the bytes redis-server answers', async () => {
+    await session.expect(REDIS);
+  });
+
+  it('prints the largest power of two in full, as Redis', async () => {
+    // redis-server 7.0.15: a 4932-digit bulk string, the exact value of 2^16383.
+    const digits = (2n ** 16383n).toString();
+    await session.expect([
+      [['INCRBYFLOAT', 'big', '0x1p16383'], `$${digits.length}\r\n${digits}\r\n`],
+      [['DEL', 'big'], ':1\r\n'],
+    ]);
   });
 });

@@ -1,20 +1,71 @@
 /**
  * Snapshot codec for streams: last ID, entries-added counter, count, then each entry as its ID
  * and length-prefixed field/value strings. IDs must ascend; anything else is corruption.
+ *
+ * An ID part is an unsigned LEB128 varint of up to 10 bytes (64 bits). Below 2^53 that is
+ * byte for byte the ByteWriter varint that earlier versions wrote, so their snapshots load
+ * unchanged and small IDs still encode as before.
  */
 import { ByteReader, ByteWriter } from '../bytes.js';
-import { compareIds, StreamValue } from '../stream.js';
+import { compareIds, idPart, StreamValue, type IdPart, type StreamId } from '../stream.js';
+
+/** 64 bits at 7 per byte. */
+const PART_BYTES_MAX = 10;
+/** 49 bits: still a safe integer. */
+const NUMBER_BYTES_MAX = 7;
+const UINT64_RANGE = 1n << 64n;
+
+function writePart(writer: ByteWriter, part: IdPart): void {
+  if (typeof part === 'number') {
+    writer.varint(part);
+    return;
+  }
+  let value = part;
+  while (value >= 0x80n) {
+    writer.u8(Number(value & 0x7fn) | 0x80);
+    value >>= 7n;
+  }
+  writer.u8(Number(value));
+}
+
+function readPart(reader: ByteReader, field: string): IdPart {
+  // Numbers while the value surely fits 53 bits (the usual case), a bigint after.
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < NUMBER_BYTES_MAX; i++) {
+    const byte = reader.u8(field);
+    value += (byte & 0x7f) * scale;
+    if ((byte & 0x80) === 0) return value;
+    scale *= 0x80;
+  }
+  let big = BigInt(value);
+  for (let i = NUMBER_BYTES_MAX; i < PART_BYTES_MAX; i++) {
+    const byte = reader.u8(field);
+    big |= BigInt(byte & 0x7f) << BigInt(7 * i);
+    if ((byte & 0x80) === 0) {
+      if (big >= UINT64_RANGE) reader.fail(`${field} out of range`);
+      return idPart(big);
+    }
+  }
+  return reader.fail(`${field} too long`);
+}
+
+function writeId(writer: ByteWriter, id: StreamId): void {
+  writePart(writer, id.ms);
+  writePart(writer, id.seq);
+}
+
+function readId(reader: ByteReader, field: string): StreamId {
+  return { ms: readPart(reader, `${field} ms`), seq: readPart(reader, `${field} seq`) };
+}
 
 export function encodeStream(value: StreamValue): Uint8Array {
   const writer = new ByteWriter(32 + value.length * 32);
-  writer.varint(value.lastId.ms);
-  writer.varint(value.lastId.seq);
+  writeId(writer, value.lastId);
   writer.varint(value.entriesAdded);
   writer.varint(value.length);
   for (let i = 0; i < value.length; i++) {
-    const id = value.idAt(i);
-    writer.varint(id.ms);
-    writer.varint(id.seq);
+    writeId(writer, value.idAt(i));
     const fields = value.fieldsAt(i);
     writer.varint(fields.length);
     for (const text of fields) writer.string(text);
@@ -24,12 +75,12 @@ export function encodeStream(value: StreamValue): Uint8Array {
 
 export function decodeStream(bytes: Uint8Array): StreamValue {
   const reader = new ByteReader(bytes, 'ERR_SNAPSHOT_CORRUPT', 'stream value');
-  const lastId = { ms: reader.varint('last id ms'), seq: reader.varint('last id seq') };
+  const lastId = readId(reader, 'last id');
   const entriesAdded = reader.varint('entries added');
   const count = reader.count('entry count', reader.remaining);
   const value = new StreamValue();
   for (let i = 0; i < count; i++) {
-    const id = { ms: reader.varint('entry id ms'), seq: reader.varint('entry id seq') };
+    const id = readId(reader, 'entry id');
     if (i > 0 && compareIds(id, value.lastId) <= 0) reader.fail('entry ids out of order');
     const fieldCount = reader.count('field count', reader.remaining);
     if (fieldCount === 0 || fieldCount % 2 !== 0) reader.fail('odd field/value count');
