@@ -41,8 +41,6 @@ export const STRING_HEADER_BYTES = 16;
 const OBJECT_BYTES = 64;
 /** Per element of a Map/Set-backed collection: the entry's slots and capacity. */
 const ELEMENT_ENTRY_BYTES = 40;
-/** Per skiplist node of a sorted set: the node object, its levels and its score. */
-const ZSET_NODE_BYTES = 72;
 /** Per stream entry: the ID numbers and the field array. */
 const STREAM_ENTRY_BYTES = 48;
 
@@ -67,9 +65,10 @@ function estimateValueBytes(value: Value, samples: number): number {
       return OBJECT_BYTES + sampledKeys(value.members, value.members.size, samples);
     case 'zset': {
       // The zsets family is the only implementation; the check keeps the estimate total.
-      const members =
-        value instanceof SortedSet ? sampledKeys(value.scores.keys(), value.size, samples) : 0;
-      return OBJECT_BYTES + members + value.size * ZSET_NODE_BYTES;
+      // Members and their map entries are sampled; the skiplist arena (32-byte records, free
+      // and spare ones included, and a member slot each) is known exactly.
+      if (!(value instanceof SortedSet)) return OBJECT_BYTES;
+      return OBJECT_BYTES + sampledKeys(value.keys(), value.size, samples) + value.arenaBytes;
     }
     case 'list':
       return (

@@ -3,6 +3,7 @@ import type { ApplyEnv, Keyspace } from '../../store/keyspace.js';
 import { NOT_POSITIVE, SYNTAX } from '../errors.js';
 import { DoubleReply, EMPTY_ARRAY, ErrorReply, PairsReply, type Reply } from '../reply.js';
 import { parseInt64Number } from '../../store/numbers.js';
+import { NO_NODE } from '../../store/zset.js';
 import { writeZSet } from './common.js';
 
 /**
@@ -30,10 +31,11 @@ export function popGeneric(
   const flat = new Array<Reply>(popped * 2);
   for (let i = 0; i < popped; i++) {
     const node = max ? zset.last() : zset.first();
-    if (node === null) break;
-    flat[2 * i] = node.member;
-    flat[2 * i + 1] = new DoubleReply(node.score);
-    zset.delete(node.member);
+    if (node === NO_NODE) break;
+    const member = zset.memberOf(node);
+    flat[2 * i] = member;
+    flat[2 * i + 1] = new DoubleReply(zset.scoreOf(node));
+    zset.delete(member);
   }
   if (zset.size === 0) db.delete(key);
   else db.changed(key);

@@ -7,12 +7,13 @@ import type { ApplyEnv, Keyspace } from '../../store/keyspace.js';
 import {
   lexGteMin,
   lexLteMax,
+  NO_NODE,
   scoreGteMin,
   scoreLteMax,
   type LexRange,
   type ScoreRange,
   type SortedSet,
-  type ZNode,
+  type ZNodeHandle,
 } from '../../store/zset.js';
 import { NOT_INTEGER, SYNTAX } from '../errors.js';
 import { DoubleReply, EMPTY_ARRAY, ErrorReply, PairsReply, type Reply } from '../reply.js';
@@ -58,7 +59,7 @@ export function zrangeGeneric(
   const swap = options.reverse && options.type !== 'rank';
   const minText = args[swap ? 3 : 2] as string;
   const maxText = args[swap ? 2 : 3] as string;
-  let select: ((zset: SortedSet) => ZNode[]) | ErrorReply;
+  let select: ((zset: SortedSet) => ZNodeHandle[]) | ErrorReply;
   if (options.type === 'score') {
     const range = parseScoreRange(minText, maxText);
     select = range === undefined ? MIN_MAX_NOT_FLOAT : (zset) => byScore(zset, range, options);
@@ -77,7 +78,7 @@ export function zrangeGeneric(
   const zset = readZSet(db, args[1] as string, env.nowMs);
   if (zset instanceof ErrorReply) return zset;
   if (zset === undefined) return EMPTY_ARRAY;
-  return replyNodes(select(zset), options.withScores);
+  return replyNodes(zset, select(zset), options.withScores);
 }
 
 function parseOptions(
@@ -120,71 +121,79 @@ function parseOptions(
   return options;
 }
 
-function byRank(zset: SortedSet, start: number, stop: number, reverse: boolean): ZNode[] {
+function byRank(zset: SortedSet, start: number, stop: number, reverse: boolean): ZNodeHandle[] {
   const range = clampRange(start, stop, zset.size);
   if (range === null) return [];
   const [from, to] = range;
-  const out = new Array<ZNode>(to - from + 1);
+  const out = new Array<ZNodeHandle>(to - from + 1);
   let node = zset.at(reverse ? zset.size - 1 - from : from);
-  for (let i = 0; i < out.length && node !== null; i++) {
+  for (let i = 0; i < out.length && node !== NO_NODE; i++) {
     out[i] = node;
-    node = reverse ? node.backward : node.forward();
+    node = reverse ? zset.prev(node) : zset.next(node);
   }
   return out;
 }
 
 /** Steps past `offset` nodes; a negative offset walks off the end, as in Redis (empty result). */
-function skip(node: ZNode | null, offset: number, reverse: boolean): ZNode | null {
-  if (offset < 0) return null;
+function skip(zset: SortedSet, node: ZNodeHandle, offset: number, reverse: boolean): ZNodeHandle {
+  if (offset < 0) return NO_NODE;
   let at = node;
-  for (let i = 0; i < offset && at !== null; i++) at = reverse ? at.backward : at.forward();
+  for (let i = 0; i < offset && at !== NO_NODE; i++) at = reverse ? zset.prev(at) : zset.next(at);
   return at;
 }
 
-function byScore(zset: SortedSet, range: ScoreRange, options: RangeOptions): ZNode[] {
+function byScore(zset: SortedSet, range: ScoreRange, options: RangeOptions): ZNodeHandle[] {
   const { reverse, offset } = options;
   if (offset > 0 && offset >= zset.size) return [];
   let node = skip(
+    zset,
     reverse ? zset.lastInScoreRange(range) : zset.firstInScoreRange(range),
     offset,
     reverse,
   );
-  const out: ZNode[] = [];
+  const out: ZNodeHandle[] = [];
   // A negative limit means no limit.
-  for (let left = options.limit; node !== null && left !== 0; left--) {
-    if (reverse ? !scoreGteMin(node.score, range) : !scoreLteMax(node.score, range)) break;
+  for (let left = options.limit; node !== NO_NODE && left !== 0; left--) {
+    const score = zset.scoreOf(node);
+    if (reverse ? !scoreGteMin(score, range) : !scoreLteMax(score, range)) break;
     out.push(node);
-    node = reverse ? node.backward : node.forward();
+    node = reverse ? zset.prev(node) : zset.next(node);
   }
   return out;
 }
 
-function byLex(zset: SortedSet, range: LexRange, options: RangeOptions): ZNode[] {
+function byLex(zset: SortedSet, range: LexRange, options: RangeOptions): ZNodeHandle[] {
   const { reverse, offset } = options;
   if (offset > 0 && offset >= zset.size) return [];
   let node = skip(
+    zset,
     reverse ? zset.lastInLexRange(range) : zset.firstInLexRange(range),
     offset,
     reverse,
   );
-  const out: ZNode[] = [];
-  for (let left = options.limit; node !== null && left !== 0; left--) {
-    if (reverse ? !lexGteMin(node.member, range.min) : !lexLteMax(node.member, range.max)) break;
+  const out: ZNodeHandle[] = [];
+  for (let left = options.limit; node !== NO_NODE && left !== 0; left--) {
+    const member = zset.memberOf(node);
+    if (reverse ? !lexGteMin(member, range.min) : !lexLteMax(member, range.max)) break;
     out.push(node);
-    node = reverse ? node.backward : node.forward();
+    node = reverse ? zset.prev(node) : zset.next(node);
   }
   return out;
 }
 
 /** Members, or (member, score) pairs: flat in RESP2, nested in RESP3 (PairsReply). */
-export function replyNodes(nodes: readonly ZNode[], withScores: boolean): Reply {
+export function replyNodes(
+  zset: SortedSet,
+  nodes: readonly ZNodeHandle[],
+  withScores: boolean,
+): Reply {
   if (nodes.length === 0) return EMPTY_ARRAY;
-  if (!withScores) return nodes.map((node) => node.member);
+  if (!withScores) return nodes.map((node) => zset.memberOf(node));
   const flat = new Array<Reply>(nodes.length * 2);
   for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i] as ZNode;
-    flat[2 * i] = node.member;
-    flat[2 * i + 1] = new DoubleReply(node.score);
+    const node = nodes[i] as ZNodeHandle;
+    flat[2 * i] = zset.memberOf(node);
+    flat[2 * i + 1] = new DoubleReply(zset.scoreOf(node));
   }
   return new PairsReply(flat);
 }

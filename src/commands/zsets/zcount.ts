@@ -1,5 +1,6 @@
 import { ErrorReply } from '../reply.js';
 import type { DataCommandSpec } from '../spec.js';
+import { NO_NODE } from '../../store/zset.js';
 import { FIRST_KEY } from '../collections/common.js';
 import { MIN_MAX_NOT_FLOAT, parseScoreRange, readZSet } from './common.js';
 
@@ -22,7 +23,7 @@ export const zcount = {
     if (zset === undefined) return 0;
     const first = zset.firstInScoreRange(range);
     const last = zset.lastInScoreRange(range);
-    if (first === null || last === null) return 0;
+    if (first === NO_NODE || last === NO_NODE) return 0;
     return zset.rankOfNode(last) - zset.rankOfNode(first) + 1;
   },
 } as const satisfies DataCommandSpec;

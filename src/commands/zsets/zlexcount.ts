@@ -1,6 +1,6 @@
 import { ErrorReply } from '../reply.js';
 import type { DataCommandSpec } from '../spec.js';
-import { LEX_SCAN_SIZE_MAX, lexLteMax, type ZNode } from '../../store/zset.js';
+import { LEX_SCAN_SIZE_MAX, lexLteMax, NO_NODE } from '../../store/zset.js';
 import { FIRST_KEY } from '../collections/common.js';
 import { MIN_MAX_NOT_LEX, parseLexRange, readZSet } from './common.js';
 
@@ -22,21 +22,17 @@ export const zlexcount = {
     if (zset instanceof ErrorReply) return zset;
     if (zset === undefined) return 0;
     const first = zset.firstInLexRange(range);
-    if (first === null) return 0;
+    if (first === NO_NODE) return 0;
     if (zset.size <= LEX_SCAN_SIZE_MAX) {
       // As Redis' listpack: count from the first in range while members stay below the max
       // (the same as the rank difference unless scores differ; see firstInLexRange).
       let count = 0;
-      for (
-        let x: ZNode | null = first;
-        x !== null && lexLteMax(x.member, range.max);
-        x = x.forward()
-      )
+      for (let x = first; x !== NO_NODE && lexLteMax(zset.memberOf(x), range.max); x = zset.next(x))
         count++;
       return count;
     }
     const last = zset.lastInLexRange(range);
-    if (last === null) return 0;
+    if (last === NO_NODE) return 0;
     return Math.max(0, zset.rankOfNode(last) - zset.rankOfNode(first) + 1);
   },
 } as const satisfies DataCommandSpec;

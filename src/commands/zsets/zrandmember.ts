@@ -46,7 +46,7 @@ export const zrandmember = {
     if (zset instanceof ErrorReply) return zset;
     if (args.length === 2) {
       if (zset === undefined) return null;
-      return nth(zset.scores.keys(), env.rng.int(zset.size)) ?? null;
+      return nth(zset.keys(), env.rng.int(zset.size)) ?? null;
     }
     if (zset === undefined || count === 0) return EMPTY_ARRAY;
     return randomMembers(zset, count, withScores, env.rng);
@@ -55,7 +55,11 @@ export const zrandmember = {
 
 /** count > 0: distinct members; count < 0: |count| members that may repeat (Redis semantics). */
 function randomMembers(zset: SortedSet, count: number, withScores: boolean, rng: Rng): Reply {
-  const entries = [...zset.scores];
+  // Insertion order, as the member map iterates: the order the picks index.
+  const entries = Array.from(zset.keys(), (member): [string, number] => [
+    member,
+    zset.score(member) ?? 0,
+  ]);
   let picked: [string, number][];
   if (count < 0) {
     if (-count > RANDOM_REPLY_ELEMENTS_MAX) return RANDOM_COUNT_TOO_LARGE;

@@ -23,10 +23,9 @@ export const zscan = {
     if (zset === undefined) return EMPTY_SCAN;
     const options = parseScanOptions(args, false);
     if (options instanceof ErrorReply) return options;
-    const scores = zset.scores;
     // Redis sends ZSCAN scores as bulk strings (d2string), in RESP3 too.
-    return scanPage(scores, cursor, options, (member, out) => {
-      out.push(member, formatScore(scores.get(member) ?? 0));
+    return scanPage(zset, cursor, options, (member, out) => {
+      out.push(member, formatScore(zset.score(member) ?? 0));
     });
   },
 } as const satisfies DataCommandSpec;

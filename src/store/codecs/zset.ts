@@ -35,7 +35,7 @@ export function decodeZSet(bytes: Uint8Array): Value {
     if (Number.isNaN(score)) reader.fail('NaN score');
     const ordered =
       i === 0 || previousScore < score || (previousScore === score && previousMember < member);
-    if (!ordered || zset.scores.has(member)) reader.fail('members out of order or repeated');
+    if (!ordered || zset.has(member)) reader.fail('members out of order or repeated');
     zset.append(member, score);
     previousMember = member;
     previousScore = score;
