@@ -335,6 +335,21 @@ describe('a 5-node cluster under load', () => {
   });
 });
 
+/** A membership call, repeated while the previous change is still being applied (409, "retry"). */
+async function changeMembership(
+  n: NodeProcess,
+  method: 'POST' | 'DELETE',
+  path: string,
+  body?: Record<string, unknown>,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await n.admin(method, path, body);
+    const code = (r.json['error'] as { code?: string } | undefined)?.code;
+    if (r.status !== 409 || code !== 'ERR_CHANGE_IN_PROGRESS' || attempt >= 50) return r;
+    await sleep(200);
+  }
+}
+
 describe('membership changes under load', () => {
   it('adds a node, removes a follower, then the leader, while clients write; no acknowledged write is lost', async () => {
     const c = new Cluster({ ...ENV, MEMLAYER_RAFT_SNAPSHOT_ENTRIES: '2000' });
@@ -346,7 +361,7 @@ describe('membership changes under load', () => {
 
       // Add node 4 while the others write: a learner first, promoted once caught up.
       const spec = await c.spec(4);
-      const added = await leader.admin('POST', '/v1/cluster/members', {
+      const added = await changeMembership(leader, 'POST', '/v1/cluster/members', {
         id: 4,
         peerAddress: `127.0.0.1:${spec.peer}`,
       });
@@ -364,11 +379,19 @@ describe('membership changes under load', () => {
 
       // Remove a follower, then the leader itself (it hands leadership off first).
       const follower = nodes.find((n) => n !== leader) ?? assert.fail('no follower');
-      const gone = await leader.admin('DELETE', `/v1/cluster/members/${follower.spec.id}`);
+      const gone = await changeMembership(
+        leader,
+        'DELETE',
+        `/v1/cluster/members/${follower.spec.id}`,
+      );
       assert.equal(gone.status, 200, JSON.stringify(gone.json));
       await sleep(300);
       const current = await c.leader([...nodes.filter((n) => n !== follower), fresh]);
-      const self = await current.admin('DELETE', `/v1/cluster/members/${current.spec.id}`);
+      const self = await changeMembership(
+        current,
+        'DELETE',
+        `/v1/cluster/members/${current.spec.id}`,
+      );
       assert.equal(self.status, 200, JSON.stringify(self.json));
       await sleep(500);
       await writers.stop();
