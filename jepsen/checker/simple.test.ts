@@ -81,6 +81,48 @@ test('counter: reads inside [acknowledged, attempted] bounds pass, others fail',
   assert.equal(checkCounter([...base, op('read', 'ok', null, 8, 3, 4)]).valid, false);
 });
 
+test('counter: bounds match a read-by-read recount on random histories, ties at the edges included', () => {
+  let seed = 7;
+  const next = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  for (let round = 0; round < 200; round++) {
+    const ops: Operation[] = [];
+    for (let i = 0; i < 60; i++) {
+      // Coarse times (0..39) so that a read often starts or ends exactly when an add does.
+      const call = next(40);
+      const ret = call + next(5);
+      const kind = next(10);
+      if (kind < 6) {
+        const status = (['ok', 'ok', 'info', 'fail'] as const)[next(4)] ?? 'ok';
+        ops.push(
+          op('add', status, 1 + next(3), undefined, call, status === 'info' ? Infinity : ret),
+        );
+      } else {
+        ops.push(op('read', 'ok', null, next(60), call, ret));
+      }
+    }
+    const result = checkCounter(ops);
+    // The definition, read by read: acknowledged adds that returned before the read began,
+    // and every add not known to have failed that began before the read returned.
+    const expected = ops
+      .filter((r) => r.f === 'read')
+      .flatMap((r) => {
+        let lower = 0;
+        let upper = 0;
+        for (const a of ops) {
+          if (a.f !== 'add' || a.status === 'fail') continue;
+          if (a.status === 'ok' && a.returnNs < r.callNs) lower += Number(a.input);
+          if (a.callNs < r.returnNs) upper += Number(a.input);
+        }
+        const value = Number(r.output);
+        return value >= lower && value <= upper ? [] : [{ read: value, lower, upper, opId: r.id }];
+      });
+    assert.deepEqual(result.errors, expected, `round ${round}`);
+  }
+});
+
 test('bank: totals must be constant and balances non-negative', () => {
   assert.equal(checkBank([op('read', 'ok', null, { a: 5, b: 5 }, 0, 1)], 10).valid, true);
   const wrong = checkBank([op('read', 'ok', null, { a: 5, b: 4 }, 0, 1)], 10);
