@@ -9,17 +9,19 @@
  *   --command-timeout 6 (s; client-side, above the server's 5 s request timeout)
  *   --check-time-limit 300 (s; the linearizability search then answers 'unknown', not a pass)
  *   --long: each workload x nemesis pair alone, 600 s, 5 nodes (workloads default to
- *           register,set,tensor; --workload/--nemesis/--nodes/--time-limit override)
+ *           register,set,tensor, nemeses to all; --workload/--nemesis/--nodes/--time-limit
+ *           override)
+ *   --parallel N: up to N runs at once, each with its own cluster (default 1)
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ALL_NEMESES, type NemesisName } from './nemesis.js';
-import { runHarness, WORKLOADS, type WorkloadName } from './runner.js';
+import { planRuns, positive } from './plan.js';
+import { runHarness } from './runner.js';
 
 const { values } = parseArgs({
   options: {
     workload: { type: 'string' },
-    nemesis: { type: 'string', default: 'partition-one,kill-one' },
+    nemesis: { type: 'string' },
     nodes: { type: 'string' },
     concurrency: { type: 'string', default: '6' },
     'time-limit': { type: 'string' },
@@ -29,72 +31,59 @@ const { values } = parseArgs({
     heal: { type: 'string', default: '5' },
     'op-delay': { type: 'string', default: '10' },
     long: { type: 'boolean', default: false },
+    parallel: { type: 'string' },
     durability: { type: 'string', default: 'fsync' },
     'command-timeout': { type: 'string', default: '6' },
     'check-time-limit': { type: 'string', default: '300' },
   },
 });
 
-function parseList<T extends string>(text: string, all: readonly T[], what: string): T[] {
-  if (text === 'all') return [...all];
-  if (text === 'none') return [];
-  const items = text.split(',').map((s) => s.trim()) as T[];
-  for (const item of items)
-    if (!all.includes(item)) throw new Error(`unknown ${what}: ${item} (known: ${all.join(', ')})`);
-  return items;
-}
-
-function positive(text: string, name: string, zeroOk = false): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zeroOk))
-    throw new Error(`--${name} must be a positive number, got '${text}'`);
-  return value;
-}
-
 async function main(): Promise<number> {
-  const long = values.long === true;
-  // --long: every workload x nemesis pair for 10 minutes on 5 nodes, unless told otherwise.
-  const workloads = parseList<WorkloadName>(
-    values.workload ?? (long ? 'register,set,tensor' : 'register'),
-    WORKLOADS,
-    'workload',
-  );
-  const nemeses = parseList<NemesisName>(values.nemesis ?? '', ALL_NEMESES, 'nemesis');
-  const nodes = positive(values.nodes ?? (long ? '5' : '3'), 'nodes');
-  const timeLimitS = positive(values['time-limit'] ?? (long ? '600' : '60'), 'time-limit');
+  const plan = planRuns({
+    long: values.long === true,
+    workload: values.workload,
+    nemesis: values.nemesis,
+    nodes: values.nodes,
+    timeLimit: values['time-limit'],
+    parallel: values.parallel,
+  });
   const durability = values.durability === 'memory' ? 'memory' : 'fsync';
   if (values.durability !== 'memory' && values.durability !== 'fsync')
     throw new Error(`--durability must be fsync or memory, got ${String(values.durability)}`);
   const base = values.out || join('.jepsen', new Date().toISOString().replace(/[:.]/g, '-'));
-  const combos = long
-    ? workloads.flatMap((w) =>
-        (nemeses.length ? nemeses : ALL_NEMESES).map((n) => [w, [n]] as const),
-      )
-    : workloads.map((w) => [w, nemeses] as const);
   let failed = 0;
-  for (const [workload, nemesisSet] of combos) {
-    const outDir = join(base, `${workload}-${nemesisSet.join('+') || 'none'}`);
-    const { report, summary } = await runHarness({
-      workload,
-      nemeses: nemesisSet,
-      nodes,
-      concurrency: positive(values.concurrency ?? '6', 'concurrency'),
-      timeLimitMs: timeLimitS * 1000,
-      seed: positive(values.seed ?? '1', 'seed'),
-      outDir,
-      bin: resolve('bin/memlayer.js'),
-      faultMs: positive(values.fault ?? '5', 'fault') * 1000,
-      healMs: positive(values.heal ?? '5', 'heal') * 1000,
-      opDelayMs: positive(values['op-delay'] ?? '10', 'op-delay', true),
-      // Above the server's own 5 s request timeout, so that its definite (CLUSTERDOWN) and
-      // unknown (UNKNOWN) replies reach the client rather than a client-side timeout.
-      commandTimeoutMs: positive(values['command-timeout'] ?? '6', 'command-timeout') * 1000,
-      durability,
-      checkTimeLimitMs: positive(values['check-time-limit'] ?? '300', 'check-time-limit') * 1000,
-    });
-    process.stdout.write(`${report}report: ${join(outDir, 'report.html')}\n\n`);
-    if (summary.check.valid !== true || (summary.crashes?.length ?? 0) > 0) failed++;
-  }
+  let next = 0;
+  // Up to plan.parallel runs at once; node ports are handed out by this one process, so
+  // concurrent clusters never collide.
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < plan.runs.length; i = next++) {
+      const run = plan.runs[i];
+      if (run === undefined) break;
+      const { workload, nemeses: nemesisSet } = run;
+      const outDir = join(base, `${workload}-${nemesisSet.join('+') || 'none'}`);
+      const { report, summary } = await runHarness({
+        workload,
+        nemeses: nemesisSet,
+        nodes: plan.nodes,
+        concurrency: positive(values.concurrency ?? '6', 'concurrency'),
+        timeLimitMs: plan.timeLimitS * 1000,
+        seed: positive(values.seed ?? '1', 'seed'),
+        outDir,
+        bin: resolve('bin/memlayer.js'),
+        faultMs: positive(values.fault ?? '5', 'fault') * 1000,
+        healMs: positive(values.heal ?? '5', 'heal') * 1000,
+        opDelayMs: positive(values['op-delay'] ?? '10', 'op-delay', true),
+        // Above the server's own 5 s request timeout, so that its definite (CLUSTERDOWN) and
+        // unknown (UNKNOWN) replies reach the client rather than a client-side timeout.
+        commandTimeoutMs: positive(values['command-timeout'] ?? '6', 'command-timeout') * 1000,
+        durability,
+        checkTimeLimitMs: positive(values['check-time-limit'] ?? '300', 'check-time-limit') * 1000,
+      });
+      process.stdout.write(`${report}report: ${join(outDir, 'report.html')}\n\n`);
+      if (summary.check.valid !== true || (summary.crashes?.length ?? 0) > 0) failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(plan.parallel, plan.runs.length) }, worker));
   return failed === 0 ? 0 : 1;
 }
 

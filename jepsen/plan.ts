@@ -1,0 +1,69 @@
+/**
+ * Which runs `npm run jepsen` makes, from its options: pure, so the defaults are tested
+ * (jepsen/plan.test.ts). A plain run puts every listed nemesis into one schedule per workload;
+ * `--long` runs each workload x nemesis pair alone, for 10 minutes on 5 nodes, over every
+ * nemesis unless `--nemesis` names some.
+ */
+import { ALL_NEMESES, type NemesisName } from './nemesis.js';
+import { WORKLOADS, type WorkloadName } from './runner.js';
+
+export interface PlanOptions {
+  readonly long: boolean;
+  /** The raw option values; undefined when not given. */
+  readonly workload: string | undefined;
+  readonly nemesis: string | undefined;
+  readonly nodes: string | undefined;
+  readonly timeLimit: string | undefined;
+  readonly parallel: string | undefined;
+}
+
+export interface Plan {
+  readonly runs: readonly { readonly workload: WorkloadName; readonly nemeses: NemesisName[] }[];
+  readonly nodes: number;
+  readonly timeLimitS: number;
+  /** Runs at once (each its own cluster); 1 unless --parallel says otherwise. */
+  readonly parallel: number;
+}
+
+export const DEFAULT_NEMESES = 'partition-one,kill-one';
+export const LONG_WORKLOADS = 'register,set,tensor';
+
+export function parseList<T extends string>(text: string, all: readonly T[], what: string): T[] {
+  if (text === 'all') return [...all];
+  if (text === 'none') return [];
+  const items = text.split(',').map((s) => s.trim()) as T[];
+  for (const item of items)
+    if (!all.includes(item)) throw new Error(`unknown ${what}: ${item} (known: ${all.join(', ')})`);
+  return items;
+}
+
+export function positive(text: string, name: string, zeroOk = false): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zeroOk))
+    throw new Error(`--${name} must be a positive number, got '${text}'`);
+  return value;
+}
+
+export function planRuns(o: PlanOptions): Plan {
+  const workloads = parseList<WorkloadName>(
+    o.workload ?? (o.long ? LONG_WORKLOADS : 'register'),
+    WORKLOADS,
+    'workload',
+  );
+  const nemeses = parseList<NemesisName>(
+    o.nemesis ?? (o.long ? 'all' : DEFAULT_NEMESES),
+    ALL_NEMESES,
+    'nemesis',
+  );
+  const runs = o.long
+    ? workloads.flatMap((workload) => nemeses.map((n) => ({ workload, nemeses: [n] })))
+    : workloads.map((workload) => ({ workload, nemeses: [...nemeses] }));
+  const parallel = positive(o.parallel ?? '1', 'parallel');
+  if (!Number.isInteger(parallel)) throw new Error(`--parallel must be an integer`);
+  return {
+    runs,
+    nodes: positive(o.nodes ?? (o.long ? '5' : '3'), 'nodes'),
+    timeLimitS: positive(o.timeLimit ?? (o.long ? '600' : '60'), 'time-limit'),
+    parallel,
+  };
+}
