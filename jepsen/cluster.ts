@@ -78,18 +78,30 @@ function ephemeralLow(): number {
 }
 
 const taken = new Set<number>();
+/** Ports per process slice: test files run in parallel processes draw from different slices. */
+const SLICE_PORTS = 1500;
+const SLICES = 8;
 
 /**
  * A port for a node to listen on later, possibly minutes later (a spare joins at the first
  * membership fault). Ports the kernel might give to someone else meanwhile are avoided: it is
  * picked below the ephemeral range (where the proxies' listen(0) and every outgoing connection
- * take theirs), free when checked, and never handed out twice by this process.
+ * take theirs), free when checked, and never handed out twice by this process. Each process
+ * draws from its own slice of that range (by pid), so that clusters started at the same time by
+ * different test processes rarely try the same port.
  */
 export async function freePort(): Promise<number> {
   const high = ephemeralLow() - 1;
-  const low = Math.max(1024, high - 12_000);
+  const low = Math.max(1024, high - SLICES * SLICE_PORTS);
+  const span = high - low + 1;
+  const base = (process.pid % SLICES) * SLICE_PORTS;
   for (let attempt = 0; attempt < 1000; attempt++) {
-    const port = low + Math.floor(Math.random() * (high - low + 1));
+    // Mostly from this process' slice; after 500 misses, from anywhere in the range.
+    const offset =
+      attempt < 500
+        ? base + Math.floor(Math.random() * SLICE_PORTS)
+        : Math.floor(Math.random() * span);
+    const port = low + (offset % span);
     if (taken.has(port)) continue;
     if (await canListen(port)) {
       taken.add(port);

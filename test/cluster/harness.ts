@@ -6,11 +6,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RespClient } from './resp-client.js';
+import { freePort as reservePort } from '../../jepsen/cluster.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = join(REPO_ROOT, 'bin', 'memlayer.js');
@@ -22,14 +22,12 @@ export const TEST_ENV: Readonly<Record<string, string>> = {
   MEMLAYER_REQUEST_TIMEOUT_MS: '3000',
 };
 
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const a = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  if (typeof a !== 'object' || a === null) throw new Error('no port');
-  return a.port;
-}
+/**
+ * Node ports are reserved up front and listened on seconds later, after every peer was told
+ * them: a port from listen(0) could be taken by another test's connection meanwhile
+ * (EADDRINUSE). The harness' allocator picks below the ephemeral range instead.
+ */
+export const freePort = reservePort;
 
 export interface NodeSpec {
   readonly id: number;
