@@ -4,7 +4,8 @@
  *   lost        acknowledged add missing from the final read
  *   unexpected  element in the final read that no one ever tried to add
  *   recovered   add with unknown outcome that is present (fine: it happened)
- *   stale       an intermediate read that misses an add acknowledged before that read began
+ *   stale       an intermediate read that misses an add to its key acknowledged before that
+ *               read began (the final reads cover every key)
  *   failedPresent  an add reported as failed (definitely not done) that is in the final read:
  *                  MISSION promise 2 says a failure must mean nothing happened
  */
@@ -49,10 +50,22 @@ export function checkSet(operations: readonly Operation[]): SetResult {
   const recovered = adds.filter(
     (op) => op.status === 'info' && finalMembers.has(String(op.input)),
   ).length;
+  // Acknowledged adds by key, in order of return, so that a read checks only its own key's
+  // adds that returned before it began.
+  const acknowledgedByKey = new Map<string, Operation[]>();
+  for (const add of acknowledged) {
+    const list = acknowledgedByKey.get(add.key);
+    if (list === undefined) acknowledgedByKey.set(add.key, [add]);
+    else list.push(add);
+  }
+  for (const list of acknowledgedByKey.values()) list.sort((a, b) => a.returnNs - b.returnNs);
   const staleReadOps: number[] = [];
   for (const read of reads) {
+    // A final read covers every key; any other read, the key it read.
+    const candidates =
+      read.input === 'final' ? acknowledged : (acknowledgedByKey.get(read.key) ?? []);
     const seen = new Set(read.output as string[]);
-    const missed = acknowledged.some(
+    const missed = candidates.some(
       (add) => add.returnNs < read.callNs && !seen.has(String(add.input)),
     );
     if (missed) staleReadOps.push(read.id);

@@ -49,6 +49,30 @@ test('set: a read missing an add acknowledged before it began is stale', () => {
   assert.equal(result.valid, false);
 });
 
+test('set: a read is stale only for missing adds to the key it read; final reads cover all keys', () => {
+  const on = (key: string, o: Operation): Operation => ({ ...o, key });
+  const adds = [
+    on('s:0', op('add', 'ok', 'a', undefined, 0, 1)),
+    on('s:1', op('add', 'ok', 'b', undefined, 2, 3)),
+  ];
+  const fresh = checkSet([
+    ...adds,
+    on('s:1', op('read', 'ok', null, ['b'], 4, 5)),
+    on('*', op('read', 'ok', 'final', ['a', 'b'], 10, 11)),
+  ]);
+  assert.equal(fresh.staleReads, 0);
+  assert.equal(fresh.valid, true);
+  const stale = checkSet([
+    ...adds,
+    on('s:0', op('read', 'ok', null, [], 4, 5)),
+    // A final read on one node that misses `a`, then a complete one on another.
+    on('*', op('read', 'ok', 'final', ['b'], 10, 11)),
+    on('*', op('read', 'ok', 'final', ['a', 'b'], 12, 13)),
+  ]);
+  assert.equal(stale.staleReads, 2);
+  assert.equal(stale.valid, false);
+});
+
 test('set: an add that failed (definitely not done) but is present is reported', () => {
   const result = checkSet([
     op('add', 'fail', 'a', undefined, 0, 1),

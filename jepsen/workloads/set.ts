@@ -1,49 +1,66 @@
-/** Set workload: SADD unique elements, occasional SMEMBERS, and final reads after healing. */
+/**
+ * Set workload: SADD unique elements, occasional SMEMBERS, and final reads after healing.
+ * Elements go to a new key every KEY_ELEMENTS adds (as Elle rotates list-append keys): reads
+ * of one ever-growing set made a 10-minute history quadratic in size (every read recorded
+ * every element, over 512 MB of JSON). A read reads the key being filled; the final read takes
+ * the union of every key used, in one SUNION.
+ */
 import { checkSet } from '../checker/set.js';
 import { classifyError } from '../recorder.js';
 import { recorded, type Workload } from './workload.js';
 
-const KEY = 'jepsen:set';
+const KEY_PREFIX = 'jepsen:set:';
+/** Adds per key before the next key takes over. */
+export const KEY_ELEMENTS = 512;
+/** The final read's `key` in the history: every key used. */
+export const ALL_KEYS = '*';
 
 export function setWorkload(): Workload {
   let counter = 0;
+  const keyOf = (n: number): string => `${KEY_PREFIX}${Math.floor(n / KEY_ELEMENTS)}`;
   return {
     name: 'set',
     async step(client, process, rng, recorder) {
       if (rng.float() < 0.9) {
-        const element = `${process}-${counter++}`;
+        const n = counter++;
+        const element = `${process}-${n}`;
+        const key = keyOf(n);
         await recorded(
           recorder,
           process,
           'add',
-          KEY,
+          key,
           element,
           false,
-          () => client.sadd(KEY, element),
+          () => client.sadd(key, element),
           classifyError,
         );
       } else {
+        const key = keyOf(counter);
         await recorded(
           recorder,
           process,
           'read',
-          KEY,
+          key,
           null,
           true,
-          () => client.smembers(KEY),
+          () => client.smembers(key),
           classifyError,
         );
       }
     },
     async final(client, process, recorder) {
+      const keys = Array.from({ length: Math.floor(counter / KEY_ELEMENTS) + 1 }, (_, k) =>
+        keyOf(k * KEY_ELEMENTS),
+      );
       await recorded(
         recorder,
         process,
         'read',
-        KEY,
+        ALL_KEYS,
         'final',
         true,
-        () => client.smembers(KEY),
+        () => client.sunion(...keys),
         classifyError,
       );
     },
