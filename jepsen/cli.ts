@@ -87,6 +87,14 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
+// A signal to the harness alone (`timeout`, `kill`) must still stop the nodes it started: exit
+// normally so that each cluster's 'exit' handler kills its processes.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const)
+  process.once(signal, () => process.exit(code));
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
