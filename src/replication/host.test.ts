@@ -85,6 +85,25 @@ async function reservePorts(n: number): Promise<number[]> {
   return out;
 }
 
+/** Three hosts over real gRPC on loopback, each with its own data directory. */
+async function startThree(): Promise<ReplicationHost[]> {
+  const ids = [1, 2, 3].map(nodeId);
+  const dirsOf = await Promise.all(ids.map(() => tempDir()));
+  const ports = await reservePorts(3);
+  const members = new Map(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`] as const));
+  const nodes = await Promise.all(
+    ids.map((id, i) =>
+      startHost({
+        id,
+        dataDir: dirsOf[i] ?? '',
+        members,
+        peerListen: { host: '127.0.0.1', port: ports[i] ?? 0 },
+      }),
+    ),
+  );
+  return nodes.map((n) => n.host);
+}
+
 describe('ReplicationHost, one node (a group of one, fsync)', () => {
   it('writes, reads, and recovers every acknowledged write after a restart', async () => {
     const dataDir = await tempDir();
@@ -133,21 +152,7 @@ describe('ReplicationHost, one node (a group of one, fsync)', () => {
 
 describe('ReplicationHost, three nodes over real gRPC in one process', () => {
   it('replicates writes sent to any node; reads on every node see them; survives the leader stopping', async () => {
-    const ids = [1, 2, 3].map(nodeId);
-    const dirsOf = await Promise.all(ids.map(() => tempDir()));
-    const ports = await reservePorts(3);
-    const members = new Map(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`] as const));
-    const nodes = await Promise.all(
-      ids.map((id, i) =>
-        startHost({
-          id,
-          dataDir: dirsOf[i] ?? '',
-          members,
-          peerListen: { host: '127.0.0.1', port: ports[i] ?? 0 },
-        }),
-      ),
-    );
-    const hostsOf = nodes.map((n) => n.host);
+    const hostsOf = await startThree();
     const leader = await until(() => hostsOf.find((h) => h.data.role === 'leader'), 'a leader');
     const followers = hostsOf.filter((h) => h !== leader);
     await until(
@@ -207,21 +212,7 @@ describe('ReplicationHost, three nodes over real gRPC in one process', () => {
 
 describe('ReplicationHost read batching', () => {
   it('asks at most one ReadIndex round at a time: reads arriving turn after turn share rounds', async () => {
-    const ids = [1, 2, 3].map(nodeId);
-    const dirsOf = await Promise.all(ids.map(() => tempDir()));
-    const ports = await reservePorts(3);
-    const members = new Map(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`] as const));
-    const nodes = await Promise.all(
-      ids.map((id, i) =>
-        startHost({
-          id,
-          dataDir: dirsOf[i] ?? '',
-          members,
-          peerListen: { host: '127.0.0.1', port: ports[i] ?? 0 },
-        }),
-      ),
-    );
-    const hostsOf = nodes.map((n) => n.host);
+    const hostsOf = await startThree();
     const leader = await until(() => hostsOf.find((h) => h.data.role === 'leader'), 'a leader');
     assert.deepEqual(await run(leader, 'SET', 'k', 'v1'), OK);
 
@@ -253,21 +244,7 @@ describe('ReplicationHost read batching', () => {
   });
 
   it('a write during a leadership transfer waits for it to end instead of retrying every turn', async () => {
-    const ids = [1, 2, 3].map(nodeId);
-    const dirsOf = await Promise.all(ids.map(() => tempDir()));
-    const ports = await reservePorts(3);
-    const members = new Map(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`] as const));
-    const nodes = await Promise.all(
-      ids.map((id, i) =>
-        startHost({
-          id,
-          dataDir: dirsOf[i] ?? '',
-          members,
-          peerListen: { host: '127.0.0.1', port: ports[i] ?? 0 },
-        }),
-      ),
-    );
-    const hostsOf = nodes.map((n) => n.host);
+    const hostsOf = await startThree();
     const leader = await until(() => hostsOf.find((h) => h.data.role === 'leader'), 'a leader');
     assert.deepEqual(await run(leader, 'SET', 'k', 'v1'), OK);
     // A transfer to a stopped node never completes: it is abandoned after an election timeout
@@ -287,21 +264,7 @@ describe('ReplicationHost read batching', () => {
   });
 
   it('reads held behind a round asked of a leader that is gone are answered by the next one', async () => {
-    const ids = [1, 2, 3].map(nodeId);
-    const dirsOf = await Promise.all(ids.map(() => tempDir()));
-    const ports = await reservePorts(3);
-    const members = new Map(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`] as const));
-    const nodes = await Promise.all(
-      ids.map((id, i) =>
-        startHost({
-          id,
-          dataDir: dirsOf[i] ?? '',
-          members,
-          peerListen: { host: '127.0.0.1', port: ports[i] ?? 0 },
-        }),
-      ),
-    );
-    const hostsOf = nodes.map((n) => n.host);
+    const hostsOf = await startThree();
     const leader = await until(() => hostsOf.find((h) => h.data.role === 'leader'), 'a leader');
     const followers = hostsOf.filter((h) => h !== leader);
     await until(
