@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseInt64 } from './numbers.js';
+import { cString, parseInt64, strtoull } from './numbers.js';
 
 describe('parseInt64', () => {
   it('accepts Redis integers', () => {
@@ -30,5 +30,19 @@ describe('parseInt64', () => {
     ]) {
       assert.equal(parseInt64(bad), undefined, JSON.stringify(bad));
     }
+  });
+});
+
+describe('strtoull / cString', () => {
+  it('reads C strtoull over a whole string, white space only where allowed', () => {
+    assert.equal(strtoull('18446744073709551615', false), 18446744073709551615n);
+    assert.equal(strtoull('-1', false), 18446744073709551615n);
+    assert.equal(strtoull('+5', false), 5n);
+    assert.equal(strtoull('-0', false), 0n);
+    assert.equal(strtoull(' 7', true), 7n);
+    for (const bad of [' 7', '18446744073709551616', '1a', '', '+', '1 ', '0x10'])
+      assert.equal(strtoull(bad, false), undefined, JSON.stringify(bad));
+    assert.equal(cString('12\x003'), '12');
+    assert.equal(cString('12'), '12');
   });
 });

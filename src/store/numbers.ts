@@ -52,3 +52,25 @@ export function int64ToReply(value: bigint): number | bigint {
   const asNumber = Number(value);
   return Number.isSafeInteger(asNumber) ? asNumber : value;
 }
+
+const STRTOULL = /^([ \t\n\v\f\r]*)([+-]?)([0-9]+)$/;
+const UINT64_RANGE = 1n << 64n;
+
+/**
+ * C's strtoull in base 10 over a whole string: optional leading white space (only where the
+ * caller's Redis code lets it through), a sign, digits, nothing after; '-' negates modulo 2^64
+ * ("-1" is 2^64 - 1). Undefined for anything else or past 2^64 - 1 (ERANGE).
+ */
+export function strtoull(text: string, leadingSpace: boolean): bigint | undefined {
+  const match = STRTOULL.exec(text);
+  if (match === null || (!leadingSpace && match[1] !== '')) return undefined;
+  const value = BigInt(match[3] ?? '');
+  if (value >= UINT64_RANGE) return undefined;
+  return match[2] === '-' ? (UINT64_RANGE - value) % UINT64_RANGE : value;
+}
+
+/** Redis reads an argument as a C string: whatever follows a NUL byte is not seen. */
+export function cString(text: string): string {
+  const nul = text.indexOf('\x00');
+  return nul < 0 ? text : text.slice(0, nul);
+}

@@ -22,6 +22,7 @@
  * Both answer exactly the same page for the same data, cursor and count (tests check it), so a
  * reply never depends on the cache.
  */
+import { cString, strtoull } from './numbers.js';
 
 /** A full scan takes about this many calls at most, whatever COUNT says. */
 export const SCAN_CALLS_MAX = 64;
@@ -177,8 +178,6 @@ function lowerBound(values: Uint32Array, target: number): number {
   return low;
 }
 
-const STRTOUL = /^([+-]?)([0-9]+)$/;
-const ULONG_RANGE = 1n << 64n;
 /** Decimal digits that always make a safe integer. */
 const SAFE_DIGITS = 15;
 
@@ -192,15 +191,10 @@ const SAFE_DIGITS = 15;
  */
 export function parseScanCursor(text: string): number | undefined {
   if (text.length > 0 && text.length <= SAFE_DIGITS && isDigits(text)) return Number(text);
-  const nul = text.indexOf('\x00');
-  const cString = nul < 0 ? text : text.slice(0, nul);
-  if (cString.length === 0) return 0;
-  const match = STRTOUL.exec(cString);
-  if (match === null) return undefined;
-  let value = BigInt(match[2] ?? '');
-  if (value >= ULONG_RANGE) return undefined; // ERANGE
-  if (match[1] === '-') value = (ULONG_RANGE - value) % ULONG_RANGE;
-  return Number(value);
+  const c = cString(text);
+  if (c.length === 0) return 0;
+  const value = strtoull(c, false);
+  return value === undefined ? undefined : Number(value);
 }
 
 function isDigits(text: string): boolean {

@@ -1,5 +1,6 @@
 /** Parsing of stream IDs as Redis' streamGenericParseIDOrReply and string2ull do. */
 import { ErrorReply } from '../reply.js';
+import { cString, strtoull } from '../../store/numbers.js';
 import {
   decrementPart,
   ID_PART_MAX,
@@ -22,8 +23,6 @@ const PLAIN_SAFE = /^(?:0|[1-9][0-9]{0,14})$/;
 const NEGATIVE = /^-[1-9][0-9]*$/;
 const INT64_MIN = -(1n << 63n);
 /** strtoull's syntax: C white space, a sign, decimal digits. */
-const STRTOULL = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)$/;
-const UINT64_RANGE = 1n << 64n;
 
 /**
  * One part of an ID as Redis' string2ull reads it: string2ll first (a negative value is
@@ -33,18 +32,8 @@ const UINT64_RANGE = 1n << 64n;
 function part(text: string): IdPart | undefined {
   if (PLAIN_SAFE.test(text)) return Number(text);
   if (NEGATIVE.test(text) && BigInt(text) >= INT64_MIN) return undefined;
-  const match = STRTOULL.exec(text);
-  if (match === null) return undefined;
-  let value = BigInt(match[2] ?? '');
-  if (value >= UINT64_RANGE) return undefined; // ERANGE
-  if (match[1] === '-') value = (UINT64_RANGE - value) % UINT64_RANGE;
-  return idPart(value);
-}
-
-/** Redis parses the argument as a C string: whatever follows a NUL byte is not seen. */
-function cString(text: string): string {
-  const nul = text.indexOf('\x00');
-  return nul < 0 ? text : text.slice(0, nul);
+  const value = strtoull(text, true);
+  return value === undefined ? undefined : idPart(value);
 }
 
 export interface ParsedId {
