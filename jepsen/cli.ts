@@ -1,44 +1,50 @@
 /**
  * `npm run jepsen -- [options]`: runs the consistency harness against a real memlayer cluster
- * started on loopback. Exit code 1 on any anomaly or on an inconclusive check.
- *
- *   --workload register|set|counter|bank|list-append|tensor|all   (a,b,...; default register)
- *   --nemesis  a,b,...   (default partition-one,kill-one; see jepsen/nemesis.ts; 'none' or 'all')
- *   --nodes 3 --concurrency 6 --time-limit 60 (s) --seed 1 --out .jepsen/<time>
- *   --fault 5 (s) --heal 5 (s) --op-delay 10 (ms) --durability fsync|memory (memory: 1 node)
- *   --command-timeout 6 (s; client-side, above the server's 5 s request timeout)
- *   --check-time-limit 300 (s; the linearizability search then answers 'unknown', not a pass)
- *   --long: each workload x nemesis pair alone, 600 s, 5 nodes (workloads default to
- *           register,set,tensor, nemeses to all; --workload/--nemesis/--nodes/--time-limit
- *           override)
- *   --parallel N: up to N runs at once, each with its own cluster (default 1)
+ * started on loopback. Exit code 1 on any anomaly or on an inconclusive check, 2 on bad options.
+ * The options are listed in USAGE (jepsen/plan.ts).
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { planRuns, positive } from './plan.js';
+import { planRuns, positive, USAGE } from './plan.js';
 import { runHarness } from './runner.js';
 
-const { values } = parseArgs({
-  options: {
-    workload: { type: 'string' },
-    nemesis: { type: 'string' },
-    nodes: { type: 'string' },
-    concurrency: { type: 'string', default: '6' },
-    'time-limit': { type: 'string' },
-    seed: { type: 'string', default: '1' },
-    out: { type: 'string', default: '' },
-    fault: { type: 'string', default: '5' },
-    heal: { type: 'string', default: '5' },
-    'op-delay': { type: 'string', default: '10' },
-    long: { type: 'boolean', default: false },
-    parallel: { type: 'string' },
-    durability: { type: 'string', default: 'fsync' },
-    'command-timeout': { type: 'string', default: '6' },
-    'check-time-limit': { type: 'string', default: '300' },
-  },
-});
+const OPTIONS = {
+  workload: { type: 'string' },
+  nemesis: { type: 'string' },
+  nodes: { type: 'string' },
+  concurrency: { type: 'string', default: '6' },
+  'time-limit': { type: 'string' },
+  seed: { type: 'string', default: '1' },
+  out: { type: 'string', default: '' },
+  fault: { type: 'string', default: '5' },
+  heal: { type: 'string', default: '5' },
+  'op-delay': { type: 'string', default: '10' },
+  long: { type: 'boolean', default: false },
+  parallel: { type: 'string' },
+  durability: { type: 'string', default: 'fsync' },
+  'command-timeout': { type: 'string', default: '6' },
+  'check-time-limit': { type: 'string', default: '300' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
 
-async function main(): Promise<number> {
+function usageError(message: string): never {
+  process.stderr.write(`jepsen: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+try {
+  ({ values } = parseArgs({ options: OPTIONS }));
+} catch (error) {
+  usageError(error instanceof Error ? error.message : String(error));
+}
+if (values.help === true) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
+/** Every option checked before any node starts: a typo must not cost a 10-minute run. */
+function settings() {
   const plan = planRuns({
     long: values.long === true,
     workload: values.workload,
@@ -47,9 +53,32 @@ async function main(): Promise<number> {
     timeLimit: values['time-limit'],
     parallel: values.parallel,
   });
-  const durability = values.durability === 'memory' ? 'memory' : 'fsync';
   if (values.durability !== 'memory' && values.durability !== 'fsync')
     throw new Error(`--durability must be fsync or memory, got ${String(values.durability)}`);
+  return {
+    plan,
+    durability: values.durability === 'memory' ? ('memory' as const) : ('fsync' as const),
+    concurrency: positive(values.concurrency ?? '6', 'concurrency'),
+    seed: positive(values.seed ?? '1', 'seed'),
+    faultMs: positive(values.fault ?? '5', 'fault') * 1000,
+    healMs: positive(values.heal ?? '5', 'heal') * 1000,
+    opDelayMs: positive(values['op-delay'] ?? '10', 'op-delay', true),
+    // Above the server's own 5 s request timeout, so that its definite (CLUSTERDOWN) and
+    // unknown (UNKNOWN) replies reach the client rather than a client-side timeout.
+    commandTimeoutMs: positive(values['command-timeout'] ?? '6', 'command-timeout') * 1000,
+    checkTimeLimitMs: positive(values['check-time-limit'] ?? '300', 'check-time-limit') * 1000,
+  };
+}
+
+let chosen: ReturnType<typeof settings>;
+try {
+  chosen = settings();
+} catch (error) {
+  usageError(error instanceof Error ? error.message : String(error));
+}
+
+async function main(): Promise<number> {
+  const { plan, ...common } = chosen;
   const base = values.out || join('.jepsen', new Date().toISOString().replace(/[:.]/g, '-'));
   let failed = 0;
   let next = 0;
@@ -65,19 +94,10 @@ async function main(): Promise<number> {
         workload,
         nemeses: nemesisSet,
         nodes: plan.nodes,
-        concurrency: positive(values.concurrency ?? '6', 'concurrency'),
         timeLimitMs: plan.timeLimitS * 1000,
-        seed: positive(values.seed ?? '1', 'seed'),
         outDir,
         bin: resolve('bin/memlayer.js'),
-        faultMs: positive(values.fault ?? '5', 'fault') * 1000,
-        healMs: positive(values.heal ?? '5', 'heal') * 1000,
-        opDelayMs: positive(values['op-delay'] ?? '10', 'op-delay', true),
-        // Above the server's own 5 s request timeout, so that its definite (CLUSTERDOWN) and
-        // unknown (UNKNOWN) replies reach the client rather than a client-side timeout.
-        commandTimeoutMs: positive(values['command-timeout'] ?? '6', 'command-timeout') * 1000,
-        durability,
-        checkTimeLimitMs: positive(values['check-time-limit'] ?? '300', 'check-time-limit') * 1000,
+        ...common,
       });
       process.stdout.write(`${report}report: ${join(outDir, 'report.html')}\n\n`);
       if (summary.check.valid !== true || (summary.crashes?.length ?? 0) > 0) failed++;

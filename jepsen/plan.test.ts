@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { ALL_NEMESES } from './nemesis.js';
-import { planRuns, type PlanOptions } from './plan.js';
+import { planRuns, USAGE, type PlanOptions } from './plan.js';
+import { WORKLOADS } from './runner.js';
 
 const none: PlanOptions = {
   long: false,
@@ -53,4 +56,22 @@ test('bad options are refused with the option named', () => {
   assert.throws(() => planRuns({ ...none, parallel: '0' }), /--parallel/);
   assert.throws(() => planRuns({ ...none, parallel: '1.5' }), /--parallel/);
   assert.throws(() => planRuns({ ...none, nodes: 'x' }), /--nodes/);
+});
+
+test('the usage names every workload and nemesis', () => {
+  for (const name of [...WORKLOADS, ...ALL_NEMESES])
+    assert.match(USAGE, new RegExp(`\\b${name}\\b`));
+});
+
+test('the CLI answers --help with the usage and a bad option with the usage and exit 2', () => {
+  const cli = fileURLToPath(new URL('./cli.js', import.meta.url));
+  const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+  assert.equal(help.status, 0);
+  assert.equal(help.stdout, USAGE);
+  for (const args of [['--bogus'], ['--nemesis', 'kill-everything'], ['--durability', 'tape']]) {
+    const bad = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+    assert.equal(bad.status, 2, args.join(' '));
+    assert.ok(bad.stderr.startsWith('jepsen: '), bad.stderr);
+    assert.ok(bad.stderr.endsWith(USAGE), bad.stderr);
+  }
 });

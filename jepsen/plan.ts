@@ -25,8 +25,26 @@ export interface Plan {
   readonly parallel: number;
 }
 
-export const DEFAULT_NEMESES = 'partition-one,kill-one';
 export const LONG_WORKLOADS = 'register,set,tensor';
+
+export const USAGE = `usage: npm run jepsen -- [options]
+  --workload register|set|counter|bank|list-append|tensor|all   (a,b,...; default register)
+  --nemesis a,b,...|all|none   (default partition-one,kill-one), from:
+      ${ALL_NEMESES.slice(0, 4).join(', ')},
+      ${ALL_NEMESES.slice(4, 9).join(', ')},
+      ${ALL_NEMESES.slice(9).join(', ')}
+  --nodes 3   --concurrency 6   --time-limit 60 (s)   --seed 1   --out .jepsen/<time>
+  --fault 5 (s)   --heal 5 (s)   --op-delay 10 (ms)
+  --durability fsync|memory   (memory: a single in-memory node)
+  --command-timeout 6 (s; client side, above the server's 5 s request timeout)
+  --check-time-limit 300 (s; the linearizability search then answers 'unknown', not a pass)
+  --long   each workload x nemesis pair alone, 600 s, 5 nodes (workloads default to
+           ${LONG_WORKLOADS}, nemeses to all; the options above override)
+  --parallel N   up to N runs at once, each with its own cluster (default 1)
+Exit code: 0 valid, 1 anomalies or an inconclusive check, 2 bad options.
+`;
+
+export const DEFAULT_NEMESES = 'partition-one,kill-one';
 
 export function parseList<T extends string>(text: string, all: readonly T[], what: string): T[] {
   if (text === 'all') return [...all];
