@@ -2,16 +2,17 @@
  * `memlayer dev-cluster --nodes 3 [--dir DIR]`: a local cluster in one command, for newcomers
  * and tests. Starts N `memlayer server --durability fsync` processes on free ports with their
  * data under DIR (default ./data/dev-cluster), prefixes their logs with the node id, prints
- * where to connect, and stops them all on Ctrl-C (SIGINT) or SIGTERM.
+ * where to connect, and stops them all on Ctrl-C (SIGINT) or SIGTERM. The ports come from below
+ * the ephemeral range (src/cli/ports.ts): nothing else takes them before the nodes listen.
  *
  * The ports chosen the first time are kept in DIR/cluster.json: the members' addresses are
  * part of the replicated state, so a restarted dev cluster must come back on the same ones.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './ports.js';
 
 export const DEV_CLUSTER_USAGE = `Usage: memlayer dev-cluster [--nodes N] [--dir DIR]
 
@@ -27,15 +28,6 @@ interface NodePorts {
 }
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/memlayer.js');
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const a = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  if (typeof a !== 'object' || a === null) throw new Error('no free port');
-  return a.port;
-}
 
 export function parseDevClusterArgs(
   argv: readonly string[],

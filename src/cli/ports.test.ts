@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { freePort } from './cluster.js';
+import { freePort } from './ports.js';
 
 test('node ports come from below the ephemeral range, free, and never twice', async () => {
   const low = Number(
