@@ -3,14 +3,8 @@
  * histograms. No dependency: what we need fits in a page.
  */
 
-type Labels = Readonly<Record<string, string>>;
-
-const labelKey = (labels: Labels): string =>
-  Object.entries(labels)
-    .map(
-      ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
-    )
-    .join(',');
+const labelValue = (v: string): string =>
+  v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 abstract class Metric {
   constructor(
@@ -23,17 +17,41 @@ abstract class Metric {
 
 export class Counter extends Metric {
   readonly type = 'counter';
-  private readonly values = new Map<string, number>();
-  inc(by = 1, labels: Labels = {}): void {
-    const k = labelKey(labels);
-    this.values.set(k, (this.values.get(k) ?? 0) + by);
+  private value = 0;
+  inc(by = 1): void {
+    this.value += by;
   }
-  get(labels: Labels = {}): number {
-    return this.values.get(labelKey(labels)) ?? 0;
+  get(): number {
+    return this.value;
+  }
+  lines(): string[] {
+    return [`${this.name} ${this.value}`];
+  }
+}
+
+/**
+ * A counter with one label, counted on the hot path (a command per request): keyed by the raw
+ * label value, escaped only at scrape time, so an increment is one Map update.
+ */
+export class CounterBy extends Metric {
+  readonly type = 'counter';
+  private readonly values = new Map<string, number>();
+  constructor(
+    name: string,
+    help: string,
+    private readonly label: string,
+  ) {
+    super(name, help);
+  }
+  inc(value: string, by = 1): void {
+    this.values.set(value, (this.values.get(value) ?? 0) + by);
+  }
+  get(value: string): number {
+    return this.values.get(value) ?? 0;
   }
   lines(): string[] {
     if (this.values.size === 0) return [`${this.name} 0`];
-    return [...this.values].map(([k, v]) => `${this.name}${k === '' ? '' : `{${k}}`} ${v}`);
+    return [...this.values].map(([v, n]) => `${this.name}{${this.label}="${labelValue(v)}"} ${n}`);
   }
 }
 
@@ -118,6 +136,9 @@ export class MetricsRegistry {
   }
   counter(name: string, help: string): Counter {
     return this.add(new Counter(name, help));
+  }
+  counterBy(name: string, help: string, label: string): CounterBy {
+    return this.add(new CounterBy(name, help, label));
   }
   gauge(name: string, help: string, read: () => number): Gauge {
     return this.add(new Gauge(name, help, read));

@@ -15,7 +15,7 @@ export class RaftExecutor implements Executor {
   ) {}
 
   executeOne(args: readonly string[], write: boolean): Reply | Promise<Reply> {
-    this.metrics.opsByCommand.inc(1, { command: (args[0] ?? '').toLowerCase() });
+    this.metrics.opsByCommand.inc((args[0] ?? '').toLowerCase());
     return this.group.submit({
       commands: [args],
       write,
@@ -27,9 +27,9 @@ export class RaftExecutor implements Executor {
   }
 
   execute(request: DataRequest): Reply | Promise<Reply> {
-    this.metrics.opsByCommand.inc(1, {
-      command: request.transaction ? 'exec' : (request.commands[0]?.[0] ?? '').toLowerCase(),
-    });
+    this.metrics.opsByCommand.inc(
+      request.transaction ? 'exec' : (request.commands[0]?.[0] ?? '').toLowerCase(),
+    );
     return this.group.submit(request);
   }
 

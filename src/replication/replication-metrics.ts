@@ -2,7 +2,7 @@
  * The replication metrics a node exports on GET /metrics (Prometheus names, units last).
  * Live values (term, indexes, role) are gauges read at scrape time through `bind`.
  */
-import { MetricsRegistry, type Counter, type Histogram } from './metrics.js';
+import { MetricsRegistry, type Counter, type CounterBy, type Histogram } from './metrics.js';
 
 export interface ReplicationMetrics {
   readonly registry: MetricsRegistry;
@@ -13,7 +13,7 @@ export interface ReplicationMetrics {
   readonly readIndexRounds: Counter;
   readonly leaderChanges: Counter;
   readonly snapshots: Counter;
-  readonly opsByCommand: Counter;
+  readonly opsByCommand: CounterBy;
   /** Client write: gathered -> applied. */
   readonly commitSeconds: Histogram;
   /** One synced level batch (the fsync of a group commit). */
@@ -47,9 +47,10 @@ export function newReplicationMetrics(registry = new MetricsRegistry()): Replica
       'Times the known leader changed',
     ),
     snapshots: registry.counter('memlayer_raft_snapshots_total', 'Snapshots taken locally'),
-    opsByCommand: registry.counter(
+    opsByCommand: registry.counterBy(
       'memlayer_commands_total',
       'Data commands submitted, by command',
+      'command',
     ),
     commitSeconds: registry.histogram(
       'memlayer_raft_proposal_duration_seconds',
