@@ -54,8 +54,11 @@ export class NodeProcess {
     );
   }
 
-  /** Starts the process; resolves once it logged `memlayer ready`. */
-  async start(timeoutMs = 20_000): Promise<void> {
+  /**
+   * Starts the process; resolves once it logged `memlayer ready`. A node takes about a second
+   * to start alone; five starting at once on a loaded 2-core machine took over 20 s once.
+   */
+  async start(timeoutMs = 60_000): Promise<void> {
     this.output = '';
     const child = spawn(process.execPath, [BIN, ...this.args()], {
       cwd: REPO_ROOT,
