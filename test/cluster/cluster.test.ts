@@ -343,16 +343,26 @@ describe('a 5-node cluster under load', () => {
 });
 
 /** A membership call, repeated while the previous change is still being applied (409, "retry"). */
+/**
+ * A membership request as an operator's tool makes it: retried while another change is in
+ * progress, and sent on to the leader a node names when leadership moved meanwhile (a loaded
+ * machine can starve a leader into an election between finding it and asking it).
+ */
 async function changeMembership(
-  n: NodeProcess,
+  nodes: readonly NodeProcess[],
+  first: NodeProcess,
   method: 'POST' | 'DELETE',
   path: string,
   body?: Record<string, unknown>,
 ): Promise<{ status: number; json: Record<string, unknown> }> {
+  let n = first;
   for (let attempt = 0; ; attempt++) {
     const r = await n.admin(method, path, body);
-    const code = (r.json['error'] as { code?: string } | undefined)?.code;
-    if (r.status !== 409 || code !== 'ERR_CHANGE_IN_PROGRESS' || attempt >= 50) return r;
+    const error = r.json['error'] as { code?: string; leader?: number } | undefined;
+    const next = nodes.find((x) => x.spec.id === error?.leader);
+    if (attempt >= 50) return r;
+    if (r.status === 421 && error?.code === 'ERR_NOT_LEADER' && next !== undefined) n = next;
+    else if (r.status !== 409 || error?.code !== 'ERR_CHANGE_IN_PROGRESS') return r;
     await sleep(200);
   }
 }
@@ -368,7 +378,7 @@ describe('membership changes under load', () => {
 
       // Add node 4 while the others write: a learner first, promoted once caught up.
       const spec = await c.spec(4);
-      const added = await changeMembership(leader, 'POST', '/v1/cluster/members', {
+      const added = await changeMembership(nodes, leader, 'POST', '/v1/cluster/members', {
         id: 4,
         peerAddress: `127.0.0.1:${spec.peer}`,
       });
@@ -387,6 +397,7 @@ describe('membership changes under load', () => {
       // Remove a follower, then the leader itself (it hands leadership off first).
       const follower = nodes.find((n) => n !== leader) ?? assert.fail('no follower');
       const gone = await changeMembership(
+        [...nodes, fresh],
         leader,
         'DELETE',
         `/v1/cluster/members/${follower.spec.id}`,
@@ -395,6 +406,7 @@ describe('membership changes under load', () => {
       await sleep(300);
       const current = await c.leader([...nodes.filter((n) => n !== follower), fresh]);
       const self = await changeMembership(
+        [...nodes, fresh],
         current,
         'DELETE',
         `/v1/cluster/members/${current.spec.id}`,
