@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Level } from 'level';
 import { Cluster, TEST_ENV, eventually, sleep, type NodeProcess } from './harness.js';
-import { RespError, type Resp } from './resp-client.js';
+import { RespError, type Resp, type RespClient } from './resp-client.js';
 
 const ENV = {
   ...TEST_ENV,
@@ -28,8 +28,19 @@ describe('a 3-node cluster of real processes', () => {
   });
   after(() => c.close());
 
+  /**
+   * SET, retried while the answer is -UNKNOWN (an election on a loaded machine can overwrite
+   * an uncommitted entry): setting the same value again is idempotent, as a client would do.
+   */
+  async function setIdempotent(client: RespClient, key: string, value: string): Promise<Resp> {
+    for (let attempt = 0; ; attempt++) {
+      const r = await client.call(['SET', key, value]);
+      if (!(r instanceof RespError && r.text.startsWith('UNKNOWN ')) || attempt >= 5) return r;
+    }
+  }
+
   async function set(n: NodeProcess, key: string, value: string): Promise<Resp> {
-    const r = await c.client(n).call(['SET', key, value]);
+    const r = await setIdempotent(c.client(n), key, value);
     if (r === 'OK') acked.set(key, value);
     return r;
   }
@@ -52,7 +63,7 @@ describe('a 3-node cluster of real processes', () => {
       const client = c.client(nodes[w % nodes.length] ?? assert.fail('no node'));
       for (let i = next++; i < count; i = next++) {
         const value = `${i}:`.padEnd(bytes, prefix);
-        assert.equal(await client.call(['SET', `${prefix}${i}`, value]), 'OK');
+        assert.equal(await setIdempotent(client, `${prefix}${i}`, value), 'OK');
         acked.set(`${prefix}${i}`, value);
       }
     };
