@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { freePort } from './ports.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, reserve } from './ports.js';
 
 test('node ports come from below the ephemeral range, free, and never twice', async () => {
   const low = Number(
@@ -28,4 +31,36 @@ test('node ports come from below the ephemeral range, free, and never twice', as
     assert.ok(typeof address === 'object' && address !== null && !ports.has(address.port));
   }
   await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+});
+
+test('a port is reserved across processes until its holder exits', async () => {
+  const dir = join(tmpdir(), 'memlayer-ports');
+  const port = await freePort();
+  assert.equal(readFileSync(join(dir, String(port)), 'utf8'), String(process.pid));
+  // Held by a live process (the one that started this test): not ours to take. Port 1023 is
+  // below every port freePort hands out, so no real reservation is disturbed.
+  const foreign = 1023;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, String(foreign)), String(process.ppid));
+  assert.equal(reserve(foreign), false);
+  // Held by a process that is gone: taken over.
+  const gone = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid;
+  writeFileSync(join(dir, String(foreign)), String(gone));
+  assert.equal(reserve(foreign), true);
+  assert.equal(readFileSync(join(dir, String(foreign)), 'utf8'), String(process.pid));
+  rmSync(join(dir, String(foreign)));
+  // A process that picks a port leaves no reservation behind when it exits.
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { freePort } = await import(${JSON.stringify(new URL('./ports.js', import.meta.url).href)});
+       process.stdout.write(String(await freePort()));`,
+    ],
+    { encoding: 'utf8' },
+  );
+  const childPort = Number(child.stdout);
+  assert.ok(childPort > 0, child.stderr);
+  assert.equal(existsSync(join(dir, String(childPort))), false);
 });

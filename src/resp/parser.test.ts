@@ -339,3 +339,27 @@ test('fuzz: huge declared lengths and deep nesting are rejected or held cheaply'
   assert.equal(parser.next(), null);
   assert.equal(parser.bufferedBytes, 0);
 });
+
+test('release copies what is left of a chunk its owner will overwrite', () => {
+  const wire = (s: string): Buffer => Buffer.from(s, 'latin1');
+  const parser = new RespParser(LIMITS);
+  const first = wire('*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$5\r\nhello\r\nPI');
+  parser.feed(first);
+  assert.deepEqual(parser.next(), ['PING']);
+  // A second chunk arrives while the first is not consumed: it waits in the queue.
+  const second = wire('NG\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n');
+  parser.feed(second);
+  parser.release(first);
+  parser.release(second);
+  first.fill(0x78); // the owner reuses both buffers
+  second.fill(0x79);
+  assert.deepEqual(parser.next(), ['ECHO', 'hello']);
+  assert.deepEqual(parser.next(), ['PING']);
+  assert.deepEqual(parser.next(), ['GET', 'k']);
+  assert.equal(parser.next(), null);
+  assert.equal(parser.bufferedBytes, 0);
+  // Releasing a chunk that was consumed, or never fed, changes nothing.
+  parser.release(first);
+  parser.feed(wire('*1\r\n$4\r\nPING\r\n'));
+  assert.deepEqual(parser.next(), ['PING']);
+});

@@ -207,6 +207,20 @@ export class RespParser {
     }
   }
 
+  /**
+   * `chunk`, fed earlier, is about to be overwritten by its owner (a static read buffer,
+   * static-read.ts): the parser copies the part of it not consumed yet.
+   */
+  release(chunk: Buffer): void {
+    if (this.buf === chunk) {
+      this.buf = this.pos < chunk.length ? Buffer.from(chunk.subarray(this.pos)) : EMPTY;
+      this.pos = 0;
+      this.lineBuf = EMPTY;
+    }
+    const queued = this.queue.indexOf(chunk);
+    if (queued >= 0) this.queue[queued] = Buffer.from(chunk);
+  }
+
   /** Bytes received and held but not yet returned as a command. */
   get bufferedBytes(): number {
     return (

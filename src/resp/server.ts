@@ -28,6 +28,7 @@ import type {
 import { AssertionFailure } from '../shared/assert.js';
 import { ReplyWriter, writeReply } from './encoder.js';
 import { CarryPool, RespParser, RespProtocolError } from './parser.js';
+import { acceptIntoStaticBuffer, type ReadSink } from './static-read.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, msg: string, fields: Record<string, unknown>) => void;
@@ -39,6 +40,8 @@ export interface RespServerOptions {
   limits: Limits;
   stats: ServerStats;
   log?: Log;
+  /** Read every socket into one shared buffer (static-read.ts); default true. */
+  staticReadBuffer?: boolean;
 }
 
 export interface RespServer {
@@ -52,6 +55,13 @@ const INTERNAL_ERROR = new ErrorReply('ERR internal error');
 const MAX_CLIENTS = Buffer.from('-ERR max number of clients reached\r\n', 'latin1');
 /** How long close() lets clients read their last replies before destroying their sockets. */
 const CLOSE_GRACE_MS = 1000;
+/**
+ * Bytes a connection reading into the static buffer still takes in while it waits (a pending
+ * reply, or output to drain) before its socket stops being read. Node's own read path does
+ * the same up to its stream high-water mark; reading on is how a client that hangs up while
+ * its command waits (CLIENT PAUSE, consensus) is noticed, and its command dropped.
+ */
+const READ_AHEAD_BYTES = 64 * 1024;
 
 /** Shared state of one listening server. */
 interface ServerContext {
@@ -89,8 +99,10 @@ class Connection implements ClientConnection {
   /** No further commands: ending after the queued replies. */
   private ending = false;
   private closed = false;
+  /** Reads arrive in the server's static buffer (static-read.ts), not as Node Buffers. */
+  private readonly staticRead: boolean;
 
-  constructor(socket: net.Socket, ctx: ServerContext) {
+  constructor(socket: net.Socket, ctx: ServerContext, setSink?: (sink: ReadSink) => void) {
     this.socket = socket;
     this.ctx = ctx;
     this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
@@ -98,7 +110,9 @@ class Connection implements ClientConnection {
     this.parser = new RespParser(ctx.limits, ctx.carryPool);
     socket.setNoDelay(true);
     this.session = ctx.dispatcher.connect(this);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.staticRead = setSink !== undefined;
+    if (setSink === undefined) socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    else setSink((view) => this.onStaticRead(view));
     socket.on('drain', () => this.onDrain());
     socket.on('error', (err: Error) => {
       ctx.log('debug', 'client socket error', { id: this.id, error: err.message });
@@ -125,6 +139,18 @@ class Connection implements ClientConnection {
     if (this.ending) return;
     this.parser.feed(chunk);
     if (!this.awaiting && !this.draining) this.process();
+    else this.pauseReading();
+  }
+
+  /** A read into the shared buffer: whatever the parser still holds of it is copied. */
+  private onStaticRead(view: Buffer): void {
+    this.onData(view);
+    this.parser.release(view);
+  }
+
+  /** Stops reading while waiting, after READ_AHEAD_BYTES when reading into the static buffer. */
+  private pauseReading(): void {
+    if (!this.staticRead || this.parser.bufferedBytes >= READ_AHEAD_BYTES) this.socket.pause();
   }
 
   private onDrain(): void {
@@ -201,7 +227,7 @@ class Connection implements ClientConnection {
 
   private awaitReply(reply: Promise<Reply>, args: readonly string[]): void {
     this.awaiting = true;
-    this.socket.pause();
+    this.pauseReading();
     reply.then(
       (value) => this.settle(value),
       (err: unknown) => this.settle(this.internalError(err, args)),
@@ -256,7 +282,7 @@ class Connection implements ClientConnection {
     // 'drain' comes only after a write that returned false (writableNeedDrain).
     if (queued > this.ctx.limits.replyBufferBytesHigh && this.socket.writableNeedDrain) {
       this.draining = true;
-      this.socket.pause();
+      this.pauseReading();
     }
   }
 }
@@ -280,9 +306,16 @@ export async function startRespServer(options: RespServerOptions): Promise<RespS
       resolve();
     });
   });
+  const staticRead =
+    options.staticReadBuffer !== false &&
+    acceptIntoStaticBuffer(
+      server,
+      (socket, setSink) => accept(socket, ctx, setSink),
+      (errno) => ctx.log('warn', 'accept failed', { errno }),
+    );
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  ctx.log('info', 'RESP server listening', { host: options.host, port });
+  ctx.log('info', 'RESP server listening', { host: options.host, port, staticRead });
   return {
     port,
     close: async () => {
@@ -295,7 +328,7 @@ export async function startRespServer(options: RespServerOptions): Promise<RespS
   };
 }
 
-function accept(socket: net.Socket, ctx: ServerContext): void {
+function accept(socket: net.Socket, ctx: ServerContext, setSink?: (sink: ReadSink) => void): void {
   socket.on('error', () => undefined); // errors of a rejected socket have no one to tell
   if (ctx.dispatcher.clientCount >= ctx.limits.clientsMax) {
     ctx.stats.connectionsRejected++;
@@ -303,5 +336,5 @@ function accept(socket: net.Socket, ctx: ServerContext): void {
     return;
   }
   ctx.stats.connectionsReceived++;
-  ctx.connections.add(new Connection(socket, ctx));
+  ctx.connections.add(new Connection(socket, ctx, setSink));
 }

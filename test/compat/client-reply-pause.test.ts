@@ -164,7 +164,7 @@ async function blockedClients(redis: Redis): Promise<number> {
 
 /** Polls until `count` commands are postponed (bounded). */
 async function waitBlocked(redis: Redis, count: number): Promise<void> {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 15_000;
   while ((await blockedClients(redis)) !== count) {
     if (Date.now() > deadline) assert.fail(`expected ${count} postponed commands`);
     await new Promise((resolve) => setTimeout(resolve, 20));

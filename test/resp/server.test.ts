@@ -77,7 +77,7 @@ interface Harness {
 
 const servers: RespServer[] = [];
 
-async function start(limits: Partial<Limits> = {}): Promise<Harness> {
+async function start(limits: Partial<Limits> = {}, staticReadBuffer = true): Promise<Harness> {
   const dispatcher = new TestDispatcher();
   const stats = newServerStats();
   const server = await startRespServer({
@@ -86,6 +86,7 @@ async function start(limits: Partial<Limits> = {}): Promise<Harness> {
     dispatcher,
     limits: { ...DEFAULT_LIMITS, ...limits },
     stats,
+    staticReadBuffer,
   });
   servers.push(server);
   return { server, dispatcher, stats };
@@ -162,60 +163,137 @@ before(async () => {
   shared = await start();
 });
 
-test('inline and multibulk commands, binary-safe values', async () => {
-  const client = await Client.connect(shared.server.port);
-  let value = '';
-  for (let i = 0; i < 256; i++) value += String.fromCharCode(i);
-  client.write('PING\r\n' + cmd('SET', 'k\x00\xff', value) + cmd('GET', 'k\x00\xff'));
-  await client.expect('+PONG\r\n+OK\r\n' + bulk(value));
-  client.socket.destroy();
-});
+/**
+ * Sockets read into one static buffer shared by all connections (src/resp/static-read.ts) by
+ * default; Node's own read path is the fallback. Both carry the same protocol tests.
+ */
+const READ_PATHS = [
+  { suffix: '', staticReadBuffer: true, started: undefined as Harness | undefined },
+  {
+    suffix: ' (Node read buffers)',
+    staticReadBuffer: false,
+    started: undefined as Harness | undefined,
+  },
+].map((path) => ({
+  suffix: path.suffix,
+  harness: async (): Promise<Harness> =>
+    path.staticReadBuffer ? shared : (path.started ??= await start({}, false)),
+}));
 
-test('10k pipelined commands written in pieces of every size are answered in order', async () => {
-  const client = await Client.connect(shared.server.port);
-  let wire = '';
-  let expected = '';
-  for (let i = 0; i < 10_000; i++) {
-    const arg = `v${i}`.repeat(1 + (i % 5));
-    wire += i % 7 === 0 ? `ECHO ${arg}\r\n` : cmd('ECHO', arg);
-    expected += bulk(arg);
+for (const mode of READ_PATHS) {
+  test(`inline and multibulk commands, binary-safe values${mode.suffix}`, async () => {
+    const port = (await mode.harness()).server.port;
+    const client = await Client.connect(port);
+    let value = '';
+    for (let i = 0; i < 256; i++) value += String.fromCharCode(i);
+    client.write('PING\r\n' + cmd('SET', 'k\x00\xff', value) + cmd('GET', 'k\x00\xff'));
+    await client.expect('+PONG\r\n+OK\r\n' + bulk(value));
+    client.socket.destroy();
+  });
+
+  test(`10k pipelined commands written in pieces of every size are answered in order${mode.suffix}`, async () => {
+    const port = (await mode.harness()).server.port;
+    const client = await Client.connect(port);
+    let wire = '';
+    let expected = '';
+    for (let i = 0; i < 10_000; i++) {
+      const arg = `v${i}`.repeat(1 + (i % 5));
+      wire += i % 7 === 0 ? `ECHO ${arg}\r\n` : cmd('ECHO', arg);
+      expected += bulk(arg);
+    }
+    const bytes = Buffer.from(wire, 'latin1');
+    // Piece sizes cycle through 1..97, so splits land on every offset of the frames.
+    for (let i = 0, size = 1; i < bytes.length; i += size, size = (size % 97) + 1) {
+      client.write(bytes.subarray(i, i + size));
+    }
+    await client.expect(expected);
+    client.socket.destroy();
+  });
+
+  test(`a partial frame waits for the rest${mode.suffix}`, async () => {
+    const port = (await mode.harness()).server.port;
+    const client = await Client.connect(port);
+    client.write('*2\r\n$4\r\nECHO\r\n$5\r\nhel');
+    await sleep(50);
+    assert.equal(client.received, '');
+    client.write('lo\r\n');
+    await client.expect(bulk('hello'));
+    client.socket.destroy();
+  });
+
+  test(`an 8 MiB bulk split across reads round-trips${mode.suffix}`, async () => {
+    const port = (await mode.harness()).server.port;
+    const client = await Client.connect(port);
+    const value = 'abcdefgh'.repeat(1024 * 1024);
+    const bytes = Buffer.from(cmd('SET', 'big', value) + cmd('GET', 'big'), 'latin1');
+    for (let i = 0; i < bytes.length; i += 100_000) client.write(bytes.subarray(i, i + 100_000));
+    await client.expect('+OK\r\n' + bulk(value));
+    client.socket.destroy();
+  });
+
+  test(`promise replies keep request order and hold back later commands${mode.suffix}`, async () => {
+    const port = (await mode.harness()).server.port;
+    const client = await Client.connect(port);
+    client.write(
+      cmd('LATER', 'a', '30') + cmd('ECHO', 'b') + cmd('LATER', 'c', '1') + cmd('GET', 'order'),
+    );
+    client.write(cmd('SET', 'order', 'late'));
+    await client.expect(bulk('a') + bulk('b') + bulk('c') + '$-1\r\n+OK\r\n');
+    client.socket.destroy();
+  });
+
+  test(`commands held back by a pending reply survive other connections' reads${mode.suffix}`, async () => {
+    const port = (await mode.harness()).server.port;
+    const waiting = await Client.connect(port);
+    const busy = await Client.connect(port);
+    // One write: a slow command, then commands that stay unparsed until it settles. With a
+    // static read buffer they must be copied out before the next read of any connection.
+    let held = cmd('LATER', 'first', '150');
+    let heldReplies = bulk('first');
+    for (let i = 0; i < 200; i++) {
+      const arg = `held-${i}-`.padEnd(20 + (i % 13), 'h');
+      held += i % 5 === 0 ? `ECHO ${arg}\r\n` : cmd('ECHO', arg);
+      heldReplies += bulk(arg);
+    }
+    waiting.write(held);
+    // Meanwhile another connection reads many chunks of different bytes.
+    let busyReplies = '';
+    for (let round = 0; round < 20; round++) {
+      let wire = '';
+      for (let i = 0; i < 50; i++) {
+        const arg = `busy-${round}-${i}-`.padEnd(40, 'b');
+        wire += cmd('ECHO', arg);
+        busyReplies += bulk(arg);
+      }
+      busy.write(wire);
+      await sleep(5);
+    }
+    await busy.expect(busyReplies);
+    await waiting.expect(heldReplies);
+    waiting.socket.destroy();
+    busy.socket.destroy();
+  });
+}
+
+test('the server reads into the static buffer unless told not to', async () => {
+  for (const staticReadBuffer of [true, false]) {
+    const fields: Record<string, unknown>[] = [];
+    const server = await startRespServer({
+      host: '127.0.0.1',
+      port: 0,
+      dispatcher: new TestDispatcher(),
+      limits: DEFAULT_LIMITS,
+      stats: newServerStats(),
+      staticReadBuffer,
+      log: (_level, msg, f) => void (msg === 'RESP server listening' && fields.push(f)),
+    });
+    servers.push(server);
+    assert.equal(fields[0]?.['staticRead'], staticReadBuffer);
+    const client = await Client.connect(server.port);
+    client.write('PING\r\n');
+    await client.expect('+PONG\r\n');
+    client.socket.destroy();
   }
-  const bytes = Buffer.from(wire, 'latin1');
-  // Piece sizes cycle through 1..97, so splits land on every offset of the frames.
-  for (let i = 0, size = 1; i < bytes.length; i += size, size = (size % 97) + 1) {
-    client.write(bytes.subarray(i, i + size));
-  }
-  await client.expect(expected);
-  client.socket.destroy();
-});
-
-test('a partial frame waits for the rest', async () => {
-  const client = await Client.connect(shared.server.port);
-  client.write('*2\r\n$4\r\nECHO\r\n$5\r\nhel');
-  await sleep(50);
-  assert.equal(client.received, '');
-  client.write('lo\r\n');
-  await client.expect(bulk('hello'));
-  client.socket.destroy();
-});
-
-test('an 8 MiB bulk split across reads round-trips', async () => {
-  const client = await Client.connect(shared.server.port);
-  const value = 'abcdefgh'.repeat(1024 * 1024);
-  const bytes = Buffer.from(cmd('SET', 'big', value) + cmd('GET', 'big'), 'latin1');
-  for (let i = 0; i < bytes.length; i += 100_000) client.write(bytes.subarray(i, i + 100_000));
-  await client.expect('+OK\r\n' + bulk(value));
-  client.socket.destroy();
-});
-
-test('promise replies keep request order and hold back later commands', async () => {
-  const client = await Client.connect(shared.server.port);
-  client.write(
-    cmd('LATER', 'a', '30') + cmd('ECHO', 'b') + cmd('LATER', 'c', '1') + cmd('GET', 'order'),
-  );
-  client.write(cmd('SET', 'order', 'late'));
-  await client.expect(bulk('a') + bulk('b') + bulk('c') + '$-1\r\n+OK\r\n');
-  client.socket.destroy();
 });
 
 test('protocol errors answer with the exact error and close the connection', async () => {
