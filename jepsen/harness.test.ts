@@ -2,8 +2,10 @@
  * The consistency harness end to end, as CI runs it: a real 3-node Raft cluster on loopback
  * (peer links through fault proxies), register (linearizability) and set workloads under
  * partition and kill -9 nemeses, all faults healed, final reads: zero anomalies allowed.
- * About 90 s in all. Then the faults that act through the server (membership replacement,
- * crash before a synced write, clock skew) with pauses and leadership transfers. Then a lone `--durability fsync` node under kill -9 must keep every
+ * About 90 s in all. Then counter, bank, list-append and tensor briefly under a leader
+ * partition and a leader kill; then the faults that act through the server (membership
+ * replacement, crash before a synced write, clock skew) with pauses and leadership transfers.
+ * Then a lone `--durability fsync` node under kill -9 must keep every
  * acknowledged write; and the converse, so this test can fail: a lone `--durability memory`
  * node killed with -9 loses acknowledged writes, and the harness must say so.
  */
@@ -77,6 +79,29 @@ for (const workload of ['register', 'set'] as const) {
         readFileSync(join(dir, workload, 'report.html'), 'utf8'),
         /VALID \(no anomalies\)/,
       );
+    },
+  );
+}
+
+// The other workloads, shorter: each checker against a live cluster that loses its leader.
+for (const workload of ['counter', 'bank', 'list-append', 'tensor'] as const) {
+  test(
+    `${workload} on 3 nodes under a leader partition and a leader kill: no anomalies`,
+    { timeout: 120_000 },
+    async (t) => {
+      const dir = tempDir(t);
+      const { summary, report } = await runHarness(
+        options(dir, {
+          workload,
+          nemeses: ['partition-leader', 'kill-leader'],
+          timeLimitMs: 16_000,
+        }),
+      );
+      t.diagnostic(report);
+      assert.deepEqual(summary.crashes, [], report);
+      assert.equal(summary.check.valid, true, report);
+      assert.ok(summary.faults >= 2, report);
+      assert.match(report, /^operations: \d+ \(ok [1-9]\d{1,}/m, report);
     },
   );
 }
