@@ -32,19 +32,10 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
-let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
-try {
-  ({ values } = parseArgs({ options: OPTIONS }));
-} catch (error) {
-  usageError(error instanceof Error ? error.message : String(error));
-}
-if (values.help === true) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
 
 /** Every option checked before any node starts: a typo must not cost a 10-minute run. */
-function settings() {
+function settings(values: Values) {
   const plan = planRuns({
     long: values.long === true,
     workload: values.workload,
@@ -57,6 +48,7 @@ function settings() {
     throw new Error(`--durability must be fsync or memory, got ${String(values.durability)}`);
   return {
     plan,
+    out: values.out ?? '',
     durability: values.durability === 'memory' ? ('memory' as const) : ('fsync' as const),
     concurrency: positive(values.concurrency ?? '6', 'concurrency'),
     seed: positive(values.seed ?? '1', 'seed'),
@@ -72,14 +64,19 @@ function settings() {
 
 let chosen: ReturnType<typeof settings>;
 try {
-  chosen = settings();
+  const { values } = parseArgs({ options: OPTIONS });
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  chosen = settings(values);
 } catch (error) {
   usageError(error instanceof Error ? error.message : String(error));
 }
 
 async function main(): Promise<number> {
-  const { plan, ...common } = chosen;
-  const base = values.out || join('.jepsen', new Date().toISOString().replace(/[:.]/g, '-'));
+  const { plan, out, ...common } = chosen;
+  const base = out || join('.jepsen', new Date().toISOString().replace(/[:.]/g, '-'));
   let failed = 0;
   let next = 0;
   // Up to plan.parallel runs at once; node ports are handed out by this one process, so

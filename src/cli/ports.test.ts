@@ -48,6 +48,9 @@ test('a port is reserved across processes until its holder exits', async () => {
   writeFileSync(join(dir, String(foreign)), String(gone));
   assert.equal(reserve(foreign), true);
   assert.equal(readFileSync(join(dir, String(foreign)), 'utf8'), String(process.pid));
+  // A file that names no process (truncated, garbage) is taken over too.
+  writeFileSync(join(dir, String(foreign)), 'not a pid');
+  assert.equal(reserve(foreign), true);
   rmSync(join(dir, String(foreign)));
   // A process that picks a port leaves no reservation behind when it exits.
   const child = spawnSync(

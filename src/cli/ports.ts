@@ -89,6 +89,7 @@ function releaseAll(): void {
     }
   }
 }
+
 /** Ports per process slice: test files run in parallel processes draw from different slices. */
 const SLICE_PORTS = 1500;
 const SLICES = 8;
