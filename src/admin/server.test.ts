@@ -187,7 +187,12 @@ describe('admin REST API on a one-node Raft group', () => {
 
 describe('admin REST API without Raft', () => {
   it('is ready and says cluster routes need Raft', async () => {
-    const executor = { executeOne: () => null, execute: () => null, appliedIndex: () => 0 };
+    const executor = {
+      executeOne: () => null,
+      execute: () => null,
+      appliedIndex: () => 0,
+      packs: () => false,
+    };
     const app = await buildAdminServer({ host: undefined, executor });
     assert.equal((await app.inject({ url: '/readyz' })).statusCode, 200);
     const res = await app.inject({ url: '/v1/cluster' });

@@ -27,6 +27,10 @@ class LocalTensorExecutor implements Executor {
   appliedIndex(): number {
     return 0;
   }
+
+  packs(): boolean {
+    return false;
+  }
 }
 
 async function appWith(executor: Executor): Promise<FastifyInstance> {

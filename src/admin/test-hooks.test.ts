@@ -15,7 +15,12 @@ import { SkewableClock, testHookRoutes, testHooksEnabled } from './test-hooks.js
 
 /** The real admin server (its validation settings: no type coercion) with the hook routes. */
 function adminWith(routes: (app: FastifyInstance) => void): Promise<FastifyInstance> {
-  const executor = { executeOne: () => null, execute: () => null, appliedIndex: () => 0 };
+  const executor = {
+    executeOne: () => null,
+    execute: () => null,
+    appliedIndex: () => 0,
+    packs: () => false,
+  };
   return buildAdminServer({ host: undefined, executor, plugins: [routes] });
 }
 

@@ -37,6 +37,23 @@ export interface CommandCounters {
   failedCalls: number;
 }
 
+/** What the dispatcher counts a command's outcome with. */
+export interface CountedCommand extends CommandCounters {
+  readonly write: boolean;
+  /** EXEC: its changes count only if the transaction ran. */
+  readonly exec: boolean;
+}
+
+/** Data commands of one connection's pipeline, to be sent to the executor as one request. */
+export class CommandPack {
+  readonly commands: (readonly string[])[] = [];
+  /** Per command, for its counters and for the save rules' change count. */
+  readonly counters: CountedCommand[] = [];
+  write = false;
+  /** Argument bytes so far (the pack's bound). */
+  bytes = 0;
+}
+
 /** The state of one client connection. The dispatcher creates it in `connect`. */
 export class ClientSession implements Session {
   protocol: 2 | 3 = 2;
@@ -58,6 +75,8 @@ export class ClientSession implements Session {
   readonlyMode = false;
   /** CLIENT SESSION: the client id SEQ stamps into writes; 0 = no client session. */
   clientSessionId = 0;
+  /** Pipelined data commands not yet sent (Dispatcher.dispatchPipelined, seal). */
+  pack: CommandPack | undefined = undefined;
   /** Full name of the last command run (`client|info`), as CLIENT LIST prints it. */
   lastCommand = 'NULL';
   lastInteractionMs: number;

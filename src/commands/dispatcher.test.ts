@@ -9,8 +9,15 @@ import { buildCommandTable } from './registry.js';
 import { StateMachine } from './state-machine.js';
 import { LocalExecutor } from './local-executor.js';
 import { Dispatcher } from './dispatcher.js';
-import { newServerStats, type ClientConnection, type Session } from './session.js';
-import type { Reply } from './reply.js';
+import {
+  DEFERRED,
+  newServerStats,
+  PACKED,
+  type ClientConnection,
+  type Session,
+} from './session.js';
+import type { DataRequest, Executor } from './executor.js';
+import { ErrorReply, type Reply } from './reply.js';
 import { DEFAULT_OPTIONS, limitsFor, RuntimeConfig } from '../config/config.js';
 import { SnapshotFile } from './server/snapshot-file.js';
 import { ReplyWriter, writeReply } from '../resp/encoder.js';
@@ -21,11 +28,11 @@ interface FakeConnection extends ClientConnection {
   closed: boolean;
 }
 
-function harness(requirepass = '') {
+function harness(requirepass = '', wrap = (local: Executor): Executor => local) {
   const table = buildCommandTable();
   const stateMachine = new StateMachine(table);
   const clock = { nowMs: () => NOW_MS, monotonicMs: () => 0 };
-  const executor = new LocalExecutor(stateMachine, clock);
+  const executor = wrap(new LocalExecutor(stateMachine, clock));
   const options = { ...DEFAULT_OPTIONS, requirepass };
   const limits = limitsFor(options);
   const config = new RuntimeConfig(options, limits, '/srv/data');
@@ -687,4 +694,144 @@ test('SEQ n EXEC numbers a transaction: a retry answers the cached replies and a
   assert.match(await run(bare, 'SEQ', '1', 'EXEC'), /^-ERR SEQ needs a client session/);
   // The transaction is still open: plain EXEC runs it.
   assert.equal(await run(bare, 'EXEC'), '*0\r\n');
+});
+
+/**
+ * A replicated node's executor as the dispatcher sees it: every request is answered later
+ * (here on the next microtask, by the local state machine) and recorded.
+ */
+class LaterExecutor implements Executor {
+  readonly requests: (DataRequest | readonly string[])[] = [];
+  /** Answer every request with this instead (a request-wide error: -UNKNOWN, -CLUSTERDOWN). */
+  failWith: ErrorReply | undefined;
+
+  constructor(private readonly inner: Executor) {}
+
+  executeOne(args: readonly string[], write: boolean): Promise<Reply> {
+    this.requests.push(args);
+    return Promise.resolve().then(() => this.failWith ?? this.inner.executeOne(args, write));
+  }
+
+  execute(request: DataRequest): Promise<Reply> {
+    this.requests.push(request);
+    return Promise.resolve().then(() => this.failWith ?? this.inner.execute(request));
+  }
+
+  appliedIndex(): number {
+    return this.inner.appliedIndex();
+  }
+
+  packs(): boolean {
+    return true;
+  }
+}
+
+function packingHarness() {
+  let later: LaterExecutor | undefined;
+  const h = harness('', (local) => (later = new LaterExecutor(local)));
+  assert.ok(later !== undefined);
+  const { session } = h.connect();
+  const pipelined = (...args: string[]) => h.dispatcher.dispatchPipelined(session, args);
+  const sealed = async (): Promise<string[]> =>
+    ((await h.dispatcher.seal(session)) ?? []).map((r) => wire(r, 2));
+  const counters = (name: string) =>
+    [...h.dispatcher.server.commandCounters()].find((c) => c.name === name);
+  return { ...h, session, executor: later, pipelined, sealed, counters };
+}
+
+test('pipelined data commands go out as one atomic request, with a reply each, in order', async () => {
+  const { pipelined, sealed, executor, stateMachine, run, session } = packingHarness();
+  assert.equal(pipelined('SET', 'a', '1'), PACKED);
+  assert.equal(pipelined('INCR', 'a'), PACKED);
+  assert.equal(pipelined('GET', 'a'), PACKED);
+  assert.equal(pipelined('LPUSH', 'a', 'x'), PACKED);
+  assert.equal(pipelined('SET', 'b', 'x'), PACKED);
+  assert.equal(stateMachine.db.size, 0, 'nothing runs before the seal');
+  assert.deepEqual(await sealed(), [
+    '+OK\r\n',
+    ':2\r\n',
+    '$1\r\n2\r\n',
+    '-WRONGTYPE Operation against a key holding the wrong kind of value\r\n',
+    '+OK\r\n',
+  ]);
+  assert.equal(executor.requests.length, 1);
+  const [request] = executor.requests;
+  assert.ok(request !== undefined && 'commands' in request);
+  assert.equal(request.commands.length, 5);
+  assert.deepEqual(
+    [request.write, request.transaction, request.pipelined, request.clientId],
+    [true, true, true, 0],
+  );
+  assert.equal(await run(session, 'GET', 'b'), '$1\r\nx\r\n');
+  // Nothing packed: nothing to seal.
+  assert.equal(await sealed().then((r) => r.length), 0);
+});
+
+test('with a pack open, anything else is DEFERRED, uncounted, and runs after the pack', async () => {
+  const { pipelined, sealed, counters, run, session } = packingHarness();
+  assert.equal(pipelined('SET', 'k', 'v'), PACKED);
+  const before = { ...counters('set') };
+  for (const args of [
+    ['PING'],
+    ['NOSUCH', 'x'],
+    ['SET', 'only-key'],
+    ['CLIENT', 'NOSUCH'],
+    ['MULTI'],
+    ['WATCH', 'k'],
+    ['CLIENT', 'SETNAME', 'x'],
+  ])
+    assert.equal(pipelined(...args), DEFERRED, args.join(' '));
+  assert.deepEqual({ ...counters('set') }, before);
+  assert.deepEqual(await sealed(), ['+OK\r\n']);
+  // Dispatched again after the pack's replies, as the server does.
+  assert.equal(
+    wire(pipelined('SET', 'only-key') as Reply, 2),
+    "-ERR wrong number of arguments for 'set' command\r\n",
+  );
+  assert.equal(await run(session, 'GET', 'k'), '$1\r\nv\r\n');
+  assert.equal(counters('set')?.rejectedCalls, 1);
+  assert.equal(counters('set')?.calls, 1);
+});
+
+test('a pack of one is sent as a single command; a request-wide error answers each command', async () => {
+  const { pipelined, sealed, executor, counters } = packingHarness();
+  assert.equal(pipelined('SET', 'a', '1'), PACKED);
+  assert.deepEqual(await sealed(), ['+OK\r\n']);
+  assert.deepEqual(executor.requests, [['SET', 'a', '1']]);
+  executor.failWith = new ErrorReply(
+    'UNKNOWN write outcome unknown (timed out); it may have been applied',
+  );
+  pipelined('SET', 'a', '2');
+  pipelined('GET', 'a');
+  assert.deepEqual(await sealed(), [
+    '-UNKNOWN write outcome unknown (timed out); it may have been applied\r\n',
+    '-UNKNOWN write outcome unknown (timed out); it may have been applied\r\n',
+  ]);
+  assert.equal(counters('get')?.failedCalls, 1);
+});
+
+test('a pack is bounded: the command that would overflow it is DEFERRED', async () => {
+  const { pipelined, sealed } = packingHarness();
+  for (let i = 0; i < 1024; i++) assert.equal(pipelined('SET', `k${i}`, 'v'), PACKED);
+  assert.equal(pipelined('SET', 'k1024', 'v'), DEFERRED);
+  assert.equal((await sealed()).length, 1024);
+  const big = 'x'.repeat(600 * 1024);
+  assert.equal(pipelined('SET', 'big1', big), PACKED);
+  assert.equal(pipelined('SET', 'big2', big), DEFERRED);
+  await sealed();
+  // A command over the bound alone is not packed at all: it runs as before.
+  assert.ok(pipelined('SET', 'huge', 'x'.repeat(2 * 1024 * 1024)) instanceof Promise);
+});
+
+test('dispatch never packs; an executor that answers at once is never packed for', async () => {
+  const { dispatcher, session } = packingHarness();
+  const reply = dispatcher.dispatch(session, ['SET', 'a', '1']);
+  assert.ok(reply instanceof Promise);
+  assert.equal(wire(await reply, 2), '+OK\r\n');
+  const local = harness();
+  const { session: s } = local.connect();
+  const at = local.dispatcher.dispatchPipelined(s, ['SET', 'a', '1']);
+  assert.ok(typeof at !== 'symbol' && !(at instanceof Promise));
+  assert.equal(wire(at, 2), '+OK\r\n');
+  assert.equal(local.dispatcher.seal(s), undefined);
 });

@@ -16,12 +16,22 @@ import type { RuntimeConfig } from '../config/config.js';
 import type { AnySpec } from './registry.js';
 import type { SessionCommandSpec, SessionHandler } from './spec.js';
 import type { Executor } from './executor.js';
-import type { ClientConnection, CommandDispatcher, ServerStats, Session } from './session.js';
+import {
+  DEFERRED,
+  PACKED,
+  type ClientConnection,
+  type CommandDispatcher,
+  type PipelinedReply,
+  type ServerStats,
+  type Session,
+} from './session.js';
 import { ErrorReply, QUEUED, type Reply } from './reply.js';
 import { UNKNOWN_COMMAND, UNKNOWN_SUBCOMMAND, WRONG_ARITY } from './errors.js';
 import {
   ClientSession,
+  CommandPack,
   type ClientRegistry,
+  type CountedCommand,
   type CommandCounters,
   type Persistence,
   type ServerFacilities,
@@ -41,6 +51,13 @@ export const NOT_ALLOWED_IN_MULTI = new ErrorReply('ERR Command not allowed insi
  * SEQ too: `SEQ n EXEC` numbers the transaction; SEQ with anything else is refused there.
  */
 const RUN_IN_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset', 'seq']);
+
+/**
+ * Bounds of one pipelined pack (one log entry): a client's whole `-P 16` burst fits, and
+ * `redis-cli --pipe` goes out in entries of a size the peers stream and apply in one go.
+ */
+const PACK_COMMANDS_MAX = 1024;
+const PACK_BYTES_MAX = 1024 * 1024;
 
 /** What the dispatcher precomputes for one command or subcommand. */
 class CompiledCommand implements CommandCounters {
@@ -171,28 +188,129 @@ export class Dispatcher implements CommandDispatcher {
   }
 
   dispatch(session: Session, args: readonly string[]): Reply | Promise<Reply> {
+    const reply = this.route(session, args, false);
+    // Only dispatchPipelined packs or defers; this check is the type system's, not a case.
+    assert(typeof reply !== 'symbol', 'a pack outside dispatchPipelined');
+    return reply;
+  }
+
+  dispatchPipelined(session: Session, args: readonly string[]): PipelinedReply {
+    return this.route(session, args, true);
+  }
+
+  /**
+   * Runs a command through the stages. With a pack open (pipelined data commands not yet sent)
+   * anything that is not a data command to add to it answers DEFERRED before any stage counts
+   * it: it must see the pack's effects, and its reply must follow the pack's.
+   */
+  private route(session: Session, args: readonly string[], pipelined: boolean): PipelinedReply {
     assert(session instanceof ClientSession, 'session was not created by this dispatcher');
+    const packOpen = session.pack !== undefined;
     const name = args[0] ?? '';
     let command = this.lookup(name);
-    if (command === undefined) return this.reject(session, UNKNOWN_COMMAND(name, args.slice(1)));
+    if (command === undefined) {
+      if (packOpen) return DEFERRED;
+      return this.reject(session, UNKNOWN_COMMAND(name, args.slice(1)));
+    }
     if (command.subcommands !== undefined && args.length >= 2) {
       const sub = this.lookupSubcommand(command, args[1] ?? '');
-      if (sub === undefined)
+      if (sub === undefined) {
+        if (packOpen) return DEFERRED;
         return this.reject(session, UNKNOWN_SUBCOMMAND(args[1] ?? '', command.name));
+      }
       command = sub;
     }
     const rejection = this.checkArity(command, args) ?? this.authenticate(session, command);
     if (rejection !== undefined) {
+      if (packOpen) return DEFERRED;
       command.rejectedCalls++;
       return this.reject(session, rejection, command);
     }
     session.lastCommand = command.name;
     session.lastInteractionMs = this.coarseNowMs;
     if (this.pause.mode !== undefined && this.pausedFor(session, command))
-      return this.postpone(session, args);
+      return packOpen ? DEFERRED : this.postpone(session, args);
     if (session.multi !== undefined && !command.runsInMulti)
       return this.queue(session, command, args);
+    if (pipelined && command.run === undefined) {
+      const packed = this.pack(session, command, args);
+      if (packed !== undefined) return packed;
+    } else if (packOpen) {
+      return DEFERRED;
+    }
     return this.execute(session, command, args);
+  }
+
+  /**
+   * Adds a data command to the session's pack: PACKED, DEFERRED if the pack is full, undefined
+   * if this command is better run alone (the executor answers it at once, or it is huge).
+   */
+  private pack(
+    session: ClientSession,
+    command: CompiledCommand,
+    args: readonly string[],
+  ): typeof PACKED | typeof DEFERRED | undefined {
+    let bytes = 0;
+    for (const arg of args) bytes += arg.length;
+    let pack = session.pack;
+    if (pack === undefined) {
+      if (bytes > PACK_BYTES_MAX || !this.executor.packs(command.write)) return undefined;
+      pack = session.pack = new CommandPack();
+    } else if (pack.commands.length >= PACK_COMMANDS_MAX || pack.bytes + bytes > PACK_BYTES_MAX) {
+      return DEFERRED;
+    }
+    command.calls++;
+    this.commandsProcessed++;
+    pack.commands.push(args);
+    pack.counters.push(command);
+    pack.write ||= command.write;
+    pack.bytes += bytes;
+    return PACKED;
+  }
+
+  seal(session: Session): Promise<readonly Reply[]> | undefined {
+    assert(session instanceof ClientSession, 'session was not created by this dispatcher');
+    const pack = session.pack;
+    if (pack === undefined) return undefined;
+    session.pack = undefined;
+    const [first] = pack.commands;
+    const alone = pack.commands.length === 1 && first !== undefined;
+    let reply: Reply | Promise<Reply>;
+    try {
+      // Applied as one atomic request with a reply per command (EXEC's shape, no EXEC).
+      reply = alone
+        ? this.executor.executeOne(first, pack.write)
+        : this.executor.execute({
+            commands: pack.commands,
+            write: pack.write,
+            transaction: true,
+            pipelined: true,
+            watch: undefined,
+            clientId: 0,
+            sequence: 0,
+          });
+    } catch (error) {
+      reply = operatingError(error);
+    }
+    return Promise.resolve(reply).then(
+      (settled) => this.unpack(pack, settled, alone),
+      (error: unknown) => this.unpack(pack, operatingError(error), alone),
+    );
+  }
+
+  /** One reply per packed command: theirs, or the request's error for each (e.g. -UNKNOWN). */
+  private unpack(pack: CommandPack, reply: Reply, alone: boolean): readonly Reply[] {
+    const n = pack.commands.length;
+    const each: readonly Reply[] =
+      !alone && Array.isArray(reply) && reply.length === n
+        ? reply
+        : new Array<Reply>(n).fill(reply);
+    for (let i = 0; i < n; i++) {
+      const command = pack.counters[i];
+      assert(command !== undefined, 'pack counters');
+      this.countOutcome(command, each[i] ?? null, command.write ? 1 : 0);
+    }
+    return each;
   }
 
   /** Stage 1: exact hit first (`get`, `GET`), then a case-folded retry (`Get`). */
@@ -304,18 +422,18 @@ export class Dispatcher implements CommandDispatcher {
     return reply;
   }
 
-  private countOutcome(command: CompiledCommand, reply: Reply, changes: number): Reply {
+  private countOutcome(command: CountedCommand, reply: Reply, changes: number): Reply {
     if (reply instanceof ErrorReply) return this.countFailure(command, reply);
     if (changes !== 0) this.countChanges(command, reply, changes);
     return reply;
   }
 
   /** Save rules: a write that did not fail, or the writes of an EXEC that ran (not aborted). */
-  private countChanges(command: CompiledCommand, reply: Reply, changes: number): void {
+  private countChanges(command: CountedCommand, reply: Reply, changes: number): void {
     if (!command.exec || Array.isArray(reply)) this.options.persistence.changesSinceSave += changes;
   }
 
-  private countFailure(command: CompiledCommand, reply: Reply): Reply {
+  private countFailure(command: CountedCommand, reply: Reply): Reply {
     if (reply instanceof ErrorReply) {
       command.failedCalls++;
       this.errorReplies++;

@@ -18,6 +18,11 @@ export interface DataRequest {
   /** Client session for idempotent retries: duplicate (clientId, sequence) pairs answer from a cache. */
   readonly clientId: number;
   readonly sequence: number;
+  /**
+   * A connection's pipelined commands sent together (with `transaction`, which gives them one
+   * entry and one reply each): counted per command, not as EXEC.
+   */
+  readonly pipelined?: boolean;
 }
 
 export interface Executor {
@@ -26,4 +31,9 @@ export interface Executor {
   execute(request: DataRequest): Reply | Promise<Reply>;
   /** The index of the last applied change, for WATCH. */
   appliedIndex(): number;
+  /**
+   * True when a command of this kind is answered later (a consensus round), so a connection's
+   * pipelined commands are better sent as one request (Dispatcher.seal) than one by one.
+   */
+  packs(write: boolean): boolean;
 }

@@ -80,6 +80,11 @@ export class LocalExecutor implements Executor {
     return this.index;
   }
 
+  /** Everything is answered at once: nothing to gain from packing. */
+  packs(): boolean {
+    return false;
+  }
+
   private next(): ApplyEnv {
     const env = this.env;
     env.index = ++this.index;

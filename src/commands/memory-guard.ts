@@ -129,6 +129,14 @@ export class MemoryGuard implements Executor, MemoryStatus {
     return this.inner.appliedIndex();
   }
 
+  /**
+   * Not while memory is watched: a refused pack would answer OOM to every command in it, reads
+   * too, where Redis refuses only the commands that may grow memory.
+   */
+  packs(write: boolean): boolean {
+    return this.monitor === undefined && this.inner.packs(write);
+  }
+
   // ---- MemoryStatus -----------------------------------------------------------------------
 
   usedBytes(): number | undefined {

@@ -7,6 +7,13 @@
  * read *after* the call (HELLO 3 answers in RESP3). Replies are written in request order; while
  * a returned promise is pending the server parses no further commands of that connection, so
  * each connection's commands run one after another (read-your-writes, as with Redis).
+ *
+ * Pipelining (optional): a dispatcher whose commands wait on consensus offers
+ * `dispatchPipelined` and `seal`. The server then hands over every command it has parsed;
+ * data commands answer PACKED and travel together, as one request, when the server calls
+ * `seal` (after the last command it has, or when a command answers DEFERRED: that one must
+ * wait for the pack's replies and is dispatched again after them). One log entry and one
+ * consensus round for a client's 16 pipelined SETs instead of 16, in the same order.
  */
 import type { Reply } from './reply.js';
 
@@ -57,10 +64,24 @@ export function newServerStats(): ServerStats {
   };
 }
 
+/** dispatchPipelined: the command joined the connection's pack; `seal` answers it. */
+export const PACKED: unique symbol = Symbol('packed');
+/** dispatchPipelined: the pack must be answered first; dispatch this command again after it. */
+export const DEFERRED: unique symbol = Symbol('deferred');
+export type PipelinedReply = Reply | Promise<Reply> | typeof PACKED | typeof DEFERRED;
+
 export interface CommandDispatcher {
   connect(connection: ClientConnection): Session;
   /** `args[0]` is the command name as sent; all arguments are latin1 strings (bytes). */
   dispatch(session: Session, args: readonly string[]): Reply | Promise<Reply>;
+  /** As `dispatch`, for a server that calls `seal` before it waits for anything. */
+  dispatchPipelined?(session: Session, args: readonly string[]): PipelinedReply;
+  /**
+   * Sends the commands packed since the last seal as one request; resolves with one reply per
+   * command, in order. Undefined if nothing is packed. Never rejects for an operating error
+   * (each command gets its error reply); a rejection is a bug.
+   */
+  seal?(session: Session): Promise<readonly Reply[]> | undefined;
   disconnect(session: Session): void;
   /** Number of connected clients (for maxclients checks and INFO). */
   readonly clientCount: number;

@@ -290,6 +290,11 @@ export class RaftGroup {
     });
   }
 
+  /** True if `submit` answers a read at once (a lone leader), without a round trip. */
+  readsAtOnce(): boolean {
+    return this.fatal === undefined && this.soleLeaderReady();
+  }
+
   /**
    * Proposes a membership change; resolves when it is applied (with an `-UNKNOWN` reply if its
    * fate became unknown). Rejects with the core's RaftError when it cannot be proposed.

@@ -27,13 +27,19 @@ export class RaftExecutor implements Executor {
   }
 
   execute(request: DataRequest): Reply | Promise<Reply> {
-    this.metrics.opsByCommand.inc(
-      request.transaction ? 'exec' : (request.commands[0]?.[0] ?? '').toLowerCase(),
-    );
+    const ops = this.metrics.opsByCommand;
+    if (request.pipelined === true)
+      for (const args of request.commands) ops.inc((args[0] ?? '').toLowerCase());
+    else ops.inc(request.transaction ? 'exec' : (request.commands[0]?.[0] ?? '').toLowerCase());
     return this.group.submit(request);
   }
 
   appliedIndex(): number {
     return this.group.applied;
+  }
+
+  /** Writes wait for the log; reads for a ReadIndex round, except on a lone leader. */
+  packs(write: boolean): boolean {
+    return write || !this.group.readsAtOnce();
   }
 }

@@ -7,7 +7,9 @@
  * are encoded into one output buffer written with ONE `socket.write` (node-resp-performance.md:
  * a write costs ~8 µs; Nagle is off, so a second write per batch would also cost latency).
  * A reply that is a Promise stops parsing of that connection until it settles, which keeps
- * replies in request order and commands of one connection one after another.
+ * replies in request order and commands of one connection one after another. With a
+ * dispatcher that packs (session.ts: a replicated node), the data commands of one read go out
+ * as one request instead (`seal` at the end of the loop), and their replies in one write.
  *
  * Flow control: while replies are not drained (socket.writableLength above
  * replyBufferBytesHigh) or a reply is pending, the socket is paused, so the kernel pushes back
@@ -19,13 +21,16 @@
 import net from 'node:net';
 import type { Limits } from '../config/limits.js';
 import { ErrorReply, type Reply } from '../commands/reply.js';
-import type {
-  ClientConnection,
-  CommandDispatcher,
-  ServerStats,
-  Session,
+import {
+  DEFERRED,
+  PACKED,
+  type ClientConnection,
+  type CommandDispatcher,
+  type PipelinedReply,
+  type ServerStats,
+  type Session,
 } from '../commands/session.js';
-import { AssertionFailure } from '../shared/assert.js';
+import { assert, AssertionFailure } from '../shared/assert.js';
 import { ReplyWriter, writeReply } from './encoder.js';
 import { CarryPool, RespParser, RespProtocolError } from './parser.js';
 import { acceptIntoStaticBuffer, type ReadSink } from './static-read.js';
@@ -90,8 +95,12 @@ class Connection implements ClientConnection {
   private readonly ctx: ServerContext;
   private readonly parser: RespParser;
   private readonly session: Session;
-  /** A dispatched command's reply is a pending Promise. */
+  /** A dispatched command's reply, or the sealed pack's replies, are pending. */
   private awaiting = false;
+  /** Commands dispatched PACKED since the last seal. */
+  private packed = 0;
+  /** A command answered DEFERRED: dispatched again once the pack's replies are written. */
+  private held: string[] | null = null;
   /** Waiting for 'drain' before reading more. */
   private draining = false;
   /** Inside process(): close requests wait until the current replies are written. */
@@ -175,13 +184,24 @@ class Connection implements ClientConnection {
     this.processing = true;
     try {
       while (!this.ending) {
-        const args = this.parser.next();
+        const args = this.held ?? this.parser.next();
+        this.held = null;
         if (args === null) break;
         if (args instanceof RespProtocolError) {
-          this.protocolError(args);
+          // The parser repeats the error: it is answered after the pack's replies.
+          if (this.packed === 0) this.protocolError(args);
           break;
         }
         const reply = this.dispatch(args);
+        if (reply === PACKED) {
+          this.packed++;
+          continue;
+        }
+        if (reply === DEFERRED) {
+          assert(this.packed > 0, 'a command deferred with nothing packed would wait forever');
+          this.held = args;
+          break;
+        }
         if (reply instanceof Promise) {
           this.awaitReply(reply, args);
           break;
@@ -200,15 +220,19 @@ class Connection implements ClientConnection {
       }
     } finally {
       this.processing = false;
+      if (this.packed > 0) this.seal();
       // Take everything this connection encoded, even if dispatch threw an assertion.
       this.flush();
     }
     if (this.ending && !this.awaiting) this.socket.end();
   }
 
-  private dispatch(args: string[]): Reply | Promise<Reply> {
+  private dispatch(args: string[]): PipelinedReply {
+    const dispatcher = this.ctx.dispatcher;
     try {
-      return this.ctx.dispatcher.dispatch(this.session, args);
+      return dispatcher.dispatchPipelined === undefined
+        ? dispatcher.dispatch(this.session, args)
+        : dispatcher.dispatchPipelined(this.session, args);
     } catch (err) {
       return this.internalError(err, args);
     }
@@ -234,12 +258,43 @@ class Connection implements ClientConnection {
     );
   }
 
+  /** Sends the packed commands; their replies are written together when they come. */
+  private seal(): void {
+    const count = this.packed;
+    this.packed = 0;
+    const replies = this.ctx.dispatcher.seal?.(this.session);
+    assert(replies !== undefined, 'commands were packed but nothing was sealed');
+    this.awaiting = true;
+    this.pauseReading();
+    replies.then(
+      (values) => this.settleAll(values),
+      (err: unknown) =>
+        this.settleAll(new Array<Reply>(count).fill(this.internalError(err, ['(pipeline)']))),
+    );
+  }
+
   private settle(reply: Reply): void {
     this.awaiting = false;
     if (this.closed) return;
+    this.writeSettled(reply);
+    this.resume();
+  }
+
+  private settleAll(replies: readonly Reply[]): void {
+    this.awaiting = false;
+    if (this.closed) return;
+    for (const reply of replies) this.writeSettled(reply);
+    this.resume();
+  }
+
+  private writeSettled(reply: Reply): void {
     if (this.session.repliesToSkip === 0) writeReply(this.ctx.writer, reply, this.session.protocol);
     else this.session.repliesToSkip--;
     if (this.session.closeAfterReply) this.ending = true;
+  }
+
+  /** After settled replies: write them, then go on with the commands that wait. */
+  private resume(): void {
     this.flush();
     if (this.ending) {
       this.socket.end();

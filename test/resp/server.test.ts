@@ -8,9 +8,12 @@ import net from 'node:net';
 import { DEFAULT_LIMITS, type Limits } from '../../src/config/limits.js';
 import { ErrorReply, OK, PONG, SimpleString, type Reply } from '../../src/commands/reply.js';
 import {
+  DEFERRED,
   newServerStats,
+  PACKED,
   type ClientConnection,
   type CommandDispatcher,
+  type PipelinedReply,
   type ServerStats,
   type Session,
 } from '../../src/commands/session.js';
@@ -69,16 +72,49 @@ class TestDispatcher implements CommandDispatcher {
   }
 }
 
-interface Harness {
+/**
+ * As a replicated node's dispatcher: PSET waits on "consensus" (20 ms) and is packed; anything
+ * else waits for an open pack (DEFERRED).
+ */
+class PackingDispatcher extends TestDispatcher {
+  /** Commands per seal, in order. */
+  readonly seals: number[] = [];
+  private readonly packs = new Map<Session, [string, string][]>();
+
+  dispatchPipelined(session: Session, args: readonly string[]): PipelinedReply {
+    const pack = this.packs.get(session);
+    const [name = '', key = '', value = ''] = args;
+    if (name.toUpperCase() !== 'PSET')
+      return pack === undefined ? this.dispatch(session, args) : DEFERRED;
+    if (pack === undefined) this.packs.set(session, [[key, value]]);
+    else pack.push([key, value]);
+    return PACKED;
+  }
+
+  seal(session: Session): Promise<Reply[]> | undefined {
+    const pack = this.packs.get(session);
+    if (pack === undefined) return undefined;
+    this.packs.delete(session);
+    this.seals.push(pack.length);
+    return new Promise((resolve) => setTimeout(resolve, 20)).then(() =>
+      pack.map(([key, value]) => (this.db.set(key, value), OK)),
+    );
+  }
+}
+
+interface Harness<D extends TestDispatcher = TestDispatcher> {
   server: RespServer;
-  dispatcher: TestDispatcher;
+  dispatcher: D;
   stats: ServerStats;
 }
 
 const servers: RespServer[] = [];
 
-async function start(limits: Partial<Limits> = {}, staticReadBuffer = true): Promise<Harness> {
-  const dispatcher = new TestDispatcher();
+async function start<D extends TestDispatcher = TestDispatcher>(
+  limits: Partial<Limits> = {},
+  staticReadBuffer = true,
+  dispatcher: D = new TestDispatcher() as D,
+): Promise<Harness<D>> {
   const stats = newServerStats();
   const server = await startRespServer({
     host: '127.0.0.1',
@@ -274,6 +310,29 @@ for (const mode of READ_PATHS) {
     busy.socket.destroy();
   });
 }
+
+test('packed commands are sealed together; replies keep request order, deferred ones follow', async () => {
+  for (const staticReadBuffer of [true, false]) {
+    const { server, dispatcher } = await start({}, staticReadBuffer, new PackingDispatcher());
+    const client = await Client.connect(server.port);
+    client.write(
+      cmd('PSET', 'a', '1') +
+        cmd('PSET', 'b', '2') +
+        cmd('GET', 'a') + // deferred: sees the pack's write
+        cmd('PSET', 'c', '3') +
+        cmd('PSET', 'd', '4') +
+        'PING\r\n' +
+        cmd('GET', 'd'),
+    );
+    await client.expect('+OK\r\n+OK\r\n' + bulk('1') + '+OK\r\n+OK\r\n+PONG\r\n' + bulk('4'));
+    assert.deepEqual(dispatcher.seals, [2, 2]);
+    // A protocol error after packed commands is answered after their replies.
+    client.write(cmd('PSET', 'e', '5') + '*1\r\n:1\r\n');
+    await client.expect("+OK\r\n-ERR Protocol error: expected '$', got ':'\r\n");
+    await client.waitClosed();
+    assert.equal(dispatcher.db.get('e'), '5');
+  }
+});
 
 test('the server reads into the static buffer unless told not to', async () => {
   for (const staticReadBuffer of [true, false]) {
