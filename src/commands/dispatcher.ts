@@ -250,11 +250,13 @@ export class Dispatcher implements CommandDispatcher {
     command: CompiledCommand,
     args: readonly string[],
   ): typeof PACKED | typeof DEFERRED | undefined {
+    let pack = session.pack;
+    // First: a single node in memory answers at once and must not pay for the rest.
+    if (pack === undefined && !this.executor.packs(command.write)) return undefined;
     let bytes = 0;
     for (const arg of args) bytes += arg.length;
-    let pack = session.pack;
     if (pack === undefined) {
-      if (bytes > PACK_BYTES_MAX || !this.executor.packs(command.write)) return undefined;
+      if (bytes > PACK_BYTES_MAX) return undefined;
       pack = session.pack = new CommandPack();
     } else if (pack.commands.length >= PACK_COMMANDS_MAX || pack.bytes + bytes > PACK_BYTES_MAX) {
       return DEFERRED;

@@ -145,6 +145,27 @@ const PERSISTS_IN_FLIGHT = 8;
 const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
 /** Log bytes applied since the last snapshot that trigger the next one. */
 const SNAPSHOT_LOG_BYTES = 64 * 1024 * 1024;
+/** A log of this many times snapshotEntries entries is snapshotted however large the state. */
+const SNAPSHOT_ENTRIES_CAP = 10;
+
+/**
+ * When to snapshot. By entry count, or by bytes (a few huge tensors make a long log in few
+ * entries); but a snapshot re-encodes the whole state, so a large state waits until the log
+ * since the last snapshot is half that snapshot's size: the encoding cost stays proportional
+ * to the bytes written (Redis rewrites its AOF when it has grown by 100%). The log is held in
+ * memory, so SNAPSHOT_ENTRIES_CAP bounds the wait in entries.
+ */
+export function snapshotDue(
+  log: { readonly entries: number; readonly bytes: number },
+  lastSnapshotBytes: number,
+  snapshotEntries: number,
+): boolean {
+  if (log.entries <= 0) return false;
+  if (log.entries < snapshotEntries && log.bytes < SNAPSHOT_LOG_BYTES) return false;
+  return (
+    log.bytes * 2 >= lastSnapshotBytes || log.entries >= snapshotEntries * SNAPSHOT_ENTRIES_CAP
+  );
+}
 /** A learner this close to the leader's last index is promoted (the core allows 64). */
 const PROMOTE_WITHIN_ENTRIES = 32;
 
@@ -798,10 +819,9 @@ export class RaftGroup {
   private maybeSnapshot(): void {
     // Entries applied early may not be in the storage yet; a snapshot needs its index there.
     if (this.snapshotting || this.installing || this.applied > this.storage.lastIndex()) return;
-    const entries = this.applied - this.storage.snapshot().meta.index;
-    // By entry count, or by bytes: a few huge tensors make a long log in few entries.
-    if (entries < this.o.snapshotEntries && this.bytesSinceSnapshot < SNAPSHOT_LOG_BYTES) return;
-    if (entries <= 0) return;
+    const last = this.storage.snapshot();
+    const log = { entries: this.applied - last.meta.index, bytes: this.bytesSinceSnapshot };
+    if (!snapshotDue(log, last.data.byteLength, this.o.snapshotEntries)) return;
     this.bytesSinceSnapshot = 0;
     this.takeSnapshot(this.o.trailingEntries).catch((err: unknown) => this.die(err));
   }

@@ -11,6 +11,7 @@ import { nodeId } from '../shared/brand.js';
 import { SeededRng } from '../shared/effects.js';
 import type { NodeId } from '../raft/types.js';
 import { ReplicationHost, type HostOptions } from './host.js';
+import { snapshotDue } from './group.js';
 
 const table = buildCommandTable();
 const clock = { nowMs: () => Date.now(), monotonicMs: () => performance.now() };
@@ -103,6 +104,25 @@ async function startThree(): Promise<ReplicationHost[]> {
   );
   return nodes.map((n) => n.host);
 }
+
+describe('snapshotDue', () => {
+  const MIB = 1024 * 1024;
+  it('takes a snapshot by entries or by log bytes', () => {
+    assert.equal(snapshotDue({ entries: 0, bytes: 0 }, 0, 50), false);
+    assert.equal(snapshotDue({ entries: 49, bytes: 4900 }, 1000, 50), false);
+    assert.equal(snapshotDue({ entries: 50, bytes: 5000 }, 1000, 50), true);
+    assert.equal(snapshotDue({ entries: 3, bytes: 64 * MIB }, 1000, 50), true);
+  });
+  it('waits, for a large state, until the log is half the last snapshot', () => {
+    const last = 300 * MIB;
+    assert.equal(snapshotDue({ entries: 200_000, bytes: 64 * MIB }, last, 50_000), false);
+    assert.equal(snapshotDue({ entries: 400_000, bytes: 149 * MIB }, last, 50_000), false);
+    assert.equal(snapshotDue({ entries: 400_000, bytes: 150 * MIB }, last, 50_000), true);
+    // Tiny entries: their number bounds the wait (the log is in memory).
+    assert.equal(snapshotDue({ entries: 499_999, bytes: 20 * MIB }, last, 50_000), false);
+    assert.equal(snapshotDue({ entries: 500_000, bytes: 20 * MIB }, last, 50_000), true);
+  });
+});
 
 describe('ReplicationHost, one node (a group of one, fsync)', () => {
   it('writes, reads, and recovers every acknowledged write after a restart', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Level } from 'level';
 import { groupId, logIndex, nodeId, term } from '../shared/brand.js';
 import type { Entry, HardState, Snapshot } from '../raft/types.js';
-import { CorruptLogError, LevelLogStore } from './log-store.js';
+import { CorruptLogError, LevelLogStore, writeAll } from './log-store.js';
 import { encodeBlob } from './records.js';
 
 const G = groupId(1);
@@ -342,5 +342,36 @@ describe('LevelLogStore', () => {
     const again = await LevelLogStore.open(path);
     await assert.rejects(again.load(G), /not a snapshot file name/);
     await again.close();
+  });
+});
+
+describe('writeAll', () => {
+  it('writes every byte of every part even when each writev writes only a few', async () => {
+    const written: number[] = [];
+    const handle = {
+      writev: (buffers: Uint8Array[]) => {
+        // At most 7 bytes per call, across part boundaries.
+        let budget = 7;
+        for (const bytes of buffers) {
+          const n = Math.min(budget, bytes.length);
+          written.push(...bytes.subarray(0, n));
+          budget -= n;
+          if (budget === 0) break;
+        }
+        return Promise.resolve({ bytesWritten: 7 - budget });
+      },
+    };
+    const parts = [
+      Buffer.from('head!'),
+      new Uint8Array(0),
+      Buffer.from('the image, 26 bytes long..'),
+    ];
+    await writeAll(handle, parts);
+    assert.equal(Buffer.from(written).toString(), 'head!the image, 26 bytes long..');
+  });
+
+  it('fails instead of looping when nothing is written', async () => {
+    const handle = { writev: () => Promise.resolve({ bytesWritten: 0 }) };
+    await assert.rejects(writeAll(handle, [Buffer.from('x')]), /no progress/);
   });
 });

@@ -234,7 +234,7 @@ export class LevelLogStore {
     const temp = `${final}.tmp`;
     const handle = await openFile(temp, 'w');
     try {
-      await handle.writeFile(encodeSnapshot(snapshot));
+      await writeAll(handle, encodeSnapshot(snapshot));
       await handle.datasync();
     } finally {
       await handle.close();
@@ -400,6 +400,32 @@ export class LevelLogStore {
     } catch (err) {
       if (err instanceof RecordError) throw new CorruptLogError(this.path, key, err.message);
       throw err;
+    }
+  }
+}
+
+/**
+ * writev until every byte is written: one call may write less (Linux caps a write at about
+ * 2 GiB), and a snapshot can be larger.
+ */
+export async function writeAll(
+  handle: { writev(buffers: Uint8Array[]): Promise<{ bytesWritten: number }> },
+  parts: readonly Uint8Array[],
+): Promise<void> {
+  let rest = parts.filter((p) => p.byteLength > 0);
+  while (rest.length > 0) {
+    let { bytesWritten } = await handle.writev(rest);
+    if (bytesWritten <= 0) throw new Error('snapshot write made no progress');
+    while (rest.length > 0 && bytesWritten > 0) {
+      const [first] = rest;
+      if (first === undefined) break;
+      if (bytesWritten >= first.byteLength) {
+        bytesWritten -= first.byteLength;
+        rest = rest.slice(1);
+      } else {
+        rest = [first.subarray(bytesWritten), ...rest.slice(1)];
+        bytesWritten = 0;
+      }
     }
   }
 }

@@ -56,9 +56,11 @@ class Writer {
     this.at += v.length;
     return this;
   }
-  finish(): Buffer {
+  /** Seals the record; `tail`, if given, is the rest of its body, kept outside this buffer. */
+  finish(tail?: Uint8Array): Buffer {
     if (this.at !== this.buf.length) throw new RecordError('record size miscomputed');
-    this.buf.writeUInt32BE(crc32(this.buf.subarray(4)), 0);
+    const crc = crc32(this.buf.subarray(4));
+    this.buf.writeUInt32BE(tail === undefined ? crc : crc32(tail, crc), 0);
     return this.buf;
   }
 }
@@ -141,17 +143,18 @@ export function decodeHardState(bytes: Uint8Array): HardState {
   return hs;
 }
 
-export function encodeSnapshot(snap: Snapshot): Buffer {
+/**
+ * The snapshot record as its head and the image itself, to be written one after the other
+ * (writev): the image, often hundreds of MB, is checksummed in place instead of copied.
+ */
+export function encodeSnapshot(snap: Snapshot): [Buffer, Uint8Array] {
   const { voters, learners } = snap.meta.conf;
-  const w = new Writer(
-    24 + 8 * (voters.length + learners.length) + snap.data.length,
-    RecordKind.Snapshot,
-  );
+  const w = new Writer(24 + 8 * (voters.length + learners.length), RecordKind.Snapshot);
   w.u64(snap.meta.index).u64(snap.meta.term).u32(voters.length);
   for (const v of voters) w.u64(v);
   w.u32(learners.length);
   for (const l of learners) w.u64(l);
-  return w.bytes(snap.data).finish();
+  return [w.finish(snap.data), snap.data];
 }
 
 export function decodeSnapshot(bytes: Uint8Array): Snapshot {
