@@ -35,7 +35,8 @@ const NOTES: Record<string, string> = {
   save: 'Writes `<data-dir>/dump.mlsnap` (temp file, fsync, rename). Automatic saves: `CONFIG SET save` (docs/replication.md).',
   bgsave: 'The state is captured at once and written in the background.',
   watch: 'A change to a key watched later than the first WATCH, made in between, also aborts.',
-  readonly: 'Accepted (`+OK`); replica reads come with cluster mode.',
+  readonly:
+    "Reads on this connection are served from the node's own state without a ReadIndex round: faster, and possibly stale on a follower (docs/replication.md). `READWRITE` ends it.",
 };
 
 function escapeCell(text: string): string {

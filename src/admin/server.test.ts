@@ -189,6 +189,7 @@ describe('admin REST API without Raft', () => {
   it('is ready and says cluster routes need Raft', async () => {
     const executor = {
       executeOne: () => null,
+      readLocal: () => null,
       execute: () => null,
       appliedIndex: () => 0,
       packs: () => false,

@@ -21,6 +21,9 @@ class LocalTensorExecutor implements Executor {
     if (spec === undefined || spec.kind !== 'data') throw new Error('unknown command');
     return spec.apply(this.db, args, ENV);
   }
+  readLocal(args: readonly string[]): Reply {
+    return this.executeOne(args);
+  }
   execute(request: DataRequest): Reply {
     return request.commands.map((c) => this.executeOne(c));
   }

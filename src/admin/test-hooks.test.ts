@@ -17,6 +17,7 @@ import { SkewableClock, testHookRoutes, testHooksEnabled } from './test-hooks.js
 function adminWith(routes: (app: FastifyInstance) => void): Promise<FastifyInstance> {
   const executor = {
     executeOne: () => null,
+    readLocal: () => null,
     execute: () => null,
     appliedIndex: () => 0,
     packs: () => false,

@@ -712,6 +712,12 @@ class LaterExecutor implements Executor {
     return Promise.resolve().then(() => this.failWith ?? this.inner.executeOne(args, write));
   }
 
+  /** READONLY reads: answered at once, recorded as `local <args>`. */
+  readLocal(args: readonly string[]): Reply | Promise<Reply> {
+    this.requests.push(['local', ...args]);
+    return this.inner.readLocal(args);
+  }
+
   execute(request: DataRequest): Promise<Reply> {
     this.requests.push(request);
     return Promise.resolve().then(() => this.failWith ?? this.inner.execute(request));
@@ -834,4 +840,22 @@ test('dispatch never packs; an executor that answers at once is never packed for
   assert.ok(typeof at !== 'symbol' && !(at instanceof Promise));
   assert.equal(wire(at, 2), '+OK\r\n');
   assert.equal(local.dispatcher.seal(s), undefined);
+});
+
+test('READONLY: reads are served at once from local state, never packed; writes are unchanged', async () => {
+  const { pipelined, sealed, executor, run, session } = packingHarness();
+  assert.equal(await run(session, 'SET', 'k', 'v'), '+OK\r\n');
+  assert.equal(await run(session, 'READONLY'), '+OK\r\n');
+  const local = pipelined('GET', 'k');
+  assert.ok(typeof local !== 'symbol' && !(local instanceof Promise));
+  assert.equal(wire(local, 2), '$1\r\nv\r\n');
+  // A write still goes through the log; a read behind it in the same pack sees it.
+  assert.equal(pipelined('SET', 'k', 'w'), PACKED);
+  assert.equal(pipelined('GET', 'k'), PACKED);
+  assert.deepEqual(await sealed(), ['+OK\r\n', '$1\r\nw\r\n']);
+  assert.equal(await run(session, 'READWRITE'), '+OK\r\n');
+  assert.equal(pipelined('GET', 'k'), PACKED);
+  await sealed();
+  const kinds = executor.requests.map((r) => ('commands' in r ? 'request' : r.join(' ')));
+  assert.deepEqual(kinds, ['SET k v', 'local GET k', 'request', 'GET k']);
 });

@@ -251,8 +251,16 @@ export class Dispatcher implements CommandDispatcher {
     args: readonly string[],
   ): typeof PACKED | typeof DEFERRED | undefined {
     let pack = session.pack;
-    // First: a single node in memory answers at once and must not pay for the rest.
-    if (pack === undefined && !this.executor.packs(command.write)) return undefined;
+    // First: a single node in memory, or a READONLY read, is answered at once and must not
+    // pay for the rest.
+    if (pack === undefined) {
+      if (
+        command.write
+          ? !this.executor.packs(true)
+          : session.readonlyMode || !this.executor.packs(false)
+      )
+        return undefined;
+    }
     let bytes = 0;
     for (const arg of args) bytes += arg.length;
     if (pack === undefined) {
@@ -407,9 +415,11 @@ export class Dispatcher implements CommandDispatcher {
     let reply: Reply | Promise<Reply>;
     try {
       reply =
-        command.run === undefined
-          ? this.executor.executeOne(args, command.write)
-          : command.run(session.context, args);
+        command.run !== undefined
+          ? command.run(session.context, args)
+          : !command.write && session.readonlyMode
+            ? this.executor.readLocal(args)
+            : this.executor.executeOne(args, command.write);
     } catch (error) {
       reply = operatingError(error);
     }

@@ -28,6 +28,11 @@ export interface DataRequest {
 export interface Executor {
   /** Fast path for one command that is not part of a transaction. */
   executeOne(args: readonly string[], write: boolean): Reply | Promise<Reply>;
+  /**
+   * A read served from this node's state as it is, with no ReadIndex round: on a replica it may
+   * lag the leader (a connection in READONLY mode asked for that).
+   */
+  readLocal(args: readonly string[]): Reply | Promise<Reply>;
   execute(request: DataRequest): Reply | Promise<Reply>;
   /** The index of the last applied change, for WATCH. */
   appliedIndex(): number;

@@ -80,6 +80,11 @@ export class LocalExecutor implements Executor {
     return this.index;
   }
 
+  /** A single node's state is always current. */
+  readLocal(args: readonly string[]): Reply {
+    return this.executeOne(args, false);
+  }
+
   /** Everything is answered at once: nothing to gain from packing. */
   packs(): boolean {
     return false;

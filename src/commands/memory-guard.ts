@@ -117,6 +117,12 @@ export class MemoryGuard implements Executor, MemoryStatus {
     return this.guard(monitor, [args], false, () => this.inner.executeOne(args, write));
   }
 
+  readLocal(args: readonly string[]): Reply | Promise<Reply> {
+    const monitor = this.monitor;
+    if (monitor === undefined) return this.inner.readLocal(args);
+    return this.runAndTouch(() => this.inner.readLocal(args), [args], this.turnClock.nowMs());
+  }
+
   execute(request: DataRequest): Reply | Promise<Reply> {
     const monitor = this.monitor;
     if (monitor === undefined) return this.inner.execute(request);

@@ -311,6 +311,15 @@ export class RaftGroup {
     });
   }
 
+  /**
+   * READONLY mode: a read from this node's applied state, without asking the leader (a
+   * follower may lag; a deposed leader may not know it yet). Never waits.
+   */
+  readLocal(request: DataRequest): Reply {
+    if (this.fatal !== undefined) return new ErrorReply(`ERR node stopped: ${this.fatal.message}`);
+    return this.readNow(request);
+  }
+
   /** True if `submit` answers a read at once (a lone leader), without a round trip. */
   readsAtOnce(): boolean {
     return this.fatal === undefined && this.soleLeaderReady();

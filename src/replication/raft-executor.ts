@@ -26,6 +26,18 @@ export class RaftExecutor implements Executor {
     });
   }
 
+  readLocal(args: readonly string[]): Reply {
+    this.metrics.opsByCommand.inc((args[0] ?? '').toLowerCase());
+    return this.group.readLocal({
+      commands: [args],
+      write: false,
+      transaction: false,
+      watch: undefined,
+      clientId: 0,
+      sequence: 0,
+    });
+  }
+
   execute(request: DataRequest): Reply | Promise<Reply> {
     const ops = this.metrics.opsByCommand;
     if (request.pipelined === true)

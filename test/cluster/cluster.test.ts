@@ -220,6 +220,30 @@ describe('a 3-node cluster of real processes', () => {
     );
   });
 
+  it('READONLY reads on a follower are served from its own state, even without a quorum', async () => {
+    const leader = await c.leader();
+    assert.equal(await set(leader, 'ro', 'v1'), 'OK');
+    const follower = nodes.find((n) => n !== leader) ?? assert.fail('no follower');
+    const client = follower.client();
+    const others = nodes.filter((n) => n !== follower);
+    try {
+      // Linearizable: once this answers v1, the follower has applied it.
+      assert.equal(await client.call(['GET', 'ro']), 'v1');
+      assert.equal(await client.call(['READONLY']), 'OK');
+      for (const n of others) n.signal('SIGSTOP');
+      assert.equal(await client.call(['GET', 'ro'], 2000), 'v1');
+      assert.deepEqual(await client.call(['MGET', 'ro', 'nope'], 2000), ['v1', null]);
+      // Back to linearizable reads: no quorum, no answer but an error.
+      assert.equal(await client.call(['READWRITE']), 'OK');
+      const r = await client.call(['GET', 'ro'], 10_000);
+      assert.ok(r instanceof RespError, `a read without a quorum answered ${JSON.stringify(r)}`);
+    } finally {
+      for (const n of others) n.signal('SIGCONT');
+      client.close();
+    }
+    await c.leader();
+  });
+
   it('a write the leader cannot commit is answered -UNKNOWN, never as failed', async () => {
     const leader = await c.leader();
     const followers = nodes.filter((n) => n !== leader);
