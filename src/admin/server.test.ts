@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildCommandTable } from '../commands/registry.js';
 import { StateMachine } from '../commands/state-machine.js';
+import { LocalExecutor } from '../commands/local-executor.js';
 import { nodeId } from '../shared/brand.js';
 import { SeededRng } from '../shared/effects.js';
 import { ReplicationHost } from '../replication/host.js';
@@ -187,13 +188,8 @@ describe('admin REST API on a one-node Raft group', () => {
 
 describe('admin REST API without Raft', () => {
   it('is ready and says cluster routes need Raft', async () => {
-    const executor = {
-      executeOne: () => null,
-      readLocal: () => null,
-      execute: () => null,
-      appliedIndex: () => 0,
-      packs: () => false,
-    };
+    const clock = { nowMs: () => Date.now(), monotonicMs: () => performance.now() };
+    const executor = new LocalExecutor(new StateMachine(buildCommandTable()), clock);
     const app = await buildAdminServer({ host: undefined, executor });
     assert.equal((await app.inject({ url: '/readyz' })).statusCode, 200);
     const res = await app.inject({ url: '/v1/cluster' });

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { startServerProcess } from '../../test/compat/server-process.js';
+import { buildCommandTable } from '../commands/registry.js';
+import { LocalExecutor } from '../commands/local-executor.js';
+import { StateMachine } from '../commands/state-machine.js';
 import { LevelLogStore } from '../replication/log-store.js';
 import type { Entry } from '../raft/types.js';
 import { groupId, logIndex, term } from '../shared/brand.js';
@@ -15,13 +18,8 @@ import { SkewableClock, testHookRoutes, testHooksEnabled } from './test-hooks.js
 
 /** The real admin server (its validation settings: no type coercion) with the hook routes. */
 function adminWith(routes: (app: FastifyInstance) => void): Promise<FastifyInstance> {
-  const executor = {
-    executeOne: () => null,
-    readLocal: () => null,
-    execute: () => null,
-    appliedIndex: () => 0,
-    packs: () => false,
-  };
+  const clock = { nowMs: () => Date.now(), monotonicMs: () => performance.now() };
+  const executor = new LocalExecutor(new StateMachine(buildCommandTable()), clock);
   return buildAdminServer({ host: undefined, executor, plugins: [routes] });
 }
 

@@ -1,12 +1,14 @@
 /**
  * The dispatcher: every parsed command passes through small named stages (STYLE.md rule 9)
  *
- *   lookup -> arity -> authenticate -> CLIENT PAUSE -> MULTI queueing -> execute
+ *   lookup -> arity -> authenticate -> CLIENT PAUSE -> MULTI queueing -> [pack] -> execute
  *
- * each of which either passes the command on or answers with Redis' exact rejection. Per-command
- * facts (arity, write flag, no-auth, the session handler, the ready-made arity error) are
- * compiled once from the command table, so the hot path for GET/SET is a Map hit, two integer
- * compares, two field reads and the executor call: it allocates nothing of its own.
+ * each of which either passes the command on or answers with Redis' exact rejection. The pack
+ * stage only runs for `dispatchPipelined` on an executor that answers later (a replicated
+ * node): it gathers a connection's pipelined data commands into one request (see `seal`).
+ * Per-command facts (arity, write flag, no-auth, the session handler, the ready-made arity
+ * error) are compiled once from the command table, so the hot path for GET/SET is a Map hit,
+ * two integer compares, two field reads and the executor call: it allocates nothing of its own.
  */
 import { assert } from '../shared/assert.js';
 import type { Clock } from '../shared/effects.js';
