@@ -255,14 +255,11 @@ export class Dispatcher implements CommandDispatcher {
     let pack = session.pack;
     // First: a single node in memory, or a READONLY read, is answered at once and must not
     // pay for the rest.
-    if (pack === undefined) {
-      if (
-        command.write
-          ? !this.executor.packs(true)
-          : session.readonlyMode || !this.executor.packs(false)
-      )
-        return undefined;
-    }
+    if (
+      pack === undefined &&
+      (readsLocally(session, command) || !this.executor.packs(command.write))
+    )
+      return undefined;
     let bytes = 0;
     for (const arg of args) bytes += arg.length;
     if (pack === undefined) {
@@ -419,7 +416,7 @@ export class Dispatcher implements CommandDispatcher {
       reply =
         command.run !== undefined
           ? command.run(session.context, args)
-          : !command.write && session.readonlyMode
+          : readsLocally(session, command)
             ? this.executor.readLocal(args)
             : this.executor.executeOne(args, command.write);
     } catch (error) {
@@ -535,6 +532,11 @@ export class Dispatcher implements CommandDispatcher {
     stats.netOutputBytes = 0;
     stats.protocolErrors = 0;
   }
+}
+
+/** READONLY: the connection's reads come from this node's state, with no ReadIndex round. */
+function readsLocally(session: ClientSession, command: CompiledCommand): boolean {
+  return !command.write && session.readonlyMode;
 }
 
 function queuedWrites(session: ClientSession): number {

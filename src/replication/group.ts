@@ -147,6 +147,8 @@ const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
 const SNAPSHOT_LOG_BYTES = 64 * 1024 * 1024;
 /** A log of this many times snapshotEntries entries is snapshotted however large the state. */
 const SNAPSHOT_ENTRIES_CAP = 10;
+/** A learner this close to the leader's last index is promoted (the core allows 64). */
+const PROMOTE_WITHIN_ENTRIES = 32;
 
 /**
  * When to snapshot. By entry count, or by bytes (a few huge tensors make a long log in few
@@ -166,8 +168,6 @@ export function snapshotDue(
     log.bytes * 2 >= lastSnapshotBytes || log.entries >= snapshotEntries * SNAPSHOT_ENTRIES_CAP
   );
 }
-/** A learner this close to the leader's last index is promoted (the core allows 64). */
-const PROMOTE_WITHIN_ENTRIES = 32;
 
 export class RaftGroup {
   readonly id: NodeId;
@@ -300,7 +300,7 @@ export class RaftGroup {
 
   /** Runs a data request linearizably; synchronous where no round trip is needed. */
   submit(request: DataRequest): Reply | Promise<Reply> {
-    if (this.fatal !== undefined) return new ErrorReply(`ERR node stopped: ${this.fatal.message}`);
+    if (this.fatal !== undefined) return this.stoppedReply(this.fatal);
     if (!request.write && this.soleLeaderReady()) return this.readNow(request);
     return new Promise<Reply>((resolve) => {
       const now = this.o.clock.monotonicMs();
@@ -316,8 +316,12 @@ export class RaftGroup {
    * follower may lag; a deposed leader may not know it yet). Never waits.
    */
   readLocal(request: DataRequest): Reply {
-    if (this.fatal !== undefined) return new ErrorReply(`ERR node stopped: ${this.fatal.message}`);
+    if (this.fatal !== undefined) return this.stoppedReply(this.fatal);
     return this.readNow(request);
+  }
+
+  private stoppedReply(fatal: Error): ErrorReply {
+    return new ErrorReply(`ERR node stopped: ${fatal.message}`);
   }
 
   /** True if `submit` answers a read at once (a lone leader), without a round trip. */

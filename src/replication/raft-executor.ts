@@ -15,27 +15,11 @@ export class RaftExecutor implements Executor {
   ) {}
 
   executeOne(args: readonly string[], write: boolean): Reply | Promise<Reply> {
-    this.metrics.opsByCommand.inc((args[0] ?? '').toLowerCase());
-    return this.group.submit({
-      commands: [args],
-      write,
-      transaction: false,
-      watch: undefined,
-      clientId: 0,
-      sequence: 0,
-    });
+    return this.group.submit(this.single(args, write));
   }
 
   readLocal(args: readonly string[]): Reply {
-    this.metrics.opsByCommand.inc((args[0] ?? '').toLowerCase());
-    return this.group.readLocal({
-      commands: [args],
-      write: false,
-      transaction: false,
-      watch: undefined,
-      clientId: 0,
-      sequence: 0,
-    });
+    return this.group.readLocal(this.single(args, false));
   }
 
   execute(request: DataRequest): Reply | Promise<Reply> {
@@ -48,6 +32,19 @@ export class RaftExecutor implements Executor {
 
   appliedIndex(): number {
     return this.group.applied;
+  }
+
+  /** One command outside any transaction or client session, counted by its name. */
+  private single(args: readonly string[], write: boolean): DataRequest {
+    this.metrics.opsByCommand.inc((args[0] ?? '').toLowerCase());
+    return {
+      commands: [args],
+      write,
+      transaction: false,
+      watch: undefined,
+      clientId: 0,
+      sequence: 0,
+    };
   }
 
   /** Writes wait for the log; reads for a ReadIndex round, except on a lone leader. */
