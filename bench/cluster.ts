@@ -8,7 +8,7 @@
  *   memlayer 1 node (a group of one, fsync)
  *
  * Workload: 50 clients, 256-byte values, random keys (redis-benchmark's `key:NNNNNNNNNNNN`;
- * 8-byte keys for etcd). Prints writes/s, p50/p99 and the ratios the issue sets goals for. A
+ * 8-byte keys for etcd), each system first given an untimed warm-up pass. Prints writes/s, p50/p99 and the ratios the issue sets goals for. A
  * benchmark, not a test: figures depend on the machine and its load; nothing is asserted.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -25,6 +25,12 @@ const BIN = join(ROOT, 'bin', 'memlayer.js');
 const CLIENTS = 50;
 const VALUE_BYTES = 256;
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 30_000);
+/**
+ * Untimed writes each system takes before it is measured: memlayer runs on a JIT, and its
+ * first seconds go to compiling the hot path (a fifth of a follower's CPU in a cold 30,000-write
+ * run, by perf). etcd and redis get the same pass, so every figure is a warm steady state.
+ */
+const WARMUP = Number(process.env['BENCH_WARMUP'] ?? 15_000);
 const tmp = mkdtempSync(join(tmpdir(), 'memlayer-bench-cluster-'));
 const children: ChildProcess[] = [];
 
@@ -74,14 +80,20 @@ async function waitPort(port: number, ms = 30_000): Promise<void> {
 }
 
 /** redis-benchmark --csv: "test","rps","avg","min","p50","p95","p99","max". */
-function redisBenchmark(name: string, port: number, test: string, pipeline = 1): Result {
+function redisBenchmark(
+  name: string,
+  port: number,
+  test: string,
+  pipeline = 1,
+  requests = REQUESTS,
+): Result {
   const args = [
     '-p',
     String(port),
     '-t',
     test,
     '-n',
-    String(REQUESTS * pipeline),
+    String(requests * pipeline),
     '-c',
     String(CLIENTS),
   ];
@@ -92,6 +104,11 @@ function redisBenchmark(name: string, port: number, test: string, pipeline = 1):
     console.log(`# ${name}: redis-benchmark said: ${(out.stdout + out.stderr).slice(-400)}`);
   const f = line.split(',').map((x) => Number(x.replace(/"/g, '')));
   return { name, rps: f[1] ?? NaN, p50Ms: f[4] ?? NaN, p99Ms: f[6] ?? NaN };
+}
+
+/** The untimed pass (WARMUP): the same SET workload, its result dropped. */
+function warmUp(port: number): void {
+  if (WARMUP > 0) redisBenchmark('warm-up', port, 'set', 1, WARMUP);
 }
 
 async function startMemlayer(nodes: number): Promise<number[]> {
@@ -195,7 +212,7 @@ async function etcdPuts(endpoints: readonly string[]): Promise<Result> {
       }),
   );
   const value = Buffer.alloc(VALUE_BYTES, 120);
-  const latencies: number[] = [];
+  let latencies: number[] = [];
   let issued = 0;
   const one = (c: Client): Promise<void> =>
     new Promise((done, fail) => {
@@ -215,14 +232,20 @@ async function etcdPuts(endpoints: readonly string[]): Promise<Result> {
         },
       );
     });
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async (_, w) => {
-      const c = clients[w % clients.length] ?? assert('client');
-      while (issued++ < REQUESTS) await one(c);
-    }),
-  );
-  const secs = (performance.now() - started) / 1000;
+  const run = async (requests: number): Promise<number> => {
+    latencies = [];
+    issued = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, w) => {
+        const c = clients[w % clients.length] ?? assert('client');
+        while (issued++ < requests) await one(c);
+      }),
+    );
+    return (performance.now() - started) / 1000;
+  };
+  await run(WARMUP);
+  const secs = await run(REQUESTS);
   for (const c of clients) c.close();
   latencies.sort((a, b) => a - b);
   const q = (p: number): number =>
@@ -252,16 +275,18 @@ async function main(): Promise<void> {
   const by = (name: string): Result => results.find((r) => r.name === name) ?? assert(name);
   try {
     console.log(
-      `# ${REQUESTS} requests per run, ${CLIENTS} clients, ${VALUE_BYTES}-byte values; load average ${(await import('node:os')).loadavg()[0]?.toFixed(1)}`,
+      `# ${REQUESTS} requests per run after ${WARMUP} untimed, ${CLIENTS} clients, ${VALUE_BYTES}-byte values; load average ${(await import('node:os')).loadavg()[0]?.toFixed(1)}`,
     );
     results.push(await etcdPuts(await startEtcd()));
     stopAll();
     const [leader3 = 0] = await startMemlayer(3);
+    warmUp(leader3);
     results.push(redisBenchmark('memlayer 3 nodes, SET', leader3, 'set'));
     results.push(redisBenchmark('memlayer 3 nodes, SET -P 16', leader3, 'set', 16));
     results.push(redisBenchmark('memlayer 3 nodes, GET (ReadIndex)', leader3, 'get'));
     stopAll();
     const [single = 0] = await startMemlayer(1);
+    warmUp(single);
     results.push(redisBenchmark('memlayer 1 node fsync, SET', single, 'set'));
     results.push(redisBenchmark('memlayer 1 node fsync, GET', single, 'get'));
     stopAll();
@@ -279,6 +304,7 @@ async function main(): Promise<void> {
       tmp,
     ]);
     await waitPort(redisPort);
+    warmUp(redisPort);
     results.push(redisBenchmark('redis appendfsync always, SET', redisPort, 'set'));
     results.push(redisBenchmark('redis appendfsync always, SET -P 16', redisPort, 'set', 16));
     stopAll();

@@ -260,12 +260,18 @@ describe('determinism and snapshots', () => {
     assert.equal(target.run('GET', 'y'), '2');
   });
 
-  it('snapshotChunks concatenate to encodeSnapshot', () => {
+  it('snapshotImage is the prefix then encodeSnapshot, in steps of about sliceBytes', () => {
     const h = new Harness();
     for (let i = 0; i < 200; i++) h.run('SET', `k${i}`, 'v'.repeat(i));
-    const chunks = [...h.sm.snapshotChunks(512)];
-    assert.ok(chunks.length > 10);
-    assert.deepEqual(Buffer.concat(chunks), Buffer.from(h.sm.encodeSnapshot()));
+    const steps = h.sm.snapshotImage(Buffer.from('HEAD'), 512);
+    let r = steps.next();
+    let count = 0;
+    for (; r.done !== true; r = steps.next()) count++;
+    const whole = Buffer.from(h.sm.encodeSnapshot());
+    // One step per 512 bytes written, and the measuring pass's (fewer: it copies nothing).
+    const writing = whole.length / 512;
+    assert.ok(count >= writing - 1 && count < 2 * writing, `${count} steps`);
+    assert.deepEqual(Buffer.from(r.value), Buffer.concat([Buffer.from('HEAD'), whole]));
   });
 
   it('envFor seeds the rng from the index only', () => {

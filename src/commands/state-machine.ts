@@ -151,11 +151,12 @@ export class StateMachine {
   }
 
   /**
-   * The snapshot as chunks of about `maxBytes`, for streaming. The state is captured when this
-   * is called; entries applied while the chunks are consumed do not affect them.
+   * The snapshot after `prefix`, in one buffer, built in steps of about `sliceBytes` of work
+   * (SnapshotWriter.image). The state is captured when this is called; entries applied while
+   * the steps run do not affect it.
    */
-  snapshotChunks(maxBytes: number): Iterable<Uint8Array> {
-    return new SnapshotWriter(this.db, this.sessions.encode()).chunks(maxBytes);
+  snapshotImage(prefix: Uint8Array, sliceBytes: number): Generator<void, Buffer, undefined> {
+    return new SnapshotWriter(this.db, this.sessions.encode()).image(prefix, sliceBytes);
   }
 
   /**

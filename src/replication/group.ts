@@ -42,7 +42,7 @@ import type { Clock, Rng } from '../shared/effects.js';
 import type { LevelLogStore } from './log-store.js';
 import type { ReplicationMetrics } from './replication-metrics.js';
 import {
-  frameSnapshot,
+  snapshotHead,
   unframeSnapshot,
   encodeBook,
   decodeBook,
@@ -58,17 +58,17 @@ import {
   unknownOutcome,
 } from './errors.js';
 import { decodeReply, encodeReply } from './reply-codec.js';
-import { pullInTurns, stepInTurns } from './turns.js';
+import { stepInTurns } from './turns.js';
 import { messageToWire, requestFromWire, requestToWire, type WireRequest } from './wire.js';
 
 /** What the group needs of the state machine (src/commands/state-machine.ts StateMachine). */
 export interface Applier {
   apply(request: DataRequest, env: ApplyEnv): Reply;
   /**
-   * The state as snapshot chunks of about `maxBytes`: captured when called (cheaply), encoded
-   * as the chunks are pulled, so the caller can spread the work over event-loop turns.
+   * The state as one snapshot buffer after `prefix`: captured when called (cheaply), encoded
+   * in steps of about `sliceBytes` of work, so the caller can spread them over event-loop turns.
    */
-  snapshotChunks(maxBytes: number): Iterable<Uint8Array>;
+  snapshotImage(prefix: Uint8Array, sliceBytes: number): Generator<void, Uint8Array, undefined>;
   restoreSnapshot(bytes: Uint8Array): void;
   /** restoreSnapshot in steps (one per event-loop turn); installs at the last one. */
   restoreSnapshotSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, void, undefined>;
@@ -848,11 +848,11 @@ export class RaftGroup {
       const index = logIndex(this.applied);
       const conf = this.core.status().conf;
       const book = new Map(this.book);
-      const parts = await pullInTurns(this.o.applier.snapshotChunks(SNAPSHOT_CHUNK_BYTES));
+      const image = this.o.applier.snapshotImage(snapshotHead(book), SNAPSHOT_CHUNK_BYTES);
+      const data = await stepInTurns(image);
       if (this.stopped) return;
       // A snapshot installed from the leader meanwhile may already cover this one.
       if (this.storage.snapshot().meta.index >= index) return;
-      const data = frameSnapshot(book, parts);
       const snap = this.storage.createSnapshot(index, conf, data);
       let compactTo = index - trailing;
       if (compactTo >= this.storage.firstIndex()) this.storage.compact(logIndex(compactTo));
@@ -968,7 +968,7 @@ async function bootstrap(o: GroupOptions): Promise<Snapshot> {
   const voters = [...o.bootstrap.keys()].sort((a, b) => a - b);
   const snap: Snapshot = {
     meta: { index: logIndex(1), term: term(1), conf: { voters, learners: [] } },
-    data: frameSnapshot(o.bootstrap, []),
+    data: snapshotHead(o.bootstrap),
   };
   await o.log.saveSnapshot(o.group, snap, logIndex(1));
   await o.log.saveMeta(o.group, encodeBook(o.bootstrap));

@@ -32,13 +32,18 @@ export function decodeBook(bytes: Uint8Array): AddressBook {
   return book;
 }
 
-/** The address book and the state machine image (given as its chunks, concatenated here). */
-export function frameSnapshot(book: AddressBook, image: readonly Uint8Array[]): Buffer {
+/**
+ * Everything before the state machine image: magic, length and the address book. The image is
+ * written right after it, in the same buffer (StateMachine.snapshotImage's prefix); alone, it
+ * is a snapshot with an empty image (the bootstrap one).
+ */
+export function snapshotHead(book: AddressBook): Buffer {
   const b = encodeBook(book);
-  const head = Buffer.allocUnsafe(8);
+  const head = Buffer.allocUnsafe(8 + b.length);
   head.writeUInt32BE(MAGIC, 0);
   head.writeUInt32BE(b.length, 4);
-  return Buffer.concat([head, b, ...image]);
+  head.set(b, 8);
+  return head;
 }
 
 /** An empty image (the bootstrap snapshot at index 0) has no state machine bytes. */

@@ -1,30 +1,34 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { pullInTurns } from './turns.js';
+import { stepInTurns } from './turns.js';
 
-describe('pullInTurns', () => {
-  it('produces each item in its own event-loop turn, in order', async () => {
-    let produced = 0;
-    function* items(): Generator<number> {
+describe('stepInTurns', () => {
+  it('runs each step in its own event-loop turn, then resolves with the result', async () => {
+    let done = 0;
+    function* steps(): Generator<void, string, undefined> {
       for (let i = 0; i < 5; i++) {
-        produced++;
-        yield i;
+        done++;
+        yield;
       }
+      return 'result';
     }
     const immediates: number[] = [];
     const probe = (): void => {
-      immediates.push(produced);
+      immediates.push(done);
       if (immediates.length < 5) setImmediate(probe);
     };
     setImmediate(probe);
-    const out = await pullInTurns(items());
-    assert.deepEqual(out, [0, 1, 2, 3, 4]);
-    // A probe rescheduling itself every turn ran between the items, not after all of them.
+    assert.equal(await stepInTurns(steps()), 'result');
+    // A probe rescheduling itself every turn ran between the steps, not after all of them.
     assert.ok(immediates[0] !== undefined && immediates[0] < 5, `probe saw ${immediates}`);
     assert.ok(new Set(immediates).size > 1, `probe saw ${immediates}`);
   });
 
-  it('takes nothing from an empty sequence', async () => {
-    assert.deepEqual(await pullInTurns([]), []);
+  it('resolves at once for a computation without steps', async () => {
+    // eslint-disable-next-line require-yield
+    function* none(): Generator<void, number, undefined> {
+      return 7;
+    }
+    assert.equal(await stepInTurns(none()), 7);
   });
 });

@@ -11,6 +11,8 @@ import { MemlayerError } from '../shared/errors.js';
 import { latin1Write } from '../shared/latin1.js';
 
 const VARINT_BYTES_MAX = 8; // 7 * 8 = 56 bits >= 53
+/** Spare bytes after the last one a caller of ByteWriter.over writes. */
+export const WRITER_SLACK = VARINT_BYTES_MAX;
 
 export class ByteWriter {
   private buffer: Buffer;
@@ -18,6 +20,23 @@ export class ByteWriter {
 
   constructor(initialBytes = 256) {
     this.buffer = Buffer.allocUnsafe(Math.max(16, initialBytes));
+  }
+
+  /**
+   * A writer that fills `buffer` from `offset` on, for a caller that sized it: a varint reserves
+   * its longest size, so leave WRITER_SLACK bytes spare at the end; overfilled, the writer moves
+   * to a larger copy (`target` tells). `length` counts from the start of `buffer`.
+   */
+  static over(buffer: Buffer, offset: number): ByteWriter {
+    const writer = new ByteWriter(0);
+    writer.buffer = buffer;
+    writer.offset = offset;
+    return writer;
+  }
+
+  /** The buffer being written. */
+  get target(): Buffer {
+    return this.buffer;
   }
 
   get length(): number {

@@ -69,15 +69,19 @@ describe('snapshot', () => {
     assert.deepEqual(Buffer.from(encodeSnapshot(restored, decoded.extra)), Buffer.from(bytes));
   });
 
-  it('chunks concatenate to the whole snapshot and freeze the state when created', () => {
+  it('the image in steps equals the whole snapshot and freezes the state when created', () => {
     const db = sample();
-    const whole = Buffer.from(encodeSnapshot(db, new Uint8Array(0)));
-    const writer = new SnapshotWriter(db, new Uint8Array(0));
+    const whole = Buffer.from(encodeSnapshot(db, Uint8Array.from([5])));
+    const writer = new SnapshotWriter(db, Uint8Array.from([5]));
     db.put('s', 'changed after the writer was created');
     db.delete('h');
-    const chunks = [...writer.chunks(16)];
-    assert.ok(chunks.length > 3);
-    assert.deepEqual(Buffer.concat(chunks), whole);
+    const steps = writer.image(Uint8Array.from([1, 2]), 16);
+    let r = steps.next();
+    let count = 0;
+    for (; r.done !== true; r = steps.next()) count++;
+    assert.ok(count > 3, `${count} steps`);
+    assert.equal(r.value.length, whole.length + 2, 'allocated at its exact size');
+    assert.deepEqual(r.value, Buffer.concat([Buffer.from([1, 2]), whole]));
   });
 
   it('rejects every single-byte corruption and every truncation', () => {

@@ -11,17 +11,18 @@
  *   extra    bytes    opaque (client sessions)
  *   crc32    u32      CRC-32 of every byte before it
  *
- * The encoder is an iterator of chunks so that the replication host can stream a snapshot and
- * yield to the event loop between chunks. It captures the records when it is created (strings by
- * reference since they are immutable, other kinds cloned), so entries applied while the chunks
- * are being produced do not leak into the snapshot.
+ * The encoder works in steps so that the replication host can yield to the event loop between
+ * them. It captures the records when it is created (strings by reference since they are
+ * immutable, other kinds copied on write), so entries applied while the steps run do not leak
+ * into the snapshot.
  *
  * The decoder checks magic, version, every length, and the checksum *before* decoding any
  * value, and throws MemlayerError('ERR_SNAPSHOT_CORRUPT') on any problem; it builds a new state
  * that the caller installs only after the whole snapshot decoded.
  */
 import { MemlayerError } from '../shared/errors.js';
-import { ByteReader, ByteWriter } from './bytes.js';
+import { assert } from '../shared/assert.js';
+import { ByteReader, ByteWriter, varintSize, WRITER_SLACK } from './bytes.js';
 import { decodeValue, encodeValue, KIND_TAGS, kindOfTag } from './codecs/index.js';
 import { CRC32_INIT, crc32Final, crc32Update } from './crc32.js';
 import type { Keyspace, WriteBarrier } from './keyspace.js';
@@ -52,7 +53,7 @@ export interface DecodedSnapshot {
 }
 
 /**
- * A frozen view of the keyspace, encoded lazily chunk by chunk.
+ * A frozen view of the keyspace, encoded lazily step by step (`image`).
  *
  * Capturing is the only part that must run in one go, so it is kept to bulk copies: the keys
  * and the values into two arrays, and the expiry map copied whole. Strings are immutable;
@@ -61,9 +62,9 @@ export interface DecodedSnapshot {
  * and the writer then clones it once and encodes the clone. So capture costs a few tens of
  * milliseconds per million keys whatever their sizes, and only collections written while the
  * snapshot is being encoded are ever copied. The encoding, which costs ten times more than the
- * capture, happens as the caller pulls chunks (the replication host yields to the event loop
- * between them). Pull the chunks to the end (or return the iterator): until then every write
- * to a collection pays a Set lookup.
+ * capture, happens as the caller runs the steps (the replication host yields to the event loop
+ * between them). Run them to the end (or return the generator): until every collection is
+ * encoded, every write to a collection pays a Set lookup.
  */
 export class SnapshotWriter implements WriteBarrier {
   private readonly keys: string[];
@@ -97,61 +98,100 @@ export class SnapshotWriter implements WriteBarrier {
   }
 
   /**
-   * The snapshot as chunks of about `maxBytes` each (a chunk holds at least one record, so a
-   * single large value may exceed it). Their concatenation is the whole snapshot.
+   * The whole snapshot in one buffer, written after `prefix` (which the checksum does not cover:
+   * a caller's own framing), in steps of about `sliceBytes` of work; the caller may yield to the
+   * event loop between steps (turns.ts stepInTurns). The image is measured first and then
+   * written once into a buffer of its exact size: on a large state the fresh memory is what costs
+   * most (a page fault per 4 KiB touched, about 3 ms per MB on a virtual machine), and chunks
+   * concatenated afterwards touched every byte twice.
    */
-  *chunks(maxBytes: number): Generator<Uint8Array, void, undefined> {
-    // Room for a chunk plus a typical record, so that chunks rarely regrow; each chunk is
-    // handed out without a copy (detach) and the writer continues on a fresh buffer.
-    const capacity = maxBytes + 64 * 1024;
-    const writer = new ByteWriter(capacity);
-    let crc = CRC32_INIT;
-    writer.raw(Uint8Array.from(MAGIC));
-    writer.u8(SNAPSHOT_VERSION);
-    writer.f64(this.applyIndex);
-    writer.varint(this.keys.length);
+  *image(prefix: Uint8Array, sliceBytes: number): Generator<void, Buffer, undefined> {
     const { keys, values, expires, pending, copies } = this;
     try {
+      // Pass 1: measure. A collection is encoded here, from the copy taken before a write or
+      // from the object itself, unchanged since the capture; once encoded, its bytes are the
+      // snapshot's and later writes to it need no copy. Strings are measured, not copied.
+      const encoded = new Map<number, Uint8Array>();
+      let size = prefix.length + HEADER_BYTES + varintSize(keys.length);
+      let work = 0;
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i] as string;
         const captured = values[i] as Value;
-        let value = captured;
-        if (typeof captured !== 'string') {
-          // The copy taken before a write, or the object itself, unchanged since the capture;
-          // once encoded, later writes need no copy.
-          value = copies.get(captured) ?? captured;
+        let valueBytes: number;
+        if (typeof captured === 'string') {
+          valueBytes = captured.length;
+          work += RECORD_WORK;
+        } else {
+          const bytes = encodeValue(copies.get(captured) ?? captured);
           pending.delete(captured);
+          encoded.set(i, bytes);
+          valueBytes = bytes.length;
+          work += bytes.length;
         }
-        writeRecord(writer, key, value, expires.get(key));
-        if (writer.length >= maxBytes) {
-          const chunk = writer.detach(capacity);
-          crc = crc32Update(crc, chunk);
-          yield chunk;
+        size += varintSize(key.length) + key.length + 1 + varintSize(valueBytes) + valueBytes;
+        if (expires.has(key)) size += 8;
+        if (work >= sliceBytes) {
+          work = 0;
+          yield;
         }
       }
+      // Every collection is encoded: writes from here on need no copy.
+      this.db.removeBarrier(this);
+      copies.clear();
+      size += varintSize(this.extra.length) + this.extra.length + 4;
+
+      // Pass 2: write, checksumming each slice as it is done.
+      const out = Buffer.allocUnsafe(size + WRITER_SLACK);
+      out.set(prefix, 0);
+      const writer = ByteWriter.over(out, prefix.length);
+      writer.raw(Uint8Array.from(MAGIC));
+      writer.u8(SNAPSHOT_VERSION);
+      writer.f64(this.applyIndex);
+      writer.varint(keys.length);
+      let crc = CRC32_INIT;
+      let summed = prefix.length;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        writeRecord(writer, key, values[i] as Value, expires.get(key), encoded.get(i));
+        if (writer.length - summed >= sliceBytes) {
+          crc = crc32Update(crc, out.subarray(summed, writer.length));
+          summed = writer.length;
+          yield;
+        }
+      }
+      writer.bytes(this.extra);
+      crc = crc32Update(crc, out.subarray(summed, writer.length));
+      writer.u32(crc32Final(crc));
+      assert(writer.length === size && writer.target === out, 'snapshot size mismatch');
+      return out.subarray(0, size);
     } finally {
       this.db.removeBarrier(this);
       pending.clear();
       copies.clear();
     }
-    writer.bytes(this.extra);
-    crc = crc32Update(crc, writer.view());
-    writer.u32(crc32Final(crc));
-    yield writer.detach(0);
   }
 
-  /** The whole snapshot in one buffer. */
+  /** The whole snapshot in one buffer, in one go. */
   encode(): Uint8Array {
-    const parts = [...this.chunks(1 << 20)];
-    return Buffer.concat(parts);
+    const steps = this.image(new Uint8Array(0), Number.POSITIVE_INFINITY);
+    for (;;) {
+      const step = steps.next();
+      if (step.done === true) return step.value;
+    }
   }
 }
+
+/** magic, version, index. */
+const HEADER_BYTES = 4 + 1 + 8;
+/** Measuring a string record counts as this many bytes of work towards a step. */
+const RECORD_WORK = 64;
 
 function writeRecord(
   writer: ByteWriter,
   key: string,
   value: Value,
   expiresAtMs: number | undefined,
+  encoded: Uint8Array | undefined,
 ): void {
   writer.string(key);
   const tag = KIND_TAGS[kindOf(value)];
@@ -161,8 +201,12 @@ function writeRecord(
     writer.u8(tag | HAS_EXPIRY);
     writer.f64(expiresAtMs);
   }
-  if (typeof value === 'string') writer.string(value);
-  else writer.bytes(encodeValue(value));
+  if (typeof value === 'string') {
+    writer.string(value);
+  } else {
+    assert(encoded !== undefined, 'collection not encoded in the first pass');
+    writer.bytes(encoded);
+  }
 }
 
 export function encodeSnapshot(db: Keyspace, extra: Uint8Array): Uint8Array {
