@@ -97,22 +97,6 @@ export class ByteWriter {
     this.offset += value.length;
   }
 
-  /** The bytes written so far (a view: copy it if the writer is used again). */
-  view(): Uint8Array {
-    return this.buffer.subarray(0, this.offset);
-  }
-
-  /**
-   * The bytes written so far without copying, and the writer emptied onto a fresh buffer of
-   * `nextBytes` (for producers of large chunks, where `take`'s copy would double the work).
-   */
-  detach(nextBytes: number): Uint8Array {
-    const out = this.buffer.subarray(0, this.offset);
-    this.buffer = Buffer.allocUnsafe(Math.max(16, nextBytes));
-    this.offset = 0;
-    return out;
-  }
-
   /** The bytes written so far as a fresh copy, and the writer emptied. */
   take(): Uint8Array {
     const out = Uint8Array.prototype.slice.call(this.buffer, 0, this.offset);
