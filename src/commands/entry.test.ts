@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemlayerError } from '../shared/errors.js';
 import { SeededRng } from '../shared/effects.js';
-import { decodeEntry, encodeEntry } from './entry.js';
+import { decodeEntries, decodeEntry, encodeEntry, encodeEntryGroup } from './entry.js';
 import type { EntryPayload } from './entry.js';
 
 function payload(): EntryPayload {
@@ -105,5 +105,40 @@ describe('entry codec', () => {
         assert.ok(error instanceof MemlayerError);
       }
     }
+  });
+
+  it('a group entry holds several requests, each with its own time and session', () => {
+    const one: EntryPayload = {
+      nowMs: 5,
+      request: {
+        commands: [['INCR', 'n']],
+        write: true,
+        transaction: false,
+        watch: undefined,
+        clientId: 7,
+        sequence: 1,
+      },
+    };
+    const group = encodeEntryGroup([encodeEntry(payload()), encodeEntry(one)]);
+    assert.deepEqual(decodeEntries(group), [payload(), one]);
+    // A plain entry is a list of one.
+    assert.deepEqual(decodeEntries(encodeEntry(one)), [one]);
+  });
+
+  it('rejects corrupt groups: truncated, trailing bytes, fewer than two, nested, bad parts', () => {
+    const part = encodeEntry(payload());
+    const group = Buffer.from(encodeEntryGroup([part, part]));
+    for (let length = 1; length < group.length; length++)
+      expectCorrupt(() => decodeEntries(group.subarray(0, length)));
+    expectCorrupt(() => decodeEntries(Buffer.concat([group, Buffer.from([0])])));
+    // version 2 with a count of 1, then one part
+    const single = Buffer.concat([Buffer.from([2, 1, part.length & 0x7f, part.length >> 7]), part]);
+    expectCorrupt(() => decodeEntries(single));
+    const nested = Buffer.from(encodeEntryGroup([group, group]));
+    expectCorrupt(() => decodeEntries(nested));
+    const badPart = Buffer.from(group);
+    badPart[4] = 9; // the first part's version byte
+    expectCorrupt(() => decodeEntries(badPart));
+    assert.throws(() => encodeEntryGroup([part]), /at least two/);
   });
 });

@@ -12,6 +12,14 @@
  * Arguments are latin1 strings (one char per byte), written as those bytes. Decoding checks
  * every count and length against the bytes left, so a truncated or corrupt payload throws
  * MemlayerError('ERR_ENTRY_CORRUPT') and never allocates more than the input's size.
+ *
+ * A group entry carries the requests of several clients gathered in one turn, so that the log,
+ * the peers and the disk handle one entry instead of many (each keeps its own time, client
+ * session and reply):
+ *
+ *   version    u8      2
+ *   count      varint  >= 2
+ *   requests   count x (varint length, a version-1 entry)
  */
 import { assert } from '../shared/assert.js';
 import { ByteReader, varintSize, writeVarint } from '../store/bytes.js';
@@ -23,6 +31,7 @@ export interface EntryPayload {
 }
 
 export const ENTRY_VERSION = 1;
+export const ENTRY_GROUP_VERSION = 2;
 const WRITE = 1;
 const TRANSACTION = 2;
 const WATCH = 4;
@@ -126,4 +135,41 @@ function readStrings(reader: ByteReader, field: string): string[] {
   const strings: string[] = [];
   for (let i = 0; i < count; i++) strings.push(reader.string(field));
   return strings;
+}
+
+/** Several version-1 entries (encodeEntry's output, at least two) as one group entry. */
+export function encodeEntryGroup(parts: readonly Uint8Array[]): Uint8Array {
+  assert(parts.length >= 2, 'a group holds at least two requests');
+  let size = 1 + varintSize(parts.length);
+  for (const part of parts) size += varintSize(part.length) + part.length;
+  const buffer = Buffer.allocUnsafe(size);
+  buffer[0] = ENTRY_GROUP_VERSION;
+  let at = writeVarint(buffer, 1, parts.length);
+  for (const part of parts) {
+    at = writeVarint(buffer, at, part.length);
+    buffer.set(part, at);
+    at += part.length;
+  }
+  assert(at === size, 'group size mismatch');
+  return buffer;
+}
+
+/**
+ * The requests of a log entry, in order: one for a version-1 entry, several for a group.
+ * Throws MemlayerError('ERR_ENTRY_CORRUPT') as decodeEntry does.
+ */
+export function decodeEntries(bytes: Uint8Array): EntryPayload[] {
+  if (bytes[0] !== ENTRY_GROUP_VERSION) return [decodeEntry(bytes)];
+  const reader = new ByteReader(bytes, 'ERR_ENTRY_CORRUPT', 'log entry');
+  reader.u8('version');
+  const count = reader.count('group size', reader.remaining);
+  if (count < 2) reader.fail(`group of ${count}`);
+  const out: EntryPayload[] = [];
+  for (let i = 0; i < count; i++) {
+    const part = reader.bytesField('grouped entry');
+    // Groups do not nest: a part is a version-1 entry, which decodeEntry insists on.
+    out.push(decodeEntry(part));
+  }
+  reader.expectEnd();
+  return out;
 }

@@ -274,8 +274,11 @@ describe('determinism and snapshots', () => {
     assert.deepEqual(Buffer.from(r.value), Buffer.concat([Buffer.from('HEAD'), whole]));
   });
 
-  it('envFor seeds the rng from the index only', () => {
+  it('envFor seeds the rng from the index and group part only', () => {
     assert.equal(envFor(5, 1).rng.int(1 << 30), envFor(5, 999).rng.int(1 << 30));
+    assert.equal(envFor(5, 1, 0).rng.int(1 << 30), envFor(5, 1).rng.int(1 << 30));
+    assert.equal(envFor(5, 1, 3).rng.int(1 << 30), envFor(5, 7, 3).rng.int(1 << 30));
+    assert.notEqual(envFor(5, 1, 1).rng.int(1 << 30), envFor(5, 1, 2).rng.int(1 << 30));
     assert.notEqual(envFor(5, 1).rng.int(1 << 30), envFor(6, 1).rng.int(1 << 30));
     assert.notEqual(envFor(2 ** 33, 1).rng.int(1 << 30), envFor(2 ** 34, 1).rng.int(1 << 30));
   });

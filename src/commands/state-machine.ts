@@ -186,11 +186,13 @@ export class StateMachine {
 }
 
 /**
- * The environment of the entry at `index`, proposed at `nowMs`. The RNG is seeded from the index
- * alone, so SPOP, SRANDMEMBER and RANDOMKEY choose the same on every replica.
+ * The environment of the entry at `index`, proposed at `nowMs` (request `part` of a group
+ * entry; 0 otherwise). The RNG is seeded from the index and part alone, so SPOP, SRANDMEMBER
+ * and RANDOMKEY choose the same on every replica, and two requests of one group differently.
  */
-export function envFor(index: number, nowMs: number): ApplyEnv {
-  return { index, nowMs, rng: new SeededRng(seedOf(index)) };
+export function envFor(index: number, nowMs: number, part = 0): ApplyEnv {
+  const seed = part === 0 ? seedOf(index) : (seedOf(index) ^ Math.imul(part, 0x27d4eb2f)) >>> 0;
+  return { index, nowMs, rng: new SeededRng(seed) };
 }
 
 function seedOf(index: number): number {

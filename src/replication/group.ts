@@ -16,7 +16,7 @@
 import type { Reply } from '../commands/reply.js';
 import { OK, ErrorReply } from '../commands/reply.js';
 import type { DataRequest } from '../commands/executor.js';
-import { decodeEntry, encodeEntry } from '../commands/entry.js';
+import { decodeEntries, encodeEntry, encodeEntryGroup } from '../commands/entry.js';
 import { envFor } from '../commands/state-machine.js';
 import type { ApplyEnv } from '../store/keyspace.js';
 import { RaftNode } from '../raft/node.js';
@@ -127,10 +127,21 @@ interface Waiter {
 }
 interface Proposal extends Waiter {
   readonly term: number;
+  /**
+   * A group entry: its requests' waiters, in order, each answered with its own reply. The
+   * proposal's own `resolve` answers them all alike (an unknown outcome).
+   */
+  readonly members?: readonly Waiter[];
 }
 interface Pending {
   readonly request: DataRequest;
   readonly waiter: Waiter;
+}
+/** A write gathered for the next proposal: its version-1 entry and who waits for it. */
+interface Gathered {
+  readonly data: Uint8Array;
+  readonly waiter: Waiter;
+  readonly reroute: () => void;
 }
 interface ReadBatch {
   readonly reads: Pending[];
@@ -139,6 +150,13 @@ interface ReadBatch {
 }
 
 const EXPIRY_KEYS_PER_TICK = 64;
+/**
+ * Requests gathered in one turn share log entries, up to this many requests or bytes per
+ * entry: the log, the peers and the disks then handle one entry where there were many (a
+ * request's own time, client session and reply stay its own).
+ */
+const GROUP_REQUESTS_MAX = 64;
+const GROUP_BYTES_MAX = 256 * 1024;
 /** Readies being written at once; more wait in the core (and join one batch when they go). */
 const PERSISTS_IN_FLIGHT = 8;
 /** Snapshot encoding work per event-loop turn (about 5 ms of encoding). */
@@ -200,7 +218,7 @@ export class RaftGroup {
   private ticker: NodeJS.Timeout | undefined;
 
   /** Gathered this turn; `reroute` runs if they cannot be proposed here (nothing was written). */
-  private toPropose: { data: Uint8Array; waiter: Waiter; reroute: () => void }[] = [];
+  private toPropose: Gathered[] = [];
   private readonly proposals = new Map<number, Proposal>();
   private awaitingLeader: Pending[] = [];
   private toRead: Pending[] = [];
@@ -495,25 +513,59 @@ export class RaftGroup {
     if (this.toPropose.length === 0) return;
     const batch = this.toPropose;
     this.toPropose = [];
-    const accepted: Waiter[] = [];
-    for (const b of batch) {
-      try {
-        this.core.propose(b.data);
-        accepted.push(b.waiter);
-      } catch (err) {
-        if (!(err instanceof RaftError)) throw err;
-        this.o.metrics.proposalsRefused.inc();
-        // Refused, so not in any log: a definite answer, or another try elsewhere.
-        if (err.code === 'uncommittedBytesExceeded') b.waiter.resolve(TRYAGAIN_BUSY);
-        else b.reroute();
+    let entries = 0;
+    let requests = 0;
+    for (let i = 0; i < batch.length;) {
+      const group = [batch[i] as Gathered];
+      let bytes = group[0]?.data.length ?? 0;
+      for (i++; i < batch.length && group.length < GROUP_REQUESTS_MAX; i++) {
+        const next = batch[i] as Gathered;
+        if (bytes + next.data.length > GROUP_BYTES_MAX) break;
+        bytes += next.data.length;
+        group.push(next);
       }
+      if (!this.proposeGroup(group)) continue;
+      entries++;
+      requests += group.length;
     }
-    if (accepted.length === 0) return;
+    if (entries === 0) return;
+    this.o.metrics.proposals.inc(requests);
+    this.o.metrics.batchSize.observe(entries);
+  }
+
+  /** Proposes one entry for `group` (a plain entry for one request); false if refused. */
+  private proposeGroup(group: readonly Gathered[]): boolean {
+    const only = group.length === 1 ? group[0] : undefined;
+    try {
+      this.core.propose(only?.data ?? encodeEntryGroup(group.map((g) => g.data)));
+    } catch (err) {
+      if (!(err instanceof RaftError)) throw err;
+      this.o.metrics.proposalsRefused.inc();
+      // Refused, so not in any log: a definite answer, or another try elsewhere.
+      for (const g of group) {
+        if (err.code === 'uncommittedBytesExceeded') g.waiter.resolve(TRYAGAIN_BUSY);
+        else g.reroute();
+      }
+      return false;
+    }
     const st = this.core.status();
-    const first = st.lastIndex - accepted.length + 1;
-    accepted.forEach((w, i) => this.proposals.set(first + i, { ...w, term: st.term }));
-    this.o.metrics.proposals.inc(accepted.length);
-    this.o.metrics.batchSize.observe(accepted.length);
+    if (only !== undefined) {
+      this.proposals.set(st.lastIndex, { ...only.waiter, term: st.term });
+      return true;
+    }
+    const members = group.map((g) => g.waiter);
+    // One fate for the entry: it times out at its earliest member's deadline (all gathered in
+    // this turn; a forwarded one brings what its follower had left).
+    this.proposals.set(st.lastIndex, {
+      term: st.term,
+      members,
+      startedMs: Math.min(...members.map((w) => w.startedMs)),
+      deadlineMs: Math.min(...members.map((w) => w.deadlineMs)),
+      resolve: (r) => {
+        for (const w of members) w.resolve(r);
+      },
+    });
+    return true;
   }
 
   /**
@@ -748,10 +800,14 @@ export class RaftGroup {
     for (const e of entries) {
       if (e.index <= this.applied) continue;
       let reply: Reply = OK;
+      let replies: Reply[] | undefined;
       if (e.type === 'normal') {
-        const { nowMs, request } = decodeEntry(e.data);
-        this.lastNowMs = Math.max(this.lastNowMs, nowMs);
-        reply = this.o.applier.apply(request, envFor(e.index, nowMs));
+        const parts = decodeEntries(e.data);
+        replies = parts.map(({ nowMs, request }, part) => {
+          this.lastNowMs = Math.max(this.lastNowMs, nowMs);
+          return this.o.applier.apply(request, envFor(e.index, nowMs, part));
+        });
+        if (replies.length === 1) reply = replies[0] ?? OK;
       } else if (e.type === 'confChange') {
         this.applyConfChange(decodeConfChange(e.data));
       }
@@ -765,7 +821,12 @@ export class RaftGroup {
         continue;
       }
       this.o.metrics.commitSeconds.observe((this.o.clock.monotonicMs() - p.startedMs) / 1000);
-      p.resolve(reply);
+      const members = p.members;
+      if (members === undefined) p.resolve(reply);
+      else if (replies?.length === members.length)
+        members.forEach((w, i) => w.resolve(replies[i] ?? OK));
+      // Same index and term is the same entry, so this cannot happen; never a wrong reply.
+      else p.resolve(unknownOutcome('entry overwritten'));
     }
     this.o.metrics.applied.inc(entries.length);
   }

@@ -144,6 +144,38 @@ describe('ReplicationHost, one node (a group of one, fsync)', () => {
     await stopHost(again);
   });
 
+  it('writes gathered in one turn share log entries, each with its own reply, and replay so', async () => {
+    const dataDir = await tempDir();
+    const { host } = await startHost({ id: nodeId(1), dataDir });
+    await until(() => host.data.role === 'leader', 'leadership');
+    await run(host, 'SET', 'text', 'not a number');
+    const before = host.data.status().lastIndex;
+    const writes: Promise<Reply>[] = [];
+    for (let i = 0; i < 300; i++) {
+      writes.push(run(host, 'INCR', 'n'));
+      if (i % 100 === 50) writes.push(run(host, 'INCR', 'text'));
+    }
+    const replies = await Promise.all(writes);
+    const counts = replies.filter((r) => typeof r === 'number');
+    assert.deepEqual(
+      counts,
+      Array.from({ length: 300 }, (_, i) => i + 1),
+      'every INCR answered with its own value, in order',
+    );
+    const errors = replies.filter((r) => r instanceof ErrorReply);
+    assert.equal(errors.length, 3);
+    for (const e of errors) assert.match((e as ErrorReply).text, /^ERR value is not an integer/);
+    const entries = host.data.status().lastIndex - before;
+    assert.ok(entries < 303 / 4, `303 requests in ${entries} entries`);
+    await stopHost(host);
+
+    const { host: again } = await startHost({ id: nodeId(1), dataDir });
+    await until(() => again.data.role === 'leader', 'leadership after restart');
+    assert.equal(await run(again, 'GET', 'n'), '300');
+    assert.equal(await run(again, 'INCR', 'n'), 301);
+    await stopHost(again);
+  });
+
   it('restarts from a snapshot plus the log after it', async () => {
     const dataDir = await tempDir();
     const { host } = await startHost({
