@@ -514,7 +514,6 @@ export class RaftGroup {
     const batch = this.toPropose;
     this.toPropose = [];
     let entries = 0;
-    let requests = 0;
     for (let i = 0; i < batch.length;) {
       const group = [batch[i] as Gathered];
       let bytes = group[0]?.data.length ?? 0;
@@ -524,12 +523,10 @@ export class RaftGroup {
         bytes += next.data.length;
         group.push(next);
       }
-      if (!this.proposeGroup(group)) continue;
-      entries++;
-      requests += group.length;
+      if (this.proposeGroup(group)) entries++;
     }
     if (entries === 0) return;
-    this.o.metrics.proposals.inc(requests);
+    this.o.metrics.proposals.inc(entries);
     this.o.metrics.batchSize.observe(entries);
   }
 
@@ -822,8 +819,9 @@ export class RaftGroup {
       }
       this.o.metrics.commitSeconds.observe((this.o.clock.monotonicMs() - p.startedMs) / 1000);
       const members = p.members;
-      if (members === undefined) p.resolve(reply);
-      else if (replies?.length === members.length)
+      if (replies === undefined || (members === undefined && replies.length === 1))
+        p.resolve(reply);
+      else if (members !== undefined && replies.length === members.length)
         members.forEach((w, i) => w.resolve(replies[i] ?? OK));
       // Same index and term is the same entry, so this cannot happen; never a wrong reply.
       else p.resolve(unknownOutcome('entry overwritten'));
