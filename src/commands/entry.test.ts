@@ -23,6 +23,21 @@ function payload(): EntryPayload {
   };
 }
 
+/** One command outside a transaction, proposed at time 5. */
+function single(command: string[], write: boolean, clientId = 0, sequence = 0): EntryPayload {
+  return {
+    nowMs: 5,
+    request: {
+      commands: [command],
+      write,
+      transaction: false,
+      watch: undefined,
+      clientId,
+      sequence,
+    },
+  };
+}
+
 function expectCorrupt(fn: () => unknown): void {
   assert.throws(fn, (error: unknown) => {
     assert.ok(error instanceof MemlayerError, `not a MemlayerError: ${String(error)}`);
@@ -38,17 +53,7 @@ describe('entry codec', () => {
   });
 
   it('round-trips a single command without WATCH', () => {
-    const p: EntryPayload = {
-      nowMs: 5,
-      request: {
-        commands: [['GET', 'k']],
-        write: false,
-        transaction: false,
-        watch: undefined,
-        clientId: 0,
-        sequence: 0,
-      },
-    };
+    const p = single(['GET', 'k'], false);
     const bytes = encodeEntry(p);
     assert.equal(bytes.length, 1 + 8 + 1 + 1 + 1 + 1 + 1 + 4 + 2, 'compact');
     assert.deepEqual(decodeEntry(bytes), p);
@@ -108,17 +113,7 @@ describe('entry codec', () => {
   });
 
   it('a group entry holds several requests, each with its own time and session', () => {
-    const one: EntryPayload = {
-      nowMs: 5,
-      request: {
-        commands: [['INCR', 'n']],
-        write: true,
-        transaction: false,
-        watch: undefined,
-        clientId: 7,
-        sequence: 1,
-      },
-    };
+    const one = single(['INCR', 'n'], true, 7, 1);
     const group = encodeEntryGroup([encodeEntry(payload()), encodeEntry(one)]);
     assert.deepEqual(decodeEntries(group), [payload(), one]);
     // A plain entry is a list of one.

@@ -150,9 +150,11 @@ export class SnapshotWriter implements WriteBarrier {
       writer.varint(keys.length);
       let crc = CRC32_INIT;
       let summed = prefix.length;
+      const collections = encoded.size > 0;
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i] as string;
-        writeRecord(writer, key, values[i] as Value, expires.get(key), encoded.get(i));
+        const bytes = collections ? encoded.get(i) : undefined;
+        writeRecord(writer, key, values[i] as Value, expires.get(key), bytes);
         if (writer.length - summed >= sliceBytes) {
           crc = crc32Update(crc, out.subarray(summed, writer.length));
           summed = writer.length;
