@@ -28,7 +28,7 @@ import {
 } from './lib/proc.js';
 import * as ew from '../src/tensor/kernels/elementwise.js';
 import * as rd from '../src/tensor/kernels/reduce.js';
-import { native, nativeStatus } from '../src/tensor/native.js';
+import { native, nativeStatus } from '../src/shared/native.js';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 const PYTHON = '/usr/bin/python3';

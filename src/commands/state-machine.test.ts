@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemlayerError } from '../shared/errors.js';
 import { SeededRng } from '../shared/effects.js';
+import { allocLarge, LARGE_BUFFER_MIN_BYTES } from '../shared/large-buffer.js';
 import type { DataRequest } from './executor.js';
 import { Harness, T0_MS } from './keys/harness.js';
 import { ErrorReply, NULL_ARRAY, OK } from './reply.js';
@@ -272,6 +273,23 @@ describe('determinism and snapshots', () => {
     const writing = whole.length / 512;
     assert.ok(count >= writing - 1 && count < 2 * writing, `${count} steps`);
     assert.deepEqual(Buffer.from(r.value), Buffer.concat([Buffer.from('HEAD'), whole]));
+  });
+
+  it('snapshotImage writes into the buffer its alloc gives (the host passes huge pages)', () => {
+    const h = new Harness();
+    // ~9 MB of values: above LARGE_BUFFER_MIN_BYTES, so allocLarge maps it when it can.
+    for (let i = 0; i < 300; i++) h.run('SET', `k${i}`, String(i % 10).repeat(30_000));
+    const sizes: number[] = [];
+    const steps = h.sm.snapshotImage(Buffer.from('HD'), 1 << 20, (bytes) => {
+      sizes.push(bytes);
+      return allocLarge(bytes);
+    });
+    let r = steps.next();
+    while (r.done !== true) r = steps.next();
+    const whole = Buffer.from(h.sm.encodeSnapshot());
+    assert.equal(sizes.length, 1);
+    assert.ok((sizes[0] ?? 0) >= LARGE_BUFFER_MIN_BYTES);
+    assert.deepEqual(Buffer.from(r.value), Buffer.concat([Buffer.from('HD'), whole]));
   });
 
   it('envFor seeds the rng from the index and group part only', () => {

@@ -145,18 +145,25 @@ export class StateMachine {
     return [...found];
   }
 
-  /** The whole state (keyspace + client sessions) as one checksummed snapshot. */
-  encodeSnapshot(): Uint8Array {
-    return new SnapshotWriter(this.db, this.sessions.encode()).encode();
+  /**
+   * The whole state (keyspace + client sessions) as one checksummed snapshot; `alloc` makes its
+   * buffer (the server passes huge pages, shared/large-buffer.ts).
+   */
+  encodeSnapshot(alloc?: (bytes: number) => Buffer): Uint8Array {
+    return new SnapshotWriter(this.db, this.sessions.encode()).encode(alloc);
   }
 
   /**
    * The snapshot after `prefix`, in one buffer, built in steps of about `sliceBytes` of work
    * (SnapshotWriter.image). The state is captured when this is called; entries applied while
-   * the steps run do not affect it.
+   * the steps run do not affect it; `alloc` makes the image's buffer.
    */
-  snapshotImage(prefix: Uint8Array, sliceBytes: number): Generator<void, Buffer, undefined> {
-    return new SnapshotWriter(this.db, this.sessions.encode()).image(prefix, sliceBytes);
+  snapshotImage(
+    prefix: Uint8Array,
+    sliceBytes: number,
+    alloc?: (bytes: number) => Buffer,
+  ): Generator<void, Buffer, undefined> {
+    return new SnapshotWriter(this.db, this.sessions.encode()).image(prefix, sliceBytes, alloc);
   }
 
   /**

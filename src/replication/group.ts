@@ -39,6 +39,7 @@ import {
 } from '../raft/types.js';
 import { logIndex, term } from '../shared/brand.js';
 import type { Clock, Rng } from '../shared/effects.js';
+import { allocLarge } from '../shared/large-buffer.js';
 import type { LevelLogStore } from './log-store.js';
 import type { ReplicationMetrics } from './replication-metrics.js';
 import {
@@ -68,7 +69,11 @@ export interface Applier {
    * The state as one snapshot buffer after `prefix`: captured when called (cheaply), encoded
    * in steps of about `sliceBytes` of work, so the caller can spread them over event-loop turns.
    */
-  snapshotImage(prefix: Uint8Array, sliceBytes: number): Generator<void, Uint8Array, undefined>;
+  snapshotImage(
+    prefix: Uint8Array,
+    sliceBytes: number,
+    alloc?: (bytes: number) => Buffer,
+  ): Generator<void, Uint8Array, undefined>;
   restoreSnapshot(bytes: Uint8Array): void;
   /** restoreSnapshot in steps (one per event-loop turn); installs at the last one. */
   restoreSnapshotSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, void, undefined>;
@@ -907,7 +912,11 @@ export class RaftGroup {
       const index = logIndex(this.applied);
       const conf = this.core.status().conf;
       const book = new Map(this.book);
-      const image = this.o.applier.snapshotImage(snapshotHead(book), SNAPSHOT_CHUNK_BYTES);
+      const image = this.o.applier.snapshotImage(
+        snapshotHead(book),
+        SNAPSHOT_CHUNK_BYTES,
+        allocLarge,
+      );
       const data = await stepInTurns(image);
       if (this.stopped) return;
       // A snapshot installed from the leader meanwhile may already cover this one.

@@ -103,9 +103,14 @@ export class SnapshotWriter implements WriteBarrier {
    * event loop between steps (turns.ts stepInTurns). The image is measured first and then
    * written once into a buffer of its exact size: on a large state the fresh memory is what costs
    * most (a page fault per 4 KiB touched, about 3 ms per MB on a virtual machine), and chunks
-   * concatenated afterwards touched every byte twice.
+   * concatenated afterwards touched every byte twice. `alloc` makes that buffer (the host maps
+   * large ones on huge pages, shared/large-buffer.ts).
    */
-  *image(prefix: Uint8Array, sliceBytes: number): Generator<void, Buffer, undefined> {
+  *image(
+    prefix: Uint8Array,
+    sliceBytes: number,
+    alloc: (bytes: number) => Buffer = Buffer.allocUnsafe,
+  ): Generator<void, Buffer, undefined> {
     const { keys, values, expires, pending, copies } = this;
     try {
       // Pass 1: measure. A collection is encoded here, from the copy taken before a write or
@@ -141,7 +146,7 @@ export class SnapshotWriter implements WriteBarrier {
       size += varintSize(this.extra.length) + this.extra.length + 4;
 
       // Pass 2: write, checksumming each slice as it is done.
-      const out = Buffer.allocUnsafe(size + WRITER_SLACK);
+      const out = alloc(size + WRITER_SLACK);
       out.set(prefix, 0);
       const writer = ByteWriter.over(out, prefix.length);
       writer.raw(Uint8Array.from(MAGIC));
@@ -173,9 +178,9 @@ export class SnapshotWriter implements WriteBarrier {
     }
   }
 
-  /** The whole snapshot in one buffer, in one go. */
-  encode(): Uint8Array {
-    const steps = this.image(new Uint8Array(0), Number.POSITIVE_INFINITY);
+  /** The whole snapshot in one buffer, in one go; `alloc` as for image. */
+  encode(alloc?: (bytes: number) => Buffer): Uint8Array {
+    const steps = this.image(new Uint8Array(0), Number.POSITIVE_INFINITY, alloc);
     for (;;) {
       const step = steps.next();
       if (step.done === true) return step.value;

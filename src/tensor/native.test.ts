@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { native, nativeStatus } from './native.js';
+import { native, nativeStatus } from '../shared/native.js';
 import * as ew from './kernels/elementwise.js';
 import * as half from './kernels/half.js';
 import * as rd from './kernels/reduce.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { native, useNative } from './native.js';
+import { native, useNative } from '../shared/native.js';
 import * as ops from './ops.js';
 import { Tensor } from './tensor.js';
 

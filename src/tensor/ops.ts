@@ -10,7 +10,7 @@ import * as ew from './kernels/elementwise.js';
 import * as half from './kernels/half.js';
 import * as rd from './kernels/reduce.js';
 import { f32View, f64View, u16View, u32View, viewOf } from './kernels/views.js';
-import { native } from './native.js';
+import { native } from '../shared/native.js';
 import { allocElements, Tensor } from './tensor.js';
 
 export type BinaryOp = ew.BinaryOp;

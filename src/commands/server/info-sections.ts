@@ -3,7 +3,7 @@
  * as Redis reports an idle server with that feature off (e.g. `aof_enabled:0`), so tools that
  * parse INFO keep working; fields we do not track at all are left out rather than invented.
  */
-import { nativeStatus } from '../../tensor/native.js';
+import { nativeStatus } from '../../shared/native.js';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { REDIS_VERSION, type ServerFacilities } from '../context.js';

@@ -1,8 +1,10 @@
 /**
- * Loads the optional N-API addon (native/, built by `npm run build:native` or at install).
+ * Loads the optional N-API addon (native/, built by `npm run build:native` or at install):
+ * the tensor kernels and a huge-page allocator for large buffers.
  * When it is missing or fails to load, every kernel runs on its TypeScript twin, which
- * computes the same bits; the server says so once (a process warning) and in INFO through
- * `nativeStatus()`. MEMLAYER_NATIVE=0 disables the addon (benchmarks and tests use it).
+ * computes the same bits, and large buffers are ordinary Buffers; the server says so once (a
+ * process warning) and in INFO through `nativeStatus()`. MEMLAYER_NATIVE=0 disables the addon
+ * (benchmarks and tests use it).
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -59,16 +61,23 @@ const KERNEL_NAMES: readonly (keyof NativeKernels)[] = [
   'unshuffle',
 ];
 
+/** The addon's memory entry point (not a kernel: an addon built before it lacks it). */
+interface NativeMemory {
+  /** A Buffer on 2 MiB-aligned transparent huge pages, or null when they cannot be mapped. */
+  alloc_huge(bytes: number): Buffer | null;
+}
+
 export interface NativeStatus {
   loaded: boolean;
   reason?: string;
   path?: string;
 }
 
-/** dist/src/tensor/native.js -> <repo>/native/build/Release/memlayer_native.node */
+/** dist/src/shared/native.js -> <repo>/native/build/Release/memlayer_native.node */
 const ADDON_URL = new URL('../../../native/build/Release/memlayer_native.node', import.meta.url);
 
 let kernels: NativeKernels | undefined;
+let memory: NativeMemory | undefined;
 let status: NativeStatus | undefined;
 /** Tests and benchmarks turn the addon off to run the TypeScript path in the same process. */
 let enabled = true;
@@ -86,6 +95,8 @@ function load(): void {
     );
     if (missing.length > 0) throw new Error(`addon lacks ${missing.join(', ')} (rebuild it)`);
     kernels = module as NativeKernels;
+    if (typeof (module as Record<string, unknown>)['alloc_huge'] === 'function')
+      memory = module as NativeMemory;
     status = { loaded: true, path };
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
@@ -101,6 +112,12 @@ function load(): void {
 export function native(): NativeKernels | undefined {
   if (status === undefined) load();
   return enabled ? kernels : undefined;
+}
+
+/** The addon's huge-page allocator, or undefined when it is not available. */
+export function nativeMemory(): NativeMemory | undefined {
+  if (status === undefined) load();
+  return enabled ? memory : undefined;
 }
 
 /** Turns the addon off (false) or back on; returns the previous setting. For tests. */
