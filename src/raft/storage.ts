@@ -14,6 +14,7 @@ import {
   type HardState,
   type RaftStorage,
   type Snapshot,
+  type SnapshotData,
 } from './types.js';
 
 const EMPTY = new Uint8Array(0);
@@ -164,6 +165,18 @@ export class MemoryStorage implements RaftStorage {
       throw new RaftError('unavailable', `createSnapshot(${index}): beyond last index`);
     this.snap = { meta: { index, term: this.term(index), conf }, data };
     return this.snap;
+  }
+
+  /**
+   * The same snapshot (`index`, same size) with its bytes held elsewhere: the host moves a
+   * durable snapshot's bytes to its file. Returns false, changing nothing, when the snapshot is
+   * no longer the one at `index` or the sizes differ.
+   */
+  replaceSnapshotData(index: LogIndex, data: SnapshotData): boolean {
+    if (this.snap.meta.index !== index || this.snap.data.byteLength !== data.byteLength)
+      return false;
+    this.snap = { meta: this.snap.meta, data };
+    return true;
   }
 
   /** Installs a snapshot received from the leader: the log restarts right after it. */

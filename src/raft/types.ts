@@ -56,10 +56,26 @@ export interface SnapshotMeta {
   readonly conf: ConfState;
 }
 
+/**
+ * A snapshot's bytes as the core reads them: their size and a range (to send in chunks). A
+ * Uint8Array is one; the host may hand in bytes that live in a file instead
+ * (replication/snapshot-file-data.ts), so that a large image is not held in memory twice.
+ */
+export interface SnapshotData {
+  readonly byteLength: number;
+  /** Bytes [begin, end) as an array (clamped to the size, as TypedArray#subarray). */
+  subarray(begin: number, end: number): Uint8Array;
+}
+
+/** All of a snapshot's bytes as one array (a read of the whole file for file-backed bytes). */
+export function snapshotBytes(data: SnapshotData): Uint8Array {
+  return data instanceof Uint8Array ? data : data.subarray(0, data.byteLength);
+}
+
 export interface Snapshot {
   readonly meta: SnapshotMeta;
   /** The state machine image; opaque to the core. */
-  readonly data: Uint8Array;
+  readonly data: SnapshotData;
 }
 
 export type MessageType =

@@ -26,6 +26,7 @@ import { decodeConfChange } from '../raft/codec.js';
 import {
   NO_NODE,
   RaftError,
+  snapshotBytes,
   type ConfChange,
   type Entry,
   type GroupId,
@@ -170,6 +171,8 @@ const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
 const SNAPSHOT_LOG_BYTES = 64 * 1024 * 1024;
 /** A log of this many times snapshotEntries entries is snapshotted however large the state. */
 const SNAPSHOT_ENTRIES_CAP = 10;
+/** Snapshots smaller than this stay in memory (a file read per chunk is not worth it). */
+const RELEASE_IMAGE_MIN_BYTES = 1024 * 1024;
 /** A learner this close to the leader's last index is promoted (the core allows 64). */
 const PROMOTE_WITHIN_ENTRIES = 32;
 
@@ -267,7 +270,8 @@ export class RaftGroup {
       init.hardState = { term: snapshot.meta.term, vote: NO_NODE, commit: snapshot.meta.index };
     if (snapshot !== undefined) init.snapshot = snapshot;
     const storage = new MemoryStorage(init);
-    const restored = snapshot === undefined ? undefined : unframeSnapshot(snapshot.data);
+    const restored =
+      snapshot === undefined ? undefined : unframeSnapshot(snapshotBytes(snapshot.data));
     if (restored !== undefined && restored.image.byteLength > 0)
       o.applier.restoreSnapshot(restored.image);
     const applied = snapshot?.meta.index ?? 0;
@@ -283,6 +287,7 @@ export class RaftGroup {
     for (const [k, v] of o.seeds) if (k !== o.id) g.book.set(k, v);
     for (const [k, v] of restored?.book ?? []) g.book.set(k, v);
     if (loaded.meta !== undefined) for (const [k, v] of decodeBook(loaded.meta)) g.book.set(k, v);
+    if (snapshot !== undefined) g.releaseImage(snapshot);
     g.begin();
     return g;
   }
@@ -386,6 +391,15 @@ export class RaftGroup {
 
   snapshotIndex(): number {
     return this.storage.snapshot().meta.index;
+  }
+
+  /** The latest snapshot's size, and how much of it is held in memory (0 once in its file). */
+  snapshotSize(): { bytes: number; inMemoryBytes: number } {
+    const data = this.storage.snapshot().data;
+    return {
+      bytes: data.byteLength,
+      inMemoryBytes: data instanceof Uint8Array ? data.byteLength : 0,
+    };
   }
 
   /** Takes a snapshot now if anything was applied since the last (before adding a member). */
@@ -702,7 +716,7 @@ export class RaftGroup {
    */
   private installInTurns(rd: Ready, snap: Snapshot): void {
     this.installing = true;
-    const { book, image } = unframeSnapshot(snap.data);
+    const { book, image } = unframeSnapshot(snapshotBytes(snap.data));
     const loaded =
       image.byteLength > 0
         ? stepInTurns(this.o.applier.restoreSnapshotSteps(image, SNAPSHOT_CHUNK_BYTES))
@@ -871,6 +885,23 @@ export class RaftGroup {
       p.resolve(unknownOutcome('entry overwritten'));
     }
     this.o.logger('info', `installed snapshot at index ${snap.meta.index}`);
+    this.releaseImage(snap);
+  }
+
+  /**
+   * Once a snapshot's file is durable, the storage reads its bytes from the file when a
+   * follower needs them, and the image in memory can be collected: a node does not hold its
+   * state twice (snapshot-file-data.ts). If the file cannot be opened, the image stays.
+   */
+  private releaseImage(snap: Snapshot): void {
+    if (this.storage.snapshot() !== snap || !(snap.data instanceof Uint8Array)) return;
+    if (snap.data.byteLength < RELEASE_IMAGE_MIN_BYTES) return;
+    try {
+      this.storage.replaceSnapshotData(snap.meta.index, this.o.log.snapshotData(this.group, snap));
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.o.logger('warn', `snapshot at ${snap.meta.index} stays in memory: ${reason}`);
+    }
   }
 
   private readNow(request: DataRequest): Reply {
@@ -926,6 +957,7 @@ export class RaftGroup {
       if (compactTo >= this.storage.firstIndex()) this.storage.compact(logIndex(compactTo));
       else compactTo = this.storage.firstIndex() - 1;
       await this.o.log.saveSnapshot(this.group, snap, logIndex(compactTo));
+      this.releaseImage(snap);
       this.o.metrics.snapshots.inc();
       this.o.logger(
         'info',

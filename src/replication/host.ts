@@ -45,6 +45,9 @@ export interface ClusterView {
   readonly lastIndex: number;
   readonly firstIndex: number;
   readonly snapshotIndex: number;
+  /** Size of the latest snapshot image, and the part of it held in memory (0 once in its file). */
+  readonly snapshotBytes: number;
+  readonly snapshotInMemoryBytes: number;
   readonly members: readonly MemberView[];
 }
 
@@ -288,6 +291,7 @@ export class ReplicationHost {
       });
     }
     const leader = this.addressesOf(st.leader);
+    const snapshot = g.snapshotSize();
     return {
       id: this.options.id,
       cluster: this.options.cluster,
@@ -302,6 +306,8 @@ export class ReplicationHost {
       lastIndex: st.lastIndex,
       firstIndex: g.firstIndex(),
       snapshotIndex: g.snapshotIndex(),
+      snapshotBytes: snapshot.bytes,
+      snapshotInMemoryBytes: snapshot.inMemoryBytes,
       members,
     };
   }

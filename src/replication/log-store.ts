@@ -32,7 +32,9 @@ import {
   encodeEntry,
   encodeHardState,
   encodeSnapshot,
+  snapshotHeadBytes,
 } from './records.js';
+import { FileSnapshotData } from './snapshot-file-data.js';
 
 /** A record on disk failed its checks; the message names the directory and the record key. */
 export class CorruptLogError extends Error {
@@ -218,6 +220,15 @@ export class LevelLogStore {
       if (bounds.first === 0) bounds.last = 0;
     }
     await this.write(ops, true, file);
+  }
+
+  /**
+   * The bytes of a snapshot this store has made durable, read from its file from now on
+   * (snapshot-file-data.ts). Throws when the file is missing or its size does not match.
+   */
+  snapshotData(group: GroupId, snapshot: Snapshot): FileSnapshotData {
+    const path = join(this.snapshotDir, snapshotName(group, snapshot.meta.index));
+    return FileSnapshotData.open(path, snapshotHeadBytes(snapshot.meta), snapshot.data.byteLength);
   }
 
   /** Adds the pointer to a new snapshot file to `ops`; the file is written by the drain. */

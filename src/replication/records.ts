@@ -11,7 +11,15 @@
  */
 import { crc32 } from 'node:zlib';
 import { logIndex, nodeId, term } from '../shared/brand.js';
-import type { Entry, EntryType, HardState, NodeId, Snapshot } from '../raft/types.js';
+import {
+  snapshotBytes,
+  type Entry,
+  type EntryType,
+  type HardState,
+  type NodeId,
+  type Snapshot,
+  type SnapshotMeta,
+} from '../raft/types.js';
 
 export const enum RecordKind {
   Entry = 1,
@@ -149,12 +157,18 @@ export function decodeHardState(bytes: Uint8Array): HardState {
  */
 export function encodeSnapshot(snap: Snapshot): [Buffer, Uint8Array] {
   const { voters, learners } = snap.meta.conf;
-  const w = new Writer(24 + 8 * (voters.length + learners.length), RecordKind.Snapshot);
+  const w = new Writer(snapshotHeadBytes(snap.meta) - HEADER_BYTES, RecordKind.Snapshot);
   w.u64(snap.meta.index).u64(snap.meta.term).u32(voters.length);
   for (const v of voters) w.u64(v);
   w.u32(learners.length);
   for (const l of learners) w.u64(l);
-  return [w.finish(snap.data), snap.data];
+  const data = snapshotBytes(snap.data);
+  return [w.finish(data), data];
+}
+
+/** Where the image starts in a snapshot record: the bytes of encodeSnapshot's head. */
+export function snapshotHeadBytes(meta: SnapshotMeta): number {
+  return HEADER_BYTES + 24 + 8 * (meta.conf.voters.length + meta.conf.learners.length);
 }
 
 export function decodeSnapshot(bytes: Uint8Array): Snapshot {

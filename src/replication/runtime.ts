@@ -262,6 +262,8 @@ function raftLines(host: ReplicationHost): [string, string | number][] {
     ['raft_commit_index', v.commit],
     ['raft_last_applied_index', v.applied],
     ['raft_snapshot_last_idx', v.snapshotIndex],
+    ['raft_snapshot_bytes', v.snapshotBytes],
+    ['raft_snapshot_in_memory_bytes', v.snapshotInMemoryBytes],
   ];
   v.members.forEach((m, i) => {
     const state = m.self ? 'self' : m.connected ? 'connected' : 'disconnected';

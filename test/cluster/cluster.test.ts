@@ -16,6 +16,8 @@ const ENV = {
   MEMLAYER_RAFT_SNAPSHOT_ENTRIES: '300',
   MEMLAYER_RAFT_TRAILING_ENTRIES: '20',
 };
+/** Snapshots from this size on are read from their files (group.ts RELEASE_IMAGE_MIN_BYTES). */
+const MIB = 1024 * 1024;
 
 describe('a 3-node cluster of real processes', () => {
   const c = new Cluster(ENV);
@@ -321,6 +323,13 @@ describe('a 3-node cluster of real processes', () => {
     await Promise.all(nodes.map((n) => n.start()));
     await c.leader();
     for (const n of nodes) await checkAcked(n);
+    // A snapshot loaded at startup is read from its file from then on, unless it is small.
+    for (const n of nodes) {
+      const view = (await n.admin('GET', '/v1/cluster')).json;
+      const bytes = Number(view['snapshotBytes']);
+      assert.ok(bytes > 0, `node ${n.spec.id} restarted from a snapshot`);
+      assert.equal(view['snapshotInMemoryBytes'], bytes < MIB ? bytes : 0, `node ${n.spec.id}`);
+    }
   });
 
   it('a node wiped and re-added under a new id catches up from a snapshot', async () => {
@@ -346,6 +355,13 @@ describe('a 3-node cluster of real processes', () => {
     await checkAcked(fresh);
     const view = (await fresh.admin('GET', '/v1/cluster')).json;
     assert.ok(Number(view['snapshotIndex']) > 0, 'started from a snapshot');
+    // The leader's snapshot (more than 300 of the 400 4 KB values: over 1 MiB) was installed
+    // by node 4; both read it from its file (the leader sent its chunks from there).
+    for (const n of [leader, fresh]) {
+      const v = (await n.admin('GET', '/v1/cluster')).json;
+      assert.ok(Number(v['snapshotBytes']) > MIB, `node ${n.spec.id}: ${v['snapshotBytes']}`);
+      assert.equal(v['snapshotInMemoryBytes'], 0, `node ${n.spec.id}`);
+    }
     await eventually(async () => {
       const v = (await leader.admin('GET', '/v1/cluster')).json;
       const m = (v['members'] as { id: number; role: string }[]).find((x) => x.id === 4);

@@ -10,6 +10,7 @@ import { RaftNode } from '../../src/raft/node.js';
 import { MemoryStorage } from '../../src/raft/storage.js';
 import {
   RaftError,
+  snapshotBytes,
   type ConfChangeType,
   type ConfState,
   type Entry,
@@ -169,7 +170,7 @@ export class RaftEnv {
   restart(id: number): void {
     const n = this.node(id);
     const snap = n.storage.snapshot();
-    n.applied = snap.meta.index > 0 ? (JSON.parse(str(snap.data)) as string[]) : [];
+    n.applied = snap.meta.index > 0 ? (JSON.parse(str(snapshotBytes(snap.data))) as string[]) : [];
     n.appliedIndex = snap.meta.index;
     n.conf = n.storage.initialState().conf;
     n.config = { ...n.config, applied: logIndex(snap.meta.index) };
@@ -196,7 +197,7 @@ export class RaftEnv {
   private installSnapshot(n: EnvNode, rd: Ready): void {
     const snap = rd.snapshot;
     if (snap === undefined) return;
-    n.applied = JSON.parse(str(snap.data)) as string[];
+    n.applied = JSON.parse(str(snapshotBytes(snap.data))) as string[];
     n.appliedIndex = snap.meta.index;
     n.conf = snap.meta.conf;
   }
@@ -280,7 +281,7 @@ export class RaftEnv {
 
   private imageAt(n: EnvNode, index: number): string[] {
     const snap = n.storage.snapshot();
-    const base = snap.meta.index > 0 ? (JSON.parse(str(snap.data)) as string[]) : [];
+    const base = snap.meta.index > 0 ? (JSON.parse(str(snapshotBytes(snap.data))) as string[]) : [];
     if (index === snap.meta.index) return base;
     const entries = n.storage.entries(
       logIndex(snap.meta.index + 1),

@@ -29,7 +29,14 @@
  *   committed by construction (they were applied), so both bounds lie in the global commit
  *   order.
  */
-import type { Entry, LogIndex, NodeId, RaftStorage, Snapshot } from '../../src/raft/types.js';
+import {
+  snapshotBytes,
+  type Entry,
+  type LogIndex,
+  type NodeId,
+  type RaftStorage,
+  type Snapshot,
+} from '../../src/raft/types.js';
 
 export type InvariantName =
   | 'electionSafety'
@@ -234,7 +241,7 @@ export class Checker {
     }
     if (index > this.maxCommitted) this.maxCommitted = index;
     this.noteCommitTerm(index, knownAtTerm);
-    const d = snapshot.data;
+    const d = snapshotBytes(snapshot.data);
     const print = Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('latin1');
     const other = this.snapshots.get(index);
     if (other === undefined) this.snapshots.set(index, { node, print });

@@ -26,6 +26,7 @@ import {
   type Ready,
   type Role,
   type Snapshot,
+  snapshotBytes,
 } from '../../src/raft/types.js';
 import type { Rng } from '../../src/shared/effects.js';
 import { Checker, Violation } from './checker.js';
@@ -108,7 +109,8 @@ export class SimNode {
   start(rng: Rng): void {
     const storage = this.disk.live;
     const snapshot = storage.snapshot();
-    this.kv = snapshot.meta.index > 0 ? KvStore.decode(snapshot.data) : new KvStore();
+    this.kv =
+      snapshot.meta.index > 0 ? KvStore.decode(snapshotBytes(snapshot.data)) : new KvStore();
     this.applied = snapshot.meta.index;
     const initial = storage.initialState();
     this.conf = initial.conf;
@@ -251,7 +253,7 @@ export class SimNode {
   }
 
   private installSnapshot(snapshot: Snapshot): void {
-    this.kv = KvStore.decode(snapshot.data);
+    this.kv = KvStore.decode(snapshotBytes(snapshot.data));
     this.applied = snapshot.meta.index;
     this.conf = snapshot.meta.conf;
     this.world.trace(
