@@ -115,8 +115,10 @@ export interface GroupOptions {
   readonly electionTicks: number;
   /** Take a snapshot when this many entries were applied since the last one. */
   readonly snapshotEntries: number;
-  /** Entries kept behind a snapshot for followers that lag a little. */
+  /** Entries kept behind a snapshot for followers that lag a little... */
   readonly trailingEntries: number;
+  /** ...but no more than this many bytes of them. */
+  readonly trailingBytes: number;
   /** Followers: forward to the leader, or answer -MOVED. */
   readonly redirect: 'forward' | 'moved';
   /** Longest a client waits for a write's outcome, a read, or a leader. */
@@ -953,7 +955,7 @@ export class RaftGroup {
       // A snapshot installed from the leader meanwhile may already cover this one.
       if (this.storage.snapshot().meta.index >= index) return;
       const snap = this.storage.createSnapshot(index, conf, data);
-      let compactTo = index - trailing;
+      let compactTo = this.compactionPoint(index, trailing);
       if (compactTo >= this.storage.firstIndex()) this.storage.compact(logIndex(compactTo));
       else compactTo = this.storage.firstIndex() - 1;
       await this.o.log.saveSnapshot(this.group, snap, logIndex(compactTo));
@@ -966,6 +968,25 @@ export class RaftGroup {
     } finally {
       this.snapshotting = false;
     }
+  }
+
+  /**
+   * Where to cut the log after a snapshot at `index`: up to `trailing` entries stay behind it,
+   * so a follower slightly behind catches up from the log rather than a whole snapshot (etcd
+   * keeps 5,000), but no more than `trailingBytes` of them. The log is held in memory, and
+   * one entry may carry up to GROUP_REQUESTS_MAX writes: 5,000 entries of pipelined writes
+   * held 140 MB per node.
+   */
+  private compactionPoint(index: number, trailing: number): number {
+    const lowest = Math.max(this.storage.firstIndex(), index - trailing + 1);
+    if (lowest > index) return index - trailing;
+    const kept = this.storage.entries(logIndex(lowest), logIndex(index + 1), Infinity);
+    let bytes = 0;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      bytes += (kept[i] as Entry).data.byteLength;
+      if (bytes > this.o.trailingBytes) return lowest + i;
+    }
+    return index - trailing;
   }
 
   // ---- time -----------------------------------------------------------------------------

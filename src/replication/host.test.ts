@@ -200,6 +200,31 @@ describe('ReplicationHost, one node (a group of one, fsync)', () => {
     assert.equal(await run(again, 'LINDEX', 'list', '179'), '179');
     await stopHost(again);
   });
+
+  it('keeps at most trailingBytes of log behind a snapshot, however few entries that is', async () => {
+    const dataDir = await tempDir();
+    const options = { id: nodeId(1), dataDir, snapshotEntries: 50, trailingEntries: 1000 };
+    const { host } = await startHost({ ...options, trailingBytes: 2000 });
+    await until(() => host.data.role === 'leader', 'leadership');
+    // One write at a time: one entry each, of more than 100 bytes.
+    for (let i = 0; i < 120; i++) await run(host, 'RPUSH', 'list', `${i}`.padStart(100, '.'));
+    await until(() => host.data.snapshotIndex() > 0, 'a snapshot');
+    const kept = host.data.snapshotIndex() - host.data.firstIndex() + 1;
+    // 1000 entries allowed, but 2000 bytes of entries over 100 bytes are fewer than 20.
+    assert.ok(kept >= 1 && kept < 20, `${kept} entries kept behind the snapshot`);
+    await stopHost(host);
+    const { host: again } = await startHost(options);
+    await until(() => again.data.role === 'leader', 'leadership after restart');
+    assert.equal(await run(again, 'LLEN', 'list'), 120);
+    assert.equal(await run(again, 'LINDEX', 'list', '119'), '119'.padStart(100, '.'));
+    // Without the byte bound, the next snapshot keeps its 1000 entries (all there are).
+    const first = again.data.firstIndex();
+    const snapshotAt = again.data.snapshotIndex();
+    for (let i = 0; i < 60; i++) await run(again, 'RPUSH', 'list', 'y'.repeat(200));
+    await until(() => again.data.snapshotIndex() > snapshotAt, 'another snapshot');
+    assert.equal(again.data.firstIndex(), first, 'nothing more compacted');
+    await stopHost(again);
+  });
 });
 
 describe('ReplicationHost, three nodes over real gRPC in one process', () => {

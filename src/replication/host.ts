@@ -84,6 +84,7 @@ export interface HostOptions {
   readonly electionTicks?: number;
   readonly snapshotEntries?: number;
   readonly trailingEntries?: number;
+  readonly trailingBytes?: number;
   readonly requestTimeoutMs?: number;
 }
 
@@ -92,6 +93,8 @@ export const HOST_DEFAULTS = {
   electionTicks: 10,
   snapshotEntries: 50_000,
   trailingEntries: 5_000,
+  /** One entry may carry 64 writes: the trailing log is bounded in bytes too. */
+  trailingBytes: 16 * 1024 * 1024,
   requestTimeoutMs: 5_000,
   /** Above the core's 1 MiB message and snapshot chunk, plus a turn's worth of batching. */
   frameBytesMax: 64 * 1024 * 1024,
@@ -226,6 +229,7 @@ export class ReplicationHost {
       electionTicks: o.electionTicks ?? HOST_DEFAULTS.electionTicks,
       snapshotEntries: o.snapshotEntries ?? HOST_DEFAULTS.snapshotEntries,
       trailingEntries: o.trailingEntries ?? HOST_DEFAULTS.trailingEntries,
+      trailingBytes: o.trailingBytes ?? HOST_DEFAULTS.trailingBytes,
       redirect: o.redirect,
       requestTimeoutMs: o.requestTimeoutMs ?? HOST_DEFAULTS.requestTimeoutMs,
       logger: o.logger,

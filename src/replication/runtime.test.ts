@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReplicationConfigError, parsePeers } from './runtime.js';
+import { ReplicationConfigError, parsePeers, tuningFromEnv } from './runtime.js';
 
 test('--peers and --routes: ID=HOST:PORT lists, every bad item named', () => {
   assert.deepEqual(
@@ -28,4 +28,31 @@ test('--peers and --routes: ID=HOST:PORT lists, every bad item named', () => {
       text,
     );
   assert.throws(() => parsePeers('nope'), /--peers: 'nope'/);
+});
+
+test('tuning from the environment: integers in range, anything else a startup error', () => {
+  assert.deepEqual(tuningFromEnv({}), {});
+  assert.deepEqual(
+    tuningFromEnv({
+      MEMLAYER_RAFT_TICK_MS: '20',
+      MEMLAYER_RAFT_SNAPSHOT_ENTRIES: '300',
+      MEMLAYER_RAFT_TRAILING_ENTRIES: '0',
+      MEMLAYER_RAFT_TRAILING_BYTES: '1048576',
+      MEMLAYER_REQUEST_TIMEOUT_MS: '',
+    }),
+    { tickMs: 20, snapshotEntries: 300, trailingEntries: 0, trailingBytes: 1048576 },
+  );
+  for (const [name, value] of [
+    ['MEMLAYER_RAFT_TRAILING_BYTES', '-1'],
+    ['MEMLAYER_RAFT_TRAILING_BYTES', '1e3x'],
+    ['MEMLAYER_RAFT_TRAILING_BYTES', String(2 ** 41)],
+    ['MEMLAYER_RAFT_TICK_MS', '1'],
+    ['MEMLAYER_RAFT_SNAPSHOT_ENTRIES', '2.5'],
+  ] as const) {
+    assert.throws(
+      () => tuningFromEnv({ [name]: value }),
+      (err: unknown) => err instanceof ReplicationConfigError && err.message.startsWith(name),
+      `${name}=${value}`,
+    );
+  }
 });

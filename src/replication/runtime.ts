@@ -79,13 +79,14 @@ export function checkSettings(s: ReplicationSettings): AddressBook {
 /**
  * Tuning knobs read from the environment (tests shorten timeouts with them; operators rarely
  * need them): MEMLAYER_RAFT_TICK_MS, MEMLAYER_RAFT_ELECTION_TICKS, MEMLAYER_RAFT_SNAPSHOT_ENTRIES,
- * MEMLAYER_RAFT_TRAILING_ENTRIES, MEMLAYER_REQUEST_TIMEOUT_MS. A bad value is a startup error.
+ * MEMLAYER_RAFT_TRAILING_ENTRIES, MEMLAYER_RAFT_TRAILING_BYTES, MEMLAYER_REQUEST_TIMEOUT_MS. A bad value is a startup error.
  */
 export function tuningFromEnv(env: NodeJS.ProcessEnv): {
   tickMs?: number;
   electionTicks?: number;
   snapshotEntries?: number;
   trailingEntries?: number;
+  trailingBytes?: number;
   requestTimeoutMs?: number;
 } {
   const read = (name: string, min: number, max: number): number | undefined => {
@@ -107,6 +108,8 @@ export function tuningFromEnv(env: NodeJS.ProcessEnv): {
   if (snap !== undefined) out.snapshotEntries = snap;
   const trailing = read('MEMLAYER_RAFT_TRAILING_ENTRIES', 0, 100_000_000);
   if (trailing !== undefined) out.trailingEntries = trailing;
+  const trailingBytes = read('MEMLAYER_RAFT_TRAILING_BYTES', 0, 2 ** 40);
+  if (trailingBytes !== undefined) out.trailingBytes = trailingBytes;
   const timeout = read('MEMLAYER_REQUEST_TIMEOUT_MS', 100, 3_600_000);
   if (timeout !== undefined) out.requestTimeoutMs = timeout;
   return out;
