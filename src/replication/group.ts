@@ -173,8 +173,11 @@ const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
 const SNAPSHOT_LOG_BYTES = 64 * 1024 * 1024;
 /** A log of this many times snapshotEntries entries is snapshotted however large the state. */
 const SNAPSHOT_ENTRIES_CAP = 10;
-/** Snapshots smaller than this stay in memory (a file read per chunk is not worth it). */
-const RELEASE_IMAGE_MIN_BYTES = 1024 * 1024;
+/**
+ * Snapshots smaller than this stay in memory: little to save, and a new member's bootstrap
+ * snapshot (a few hundred bytes) has no file yet when the group starts.
+ */
+export const RELEASE_IMAGE_MIN_BYTES = 64 * 1024;
 /** A learner this close to the leader's last index is promoted (the core allows 64). */
 const PROMOTE_WITHIN_ENTRIES = 32;
 

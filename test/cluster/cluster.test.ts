@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Level } from 'level';
 import { Redis } from 'ioredis';
+import { RELEASE_IMAGE_MIN_BYTES } from '../../src/replication/group.js';
 import { Cluster, TEST_ENV, eventually, sleep, type NodeProcess } from './harness.js';
 import { RespError, type Resp, type RespClient } from './resp-client.js';
 
@@ -16,8 +17,6 @@ const ENV = {
   MEMLAYER_RAFT_SNAPSHOT_ENTRIES: '300',
   MEMLAYER_RAFT_TRAILING_ENTRIES: '20',
 };
-/** Snapshots from this size on are read from their files (group.ts RELEASE_IMAGE_MIN_BYTES). */
-const MIB = 1024 * 1024;
 
 describe('a 3-node cluster of real processes', () => {
   const c = new Cluster(ENV);
@@ -328,12 +327,23 @@ describe('a 3-node cluster of real processes', () => {
       const view = (await n.admin('GET', '/v1/cluster')).json;
       const bytes = Number(view['snapshotBytes']);
       assert.ok(bytes > 0, `node ${n.spec.id} restarted from a snapshot`);
-      assert.equal(view['snapshotInMemoryBytes'], bytes < MIB ? bytes : 0, `node ${n.spec.id}`);
+      assert.equal(
+        view['snapshotInMemoryBytes'],
+        bytes < RELEASE_IMAGE_MIN_BYTES ? bytes : 0,
+        `node ${n.spec.id}`,
+      );
     }
   });
 
   it('a node wiped and re-added under a new id catches up from a snapshot', async () => {
     const leader = await c.leader();
+    // One write per entry until the leader snapshots and compacts its log (300 entries, 20
+    // kept): the new node then cannot catch up from the log alone.
+    const firstIndex = async (): Promise<number> =>
+      Number((await leader.admin('GET', '/v1/cluster')).json['firstIndex']);
+    for (let i = 0; i < 2000 && (await firstIndex()) <= 2; i++)
+      assert.equal(await set(leader, `pad${i % 20}`, `${i}`), 'OK');
+    assert.ok((await firstIndex()) > 2, 'the leader compacted its log');
     const victim = nodes.find((n) => n !== leader) ?? assert.fail('no follower');
     const removed = await leader.admin('DELETE', `/v1/cluster/members/${victim.spec.id}`);
     assert.equal(removed.status, 200, JSON.stringify(removed.json));
@@ -354,12 +364,15 @@ describe('a 3-node cluster of real processes', () => {
     );
     await checkAcked(fresh);
     const view = (await fresh.admin('GET', '/v1/cluster')).json;
-    assert.ok(Number(view['snapshotIndex']) > 0, 'started from a snapshot');
+    assert.ok(Number(view['snapshotIndex']) > 1, 'started from a snapshot (not its bootstrap one)');
     // The leader's snapshot (more than 300 of the 400 4 KB values: over 1 MiB) was installed
     // by node 4; both read it from its file (the leader sent its chunks from there).
     for (const n of [leader, fresh]) {
       const v = (await n.admin('GET', '/v1/cluster')).json;
-      assert.ok(Number(v['snapshotBytes']) > MIB, `node ${n.spec.id}: ${v['snapshotBytes']}`);
+      assert.ok(
+        Number(v['snapshotBytes']) > 1024 * 1024,
+        `node ${n.spec.id}: ${v['snapshotBytes']}`,
+      );
       assert.equal(v['snapshotInMemoryBytes'], 0, `node ${n.spec.id}`);
     }
     await eventually(async () => {
