@@ -292,6 +292,37 @@ describe('determinism and snapshots', () => {
     assert.deepEqual(Buffer.from(r.value), Buffer.concat([Buffer.from('HD'), whole]));
   });
 
+  it('a replica restored from a snapshot decides EXEC with WATCH as the one that applied the log', () => {
+    // The WATCH check reads the keyspace's change indexes when EXEC is applied: replicated
+    // state. A replica that installed a snapshot must hold the same ones as a replica that
+    // applied every entry, or a transfer commits on one and aborts on the other.
+    const a = new Harness();
+    a.run('SET', 'from', '20'); // index 1
+    a.run('SET', 'to', '20'); // index 2
+    for (let i = 0; i < 8; i++) a.run('SET', `other${i}`, 'x'); // indexes 3..10
+    const b = new Harness();
+    b.sm.restoreSnapshot(a.sm.encodeSnapshot());
+    b.index = a.index;
+    const transfer = request(
+      [
+        ['DECRBY', 'from', '5'],
+        ['INCRBY', 'to', '5'],
+      ],
+      // Watched at index 4 (after both keys were last written): no change since, it commits.
+      { watch: { keys: ['from', 'to'], index: 4 } },
+    );
+    assert.deepEqual(apply(a, transfer), [15, 25]);
+    assert.deepEqual(apply(b, transfer), [15, 25]);
+    assert.deepEqual(b.state(), a.state());
+    // A change after the watch index aborts on both.
+    const late = request([['DECRBY', 'from', '1']], {
+      transaction: true,
+      watch: { keys: ['from'], index: 4 },
+    });
+    assert.equal(apply(a, late), NULL_ARRAY);
+    assert.equal(apply(b, late), NULL_ARRAY);
+  });
+
   it('envFor seeds the rng from the index and group part only', () => {
     assert.equal(envFor(5, 1).rng.int(1 << 30), envFor(5, 999).rng.int(1 << 30));
     assert.equal(envFor(5, 1, 0).rng.int(1 << 30), envFor(5, 1).rng.int(1 << 30));

@@ -108,6 +108,7 @@ test('a snapshot install re-estimates everything', () => {
     data: new Map([['only', 'v']]),
     expires: new Map<string, number>(),
     extra: new Uint8Array(0),
+    changeIndexes: undefined,
   };
   installSnapshot(db, snapshot);
   assert.ok(monitor.flush() < before);

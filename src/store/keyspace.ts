@@ -39,7 +39,7 @@ export interface WriteBarrier {
 }
 
 /** WATCH granularity: keys hash into this many buckets that remember the last change index. */
-const WATCH_BUCKETS = 1 << 16;
+export const WATCH_BUCKETS = 1 << 16;
 
 export class Keyspace {
   readonly data = new Map<string, Value>();
@@ -172,7 +172,33 @@ export class Keyspace {
     return this.changeIndexByBucket[bucketOf(key)] ?? 0;
   }
 
-  /** After restoring a snapshot at `index`, treat every key as changed then (WATCH safety). */
+  /**
+   * The WATCH buckets' change indexes as (bucket, index) pairs, buckets ascending, zeros left
+   * out. They are replicated state: EXEC's WATCH check reads them when it is applied, so every
+   * replica must hold the same ones, and a snapshot carries them.
+   */
+  changeIndexPairs(): number[] {
+    const pairs: number[] = [];
+    const table = this.changeIndexByBucket;
+    for (let b = 0; b < table.length; b++) {
+      const at = table[b] ?? 0;
+      if (at !== 0) pairs.push(b, at);
+    }
+    return pairs;
+  }
+
+  /** Installs pairs from changeIndexPairs (a snapshot's), every other bucket 0. */
+  restoreChangeIndexes(pairs: readonly number[], applyIndex: number): void {
+    this.changeIndexByBucket.fill(0);
+    for (let i = 0; i + 1 < pairs.length; i += 2)
+      this.changeIndexByBucket[pairs[i] ?? 0] = pairs[i + 1] ?? 0;
+    this.applyIndex = applyIndex;
+  }
+
+  /**
+   * After restoring a snapshot at `index` that does not carry the change indexes (version 1),
+   * treat every key as changed then.
+   */
   resetChangeIndexes(index: number): void {
     this.changeIndexByBucket.fill(index);
     this.applyIndex = index;

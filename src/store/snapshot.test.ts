@@ -128,7 +128,52 @@ describe('snapshot', () => {
     magic[0] = 0x58;
     expectCorrupt(() => decodeSnapshot(magic));
     const version = Buffer.from(bytes);
-    version[4] = 2;
+    version[4] = 3;
     expectCorrupt(() => decodeSnapshot(version));
+  });
+
+  it('carries the WATCH change indexes, so a restored keyspace checks WATCH the same', () => {
+    const db = new Keyspace();
+    for (const [index, key] of [
+      [3, 'a'],
+      [7, 'b'],
+      [7, 'c'],
+      [2 ** 40, 'd'],
+    ] as const) {
+      db.applyIndex = index;
+      db.put(key, 'v');
+    }
+    const bytes = encodeSnapshot(db, new Uint8Array(0));
+    const decoded = decodeSnapshot(bytes);
+    assert.deepEqual(decoded.changeIndexes, db.changeIndexPairs());
+    const restored = new Keyspace();
+    installSnapshot(restored, decoded);
+    for (const key of ['a', 'b', 'c', 'd', 'never-written'])
+      assert.equal(restored.changeIndex(key), db.changeIndex(key), key);
+    assert.equal(restored.changeIndex('never-written'), 0);
+  });
+
+  it('still reads version 1 (no change indexes): every key then counts as changed at it', () => {
+    const db = new Keyspace();
+    db.applyIndex = 9;
+    db.put('k', 'v');
+    const v2 = Buffer.from(encodeSnapshot(db, new Uint8Array(0)));
+    // Version 1 is version 2 without the watch section: here one bucket, 3 bytes (count 1,
+    // bucket gap, index 9), right before the empty extra (1 byte) and the checksum.
+    const gap = db.changeIndexPairs()[0] ?? 0;
+    const watchBytes = 1 + (gap < 128 ? 1 : gap < 16384 ? 2 : 3) + 1;
+    const end = v2.length - 4 - 1;
+    const body = Buffer.concat([v2.subarray(0, end - watchBytes), v2.subarray(end, v2.length - 4)]);
+    body[4] = 1;
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32LE(crc32(body));
+    const v1 = Buffer.concat([body, crc]);
+    const decoded = decodeSnapshot(v1);
+    assert.equal(decoded.changeIndexes, undefined);
+    assert.equal(decoded.data.get('k'), 'v');
+    const restored = new Keyspace();
+    installSnapshot(restored, decoded);
+    assert.equal(restored.changeIndex('k'), 9);
+    assert.equal(restored.changeIndex('anything'), 9);
   });
 });

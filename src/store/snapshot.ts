@@ -3,11 +3,14 @@
  * session cache). All integers little-endian; varints are unsigned LEB128.
  *
  *   magic    4 bytes  "MLSS"
- *   version  u8       1
+ *   version  u8       2 (1: the same without `watch`)
  *   index    f64      applyIndex of the keyspace when the snapshot was taken
  *   count    varint   number of records
  *   records  count x { key: string, tag: u8 (kind tag | 0x80 if it has an expiry),
  *                      [expiresAtMs: f64], payload: bytes (the kind's codec) }
+ *   watch    varint n, then n x { bucket gap: varint, change index: varint }: the WATCH
+ *                      buckets' last-change indexes (Keyspace.changeIndexPairs), replicated
+ *                      state since EXEC checks them when applied
  *   extra    bytes    opaque (client sessions)
  *   crc32    u32      CRC-32 of every byte before it
  *
@@ -25,12 +28,14 @@ import { assert } from '../shared/assert.js';
 import { ByteReader, ByteWriter, varintSize, WRITER_SLACK } from './bytes.js';
 import { decodeValue, encodeValue, KIND_TAGS, kindOfTag } from './codecs/index.js';
 import { CRC32_INIT, crc32Final, crc32Update } from './crc32.js';
-import type { Keyspace, WriteBarrier } from './keyspace.js';
+import { WATCH_BUCKETS, type Keyspace, type WriteBarrier } from './keyspace.js';
 import type { Value } from './values.js';
 import { kindOf } from './values.js';
 
 const MAGIC = [0x4d, 0x4c, 0x53, 0x53]; // "MLSS"
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
+/** Still decoded: no `watch` section (every key then counts as changed at the snapshot). */
+const SNAPSHOT_VERSION_NO_WATCH = 1;
 const HAS_EXPIRY = 0x80;
 const CODE = 'ERR_SNAPSHOT_CORRUPT';
 
@@ -50,6 +55,8 @@ export interface DecodedSnapshot {
   readonly expires: ReadonlyMap<string, number>;
   /** The opaque bytes the encoder was given (client sessions). */
   readonly extra: Uint8Array;
+  /** Keyspace.changeIndexPairs at the snapshot; undefined from a version 1 snapshot. */
+  readonly changeIndexes: readonly number[] | undefined;
 }
 
 /**
@@ -71,6 +78,7 @@ export class SnapshotWriter implements WriteBarrier {
   private readonly values: Value[];
   private readonly expires: ReadonlyMap<string, number>;
   private readonly applyIndex: number;
+  private readonly changeIndexes: number[];
   /** Captured collections not yet encoded nor copied. */
   private readonly pending = new Set<object>();
   /** Copies taken before a write, by the captured object. */
@@ -81,6 +89,7 @@ export class SnapshotWriter implements WriteBarrier {
     private readonly extra: Uint8Array,
   ) {
     this.applyIndex = db.applyIndex;
+    this.changeIndexes = db.changeIndexPairs();
     this.keys = Array.from(db.data.keys());
     this.values = Array.from(db.data.values());
     this.expires = db.expires.size === 0 ? EMPTY_EXPIRES : new Map(db.expires);
@@ -143,6 +152,7 @@ export class SnapshotWriter implements WriteBarrier {
       // Every collection is encoded: writes from here on need no copy.
       this.db.removeBarrier(this);
       copies.clear();
+      size += watchSectionSize(this.changeIndexes);
       size += varintSize(this.extra.length) + this.extra.length + 4;
 
       // Pass 2: write, checksumming each slice as it is done.
@@ -166,6 +176,7 @@ export class SnapshotWriter implements WriteBarrier {
           yield;
         }
       }
+      writeWatchSection(writer, this.changeIndexes);
       writer.bytes(this.extra);
       crc = crc32Update(crc, out.subarray(summed, writer.length));
       writer.u32(crc32Final(crc));
@@ -244,7 +255,8 @@ export function* decodeSnapshotInSteps(
     if (bytes[i] !== MAGIC[i]) corrupt('bad magic (not a memlayer snapshot)');
   }
   const version = bytes[MAGIC.length];
-  if (version !== SNAPSHOT_VERSION) corrupt(`unsupported version ${String(version)}`);
+  if (version !== SNAPSHOT_VERSION && version !== SNAPSHOT_VERSION_NO_WATCH)
+    corrupt(`unsupported version ${String(version)}`);
   const bodyEnd = bytes.length - 4;
   const stored = new DataView(bytes.buffer, bytes.byteOffset + bodyEnd, 4).getUint32(0, true);
   let crc = CRC32_INIT;
@@ -271,9 +283,47 @@ export function* decodeSnapshotInSteps(
       sliceEnd = reader.remaining - sliceBytes;
     }
   }
+  const changeIndexes =
+    version === SNAPSHOT_VERSION_NO_WATCH ? undefined : readWatchSection(reader);
   const extra = reader.bytesField('extra');
   reader.expectEnd();
-  return { applyIndex, data, expires, extra };
+  return { applyIndex, data, expires, extra, changeIndexes };
+}
+
+function watchSectionSize(pairs: readonly number[]): number {
+  let size = varintSize(pairs.length / 2);
+  let previous = -1;
+  for (let i = 0; i < pairs.length; i += 2) {
+    const bucket = pairs[i] ?? 0;
+    size += varintSize(bucket - previous - 1) + varintSize(pairs[i + 1] ?? 0);
+    previous = bucket;
+  }
+  return size;
+}
+
+function writeWatchSection(writer: ByteWriter, pairs: readonly number[]): void {
+  writer.varint(pairs.length / 2);
+  let previous = -1;
+  for (let i = 0; i < pairs.length; i += 2) {
+    const bucket = pairs[i] ?? 0;
+    writer.varint(bucket - previous - 1);
+    writer.varint(pairs[i + 1] ?? 0);
+    previous = bucket;
+  }
+}
+
+function readWatchSection(reader: ByteReader): number[] {
+  const n = reader.count('watch buckets', WATCH_BUCKETS);
+  const pairs: number[] = [];
+  let bucket = -1;
+  for (let i = 0; i < n; i++) {
+    bucket += reader.varint('watch bucket') + 1;
+    if (bucket >= WATCH_BUCKETS) reader.fail('watch bucket out of range');
+    const at = reader.varint('watch index');
+    if (at < 1) reader.fail('watch index 0 listed');
+    pairs.push(bucket, at);
+  }
+  return pairs;
 }
 
 function readRecord(reader: ByteReader): SnapshotRecord {
@@ -305,7 +355,8 @@ export function installSnapshot(db: Keyspace, snapshot: DecodedSnapshot): void {
   for (const [key, value] of snapshot.data) db.data.set(key, value);
   for (const [key, atMs] of snapshot.expires) db.expires.set(key, atMs);
   db.insertions++;
-  db.resetChangeIndexes(snapshot.applyIndex);
+  if (snapshot.changeIndexes === undefined) db.resetChangeIndexes(snapshot.applyIndex);
+  else db.restoreChangeIndexes(snapshot.changeIndexes, snapshot.applyIndex);
   db.observer?.rebuild();
 }
 
