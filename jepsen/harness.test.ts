@@ -43,16 +43,27 @@ function tempDir(t: { after: (fn: () => void) => void }): string {
   return dir;
 }
 
+type TestContext = { after: (fn: () => void) => void; diagnostic: (message: string) => void };
+
+/** Runs the harness in a temporary directory; the run must have no crash and check VALID. */
+async function cleanRun(
+  t: TestContext,
+  overrides: Partial<RunOptions>,
+): Promise<{ dir: string } & Awaited<ReturnType<typeof runHarness>>> {
+  const dir = tempDir(t);
+  const result = await runHarness(options(dir, overrides));
+  t.diagnostic(result.report);
+  assert.deepEqual(result.summary.crashes, [], result.report);
+  assert.equal(result.summary.check.valid, true, result.report);
+  return { dir, ...result };
+}
+
 for (const workload of ['register', 'set'] as const) {
   test(
     `${workload} on 3 nodes under partitions and kill -9: no anomalies`,
     { timeout: 180_000 },
     async (t) => {
-      const dir = tempDir(t);
-      const { summary, report } = await runHarness(options(dir, { workload }));
-      t.diagnostic(report);
-      assert.deepEqual(summary.crashes, [], report);
-      assert.equal(summary.check.valid, true, report);
+      const { dir, summary } = await cleanRun(t, { workload });
       // The run really ran: faults were injected and healed, and the cluster did work.
       assert.ok(summary.faults >= 3, `only ${summary.faults} faults injected`);
       const history = JSON.parse(readFileSync(join(dir, workload, 'history.json'), 'utf8')) as {
@@ -90,22 +101,16 @@ test(
   'bank on 3 nodes, snapshots every 50 entries, members replaced and leaders killed: no anomalies',
   { timeout: 120_000 },
   async (t) => {
-    const dir = tempDir(t);
-    const { summary, report } = await runHarness(
-      options(dir, {
-        workload: 'bank',
-        nemeses: ['member-replace', 'kill-leader'],
-        concurrency: 8,
-        timeLimitMs: 40_000,
-        faultMs: 2_000,
-        healMs: 2_000,
-        seed: 23,
-        env: { MEMLAYER_RAFT_SNAPSHOT_ENTRIES: '50', MEMLAYER_RAFT_TRAILING_ENTRIES: '5' },
-      }),
-    );
-    t.diagnostic(report);
-    assert.deepEqual(summary.crashes, [], report);
-    assert.equal(summary.check.valid, true, report);
+    const { summary, report } = await cleanRun(t, {
+      workload: 'bank',
+      nemeses: ['member-replace', 'kill-leader'],
+      concurrency: 8,
+      timeLimitMs: 40_000,
+      faultMs: 2_000,
+      healMs: 2_000,
+      seed: 23,
+      env: { MEMLAYER_RAFT_SNAPSHOT_ENTRIES: '50', MEMLAYER_RAFT_TRAILING_ENTRIES: '5' },
+    });
     assert.ok(summary.faults >= 2, report);
     assert.match(report, /member-replace: removed node \d+ \(disk wiped\)/, report);
   },
@@ -117,17 +122,11 @@ for (const workload of ['counter', 'bank', 'list-append', 'tensor'] as const) {
     `${workload} on 3 nodes under a leader partition and a leader kill: no anomalies`,
     { timeout: 120_000 },
     async (t) => {
-      const dir = tempDir(t);
-      const { summary, report } = await runHarness(
-        options(dir, {
-          workload,
-          nemeses: ['partition-leader', 'kill-leader'],
-          timeLimitMs: 16_000,
-        }),
-      );
-      t.diagnostic(report);
-      assert.deepEqual(summary.crashes, [], report);
-      assert.equal(summary.check.valid, true, report);
+      const { summary, report } = await cleanRun(t, {
+        workload,
+        nemeses: ['partition-leader', 'kill-leader'],
+        timeLimitMs: 16_000,
+      });
       assert.ok(summary.faults >= 2, report);
       assert.match(report, /^operations: \d+ \(ok [1-9]\d{1,}/m, report);
     },
@@ -138,7 +137,6 @@ test(
   'register on 3 nodes under member replacement, clock skew, crash before sync, pauses and transfers: no anomalies',
   { timeout: 180_000 },
   async (t) => {
-    const dir = tempDir(t);
     const nemeses = [
       'member-replace',
       'crash-before-sync',
@@ -146,12 +144,13 @@ test(
       'pause-leader',
       'transfer-leader',
     ] as const;
-    const { summary, report } = await runHarness(
-      options(dir, { nemeses, timeLimitMs: 36_000, faultMs: 3_000, healMs: 3_000, seed: 11 }),
-    );
-    t.diagnostic(report);
-    assert.deepEqual(summary.crashes, [], report);
-    assert.equal(summary.check.valid, true, report);
+    const { dir, report } = await cleanRun(t, {
+      nemeses,
+      timeLimitMs: 36_000,
+      faultMs: 3_000,
+      healMs: 3_000,
+      seed: 11,
+    });
     const history = JSON.parse(readFileSync(join(dir, 'register', 'history.json'), 'utf8')) as {
       events: { process: number; type: string; f: string; value: unknown }[];
     };

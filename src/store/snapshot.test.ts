@@ -153,6 +153,30 @@ describe('snapshot', () => {
     assert.equal(restored.changeIndex('never-written'), 0);
   });
 
+  it('rejects a watch section with a bucket out of range, an index 0 or too many buckets', () => {
+    // An empty keyspace: the watch section is one byte (count 0) before the empty extra.
+    const empty = Buffer.from(encodeSnapshot(new Keyspace(), new Uint8Array(0)));
+    const at = empty.length - 4 - 1 - 1;
+    assert.equal(empty[at], 0);
+    const withSection = (section: number[]): Buffer => {
+      const body = Buffer.concat([
+        empty.subarray(0, at),
+        Buffer.from(section),
+        empty.subarray(at + 1, empty.length - 4),
+      ]);
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32LE(crc32(body));
+      return Buffer.concat([body, crc]);
+    };
+    // Well formed: bucket 5 changed at index 1.
+    assert.deepEqual(decodeSnapshot(withSection([1, 5, 1])).changeIndexes, [5, 1]);
+    expectCorrupt(() => decodeSnapshot(withSection([1, 0x80, 0x80, 0x04, 1]))); // bucket 65536
+    expectCorrupt(() => decodeSnapshot(withSection([2, 0xff, 0xff, 0x03, 1, 0, 1]))); // 65535, 65536
+    expectCorrupt(() => decodeSnapshot(withSection([1, 5, 0]))); // index 0 listed
+    expectCorrupt(() => decodeSnapshot(withSection([0x81, 0x80, 0x04]))); // 65537 buckets
+    expectCorrupt(() => decodeSnapshot(withSection([1, 5]))); // truncated
+  });
+
   it('still reads version 1 (no change indexes): every key then counts as changed at it', () => {
     const db = new Keyspace();
     db.applyIndex = 9;

@@ -78,7 +78,8 @@ export class SnapshotWriter implements WriteBarrier {
   private readonly values: Value[];
   private readonly expires: ReadonlyMap<string, number>;
   private readonly applyIndex: number;
-  private readonly changeIndexes: number[];
+  /** The `watch` section, encoded at capture (at most 65,536 pairs: a fraction of a ms). */
+  private readonly watchSection: Uint8Array;
   /** Captured collections not yet encoded nor copied. */
   private readonly pending = new Set<object>();
   /** Copies taken before a write, by the captured object. */
@@ -89,7 +90,7 @@ export class SnapshotWriter implements WriteBarrier {
     private readonly extra: Uint8Array,
   ) {
     this.applyIndex = db.applyIndex;
-    this.changeIndexes = db.changeIndexPairs();
+    this.watchSection = encodeWatchSection(db.changeIndexPairs());
     this.keys = Array.from(db.data.keys());
     this.values = Array.from(db.data.values());
     this.expires = db.expires.size === 0 ? EMPTY_EXPIRES : new Map(db.expires);
@@ -152,7 +153,7 @@ export class SnapshotWriter implements WriteBarrier {
       // Every collection is encoded: writes from here on need no copy.
       this.db.removeBarrier(this);
       copies.clear();
-      size += watchSectionSize(this.changeIndexes);
+      size += this.watchSection.length;
       size += varintSize(this.extra.length) + this.extra.length + 4;
 
       // Pass 2: write, checksumming each slice as it is done.
@@ -176,7 +177,7 @@ export class SnapshotWriter implements WriteBarrier {
           yield;
         }
       }
-      writeWatchSection(writer, this.changeIndexes);
+      writer.raw(this.watchSection);
       writer.bytes(this.extra);
       crc = crc32Update(crc, out.subarray(summed, writer.length));
       writer.u32(crc32Final(crc));
@@ -290,18 +291,8 @@ export function* decodeSnapshotInSteps(
   return { applyIndex, data, expires, extra, changeIndexes };
 }
 
-function watchSectionSize(pairs: readonly number[]): number {
-  let size = varintSize(pairs.length / 2);
-  let previous = -1;
-  for (let i = 0; i < pairs.length; i += 2) {
-    const bucket = pairs[i] ?? 0;
-    size += varintSize(bucket - previous - 1) + varintSize(pairs[i + 1] ?? 0);
-    previous = bucket;
-  }
-  return size;
-}
-
-function writeWatchSection(writer: ByteWriter, pairs: readonly number[]): void {
+function encodeWatchSection(pairs: readonly number[]): Uint8Array {
+  const writer = new ByteWriter(16 + pairs.length * 3);
   writer.varint(pairs.length / 2);
   let previous = -1;
   for (let i = 0; i < pairs.length; i += 2) {
@@ -310,6 +301,7 @@ function writeWatchSection(writer: ByteWriter, pairs: readonly number[]): void {
     writer.varint(pairs[i + 1] ?? 0);
     previous = bucket;
   }
+  return writer.take();
 }
 
 function readWatchSection(reader: ByteReader): number[] {
