@@ -8,6 +8,7 @@ import { Harness, T0_MS } from './keys/harness.js';
 import { ErrorReply, NULL_ARRAY, OK } from './reply.js';
 import { envFor } from './state-machine.js';
 import { decodeEntry, encodeEntry } from './entry.js';
+import { decodeSnapshot } from '../store/snapshot.js';
 
 function request(commands: string[][], extra: Partial<DataRequest> = {}): DataRequest {
   return {
@@ -186,6 +187,22 @@ describe('StateMachine.apply', () => {
   });
 });
 
+/**
+ * A snapshot's content in a canonical order. Records follow the key table's entry order, which
+ * depends on the history of deletes as well as on the content: a state machine restored from a
+ * snapshot holds the same records as the one that applied the log, not in the same order.
+ */
+function snapshotContent(bytes: Uint8Array): unknown {
+  const decoded = decodeSnapshot(bytes);
+  return {
+    applyIndex: decoded.applyIndex,
+    records: [...decoded.data].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    expires: [...decoded.expires].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    extra: Buffer.from(decoded.extra),
+    changeIndexes: decoded.changeIndexes,
+  };
+}
+
 describe('determinism and snapshots', () => {
   function randomCommands(seed: number, count: number): string[][] {
     const rng = new SeededRng(seed);
@@ -236,7 +253,10 @@ describe('determinism and snapshots', () => {
         b.sm.applyOne(command, envFor(i + 1, T0_MS + i)),
       );
     });
-    assert.deepEqual(Buffer.from(a.sm.encodeSnapshot()), Buffer.from(b.sm.encodeSnapshot()));
+    assert.deepEqual(
+      snapshotContent(a.sm.encodeSnapshot()),
+      snapshotContent(b.sm.encodeSnapshot()),
+    );
   });
 
   it('a corrupt snapshot leaves the current state untouched', () => {

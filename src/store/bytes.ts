@@ -97,6 +97,12 @@ export class ByteWriter {
     this.offset += value.length;
   }
 
+  /** `source[start, end)` without a length prefix (no view object made). */
+  copy(source: Buffer, start: number, end: number): void {
+    this.reserve(end - start);
+    this.offset += source.copy(this.buffer, this.offset, start, end);
+  }
+
   /** The bytes written so far as a fresh copy, and the writer emptied. */
   take(): Uint8Array {
     const out = Uint8Array.prototype.slice.call(this.buffer, 0, this.offset);

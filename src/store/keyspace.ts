@@ -8,6 +8,7 @@
  * (`getForWrite`), and the active sweep removes the rest with replicated deletes.
  */
 import type { Rng } from '../shared/effects.js';
+import { KeyTable, keyHash } from './key-table.js';
 import type { Value } from './values.js';
 
 /** What the log entry being applied supplies to every handler. */
@@ -42,7 +43,8 @@ export interface WriteBarrier {
 export const WATCH_BUCKETS = 1 << 16;
 
 export class Keyspace {
-  readonly data = new Map<string, Value>();
+  /** Keys and values (store/key-table.ts). */
+  readonly data = new KeyTable();
   readonly expires = new Map<string, number>();
   /**
    * Index of the last change to any key hashing into each bucket. EXEC with WATCH aborts when a
@@ -71,7 +73,7 @@ export class Keyspace {
 
   /** Read path: the live value at `nowMs`, or undefined. Never mutates. */
   get(key: string, nowMs: number): Value | undefined {
-    const value = this.data.get(key);
+    const value = this.data.get(key, keyHash(key));
     if (value === undefined) return undefined;
     if (this.expires.size > 0) {
       const at = this.expires.get(key);
@@ -86,7 +88,7 @@ export class Keyspace {
    * so that a snapshot still encoding it keeps its own copy first.
    */
   getForWrite(key: string, nowMs: number): Value | undefined {
-    const value = this.data.get(key);
+    const value = this.data.get(key, keyHash(key));
     if (value === undefined) return undefined;
     if (this.expires.size > 0) {
       const at = this.expires.get(key);
@@ -111,26 +113,25 @@ export class Keyspace {
 
   /** Sets the value and keeps any TTL (as APPEND, INCR, LPUSH do). */
   put(key: string, value: Value): void {
-    const size = this.data.size;
-    this.data.set(key, value);
-    if (this.data.size !== size) this.insertions++;
-    this.changed(key);
+    const hash = keyHash(key);
+    if (this.data.set(key, value, hash)) this.insertions++;
+    this.changedHash(key, hash);
   }
 
   /** Sets the value and clears any TTL (as plain SET does). */
   replace(key: string, value: Value): void {
-    const size = this.data.size;
-    this.data.set(key, value);
-    if (this.data.size !== size) this.insertions++;
-    this.expires.delete(key);
-    this.changed(key);
+    const hash = keyHash(key);
+    if (this.data.set(key, value, hash)) this.insertions++;
+    if (this.expires.size > 0) this.expires.delete(key);
+    this.changedHash(key, hash);
   }
 
   /** Removes the key and its TTL; true if it existed (expired or not). */
   delete(key: string): boolean {
-    if (!this.data.delete(key)) return false;
-    this.expires.delete(key);
-    this.changed(key);
+    const hash = keyHash(key);
+    if (!this.data.delete(key, hash)) return false;
+    if (this.expires.size > 0) this.expires.delete(key);
+    this.changedHash(key, hash);
     return true;
   }
 
@@ -162,14 +163,18 @@ export class Keyspace {
    * handlers that mutate a collection in place call it themselves.
    */
   changed(key: string): void {
-    this.changeIndexByBucket[bucketOf(key)] = this.applyIndex;
+    this.changedHash(key, keyHash(key));
+  }
+
+  private changedHash(key: string, hash: number): void {
+    this.changeIndexByBucket[hash & (WATCH_BUCKETS - 1)] = this.applyIndex;
     const observer = this.observer;
     if (observer !== undefined) observer.changed(key);
   }
 
   /** The index of the last change to a key (or another key in its bucket). */
   changeIndex(key: string): number {
-    return this.changeIndexByBucket[bucketOf(key)] ?? 0;
+    return this.changeIndexByBucket[keyHash(key) & (WATCH_BUCKETS - 1)] ?? 0;
   }
 
   /**
@@ -203,13 +208,4 @@ export class Keyspace {
     this.changeIndexByBucket.fill(index);
     this.applyIndex = index;
   }
-}
-
-/** FNV-1a over the key's bytes (latin1 chars), folded to the bucket count. */
-function bucketOf(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-  }
-  return (hash >>> 0) & (WATCH_BUCKETS - 1);
 }

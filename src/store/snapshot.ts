@@ -28,7 +28,9 @@ import { assert } from '../shared/assert.js';
 import { ByteReader, ByteWriter, varintSize, WRITER_SLACK } from './bytes.js';
 import { decodeValue, encodeValue, KIND_TAGS, kindOfTag } from './codecs/index.js';
 import { CRC32_INIT, crc32Final, crc32Update } from './crc32.js';
+import type { CapturedRecords } from './key-table.js';
 import { WATCH_BUCKETS, type Keyspace, type WriteBarrier } from './keyspace.js';
+import { latin1Slice } from '../shared/latin1.js';
 import type { Value } from './values.js';
 import { kindOf } from './values.js';
 
@@ -74,8 +76,7 @@ export interface DecodedSnapshot {
  * encoded, every write to a collection pays a Set lookup.
  */
 export class SnapshotWriter implements WriteBarrier {
-  private readonly keys: string[];
-  private readonly values: Value[];
+  private readonly records: CapturedRecords;
   private readonly expires: ReadonlyMap<string, number>;
   private readonly applyIndex: number;
   /** The `watch` section, encoded at capture (at most 65,536 pairs: a fraction of a ms). */
@@ -84,6 +85,7 @@ export class SnapshotWriter implements WriteBarrier {
   private readonly pending = new Set<object>();
   /** Copies taken before a write, by the captured object. */
   private readonly copies = new Map<object, Value>();
+  private released = false;
 
   constructor(
     private readonly db: Keyspace,
@@ -91,10 +93,9 @@ export class SnapshotWriter implements WriteBarrier {
   ) {
     this.applyIndex = db.applyIndex;
     this.watchSection = encodeWatchSection(db.changeIndexPairs());
-    this.keys = Array.from(db.data.keys());
-    this.values = Array.from(db.data.values());
+    this.records = db.data.capture();
     this.expires = db.expires.size === 0 ? EMPTY_EXPIRES : new Map(db.expires);
-    for (const value of this.values) if (typeof value !== 'string') this.pending.add(value);
+    for (const value of this.records.objects.values()) this.pending.add(value);
     if (this.pending.size > 0) db.addBarrier(this);
   }
 
@@ -104,7 +105,7 @@ export class SnapshotWriter implements WriteBarrier {
 
   /** Number of records captured. */
   get size(): number {
-    return this.keys.length;
+    return this.records.count;
   }
 
   /**
@@ -121,30 +122,39 @@ export class SnapshotWriter implements WriteBarrier {
     sliceBytes: number,
     alloc: (bytes: number) => Buffer = Buffer.allocUnsafe,
   ): Generator<void, Buffer, undefined> {
-    const { keys, values, expires, pending, copies } = this;
+    const { records, expires, pending, copies } = this;
+    const { count, pages, page, offset, keyLength, valueLength, objects } = records;
+    const keyAt = (i: number): string => {
+      const start = offset[i] as number;
+      return latin1Slice(
+        pages[page[i] as number] as Buffer,
+        start,
+        start + (keyLength[i] as number),
+      );
+    };
+    const hasExpiries = expires.size > 0;
     try {
       // Pass 1: measure. A collection is encoded here, from the copy taken before a write or
       // from the object itself, unchanged since the capture; once encoded, its bytes are the
       // snapshot's and later writes to it need no copy. Strings are measured, not copied.
       const encoded = new Map<number, Uint8Array>();
-      let size = prefix.length + HEADER_BYTES + varintSize(keys.length);
+      let size = prefix.length + HEADER_BYTES + varintSize(count);
       let work = 0;
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i] as string;
-        const captured = values[i] as Value;
-        let valueBytes: number;
-        if (typeof captured === 'string') {
-          valueBytes = captured.length;
+      for (let i = 0; i < count; i++) {
+        const keyBytes = keyLength[i] as number;
+        let valueBytes = valueLength[i] as number;
+        if (valueBytes >= 0) {
           work += RECORD_WORK;
         } else {
+          const captured = objects.get(i) as Exclude<Value, string>;
           const bytes = encodeValue(copies.get(captured) ?? captured);
           pending.delete(captured);
           encoded.set(i, bytes);
           valueBytes = bytes.length;
           work += bytes.length;
         }
-        size += varintSize(key.length) + key.length + 1 + varintSize(valueBytes) + valueBytes;
-        if (expires.has(key)) size += 8;
+        size += varintSize(keyBytes) + keyBytes + 1 + varintSize(valueBytes) + valueBytes;
+        if (hasExpiries && expires.has(keyAt(i))) size += 8;
         if (work >= sliceBytes) {
           work = 0;
           yield;
@@ -156,21 +166,40 @@ export class SnapshotWriter implements WriteBarrier {
       size += this.watchSection.length;
       size += varintSize(this.extra.length) + this.extra.length + 4;
 
-      // Pass 2: write, checksumming each slice as it is done.
+      // Pass 2: write, checksumming each slice as it is done. Keys and string values are copied
+      // straight from the table's pages, which the capture keeps unchanged until released.
       const out = alloc(size + WRITER_SLACK);
       out.set(prefix, 0);
       const writer = ByteWriter.over(out, prefix.length);
       writer.raw(Uint8Array.from(MAGIC));
       writer.u8(SNAPSHOT_VERSION);
       writer.f64(this.applyIndex);
-      writer.varint(keys.length);
+      writer.varint(count);
       let crc = CRC32_INIT;
       let summed = prefix.length;
-      const collections = encoded.size > 0;
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i] as string;
-        const bytes = collections ? encoded.get(i) : undefined;
-        writeRecord(writer, key, values[i] as Value, expires.get(key), bytes);
+      for (let i = 0; i < count; i++) {
+        const source = pages[page[i] as number] as Buffer;
+        const start = offset[i] as number;
+        const keyEnd = start + (keyLength[i] as number);
+        writer.varint(keyEnd - start);
+        writer.copy(source, start, keyEnd);
+        const expiresAtMs = hasExpiries ? expires.get(keyAt(i)) : undefined;
+        const valueBytes = valueLength[i] as number;
+        const tag = valueBytes >= 0 ? STRING_TAG : KIND_TAGS[kindOf(objects.get(i) as Value)];
+        if (expiresAtMs === undefined) {
+          writer.u8(tag);
+        } else {
+          writer.u8(tag | HAS_EXPIRY);
+          writer.f64(expiresAtMs);
+        }
+        if (valueBytes >= 0) {
+          writer.varint(valueBytes);
+          writer.copy(source, keyEnd, keyEnd + valueBytes);
+        } else {
+          const bytes = encoded.get(i);
+          assert(bytes !== undefined, 'collection not encoded in the first pass');
+          writer.bytes(bytes);
+        }
         if (writer.length - summed >= sliceBytes) {
           crc = crc32Update(crc, out.subarray(summed, writer.length));
           summed = writer.length;
@@ -187,6 +216,10 @@ export class SnapshotWriter implements WriteBarrier {
       this.db.removeBarrier(this);
       pending.clear();
       copies.clear();
+      if (!this.released) {
+        this.released = true;
+        this.db.data.release();
+      }
     }
   }
 
@@ -204,29 +237,7 @@ export class SnapshotWriter implements WriteBarrier {
 const HEADER_BYTES = 4 + 1 + 8;
 /** Measuring a string record counts as this many bytes of work towards a step. */
 const RECORD_WORK = 64;
-
-function writeRecord(
-  writer: ByteWriter,
-  key: string,
-  value: Value,
-  expiresAtMs: number | undefined,
-  encoded: Uint8Array | undefined,
-): void {
-  writer.string(key);
-  const tag = KIND_TAGS[kindOf(value)];
-  if (expiresAtMs === undefined) {
-    writer.u8(tag);
-  } else {
-    writer.u8(tag | HAS_EXPIRY);
-    writer.f64(expiresAtMs);
-  }
-  if (typeof value === 'string') {
-    writer.string(value);
-  } else {
-    assert(encoded !== undefined, 'collection not encoded in the first pass');
-    writer.bytes(encoded);
-  }
-}
+const STRING_TAG = KIND_TAGS.string;
 
 export function encodeSnapshot(db: Keyspace, extra: Uint8Array): Uint8Array {
   return new SnapshotWriter(db, extra).encode();

@@ -5,8 +5,8 @@ import { NO_KEYS } from '../spec.js';
 const TRIES_MAX = 16;
 
 /**
- * A random live key, chosen with env.rng (deterministic per entry). O(n): Map has no random
- * access, so the pick walks to a random position.
+ * A random live key, chosen with env.rng (deterministic per entry): random slots of the key
+ * table, O(1) expected; a walk only when the picks keep landing on expired keys.
  */
 export const randomkey = {
   kind: 'data',
@@ -22,13 +22,8 @@ export const randomkey = {
   apply(db, _args, env) {
     if (db.size === 0) return null;
     for (let attempt = 0; attempt < TRIES_MAX; attempt++) {
-      const target = env.rng.int(db.size);
-      let position = 0;
-      for (const key of db.data.keys()) {
-        if (position++ !== target) continue;
-        if (db.get(key, env.nowMs) !== undefined) return key;
-        break;
-      }
+      const key = db.data.randomKey(env.rng);
+      if (key !== undefined && db.get(key, env.nowMs) !== undefined) return key;
     }
     for (const key of db.data.keys()) {
       if (db.get(key, env.nowMs) !== undefined) return key;

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SeededRng } from '../shared/effects.js';
+import { KeyTable, keyHash, MAX_CHUNK } from './key-table.js';
+import { HashValue, SetValue, type Value } from './values.js';
+
+/** Every byte 0-255 can appear in keys and values (latin1 strings). */
+function randomBytes(rng: SeededRng, length: number): string {
+  let text = '';
+  for (let i = 0; i < length; i++) text += String.fromCharCode(rng.int(256));
+  return text;
+}
+
+function sortedEntries(table: KeyTable): [string, Value][] {
+  return [...table].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function sortedMap(map: Map<string, Value>): [string, Value][] {
+  return [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+describe('KeyTable', () => {
+  it('keyHash is FNV-1a as an int32 (the WATCH buckets depend on it)', () => {
+    assert.equal(keyHash(''), 0x811c9dc5 | 0);
+    assert.equal(keyHash('a'), 0xe40c292c | 0);
+    assert.equal(keyHash('foobar'), 0xbf9cf968 | 0);
+  });
+
+  it('behaves as a Map under random sets, overwrites and deletes', () => {
+    const rng = new SeededRng(7);
+    const table = new KeyTable();
+    const model = new Map<string, Value>();
+    const keys = Array.from({ length: 600 }, (_, i) =>
+      i === 0 ? '' : i % 7 === 0 ? randomBytes(rng, 1 + rng.int(40)) : `key:${i}`,
+    );
+    keys.push('k'.repeat(MAX_CHUNK + 10)); // a key whose record needs a buffer of its own
+    for (let step = 0; step < 30_000; step++) {
+      const key = keys[rng.int(keys.length)] as string;
+      const roll = rng.int(10);
+      if (roll < 5) {
+        // Lengths that stay in a class, change class, go to and come back from big records.
+        const length = [0, 1, 7, 8, 100, 255, 256, 1000, MAX_CHUNK + 1][rng.int(9)] as number;
+        const value = randomBytes(rng, length);
+        assert.equal(table.set(key, value), !model.has(key));
+        model.set(key, value);
+      } else if (roll < 6) {
+        const value = new HashValue();
+        value.fields.set('f', String(step));
+        assert.equal(table.set(key, value), !model.has(key));
+        model.set(key, value);
+      } else if (roll < 9) {
+        assert.equal(table.delete(key), model.delete(key));
+      } else {
+        assert.equal(table.has(key), model.has(key));
+      }
+      const probe = keys[rng.int(keys.length)] as string;
+      assert.equal(table.get(probe), model.get(probe));
+      assert.equal(table.size, model.size);
+    }
+    assert.deepEqual(sortedEntries(table), sortedMap(model));
+    assert.deepEqual([...table.keys()].sort(), [...model.keys()].sort());
+  });
+
+  it('finds every key of one long probe run, through deletes anywhere in it', () => {
+    // One hash for all: every key lands in the same run, and every delete shifts the rest back.
+    const table = new KeyTable();
+    const same = 12345;
+    const keys = Array.from({ length: 40 }, (_, i) => `c${i}`);
+    for (const key of keys) table.set(key, `v${key}`, same);
+    for (const key of keys) assert.equal(table.get(key, same), `v${key}`);
+    const rng = new SeededRng(3);
+    const left = new Set(keys);
+    while (left.size > 0) {
+      const victim = [...left][rng.int(left.size)] as string;
+      assert.equal(table.delete(victim, same), true);
+      assert.equal(table.delete(victim, same), false);
+      left.delete(victim);
+      for (const key of keys)
+        assert.equal(table.get(key, same), left.has(key) ? `v${key}` : undefined);
+    }
+    assert.equal(table.size, 0);
+  });
+
+  it('grows and shrinks with the number of keys', () => {
+    const table = new KeyTable();
+    for (let i = 0; i < 50_000; i++) table.set(`k${i}`, String(i));
+    for (let i = 0; i < 50_000; i += 2) table.delete(`k${i}`);
+    assert.equal(table.size, 25_000);
+    for (let i = 0; i < 50_000; i++)
+      assert.equal(table.get(`k${i}`), i % 2 === 0 ? undefined : String(i));
+    for (let i = 1; i < 50_000; i += 2) table.delete(`k${i}`);
+    assert.equal(table.size, 0);
+    assert.deepEqual([...table.keys()], []);
+    table.set('again', 'yes');
+    assert.deepEqual([...table], [['again', 'yes']]);
+  });
+
+  it('reuses the chunks of deleted records', () => {
+    const table = new KeyTable();
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 1000; i++) table.set(`k${i}`, 'x'.repeat(100));
+      for (let i = 0; i < 1000; i++) table.delete(`k${i}`);
+    }
+    // 1000 records of 108 bytes fit the first pages; 20 rounds reuse them.
+    const captured = table.capture();
+    table.release();
+    assert.ok(captured.pages.length <= 2, `${captured.pages.length} pages`);
+  });
+
+  it('keeps captured records unchanged until released', () => {
+    const table = new KeyTable();
+    const set = new SetValue();
+    set.members.add('m');
+    table.set('a', 'one');
+    table.set('b', 'two');
+    table.set('c', set);
+    table.set('big', 'z'.repeat(MAX_CHUNK + 1));
+    const captured = table.capture();
+    const read = (): Map<string, Value> => {
+      const out = new Map<string, Value>();
+      for (let i = 0; i < captured.count; i++) {
+        const page = captured.pages[captured.page[i] as number] as Buffer;
+        const start = captured.offset[i] as number;
+        const keyEnd = start + (captured.keyLength[i] as number);
+        const length = captured.valueLength[i] as number;
+        const key = page.toString('latin1', start, keyEnd);
+        out.set(
+          key,
+          length < 0
+            ? (captured.objects.get(i) as Value)
+            : page.toString('latin1', keyEnd, keyEnd + length),
+        );
+      }
+      return out;
+    };
+    const before = sortedMap(read());
+    // Same-class overwrites, deletes and new records that would reuse freed chunks.
+    table.set('a', 'ONE');
+    table.delete('b');
+    table.delete('big');
+    for (let i = 0; i < 100; i++) table.set(`n${i}`, 'two');
+    table.set('big', 'y'.repeat(MAX_CHUNK + 1));
+    assert.deepEqual(sortedMap(read()), before);
+    table.clear();
+    table.set('a', 'after clear');
+    assert.deepEqual(sortedMap(read()), before);
+    table.release();
+    assert.equal(table.get('a'), 'after clear');
+    // After release, writes go in place again and freed chunks are reused.
+    table.set('a', 'AFTER CLEAR');
+    assert.equal(table.get('a'), 'AFTER CLEAR');
+  });
+
+  it('defers reuse until the last of several captures is released', () => {
+    const table = new KeyTable();
+    table.set('a', 'one');
+    const first = table.capture();
+    const second = table.capture();
+    table.delete('a');
+    table.release();
+    table.set('b', 'two'); // same class: would take the chunk 'a' had
+    const page = second.pages[second.page[0] as number] as Buffer;
+    const start = second.offset[0] as number;
+    assert.equal(page.toString('latin1', start, start + 4), 'aone');
+    assert.equal(first.count, 1);
+    table.release();
+    table.release(); // one too many: no effect
+    assert.equal(table.get('b'), 'two');
+  });
+
+  it('randomKey picks only live keys, and each of them', () => {
+    const table = new KeyTable();
+    const rng = new SeededRng(11);
+    assert.equal(table.randomKey(rng), undefined);
+    for (let i = 0; i < 200; i++) table.set(`k${i}`, 'v');
+    for (let i = 0; i < 195; i++) table.delete(`k${i}`);
+    const seen = new Set<string>();
+    for (let i = 0; i < 500; i++) {
+      const key = table.randomKey(rng);
+      assert.ok(key !== undefined && table.has(key));
+      seen.add(key);
+    }
+    assert.equal(seen.size, 5);
+  });
+});

@@ -1,0 +1,476 @@
+/**
+ * The keyspace's table: keys and string values live as bytes in a few large arena buffers,
+ * found through an open-addressing hash table in typed arrays. A `Map<string, string>` holds two
+ * JS objects per key that the garbage collector traces, copies while young and promotes; under a
+ * pipelined SET load that was a third of the server's CPU (Map.set's cache misses on chained
+ * entries, then scavenges copying every new value) and the cause of 30-160 ms pauses. Here a
+ * million keys are a few dozen buffers and typed arrays the collector never looks into
+ * (node-resp-performance.md: the only layout measured below Redis in memory per key).
+ *
+ * Layout:
+ *   slots     Int32Array of (hash, id + 1) pairs, linear probing, at most 3/4 full; 0 = empty.
+ *             Deletion shifts the run back (no tombstones), so lookups never slow down.
+ *   entries   by id, in typed arrays: arena page and offset of the record, key length, value
+ *             length (-1: the value is an object in `objects`), size class, hash. Ids are
+ *             reused after deletes; they never move while the key exists.
+ *   records   key bytes then value bytes (latin1: one byte per char), in a chunk of a size class
+ *             (8-byte steps to 256, then 12.5% steps to 32 KiB) carved from arena pages, with
+ *             one free list per class; a record above 32 KiB gets a buffer of its own.
+ *   objects   non-string values (hashes, lists, ...) by entry id, as JS objects.
+ *
+ * Reads of a string value return a new JS string made from its bytes (short-lived, so cheap for
+ * a generational collector); writes copy the string's chars into the record, in place when the
+ * new size falls in the same class.
+ *
+ * Snapshots (store/snapshot.ts) read records straight from the pages after `capture()`. Until the
+ * capture is released, nothing the capture points at is overwritten: writes never go in place
+ * and freed chunks wait on a deferred list instead of being reused; pages themselves are only
+ * ever dropped (clear, big records), and the capture holds its own references to them.
+ *
+ * Keys and values must be latin1 strings (chars 0-255), as everywhere in the store.
+ */
+import { allocLarge } from '../shared/large-buffer.js';
+import { latin1Slice, latin1Write } from '../shared/latin1.js';
+import type { Rng } from '../shared/effects.js';
+import type { Value } from './values.js';
+
+/**
+ * FNV-1a over the key's chars, as an int32. The WATCH buckets are its low 16 bits and a
+ * snapshot carries them by bucket: changing this function breaks replicas of another version.
+ */
+export function keyHash(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return hash | 0;
+}
+
+/** Spreads FNV's weak low bits before masking (the finalizer of MurmurHash3). */
+function mix(hash: number): number {
+  let h = hash ^ (hash >>> 16);
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
+const GRAIN = 8;
+/** Largest chunk carved from a shared page; larger records get their own buffer. */
+export const MAX_CHUNK = 32 * 1024;
+const BIG = 255;
+const CLASS_SIZES: number[] = [];
+for (let size = 16; size <= 256; size += GRAIN) CLASS_SIZES.push(size);
+for (let size = 256; size < MAX_CHUNK;) {
+  size = Math.min(MAX_CHUNK, size + Math.ceil(size / 8 / GRAIN) * GRAIN);
+  CLASS_SIZES.push(size);
+}
+/** Size class of a record of n bytes: CLASS_OF[ceil(n / 8)]. */
+const CLASS_OF = new Uint8Array(MAX_CHUNK / GRAIN + 1);
+for (let grains = 0, cls = 0; grains < CLASS_OF.length; grains++) {
+  while ((CLASS_SIZES[cls] ?? MAX_CHUNK) < grains * GRAIN) cls++;
+  CLASS_OF[grains] = cls;
+}
+
+function classOf(bytes: number): number {
+  return bytes > MAX_CHUNK ? BIG : (CLASS_OF[(bytes + GRAIN - 1) >>> 3] ?? BIG);
+}
+
+/** Arena pages grow from this size, doubling, up to PAGE_MAX (huge pages, large-buffer.ts). */
+const PAGE_MIN = 64 * 1024;
+const PAGE_MAX = 8 * 1024 * 1024;
+const SLOTS_MIN = 16;
+const ENTRIES_MIN = 16;
+
+/** Records frozen by `capture()`, read by the snapshot writer until it calls `release()`. */
+export interface CapturedRecords {
+  readonly count: number;
+  readonly pages: readonly (Buffer | undefined)[];
+  readonly page: Int32Array;
+  readonly offset: Int32Array;
+  readonly keyLength: Int32Array;
+  /** -1: the value is the object in `objects` under the record's position. */
+  readonly valueLength: Int32Array;
+  readonly objects: ReadonlyMap<number, Exclude<Value, string>>;
+}
+
+export class KeyTable {
+  private slots = new Int32Array(SLOTS_MIN * 2);
+  private mask = SLOTS_MIN - 1;
+  private count = 0;
+
+  private entryPage = new Int32Array(ENTRIES_MIN);
+  private entryOffset = new Int32Array(ENTRIES_MIN);
+  /** -1 marks a free id. */
+  private entryKeyLength = new Int32Array(ENTRIES_MIN).fill(-1);
+  private entryValueLength = new Int32Array(ENTRIES_MIN);
+  private entryClass = new Uint8Array(ENTRIES_MIN);
+  private entryHash = new Int32Array(ENTRIES_MIN);
+  private objects: (Exclude<Value, string> | undefined)[] = [];
+  private nextId = 0;
+  private freeIds: number[] = [];
+
+  private pages: (Buffer | undefined)[] = [];
+  private bumpPage = -1;
+  private bumpOffset = 0;
+  private nextPageBytes = PAGE_MIN;
+  /** Free chunks per class, linked through their first 8 bytes (page, offset); -1 ends. */
+  private freePage = new Int32Array(CLASS_SIZES.length).fill(-1);
+  private freeOffset = new Int32Array(CLASS_SIZES.length);
+  /** Page numbers of dropped big-record buffers, for reuse. */
+  private freePageNumbers: number[] = [];
+  /** Where `allocate` put the last chunk (fields, not a returned object: the hot path). */
+  private allocPage = 0;
+  private allocOffset = 0;
+
+  /** Captures not yet released; while > 0 nothing is overwritten or reused. */
+  private captures = 0;
+  /** Chunks freed during captures, as (page, offset, class) triples; reused on release. */
+  private deferred: number[] = [];
+
+  get size(): number {
+    return this.count;
+  }
+
+  // ---- lookups ----
+
+  has(key: string, hash = keyHash(key)): boolean {
+    return this.find(key, hash) >= 0;
+  }
+
+  get(key: string, hash = keyHash(key)): Value | undefined {
+    const slot = this.find(key, hash);
+    if (slot < 0) return undefined;
+    return this.valueOf((this.slots[2 * slot + 1] as number) - 1);
+  }
+
+  /** The slot holding `key`, or -1 - (the empty slot where it would go). */
+  private find(key: string, hash: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let slot = mix(hash) & mask; ; slot = (slot + 1) & mask) {
+      const idPlusOne = slots[2 * slot + 1] as number;
+      if (idPlusOne === 0) return -1 - slot;
+      if (slots[2 * slot] === hash && this.keyEquals(idPlusOne - 1, key)) return slot;
+    }
+  }
+
+  private keyEquals(id: number, key: string): boolean {
+    const length = this.entryKeyLength[id] as number;
+    if (length !== key.length) return false;
+    const page = this.pages[this.entryPage[id] as number] as Buffer;
+    const offset = this.entryOffset[id] as number;
+    for (let i = 0; i < length; i++) if (page[offset + i] !== key.charCodeAt(i)) return false;
+    return true;
+  }
+
+  private keyOf(id: number): string {
+    const page = this.pages[this.entryPage[id] as number] as Buffer;
+    const offset = this.entryOffset[id] as number;
+    return latin1Slice(page, offset, offset + (this.entryKeyLength[id] as number));
+  }
+
+  private valueOf(id: number): Value {
+    const length = this.entryValueLength[id] as number;
+    if (length < 0) return this.objects[id] as Exclude<Value, string>;
+    const page = this.pages[this.entryPage[id] as number] as Buffer;
+    const start = (this.entryOffset[id] as number) + (this.entryKeyLength[id] as number);
+    return latin1Slice(page, start, start + length);
+  }
+
+  // ---- changes ----
+
+  /** Sets the key's value; true if the key is new. */
+  set(key: string, value: Value, hash = keyHash(key)): boolean {
+    const slot = this.find(key, hash);
+    if (slot >= 0) {
+      this.update((this.slots[2 * slot + 1] as number) - 1, key, value);
+      return false;
+    }
+    let empty = -1 - slot;
+    if ((this.count + 1) * 4 > (this.mask + 1) * 3) {
+      this.resize((this.mask + 1) * 2);
+      empty = -1 - this.find(key, hash);
+    }
+    const id = this.newId();
+    this.writeRecord(id, key, value);
+    this.entryHash[id] = hash;
+    this.slots[2 * empty] = hash;
+    this.slots[2 * empty + 1] = id + 1;
+    this.count++;
+    return true;
+  }
+
+  /** Removes the key; true if it was there. */
+  delete(key: string, hash = keyHash(key)): boolean {
+    const slot = this.find(key, hash);
+    if (slot < 0) return false;
+    const id = (this.slots[2 * slot + 1] as number) - 1;
+    this.free(
+      this.entryPage[id] as number,
+      this.entryOffset[id] as number,
+      this.entryClass[id] as number,
+    );
+    this.entryKeyLength[id] = -1;
+    this.objects[id] = undefined;
+    this.freeIds.push(id);
+    this.removeSlot(slot);
+    this.count--;
+    const capacity = this.mask + 1;
+    if (capacity > SLOTS_MIN && this.count * 8 < capacity) this.resize(capacity / 2);
+    return true;
+  }
+
+  clear(): void {
+    this.slots = new Int32Array(SLOTS_MIN * 2);
+    this.mask = SLOTS_MIN - 1;
+    this.count = 0;
+    this.entryPage = new Int32Array(ENTRIES_MIN);
+    this.entryOffset = new Int32Array(ENTRIES_MIN);
+    this.entryKeyLength = new Int32Array(ENTRIES_MIN).fill(-1);
+    this.entryValueLength = new Int32Array(ENTRIES_MIN);
+    this.entryClass = new Uint8Array(ENTRIES_MIN);
+    this.entryHash = new Int32Array(ENTRIES_MIN);
+    this.objects = [];
+    this.nextId = 0;
+    this.freeIds = [];
+    // A capture keeps its own references to the pages; its deferred chunks belong to pages this
+    // table no longer has, so they are dropped rather than reused.
+    this.pages = [];
+    this.bumpPage = -1;
+    this.bumpOffset = 0;
+    this.nextPageBytes = PAGE_MIN;
+    this.freePage.fill(-1);
+    this.freePageNumbers = [];
+    this.deferred = [];
+  }
+
+  private update(id: number, key: string, value: Value): void {
+    const keyLength = this.entryKeyLength[id] as number;
+    const cls = this.entryClass[id] as number;
+    if (typeof value === 'string') {
+      const bytes = keyLength + value.length;
+      if (this.captures === 0 && cls !== BIG && classOf(bytes) === cls) {
+        const page = this.pages[this.entryPage[id] as number] as Buffer;
+        latin1Write(page, value, (this.entryOffset[id] as number) + keyLength);
+        this.entryValueLength[id] = value.length;
+        this.objects[id] = undefined;
+        return;
+      }
+    } else if (this.captures === 0 && classOf(keyLength) === cls) {
+      this.entryValueLength[id] = -1;
+      this.objects[id] = value;
+      return;
+    }
+    const oldPage = this.entryPage[id] as number;
+    const oldOffset = this.entryOffset[id] as number;
+    this.writeRecord(id, key, value);
+    this.free(oldPage, oldOffset, cls);
+  }
+
+  private writeRecord(id: number, key: string, value: Value): void {
+    const isString = typeof value === 'string';
+    const cls = this.allocate(key.length + (isString ? value.length : 0));
+    const page = this.pages[this.allocPage] as Buffer;
+    latin1Write(page, key, this.allocOffset);
+    if (isString) latin1Write(page, value, this.allocOffset + key.length);
+    this.entryPage[id] = this.allocPage;
+    this.entryOffset[id] = this.allocOffset;
+    this.entryKeyLength[id] = key.length;
+    this.entryValueLength[id] = isString ? value.length : -1;
+    this.entryClass[id] = cls;
+    this.objects[id] = isString ? undefined : value;
+  }
+
+  private newId(): number {
+    const reused = this.freeIds.pop();
+    if (reused !== undefined) return reused;
+    const id = this.nextId++;
+    if (id === this.entryPage.length) this.growEntries(id * 2);
+    this.objects.push(undefined);
+    return id;
+  }
+
+  private growEntries(capacity: number): void {
+    const grow = <T extends Int32Array | Uint8Array>(from: T, make: (n: number) => T): T => {
+      const to = make(capacity);
+      to.set(from);
+      return to;
+    };
+    this.entryPage = grow(this.entryPage, (n) => new Int32Array(n));
+    this.entryOffset = grow(this.entryOffset, (n) => new Int32Array(n));
+    const keyLengths = new Int32Array(capacity).fill(-1);
+    keyLengths.set(this.entryKeyLength);
+    this.entryKeyLength = keyLengths;
+    this.entryValueLength = grow(this.entryValueLength, (n) => new Int32Array(n));
+    this.entryClass = grow(this.entryClass, (n) => new Uint8Array(n));
+    this.entryHash = grow(this.entryHash, (n) => new Int32Array(n));
+  }
+
+  /** Backward-shift deletion: moves later members of the run into the hole. */
+  private removeSlot(slot: number): void {
+    const slots = this.slots;
+    const mask = this.mask;
+    let hole = slot;
+    for (let next = (slot + 1) & mask; slots[2 * next + 1] !== 0; next = (next + 1) & mask) {
+      const home = mix(slots[2 * next] as number) & mask;
+      // The entry at `next` may move into the hole unless its home lies cyclically in (hole, next].
+      const stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
+      if (stays) continue;
+      slots[2 * hole] = slots[2 * next] as number;
+      slots[2 * hole + 1] = slots[2 * next + 1] as number;
+      hole = next;
+    }
+    slots[2 * hole] = 0;
+    slots[2 * hole + 1] = 0;
+  }
+
+  private resize(capacity: number): void {
+    const slots = new Int32Array(capacity * 2);
+    const mask = capacity - 1;
+    for (let id = 0; id < this.nextId; id++) {
+      if ((this.entryKeyLength[id] as number) < 0) continue;
+      const hash = this.entryHash[id] as number;
+      let slot = mix(hash) & mask;
+      while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = hash;
+      slots[2 * slot + 1] = id + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+
+  // ---- arena ----
+
+  /** A chunk for `bytes`, left in allocPage/allocOffset; returns its class. */
+  private allocate(bytes: number): number {
+    if (bytes > MAX_CHUNK) {
+      const page = this.freePageNumbers.pop() ?? this.pages.length;
+      this.pages[page] = Buffer.allocUnsafeSlow(bytes);
+      this.allocPage = page;
+      this.allocOffset = 0;
+      return BIG;
+    }
+    const cls = CLASS_OF[(bytes + GRAIN - 1) >>> 3] as number;
+    const head = this.freePage[cls] as number;
+    if (head >= 0) {
+      // Chunks on the free lists were freed outside any capture: none is captured.
+      const offset = this.freeOffset[cls] as number;
+      const page = this.pages[head] as Buffer;
+      this.freePage[cls] = page.readInt32LE(offset);
+      this.freeOffset[cls] = page.readInt32LE(offset + 4);
+      this.allocPage = head;
+      this.allocOffset = offset;
+      return cls;
+    }
+    const size = CLASS_SIZES[cls] as number;
+    let page = this.pages[this.bumpPage];
+    if (page === undefined || this.bumpOffset + size > page.length) {
+      page = allocLarge(this.nextPageBytes);
+      this.nextPageBytes = Math.min(PAGE_MAX, this.nextPageBytes * 2);
+      this.bumpPage = this.freePageNumbers.pop() ?? this.pages.length;
+      this.pages[this.bumpPage] = page;
+      this.bumpOffset = 0;
+    }
+    this.allocPage = this.bumpPage;
+    this.allocOffset = this.bumpOffset;
+    this.bumpOffset += size;
+    return cls;
+  }
+
+  private free(page: number, offset: number, cls: number): void {
+    if (cls === BIG) {
+      // The buffer goes to the collector (a capture holding it keeps it alive).
+      this.pages[page] = undefined;
+      this.freePageNumbers.push(page);
+    } else if (this.captures > 0) {
+      this.deferred.push(page, offset, cls);
+    } else {
+      this.pushFree(page, offset, cls);
+    }
+  }
+
+  private pushFree(page: number, offset: number, cls: number): void {
+    const buffer = this.pages[page] as Buffer;
+    buffer.writeInt32LE(this.freePage[cls] as number, offset);
+    buffer.writeInt32LE(this.freeOffset[cls] as number, offset + 4);
+    this.freePage[cls] = page;
+    this.freeOffset[cls] = offset;
+  }
+
+  // ---- iteration ----
+
+  /** Live entry ids, in id order; entries deleted during the iteration are skipped. */
+  private *ids(): Generator<number, void, undefined> {
+    for (let id = 0; id < this.nextId; id++) if ((this.entryKeyLength[id] as number) >= 0) yield id;
+  }
+
+  *keys(): Generator<string, void, undefined> {
+    for (const id of this.ids()) yield this.keyOf(id);
+  }
+
+  *values(): Generator<Value, void, undefined> {
+    for (const id of this.ids()) yield this.valueOf(id);
+  }
+
+  *entries(): Generator<[string, Value], void, undefined> {
+    for (const id of this.ids()) yield [this.keyOf(id), this.valueOf(id)];
+  }
+
+  [Symbol.iterator](): Generator<[string, Value], void, undefined> {
+    return this.entries();
+  }
+
+  /**
+   * A key chosen by `rng`: random entry ids until a live one (the table is at least a quarter
+   * full of live ids unless many were deleted), then the first live id after a random one.
+   */
+  randomKey(rng: Rng): string | undefined {
+    if (this.count === 0) return undefined;
+    for (let attempt = 0; attempt < 16; attempt++) {
+      const id = rng.int(this.nextId);
+      if ((this.entryKeyLength[id] as number) >= 0) return this.keyOf(id);
+    }
+    const start = rng.int(this.nextId);
+    for (let i = 0; i < this.nextId; i++) {
+      const id = (start + i) % this.nextId;
+      if ((this.entryKeyLength[id] as number) >= 0) return this.keyOf(id);
+    }
+    return undefined;
+  }
+
+  // ---- snapshots ----
+
+  /**
+   * Freezes every record for a reader (the snapshot writer) until `release()`: the records' bytes
+   * stay where the capture says, whatever is written meanwhile. Costs a pass over the ids.
+   */
+  capture(): CapturedRecords {
+    const n = this.count;
+    const page = new Int32Array(n);
+    const offset = new Int32Array(n);
+    const keyLength = new Int32Array(n);
+    const valueLength = new Int32Array(n);
+    const objects = new Map<number, Exclude<Value, string>>();
+    let at = 0;
+    for (let id = 0; id < this.nextId; id++) {
+      const length = this.entryKeyLength[id] as number;
+      if (length < 0) continue;
+      page[at] = this.entryPage[id] as number;
+      offset[at] = this.entryOffset[id] as number;
+      keyLength[at] = length;
+      const valueBytes = this.entryValueLength[id] as number;
+      valueLength[at] = valueBytes;
+      if (valueBytes < 0) objects.set(at, this.objects[id] as Exclude<Value, string>);
+      at++;
+    }
+    this.captures++;
+    return { count: n, pages: this.pages.slice(), page, offset, keyLength, valueLength, objects };
+  }
+
+  /** Ends one capture; when none is left, chunks freed meanwhile become reusable. */
+  release(): void {
+    if (this.captures === 0) return;
+    if (--this.captures > 0) return;
+    const deferred = this.deferred;
+    this.deferred = [];
+    for (let i = 0; i + 2 < deferred.length; i += 3)
+      this.pushFree(deferred[i] as number, deferred[i + 1] as number, deferred[i + 2] as number);
+  }
+}
