@@ -60,10 +60,12 @@ test('LFU: the counter starts at LFU_INIT_VAL, grows logarithmically and decays 
   assert.ok(counter > LFU_INIT_VAL && counter < 30, `counter ${counter}`);
 });
 
-test('estimate: a string key is its entry plus both strings; collections scale with size', () => {
+test('estimate: a string key is its entry plus its record chunk; collections scale with size', () => {
   assert.equal(stringBytes(''), 16);
   assert.equal(stringBytes('abcdefghi'), 32);
-  assert.equal(estimateKeyBytes('key', 'value', 5), KEY_ENTRY_BYTES + 24 + 24);
+  // 'key' + 'value' is an 8-byte record: the smallest chunk, 16 bytes.
+  assert.equal(estimateKeyBytes('key', 'value', 5), KEY_ENTRY_BYTES + 16);
+  assert.equal(estimateKeyBytes('k'.repeat(16), 'v'.repeat(100), 5), KEY_ENTRY_BYTES + 120);
   const small = new HashValue();
   const large = new HashValue();
   for (let i = 0; i < 10; i++) small.fields.set(`f${i}`, 'v'.repeat(50));

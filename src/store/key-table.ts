@@ -68,6 +68,13 @@ for (let grains = 0, cls = 0; grains < CLASS_OF.length; grains++) {
   CLASS_OF[grains] = cls;
 }
 
+/** Bytes a record of `bytes` takes: its chunk's size class, or exactly `bytes` above MAX_CHUNK. */
+export function recordBytes(bytes: number): number {
+  return bytes > MAX_CHUNK
+    ? bytes
+    : (CLASS_SIZES[CLASS_OF[(bytes + GRAIN - 1) >>> 3] ?? 0] ?? bytes);
+}
+
 function classOf(bytes: number): number {
   return bytes > MAX_CHUNK ? BIG : (CLASS_OF[(bytes + GRAIN - 1) >>> 3] ?? BIG);
 }
