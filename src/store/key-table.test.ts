@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SeededRng } from '../shared/effects.js';
-import { KeyTable, keyHash, MAX_CHUNK } from './key-table.js';
+import { KeyTable, keyHash, MAX_CHUNK, type TableCapture } from './key-table.js';
 import { HashValue, SetValue, type Value } from './values.js';
 
 /** Every byte 0-255 can appear in keys and values (latin1 strings). */
@@ -97,15 +97,31 @@ describe('KeyTable', () => {
 
   it('reuses the chunks of deleted records', () => {
     const table = new KeyTable();
+    for (let i = 0; i < 1000; i++) table.set(`k${i}`, 'x'.repeat(100));
+    const held = table.arenaBytes;
     for (let round = 0; round < 20; round++) {
-      for (let i = 0; i < 1000; i++) table.set(`k${i}`, 'x'.repeat(100));
       for (let i = 0; i < 1000; i++) table.delete(`k${i}`);
+      for (let i = 0; i < 1000; i++) table.set(`k${i}`, 'y'.repeat(100));
     }
-    // 1000 records of 108 bytes fit the first pages; 20 rounds reuse them.
-    const captured = table.capture();
-    table.release();
-    assert.ok(captured.pages.length <= 2, `${captured.pages.length} pages`);
+    assert.equal(table.arenaBytes, held);
   });
+
+  /** What a capture holds, read the way the snapshot writer reads it. */
+  function readCapture(capture: TableCapture): [string, Value][] {
+    const out = new Map<string, Value>();
+    for (let id = 0; id < capture.span; id++) {
+      if (!capture.load(id)) continue;
+      const keyEnd = capture.offset + capture.keyLength;
+      const key = capture.page.toString('latin1', capture.offset, keyEnd);
+      const value =
+        capture.valueLength < 0
+          ? (capture.object as Value)
+          : capture.page.toString('latin1', keyEnd, keyEnd + capture.valueLength);
+      out.set(key, value);
+    }
+    assert.equal(out.size, capture.count);
+    return sortedMap(out);
+  }
 
   it('keeps captured records unchanged until released', () => {
     const table = new KeyTable();
@@ -114,58 +130,65 @@ describe('KeyTable', () => {
     table.set('a', 'one');
     table.set('b', 'two');
     table.set('c', set);
+    table.set('d', 'three');
     table.set('big', 'z'.repeat(MAX_CHUNK + 1));
-    const captured = table.capture();
-    const read = (): Map<string, Value> => {
-      const out = new Map<string, Value>();
-      for (let i = 0; i < captured.count; i++) {
-        const page = captured.pages[captured.page[i] as number] as Buffer;
-        const start = captured.offset[i] as number;
-        const keyEnd = start + (captured.keyLength[i] as number);
-        const length = captured.valueLength[i] as number;
-        const key = page.toString('latin1', start, keyEnd);
-        out.set(
-          key,
-          length < 0
-            ? (captured.objects.get(i) as Value)
-            : page.toString('latin1', keyEnd, keyEnd + length),
-        );
-      }
-      return out;
-    };
-    const before = sortedMap(read());
-    // Same-class overwrites, deletes and new records that would reuse freed chunks.
+    table.delete('d'); // a free id and a free chunk before the capture
+    const capture = table.capture();
+    assert.deepEqual(capture.collections, [set]);
+    const before = readCapture(capture);
+    // Same-class overwrites, deletes, a collection replaced by a string, new keys that would
+    // take freed ids and chunks, enough of them to grow the entry arrays.
     table.set('a', 'ONE');
     table.delete('b');
+    table.set('c', 'now a string');
     table.delete('big');
     for (let i = 0; i < 100; i++) table.set(`n${i}`, 'two');
+    table.set('b', 'two again');
     table.set('big', 'y'.repeat(MAX_CHUNK + 1));
-    assert.deepEqual(sortedMap(read()), before);
+    assert.deepEqual(readCapture(capture), before);
     table.clear();
     table.set('a', 'after clear');
-    assert.deepEqual(sortedMap(read()), before);
-    table.release();
+    assert.deepEqual(readCapture(capture), before);
+    table.release(capture);
     assert.equal(table.get('a'), 'after clear');
-    // After release, writes go in place again and freed chunks are reused.
     table.set('a', 'AFTER CLEAR');
     assert.equal(table.get('a'), 'AFTER CLEAR');
   });
 
-  it('defers reuse until the last of several captures is released', () => {
+  it('serves every capture from its own moment', () => {
+    const rng = new SeededRng(5);
     const table = new KeyTable();
-    table.set('a', 'one');
+    const keys = Array.from({ length: 300 }, (_, i) => `k${i}`);
+    const model = new Map<string, Value>();
+    const churn = (): void => {
+      for (let step = 0; step < 2000; step++) {
+        const key = keys[rng.int(keys.length)] as string;
+        if (rng.int(3) === 0) {
+          table.delete(key);
+          model.delete(key);
+        } else {
+          const value = randomBytes(rng, rng.int(300));
+          table.set(key, value);
+          model.set(key, value);
+        }
+      }
+    };
+    churn();
     const first = table.capture();
+    const atFirst = sortedMap(model);
+    churn();
     const second = table.capture();
-    table.delete('a');
-    table.release();
-    table.set('b', 'two'); // same class: would take the chunk 'a' had
-    const page = second.pages[second.page[0] as number] as Buffer;
-    const start = second.offset[0] as number;
-    assert.equal(page.toString('latin1', start, start + 4), 'aone');
-    assert.equal(first.count, 1);
-    table.release();
-    table.release(); // one too many: no effect
-    assert.equal(table.get('b'), 'two');
+    const atSecond = sortedMap(model);
+    churn();
+    assert.deepEqual(readCapture(first), atFirst);
+    assert.deepEqual(readCapture(second), atSecond);
+    table.release(first);
+    churn();
+    assert.deepEqual(readCapture(second), atSecond);
+    table.release(second);
+    table.release(second); // twice: no effect
+    churn(); // chunks and ids freed during the captures are in use again
+    assert.deepEqual(sortedEntries(table), sortedMap(model));
   });
 
   it('randomKey picks only live keys, and each of them', () => {

@@ -22,10 +22,12 @@
  * a generational collector); writes copy the string's chars into the record, in place when the
  * new size falls in the same class.
  *
- * Snapshots (store/snapshot.ts) read records straight from the pages after `capture()`. Until the
- * capture is released, nothing the capture points at is overwritten: writes never go in place
- * and freed chunks wait on a deferred list instead of being reused; pages themselves are only
- * ever dropped (clear, big records), and the capture holds its own references to them.
+ * Snapshots (store/snapshot.ts) read records straight from the pages through a `capture()`,
+ * which copies nothing: until it is released, the table saves an entry's fields in the
+ * capture's undo map before its first change, writes no record in place, reuses no freed chunk
+ * and no freed id; pages themselves are only ever dropped (clear, big records), and the capture
+ * holds its own references to them. So a capture costs O(1) and each key written meanwhile one
+ * saved record, as a fork's copy-on-write costs a page.
  *
  * Keys and values must be latin1 strings (chars 0-255), as everywhere in the store.
  */
@@ -85,16 +87,74 @@ const PAGE_MAX = 8 * 1024 * 1024;
 const SLOTS_MIN = 16;
 const ENTRIES_MIN = 16;
 
-/** Records frozen by `capture()`, read by the snapshot writer until it calls `release()`. */
-export interface CapturedRecords {
-  readonly count: number;
-  readonly pages: readonly (Buffer | undefined)[];
-  readonly page: Int32Array;
-  readonly offset: Int32Array;
-  readonly keyLength: Int32Array;
-  /** -1: the value is the object in `objects` under the record's position. */
-  readonly valueLength: Int32Array;
-  readonly objects: ReadonlyMap<number, Exclude<Value, string>>;
+/** An entry's fields as a capture saw them. */
+interface SavedEntry {
+  readonly page: number;
+  readonly offset: number;
+  /** -1: no key under this id. */
+  readonly keyLength: number;
+  readonly valueLength: number;
+  readonly object: Exclude<Value, string> | undefined;
+}
+
+/**
+ * The table as it was at `capture()`, read by the snapshot writer until it calls `release()`.
+ * Entries are read by id (0 to `span` - 1) with `load`, which leaves the entry's fields in the
+ * capture's own fields (no object per record): its saved copy if the entry changed since, else
+ * the table's arrays as they were handed over, which nothing has changed for that id.
+ */
+export class TableCapture {
+  /** Entry fields before the first change made after the capture, by id. */
+  private readonly saved = new Map<number, SavedEntry>();
+  /** Set by load(). */
+  page: Buffer = Buffer.alloc(0);
+  offset = 0;
+  keyLength = 0;
+  /** -1: the value is `object`. */
+  valueLength = 0;
+  object: Exclude<Value, string> | undefined = undefined;
+
+  constructor(
+    /** Keys captured. */
+    readonly count: number,
+    /** Entry ids captured run from 0 to span - 1. */
+    readonly span: number,
+    /** Collections captured (the snapshot writer copies them on write). */
+    readonly collections: readonly Exclude<Value, string>[],
+    private readonly pages: readonly (Buffer | undefined)[],
+    private readonly entryPage: Int32Array,
+    private readonly entryOffset: Int32Array,
+    private readonly entryKeyLength: Int32Array,
+    private readonly entryValueLength: Int32Array,
+    private readonly objects: readonly (Exclude<Value, string> | undefined)[],
+  ) {}
+
+  /** Loads entry `id` as captured; false if it held no key. */
+  load(id: number): boolean {
+    const saved = this.saved.size === 0 ? undefined : this.saved.get(id);
+    if (saved !== undefined) {
+      if (saved.keyLength < 0) return false;
+      this.page = this.pages[saved.page] as Buffer;
+      this.offset = saved.offset;
+      this.keyLength = saved.keyLength;
+      this.valueLength = saved.valueLength;
+      this.object = saved.object;
+      return true;
+    }
+    const keyLength = this.entryKeyLength[id] as number;
+    if (keyLength < 0) return false;
+    this.page = this.pages[this.entryPage[id] as number] as Buffer;
+    this.offset = this.entryOffset[id] as number;
+    this.keyLength = keyLength;
+    this.valueLength = this.entryValueLength[id] as number;
+    this.object = this.valueLength < 0 ? this.objects[id] : undefined;
+    return true;
+  }
+
+  /** Called by the table before entry `id` changes. */
+  save(id: number, entry: () => SavedEntry): void {
+    if (id < this.span && !this.saved.has(id)) this.saved.set(id, entry());
+  }
 }
 
 export class KeyTable {
@@ -126,13 +186,22 @@ export class KeyTable {
   private allocPage = 0;
   private allocOffset = 0;
 
-  /** Captures not yet released; while > 0 nothing is overwritten or reused. */
-  private captures = 0;
+  /** Captures not yet released; while there is one nothing is overwritten or reused. */
+  private captures: TableCapture[] = [];
   /** Chunks freed during captures, as (page, offset, class) triples; reused on release. */
   private deferred: number[] = [];
+  /** Ids whose value is an object (a capture lists their collections). */
+  private objectIds = new Set<number>();
 
   get size(): number {
     return this.count;
+  }
+
+  /** Bytes of arena pages held (records, free chunks and the unused end of the last page). */
+  get arenaBytes(): number {
+    let bytes = 0;
+    for (const page of this.pages) bytes += page?.length ?? 0;
+    return bytes;
   }
 
   // ---- lookups ----
@@ -209,13 +278,17 @@ export class KeyTable {
     const slot = this.find(key, hash);
     if (slot < 0) return false;
     const id = (this.slots[2 * slot + 1] as number) - 1;
+    if (this.captures.length !== 0) this.saveForCaptures(id);
     this.free(
       this.entryPage[id] as number,
       this.entryOffset[id] as number,
       this.entryClass[id] as number,
     );
     this.entryKeyLength[id] = -1;
-    this.objects[id] = undefined;
+    if (this.objects[id] !== undefined) {
+      this.objects[id] = undefined;
+      this.objectIds.delete(id);
+    }
     this.freeIds.push(id);
     this.removeSlot(slot);
     this.count--;
@@ -235,10 +308,13 @@ export class KeyTable {
     this.entryClass = new Uint8Array(ENTRIES_MIN);
     this.entryHash = new Int32Array(ENTRIES_MIN);
     this.objects = [];
+    this.objectIds = new Set();
     this.nextId = 0;
     this.freeIds = [];
-    // A capture keeps its own references to the pages; its deferred chunks belong to pages this
-    // table no longer has, so they are dropped rather than reused.
+    // A capture keeps its own references to the pages and to the arrays replaced above, which
+    // nothing changes any more: it needs no more saved entries, and the chunks it deferred
+    // belong to pages this table no longer has, so they are dropped rather than reused.
+    this.captures = [];
     this.pages = [];
     this.bumpPage = -1;
     this.bumpOffset = 0;
@@ -251,18 +327,24 @@ export class KeyTable {
   private update(id: number, key: string, value: Value): void {
     const keyLength = this.entryKeyLength[id] as number;
     const cls = this.entryClass[id] as number;
+    const inPlace = this.captures.length === 0;
+    if (!inPlace) this.saveForCaptures(id);
     if (typeof value === 'string') {
       const bytes = keyLength + value.length;
-      if (this.captures === 0 && cls !== BIG && classOf(bytes) === cls) {
+      if (inPlace && cls !== BIG && classOf(bytes) === cls) {
         const page = this.pages[this.entryPage[id] as number] as Buffer;
         latin1Write(page, value, (this.entryOffset[id] as number) + keyLength);
         this.entryValueLength[id] = value.length;
-        this.objects[id] = undefined;
+        if (this.objects[id] !== undefined) {
+          this.objects[id] = undefined;
+          this.objectIds.delete(id);
+        }
         return;
       }
-    } else if (this.captures === 0 && classOf(keyLength) === cls) {
+    } else if (inPlace && classOf(keyLength) === cls) {
       this.entryValueLength[id] = -1;
       this.objects[id] = value;
+      this.objectIds.add(id);
       return;
     }
     const oldPage = this.entryPage[id] as number;
@@ -282,11 +364,31 @@ export class KeyTable {
     this.entryKeyLength[id] = key.length;
     this.entryValueLength[id] = isString ? value.length : -1;
     this.entryClass[id] = cls;
-    this.objects[id] = isString ? undefined : value;
+    if (!isString) {
+      this.objects[id] = value;
+      this.objectIds.add(id);
+    } else if (this.objects[id] !== undefined) {
+      this.objects[id] = undefined;
+      this.objectIds.delete(id);
+    }
+  }
+
+  /** Hands entry `id`'s current fields to every capture that has not saved it yet. */
+  private saveForCaptures(id: number): void {
+    const entry = (): SavedEntry => ({
+      page: this.entryPage[id] as number,
+      offset: this.entryOffset[id] as number,
+      keyLength: this.entryKeyLength[id] as number,
+      valueLength: this.entryValueLength[id] as number,
+      object: this.objects[id],
+    });
+    for (const capture of this.captures) capture.save(id, entry);
   }
 
   private newId(): number {
-    const reused = this.freeIds.pop();
+    // During a capture a freed id is not reused: the capture reads ids it did not save from the
+    // arrays, and an id free then must still be free.
+    const reused = this.captures.length === 0 ? this.freeIds.pop() : undefined;
     if (reused !== undefined) return reused;
     const id = this.nextId++;
     if (id === this.entryPage.length) this.growEntries(id * 2);
@@ -386,7 +488,7 @@ export class KeyTable {
       // The buffer goes to the collector (a capture holding it keeps it alive).
       this.pages[page] = undefined;
       this.freePageNumbers.push(page);
-    } else if (this.captures > 0) {
+    } else if (this.captures.length !== 0) {
       this.deferred.push(page, offset, cls);
     } else {
       this.pushFree(page, offset, cls);
@@ -445,36 +547,34 @@ export class KeyTable {
   // ---- snapshots ----
 
   /**
-   * Freezes every record for a reader (the snapshot writer) until `release()`: the records' bytes
-   * stay where the capture says, whatever is written meanwhile. Costs a pass over the ids.
+   * Freezes every record for a reader (the snapshot writer) until `release(capture)`: the
+   * records' bytes stay where the capture says, whatever is written meanwhile. O(1) plus the
+   * number of collections.
    */
-  capture(): CapturedRecords {
-    const n = this.count;
-    const page = new Int32Array(n);
-    const offset = new Int32Array(n);
-    const keyLength = new Int32Array(n);
-    const valueLength = new Int32Array(n);
-    const objects = new Map<number, Exclude<Value, string>>();
-    let at = 0;
-    for (let id = 0; id < this.nextId; id++) {
-      const length = this.entryKeyLength[id] as number;
-      if (length < 0) continue;
-      page[at] = this.entryPage[id] as number;
-      offset[at] = this.entryOffset[id] as number;
-      keyLength[at] = length;
-      const valueBytes = this.entryValueLength[id] as number;
-      valueLength[at] = valueBytes;
-      if (valueBytes < 0) objects.set(at, this.objects[id] as Exclude<Value, string>);
-      at++;
-    }
-    this.captures++;
-    return { count: n, pages: this.pages.slice(), page, offset, keyLength, valueLength, objects };
+  capture(): TableCapture {
+    const collections: Exclude<Value, string>[] = [];
+    for (const id of this.objectIds) collections.push(this.objects[id] as Exclude<Value, string>);
+    const capture = new TableCapture(
+      this.count,
+      this.nextId,
+      collections,
+      this.pages.slice(),
+      this.entryPage,
+      this.entryOffset,
+      this.entryKeyLength,
+      this.entryValueLength,
+      this.objects,
+    );
+    this.captures.push(capture);
+    return capture;
   }
 
-  /** Ends one capture; when none is left, chunks freed meanwhile become reusable. */
-  release(): void {
-    if (this.captures === 0) return;
-    if (--this.captures > 0) return;
+  /** Ends a capture; when none is left, chunks and ids freed meanwhile become reusable. */
+  release(capture: TableCapture): void {
+    const at = this.captures.indexOf(capture);
+    if (at < 0) return;
+    this.captures.splice(at, 1);
+    if (this.captures.length !== 0) return;
     const deferred = this.deferred;
     this.deferred = [];
     for (let i = 0; i + 2 < deferred.length; i += 3)

@@ -15,9 +15,9 @@
  *   crc32    u32      CRC-32 of every byte before it
  *
  * The encoder works in steps so that the replication host can yield to the event loop between
- * them. It captures the records when it is created (strings by reference since they are
- * immutable, other kinds copied on write), so entries applied while the steps run do not leak
- * into the snapshot.
+ * them. It captures the records when it is created (the key table's records frozen in place,
+ * other kinds copied on write), so entries applied while the steps run do not leak into the
+ * snapshot.
  *
  * The decoder checks magic, version, every length, and the checksum *before* decoding any
  * value, and throws MemlayerError('ERR_SNAPSHOT_CORRUPT') on any problem; it builds a new state
@@ -28,7 +28,7 @@ import { assert } from '../shared/assert.js';
 import { ByteReader, ByteWriter, varintSize, WRITER_SLACK } from './bytes.js';
 import { decodeValue, encodeValue, KIND_TAGS, kindOfTag } from './codecs/index.js';
 import { CRC32_INIT, crc32Final, crc32Update } from './crc32.js';
-import type { CapturedRecords } from './key-table.js';
+import type { TableCapture } from './key-table.js';
 import { WATCH_BUCKETS, type Keyspace, type WriteBarrier } from './keyspace.js';
 import { latin1Slice } from '../shared/latin1.js';
 import type { Value } from './values.js';
@@ -64,19 +64,22 @@ export interface DecodedSnapshot {
 /**
  * A frozen view of the keyspace, encoded lazily step by step (`image`).
  *
- * Capturing is the only part that must run in one go, so it is kept to bulk copies: the keys
- * and the values into two arrays, and the expiry map copied whole. Strings are immutable;
- * collections are held by reference too and copied on write: until the writer has encoded a
- * collection, the keyspace hands it to `beforeWrite` before any command changes it in place,
- * and the writer then clones it once and encodes the clone. So capture costs a few tens of
- * milliseconds per million keys whatever their sizes, and only collections written while the
- * snapshot is being encoded are ever copied. The encoding, which costs ten times more than the
- * capture, happens as the caller runs the steps (the replication host yields to the event loop
- * between them). Run them to the end (or return the generator): until every collection is
- * encoded, every write to a collection pays a Set lookup.
+ * Capturing is the only part that must run in one go, so it copies no record: the key table's
+ * capture (KeyTable.capture) saves an entry's fields only when a command changes it while the
+ * capture is held, and meanwhile writes no record in place and reuses no freed chunk, so the
+ * captured bytes stay as they were; the writer copies keys and string values straight from the
+ * table's pages into the image. The expiry map is copied whole. Collections are held by
+ * reference and copied on write: until the writer has encoded a collection, the keyspace hands
+ * it to `beforeWrite` before any command changes it in place, and the writer then clones it
+ * once and encodes the clone. So capture costs microseconds whatever the state's size (plus
+ * the expiry map and one pointer per collection), and only what is written while the snapshot
+ * is being encoded is ever copied. The encoding happens as the caller runs the steps (the
+ * replication host yields to the event loop between them). Run them to the end, or return the
+ * generator after its first step (a generator never started runs no `finally`): until then
+ * every key written costs a saved entry, and every write to a collection a Set lookup.
  */
 export class SnapshotWriter implements WriteBarrier {
-  private readonly records: CapturedRecords;
+  private readonly records: TableCapture;
   private readonly expires: ReadonlyMap<string, number>;
   private readonly applyIndex: number;
   /** The `watch` section, encoded at capture (at most 65,536 pairs: a fraction of a ms). */
@@ -95,7 +98,7 @@ export class SnapshotWriter implements WriteBarrier {
     this.watchSection = encodeWatchSection(db.changeIndexPairs());
     this.records = db.data.capture();
     this.expires = db.expires.size === 0 ? EMPTY_EXPIRES : new Map(db.expires);
-    for (const value of this.records.objects.values()) this.pending.add(value);
+    for (const value of this.records.collections) this.pending.add(value);
     if (this.pending.size > 0) db.addBarrier(this);
   }
 
@@ -123,15 +126,10 @@ export class SnapshotWriter implements WriteBarrier {
     alloc: (bytes: number) => Buffer = Buffer.allocUnsafe,
   ): Generator<void, Buffer, undefined> {
     const { records, expires, pending, copies } = this;
-    const { count, pages, page, offset, keyLength, valueLength, objects } = records;
-    const keyAt = (i: number): string => {
-      const start = offset[i] as number;
-      return latin1Slice(
-        pages[page[i] as number] as Buffer,
-        start,
-        start + (keyLength[i] as number),
-      );
-    };
+    const { count, span } = records;
+    // The key of the record just loaded, to look its expiry up.
+    const loadedKey = (): string =>
+      latin1Slice(records.page, records.offset, records.offset + records.keyLength);
     const hasExpiries = expires.size > 0;
     try {
       // Pass 1: measure. A collection is encoded here, from the copy taken before a write or
@@ -140,13 +138,14 @@ export class SnapshotWriter implements WriteBarrier {
       const encoded = new Map<number, Uint8Array>();
       let size = prefix.length + HEADER_BYTES + varintSize(count);
       let work = 0;
-      for (let i = 0; i < count; i++) {
-        const keyBytes = keyLength[i] as number;
-        let valueBytes = valueLength[i] as number;
+      for (let i = 0; i < span; i++) {
+        if (!records.load(i)) continue;
+        const keyBytes = records.keyLength;
+        let valueBytes = records.valueLength;
         if (valueBytes >= 0) {
           work += RECORD_WORK;
         } else {
-          const captured = objects.get(i) as Exclude<Value, string>;
+          const captured = records.object as Exclude<Value, string>;
           const bytes = encodeValue(copies.get(captured) ?? captured);
           pending.delete(captured);
           encoded.set(i, bytes);
@@ -154,7 +153,7 @@ export class SnapshotWriter implements WriteBarrier {
           work += bytes.length;
         }
         size += varintSize(keyBytes) + keyBytes + 1 + varintSize(valueBytes) + valueBytes;
-        if (hasExpiries && expires.has(keyAt(i))) size += 8;
+        if (hasExpiries && expires.has(loadedKey())) size += 8;
         if (work >= sliceBytes) {
           work = 0;
           yield;
@@ -177,15 +176,17 @@ export class SnapshotWriter implements WriteBarrier {
       writer.varint(count);
       let crc = CRC32_INIT;
       let summed = prefix.length;
-      for (let i = 0; i < count; i++) {
-        const source = pages[page[i] as number] as Buffer;
-        const start = offset[i] as number;
-        const keyEnd = start + (keyLength[i] as number);
-        writer.varint(keyEnd - start);
+      for (let i = 0; i < span; i++) {
+        if (!records.load(i)) continue;
+        const source = records.page;
+        const start = records.offset;
+        const keyBytes = records.keyLength;
+        const keyEnd = start + keyBytes;
+        writer.varint(keyBytes);
         writer.copy(source, start, keyEnd);
-        const expiresAtMs = hasExpiries ? expires.get(keyAt(i)) : undefined;
-        const valueBytes = valueLength[i] as number;
-        const tag = valueBytes >= 0 ? STRING_TAG : KIND_TAGS[kindOf(objects.get(i) as Value)];
+        const expiresAtMs = hasExpiries ? expires.get(loadedKey()) : undefined;
+        const valueBytes = records.valueLength;
+        const tag = valueBytes >= 0 ? STRING_TAG : KIND_TAGS[kindOf(records.object as Value)];
         if (expiresAtMs === undefined) {
           writer.u8(tag);
         } else {
@@ -218,7 +219,7 @@ export class SnapshotWriter implements WriteBarrier {
       copies.clear();
       if (!this.released) {
         this.released = true;
-        this.db.data.release();
+        this.db.data.release(records);
       }
     }
   }
