@@ -10,9 +10,10 @@
  * Layout:
  *   slots     Int32Array of (hash, id + 1) pairs, linear probing, at most 3/4 full; 0 = empty.
  *             Deletion shifts the run back (no tombstones), so lookups never slow down.
- *   entries   by id, in typed arrays: arena page and offset of the record, key length, value
- *             length (-1: the value is an object in `objects`), size class, hash. Ids are
- *             reused after deletes; they never move while the key exists.
+ *   entries   by id, six int32 side by side in one array (a lookup reads one place): arena
+ *             page and offset of the record, key length, value length (-1: the value is an
+ *             object in `objects`), size class, hash. Ids are reused after deletes; they never
+ *             move while the key exists.
  *   records   key bytes then value bytes (latin1: one byte per char), in a chunk of a size class
  *             (8-byte steps to 256, then 12.5% steps to 32 KiB) carved from arena pages, with
  *             one free list per class; a record above 32 KiB gets a buffer of its own.
@@ -87,6 +88,23 @@ const PAGE_MAX = 8 * 1024 * 1024;
 const SLOTS_MIN = 16;
 const ENTRIES_MIN = 16;
 
+/** An entry's fields, side by side: what one lookup reads is in one place. */
+const ENTRY_INTS = 6;
+const E_PAGE = 0;
+const E_OFFSET = 1;
+/** -1 marks a free id. */
+const E_KEY = 2;
+/** -1: the value is an object in `objects`. */
+const E_VALUE = 3;
+const E_CLASS = 4;
+const E_HASH = 5;
+
+function newEntries(ids: number): Int32Array {
+  const entries = new Int32Array(ids * ENTRY_INTS);
+  for (let at = E_KEY; at < entries.length; at += ENTRY_INTS) entries[at] = -1;
+  return entries;
+}
+
 /** An entry's fields as a capture saw them. */
 interface SavedEntry {
   readonly page: number;
@@ -122,10 +140,7 @@ export class TableCapture {
     /** Collections captured (the snapshot writer copies them on write). */
     readonly collections: readonly Exclude<Value, string>[],
     private readonly pages: readonly (Buffer | undefined)[],
-    private readonly entryPage: Int32Array,
-    private readonly entryOffset: Int32Array,
-    private readonly entryKeyLength: Int32Array,
-    private readonly entryValueLength: Int32Array,
+    private readonly fields: Int32Array,
     private readonly objects: readonly (Exclude<Value, string> | undefined)[],
   ) {}
 
@@ -141,12 +156,12 @@ export class TableCapture {
       this.object = saved.object;
       return true;
     }
-    const keyLength = this.entryKeyLength[id] as number;
+    const keyLength = this.fields[id * ENTRY_INTS + E_KEY] as number;
     if (keyLength < 0) return false;
-    this.page = this.pages[this.entryPage[id] as number] as Buffer;
-    this.offset = this.entryOffset[id] as number;
+    this.page = this.pages[this.fields[id * ENTRY_INTS + E_PAGE] as number] as Buffer;
+    this.offset = this.fields[id * ENTRY_INTS + E_OFFSET] as number;
     this.keyLength = keyLength;
-    this.valueLength = this.entryValueLength[id] as number;
+    this.valueLength = this.fields[id * ENTRY_INTS + E_VALUE] as number;
     this.object = this.valueLength < 0 ? this.objects[id] : undefined;
     return true;
   }
@@ -162,13 +177,8 @@ export class KeyTable {
   private mask = SLOTS_MIN - 1;
   private count = 0;
 
-  private entryPage = new Int32Array(ENTRIES_MIN);
-  private entryOffset = new Int32Array(ENTRIES_MIN);
-  /** -1 marks a free id. */
-  private entryKeyLength = new Int32Array(ENTRIES_MIN).fill(-1);
-  private entryValueLength = new Int32Array(ENTRIES_MIN);
-  private entryClass = new Uint8Array(ENTRIES_MIN);
-  private entryHash = new Int32Array(ENTRIES_MIN);
+  /** Entry fields, ENTRY_INTS per id (one or two cache lines per lookup, not six). */
+  private fields = newEntries(ENTRIES_MIN);
   private objects: (Exclude<Value, string> | undefined)[] = [];
   private nextId = 0;
   private freeIds: number[] = [];
@@ -228,25 +238,27 @@ export class KeyTable {
   }
 
   private keyEquals(id: number, key: string): boolean {
-    const length = this.entryKeyLength[id] as number;
+    const length = this.fields[id * ENTRY_INTS + E_KEY] as number;
     if (length !== key.length) return false;
-    const page = this.pages[this.entryPage[id] as number] as Buffer;
-    const offset = this.entryOffset[id] as number;
+    const page = this.pages[this.fields[id * ENTRY_INTS + E_PAGE] as number] as Buffer;
+    const offset = this.fields[id * ENTRY_INTS + E_OFFSET] as number;
     for (let i = 0; i < length; i++) if (page[offset + i] !== key.charCodeAt(i)) return false;
     return true;
   }
 
   private keyOf(id: number): string {
-    const page = this.pages[this.entryPage[id] as number] as Buffer;
-    const offset = this.entryOffset[id] as number;
-    return latin1Slice(page, offset, offset + (this.entryKeyLength[id] as number));
+    const page = this.pages[this.fields[id * ENTRY_INTS + E_PAGE] as number] as Buffer;
+    const offset = this.fields[id * ENTRY_INTS + E_OFFSET] as number;
+    return latin1Slice(page, offset, offset + (this.fields[id * ENTRY_INTS + E_KEY] as number));
   }
 
   private valueOf(id: number): Value {
-    const length = this.entryValueLength[id] as number;
+    const length = this.fields[id * ENTRY_INTS + E_VALUE] as number;
     if (length < 0) return this.objects[id] as Exclude<Value, string>;
-    const page = this.pages[this.entryPage[id] as number] as Buffer;
-    const start = (this.entryOffset[id] as number) + (this.entryKeyLength[id] as number);
+    const page = this.pages[this.fields[id * ENTRY_INTS + E_PAGE] as number] as Buffer;
+    const start =
+      (this.fields[id * ENTRY_INTS + E_OFFSET] as number) +
+      (this.fields[id * ENTRY_INTS + E_KEY] as number);
     return latin1Slice(page, start, start + length);
   }
 
@@ -266,7 +278,7 @@ export class KeyTable {
     }
     const id = this.newId();
     this.writeRecord(id, key, value);
-    this.entryHash[id] = hash;
+    this.fields[id * ENTRY_INTS + E_HASH] = hash;
     this.slots[2 * empty] = hash;
     this.slots[2 * empty + 1] = id + 1;
     this.count++;
@@ -280,11 +292,11 @@ export class KeyTable {
     const id = (this.slots[2 * slot + 1] as number) - 1;
     if (this.captures.length !== 0) this.saveForCaptures(id);
     this.free(
-      this.entryPage[id] as number,
-      this.entryOffset[id] as number,
-      this.entryClass[id] as number,
+      this.fields[id * ENTRY_INTS + E_PAGE] as number,
+      this.fields[id * ENTRY_INTS + E_OFFSET] as number,
+      this.fields[id * ENTRY_INTS + E_CLASS] as number,
     );
-    this.entryKeyLength[id] = -1;
+    this.fields[id * ENTRY_INTS + E_KEY] = -1;
     if (this.objects[id] !== undefined) {
       this.objects[id] = undefined;
       this.objectIds.delete(id);
@@ -301,12 +313,7 @@ export class KeyTable {
     this.slots = new Int32Array(SLOTS_MIN * 2);
     this.mask = SLOTS_MIN - 1;
     this.count = 0;
-    this.entryPage = new Int32Array(ENTRIES_MIN);
-    this.entryOffset = new Int32Array(ENTRIES_MIN);
-    this.entryKeyLength = new Int32Array(ENTRIES_MIN).fill(-1);
-    this.entryValueLength = new Int32Array(ENTRIES_MIN);
-    this.entryClass = new Uint8Array(ENTRIES_MIN);
-    this.entryHash = new Int32Array(ENTRIES_MIN);
+    this.fields = newEntries(ENTRIES_MIN);
     this.objects = [];
     this.objectIds = new Set();
     this.nextId = 0;
@@ -325,16 +332,16 @@ export class KeyTable {
   }
 
   private update(id: number, key: string, value: Value): void {
-    const keyLength = this.entryKeyLength[id] as number;
-    const cls = this.entryClass[id] as number;
+    const keyLength = this.fields[id * ENTRY_INTS + E_KEY] as number;
+    const cls = this.fields[id * ENTRY_INTS + E_CLASS] as number;
     const inPlace = this.captures.length === 0;
     if (!inPlace) this.saveForCaptures(id);
     if (typeof value === 'string') {
       const bytes = keyLength + value.length;
       if (inPlace && cls !== BIG && classOf(bytes) === cls) {
-        const page = this.pages[this.entryPage[id] as number] as Buffer;
-        latin1Write(page, value, (this.entryOffset[id] as number) + keyLength);
-        this.entryValueLength[id] = value.length;
+        const page = this.pages[this.fields[id * ENTRY_INTS + E_PAGE] as number] as Buffer;
+        latin1Write(page, value, (this.fields[id * ENTRY_INTS + E_OFFSET] as number) + keyLength);
+        this.fields[id * ENTRY_INTS + E_VALUE] = value.length;
         if (this.objects[id] !== undefined) {
           this.objects[id] = undefined;
           this.objectIds.delete(id);
@@ -342,13 +349,13 @@ export class KeyTable {
         return;
       }
     } else if (inPlace && classOf(keyLength) === cls) {
-      this.entryValueLength[id] = -1;
+      this.fields[id * ENTRY_INTS + E_VALUE] = -1;
       this.objects[id] = value;
       this.objectIds.add(id);
       return;
     }
-    const oldPage = this.entryPage[id] as number;
-    const oldOffset = this.entryOffset[id] as number;
+    const oldPage = this.fields[id * ENTRY_INTS + E_PAGE] as number;
+    const oldOffset = this.fields[id * ENTRY_INTS + E_OFFSET] as number;
     this.writeRecord(id, key, value);
     this.free(oldPage, oldOffset, cls);
   }
@@ -359,11 +366,11 @@ export class KeyTable {
     const page = this.pages[this.allocPage] as Buffer;
     latin1Write(page, key, this.allocOffset);
     if (isString) latin1Write(page, value, this.allocOffset + key.length);
-    this.entryPage[id] = this.allocPage;
-    this.entryOffset[id] = this.allocOffset;
-    this.entryKeyLength[id] = key.length;
-    this.entryValueLength[id] = isString ? value.length : -1;
-    this.entryClass[id] = cls;
+    this.fields[id * ENTRY_INTS + E_PAGE] = this.allocPage;
+    this.fields[id * ENTRY_INTS + E_OFFSET] = this.allocOffset;
+    this.fields[id * ENTRY_INTS + E_KEY] = key.length;
+    this.fields[id * ENTRY_INTS + E_VALUE] = isString ? value.length : -1;
+    this.fields[id * ENTRY_INTS + E_CLASS] = cls;
     if (!isString) {
       this.objects[id] = value;
       this.objectIds.add(id);
@@ -376,10 +383,10 @@ export class KeyTable {
   /** Hands entry `id`'s current fields to every capture that has not saved it yet. */
   private saveForCaptures(id: number): void {
     const entry = (): SavedEntry => ({
-      page: this.entryPage[id] as number,
-      offset: this.entryOffset[id] as number,
-      keyLength: this.entryKeyLength[id] as number,
-      valueLength: this.entryValueLength[id] as number,
+      page: this.fields[id * ENTRY_INTS + E_PAGE] as number,
+      offset: this.fields[id * ENTRY_INTS + E_OFFSET] as number,
+      keyLength: this.fields[id * ENTRY_INTS + E_KEY] as number,
+      valueLength: this.fields[id * ENTRY_INTS + E_VALUE] as number,
       object: this.objects[id],
     });
     for (const capture of this.captures) capture.save(id, entry);
@@ -391,25 +398,15 @@ export class KeyTable {
     const reused = this.captures.length === 0 ? this.freeIds.pop() : undefined;
     if (reused !== undefined) return reused;
     const id = this.nextId++;
-    if (id === this.entryPage.length) this.growEntries(id * 2);
+    if (id * ENTRY_INTS === this.fields.length) this.growEntries(id * 2);
     this.objects.push(undefined);
     return id;
   }
 
   private growEntries(capacity: number): void {
-    const grow = <T extends Int32Array | Uint8Array>(from: T, make: (n: number) => T): T => {
-      const to = make(capacity);
-      to.set(from);
-      return to;
-    };
-    this.entryPage = grow(this.entryPage, (n) => new Int32Array(n));
-    this.entryOffset = grow(this.entryOffset, (n) => new Int32Array(n));
-    const keyLengths = new Int32Array(capacity).fill(-1);
-    keyLengths.set(this.entryKeyLength);
-    this.entryKeyLength = keyLengths;
-    this.entryValueLength = grow(this.entryValueLength, (n) => new Int32Array(n));
-    this.entryClass = grow(this.entryClass, (n) => new Uint8Array(n));
-    this.entryHash = grow(this.entryHash, (n) => new Int32Array(n));
+    const fields = newEntries(capacity);
+    fields.set(this.fields);
+    this.fields = fields;
   }
 
   /** Backward-shift deletion: moves later members of the run into the hole. */
@@ -434,8 +431,8 @@ export class KeyTable {
     const slots = new Int32Array(capacity * 2);
     const mask = capacity - 1;
     for (let id = 0; id < this.nextId; id++) {
-      if ((this.entryKeyLength[id] as number) < 0) continue;
-      const hash = this.entryHash[id] as number;
+      if ((this.fields[id * ENTRY_INTS + E_KEY] as number) < 0) continue;
+      const hash = this.fields[id * ENTRY_INTS + E_HASH] as number;
       let slot = mix(hash) & mask;
       while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
       slots[2 * slot] = hash;
@@ -507,7 +504,8 @@ export class KeyTable {
 
   /** Live entry ids, in id order; entries deleted during the iteration are skipped. */
   private *ids(): Generator<number, void, undefined> {
-    for (let id = 0; id < this.nextId; id++) if ((this.entryKeyLength[id] as number) >= 0) yield id;
+    for (let id = 0; id < this.nextId; id++)
+      if ((this.fields[id * ENTRY_INTS + E_KEY] as number) >= 0) yield id;
   }
 
   *keys(): Generator<string, void, undefined> {
@@ -534,12 +532,12 @@ export class KeyTable {
     if (this.count === 0) return undefined;
     for (let attempt = 0; attempt < 16; attempt++) {
       const id = rng.int(this.nextId);
-      if ((this.entryKeyLength[id] as number) >= 0) return this.keyOf(id);
+      if ((this.fields[id * ENTRY_INTS + E_KEY] as number) >= 0) return this.keyOf(id);
     }
     const start = rng.int(this.nextId);
     for (let i = 0; i < this.nextId; i++) {
       const id = (start + i) % this.nextId;
-      if ((this.entryKeyLength[id] as number) >= 0) return this.keyOf(id);
+      if ((this.fields[id * ENTRY_INTS + E_KEY] as number) >= 0) return this.keyOf(id);
     }
     return undefined;
   }
@@ -559,10 +557,7 @@ export class KeyTable {
       this.nextId,
       collections,
       this.pages.slice(),
-      this.entryPage,
-      this.entryOffset,
-      this.entryKeyLength,
-      this.entryValueLength,
+      this.fields,
       this.objects,
     );
     this.captures.push(capture);
