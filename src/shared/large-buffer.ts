@@ -18,3 +18,19 @@ export function allocLarge(bytes: number): Buffer {
   }
   return Buffer.allocUnsafeSlow(bytes);
 }
+
+/**
+ * A zero-filled Int32Array of `length` elements. Large ones (hash tables, key-table entries)
+ * are mapped on huge pages, which come zeroed from the kernel: a table of millions of slots
+ * then costs a fault per 2 MiB as it is filled, not one per 4 KiB (on this kind of virtual
+ * machine the faults of a fresh 16 MB array took longer than rehashing a million keys into it).
+ */
+export function zeroedInt32Array(length: number): Int32Array {
+  const bytes = length * Int32Array.BYTES_PER_ELEMENT;
+  if (bytes >= LARGE_BUFFER_MIN_BYTES) {
+    const mapped = nativeMemory()?.alloc_huge(bytes);
+    if (mapped !== undefined && mapped !== null)
+      return new Int32Array(mapped.buffer, mapped.byteOffset, length);
+  }
+  return new Int32Array(length);
+}

@@ -32,7 +32,7 @@
  *
  * Keys and values must be latin1 strings (chars 0-255), as everywhere in the store.
  */
-import { allocLarge } from '../shared/large-buffer.js';
+import { allocLarge, zeroedInt32Array } from '../shared/large-buffer.js';
 import { latin1Slice, latin1Write } from '../shared/latin1.js';
 import type { Rng } from '../shared/effects.js';
 import type { Value } from './values.js';
@@ -100,7 +100,7 @@ const E_CLASS = 4;
 const E_HASH = 5;
 
 function newEntries(ids: number): Int32Array {
-  const entries = new Int32Array(ids * ENTRY_INTS);
+  const entries = zeroedInt32Array(ids * ENTRY_INTS);
   for (let at = E_KEY; at < entries.length; at += ENTRY_INTS) entries[at] = -1;
   return entries;
 }
@@ -173,12 +173,12 @@ export class TableCapture {
 }
 
 export class KeyTable {
-  private slots = new Int32Array(SLOTS_MIN * 2);
+  private slots: Int32Array = new Int32Array(SLOTS_MIN * 2);
   private mask = SLOTS_MIN - 1;
   private count = 0;
 
   /** Entry fields, ENTRY_INTS per id (one or two cache lines per lookup, not six). */
-  private fields = newEntries(ENTRIES_MIN);
+  private fields: Int32Array = newEntries(ENTRIES_MIN);
   private objects: (Exclude<Value, string> | undefined)[] = [];
   private nextId = 0;
   private freeIds: number[] = [];
@@ -428,7 +428,7 @@ export class KeyTable {
   }
 
   private resize(capacity: number): void {
-    const slots = new Int32Array(capacity * 2);
+    const slots = zeroedInt32Array(capacity * 2);
     const mask = capacity - 1;
     for (let id = 0; id < this.nextId; id++) {
       if ((this.fields[id * ENTRY_INTS + E_KEY] as number) < 0) continue;
