@@ -10,10 +10,10 @@
  * Layout:
  *   slots     Int32Array of (hash, id + 1) pairs, linear probing, at most 3/4 full; 0 = empty.
  *             Deletion shifts the run back (no tombstones), so lookups never slow down.
- *   entries   by id, six int32 side by side in one array (a lookup reads one place): arena
+ *   entries   by id, five int32 side by side in one array (a lookup reads one place): arena
  *             page and offset of the record, key length, value length (-1: the value is an
- *             object in `objects`), size class, hash. Ids are reused after deletes; they never
- *             move while the key exists.
+ *             object in `objects`), size class. The hash lives in the slot only. Ids are reused
+ *             after deletes; they never move while the key exists.
  *   records   key bytes then value bytes (latin1: one byte per char), in a chunk of a size class
  *             (8-byte steps to 256, then 12.5% steps to 32 KiB) carved from arena pages, with
  *             one free list per class; a record above 32 KiB gets a buffer of its own.
@@ -89,7 +89,7 @@ const SLOTS_MIN = 16;
 const ENTRIES_MIN = 16;
 
 /** An entry's fields, side by side: what one lookup reads is in one place. */
-const ENTRY_INTS = 6;
+const ENTRY_INTS = 5;
 const E_PAGE = 0;
 const E_OFFSET = 1;
 /** -1 marks a free id. */
@@ -97,7 +97,6 @@ const E_KEY = 2;
 /** -1: the value is an object in `objects`. */
 const E_VALUE = 3;
 const E_CLASS = 4;
-const E_HASH = 5;
 
 function newEntries(ids: number): Int32Array {
   const entries = zeroedInt32Array(ids * ENTRY_INTS);
@@ -177,7 +176,7 @@ export class KeyTable {
   private mask = SLOTS_MIN - 1;
   private count = 0;
 
-  /** Entry fields, ENTRY_INTS per id (one or two cache lines per lookup, not six). */
+  /** Entry fields, ENTRY_INTS per id (one or two cache lines per lookup, not five). */
   private fields: Int32Array = newEntries(ENTRIES_MIN);
   private objects: (Exclude<Value, string> | undefined)[] = [];
   private nextId = 0;
@@ -278,7 +277,6 @@ export class KeyTable {
     }
     const id = this.newId();
     this.writeRecord(id, key, value);
-    this.fields[id * ENTRY_INTS + E_HASH] = hash;
     this.slots[2 * empty] = hash;
     this.slots[2 * empty + 1] = id + 1;
     this.count++;
@@ -430,13 +428,16 @@ export class KeyTable {
   private resize(capacity: number): void {
     const slots = zeroedInt32Array(capacity * 2);
     const mask = capacity - 1;
-    for (let id = 0; id < this.nextId; id++) {
-      if ((this.fields[id * ENTRY_INTS + E_KEY] as number) < 0) continue;
-      const hash = this.fields[id * ENTRY_INTS + E_HASH] as number;
+    // Every key's hash is in its old slot: the entries need not keep it.
+    const old = this.slots;
+    for (let at = 0; at < old.length; at += 2) {
+      const idPlusOne = old[at + 1] as number;
+      if (idPlusOne === 0) continue;
+      const hash = old[at] as number;
       let slot = mix(hash) & mask;
       while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
       slots[2 * slot] = hash;
-      slots[2 * slot + 1] = id + 1;
+      slots[2 * slot + 1] = idPlusOne;
     }
     this.slots = slots;
     this.mask = mask;

@@ -131,6 +131,8 @@ export class SnapshotWriter implements WriteBarrier {
     const loadedKey = (): string =>
       latin1Slice(records.page, records.offset, records.offset + records.keyLength);
     const hasExpiries = expires.size > 0;
+    // Expiries of the records, by entry id, found in pass 1 (a key is made a string once).
+    const expiryById = new Map<number, number>();
     try {
       // Pass 1: measure. A collection is encoded here, from the copy taken before a write or
       // from the object itself, unchanged since the capture; once encoded, its bytes are the
@@ -153,7 +155,11 @@ export class SnapshotWriter implements WriteBarrier {
           work += bytes.length;
         }
         size += varintSize(keyBytes) + keyBytes + 1 + varintSize(valueBytes) + valueBytes;
-        if (hasExpiries && expires.has(loadedKey())) size += 8;
+        const atMs = hasExpiries ? expires.get(loadedKey()) : undefined;
+        if (atMs !== undefined) {
+          expiryById.set(i, atMs);
+          size += 8;
+        }
         if (work >= sliceBytes) {
           work = 0;
           yield;
@@ -184,7 +190,7 @@ export class SnapshotWriter implements WriteBarrier {
         const keyEnd = start + keyBytes;
         writer.varint(keyBytes);
         writer.copy(source, start, keyEnd);
-        const expiresAtMs = hasExpiries ? expires.get(loadedKey()) : undefined;
+        const expiresAtMs = hasExpiries ? expiryById.get(i) : undefined;
         const valueBytes = records.valueLength;
         const tag = valueBytes >= 0 ? STRING_TAG : KIND_TAGS[kindOf(records.object as Value)];
         if (expiresAtMs === undefined) {
