@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "memlayer_native",
-      "sources": ["src/addon.c", "src/kernels.c"],
+      "sources": ["src/addon.c", "src/kernels.c", "src/io.c"],
       "cflags": ["-O3", "-ffp-contract=off", "-fno-fast-math", "-std=c11"],
       "cflags!": ["-O2", "-O1", "-O0"],
       "xcode_settings": {

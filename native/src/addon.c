@@ -7,6 +7,7 @@
 #include <node_api.h>
 #include <stdint.h>
 #include "kernels.h"
+#include "io.h"
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -260,7 +261,9 @@ static napi_value init(napi_env env, napi_value exports) {
       EXPORT(axpy_f32),   EXPORT(add_f64),    EXPORT(sub_f64),     EXPORT(mul_f64),
       EXPORT(scale_f64),  EXPORT(axpy_f64),   EXPORT(sum_f32),     EXPORT(sum_f64),
       EXPORT(sumsq_f32),  EXPORT(sumsq_f64),  EXPORT(dot_f32),     EXPORT(dot_f64),
-      EXPORT(shuffle),    EXPORT(unshuffle),   EXPORT(alloc_huge),
+      EXPORT(shuffle),    EXPORT(unshuffle),   EXPORT(alloc_huge),  EXPORT(io_init),
+      EXPORT(io_adopt),   EXPORT(io_write),    EXPORT(io_read),     EXPORT(io_end),
+      EXPORT(io_close),
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -33,7 +33,9 @@ import {
 import { assert, AssertionFailure } from '../shared/assert.js';
 import { ReplyWriter, writeReply } from './encoder.js';
 import { CarryPool, RespParser, RespProtocolError } from './parser.js';
-import { acceptIntoStaticBuffer, type ReadSink } from './static-read.js';
+import { adoptAccepted, nativeTransportAvailable } from './native-transport.js';
+import { interceptAccept, staticReadSockets } from './static-read.js';
+import { SocketTransport, type ClientTransport } from './transport.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, msg: string, fields: Record<string, unknown>) => void;
@@ -45,9 +47,15 @@ export interface RespServerOptions {
   limits: Limits;
   stats: ServerStats;
   log?: Log;
-  /** Read every socket into one shared buffer (static-read.ts); default true. */
-  staticReadBuffer?: boolean;
+  /**
+   * How client sockets move bytes: 'native' the addon's batched I/O (native-transport.ts),
+   * 'static' Node sockets reading into one shared buffer (static-read.ts), 'node' plain Node
+   * sockets. Default 'native'; each falls back to the next when this process cannot do it.
+   */
+  io?: IoMode;
 }
+
+export type IoMode = 'native' | 'static' | 'node';
 
 export interface RespServer {
   /** The port actually bound (useful with port 0). */
@@ -80,18 +88,13 @@ interface ServerContext {
   readonly carryPool: CarryPool;
 }
 
-function formatAddress(address: string | undefined, port: number | undefined): string {
-  const host = address ?? '?';
-  return host.includes(':') ? `[${host}]:${port ?? 0}` : `${host}:${port ?? 0}`;
-}
-
 let nextConnectionId = 1;
 
 class Connection implements ClientConnection {
   readonly id = nextConnectionId++;
   readonly remoteAddress: string;
   readonly localAddress: string;
-  private readonly socket: net.Socket;
+  private readonly socket: ClientTransport;
   private readonly ctx: ServerContext;
   private readonly parser: RespParser;
   private readonly session: Session;
@@ -108,25 +111,19 @@ class Connection implements ClientConnection {
   /** No further commands: ending after the queued replies. */
   private ending = false;
   private closed = false;
-  /** Reads arrive in the server's static buffer (static-read.ts), not as Node Buffers. */
-  private readonly staticRead: boolean;
-
-  constructor(socket: net.Socket, ctx: ServerContext, setSink?: (sink: ReadSink) => void) {
+  constructor(socket: ClientTransport, ctx: ServerContext) {
     this.socket = socket;
     this.ctx = ctx;
-    this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
-    this.localAddress = formatAddress(socket.localAddress, socket.localPort);
+    this.remoteAddress = socket.remoteAddress;
+    this.localAddress = socket.localAddress;
     this.parser = new RespParser(ctx.limits, ctx.carryPool);
-    socket.setNoDelay(true);
     this.session = ctx.dispatcher.connect(this);
-    this.staticRead = setSink !== undefined;
-    if (setSink === undefined) socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    else setSink((view) => this.onStaticRead(view));
-    socket.on('drain', () => this.onDrain());
-    socket.on('error', (err: Error) => {
-      ctx.log('debug', 'client socket error', { id: this.id, error: err.message });
+    socket.start({
+      data: socket.sharedReads ? (view) => this.onSharedRead(view) : (chunk) => this.onData(chunk),
+      drain: () => this.onDrain(),
+      error: (message) => ctx.log('debug', 'client socket error', { id: this.id, error: message }),
+      close: () => this.onClose(),
     });
-    socket.on('close', () => this.onClose());
   }
 
   /** ClientConnection.close: end after the replies already queued are flushed. */
@@ -151,15 +148,16 @@ class Connection implements ClientConnection {
     else this.pauseReading();
   }
 
-  /** A read into the shared buffer: whatever the parser still holds of it is copied. */
-  private onStaticRead(view: Buffer): void {
+  /** A read into a shared buffer: whatever the parser still holds of it is copied. */
+  private onSharedRead(view: Buffer): void {
     this.onData(view);
     this.parser.release(view);
   }
 
-  /** Stops reading while waiting, after READ_AHEAD_BYTES when reading into the static buffer. */
+  /** Stops reading while waiting, after READ_AHEAD_BYTES when reading into a shared buffer. */
   private pauseReading(): void {
-    if (!this.staticRead || this.parser.bufferedBytes >= READ_AHEAD_BYTES) this.socket.pause();
+    if (!this.socket.sharedReads || this.parser.bufferedBytes >= READ_AHEAD_BYTES)
+      this.socket.pause();
   }
 
   private onDrain(): void {
@@ -210,10 +208,7 @@ class Connection implements ClientConnection {
         if (this.session.repliesToSkip === 0) writeReply(writer, reply, this.session.protocol);
         else this.session.repliesToSkip--; // REPLIES_OFF (infinity) stays off
         if (this.session.closeAfterReply) this.ending = true;
-        if (
-          writer.pendingBytes + this.socket.writableLength >
-          this.ctx.limits.replyBufferBytesHigh
-        ) {
+        if (writer.pendingBytes + this.socket.queuedBytes > this.ctx.limits.replyBufferBytesHigh) {
           this.flush();
           if (this.draining) break;
         }
@@ -322,7 +317,7 @@ class Connection implements ClientConnection {
     if (out === null || this.closed || this.socket.destroyed) return;
     this.ctx.stats.netOutputBytes += out.length;
     this.socket.write(out);
-    const queued = this.socket.writableLength;
+    const queued = this.socket.queuedBytes;
     if (queued > this.ctx.limits.replyBufferBytesMax) {
       this.ctx.stats.protocolErrors++;
       this.ctx.log('warn', 'client output buffer over limit, disconnecting', {
@@ -334,8 +329,8 @@ class Connection implements ClientConnection {
       this.socket.destroy();
       return;
     }
-    // 'drain' comes only after a write that returned false (writableNeedDrain).
-    if (queued > this.ctx.limits.replyBufferBytesHigh && this.socket.writableNeedDrain) {
+    // 'drain' comes only after a write that could not go out whole.
+    if (queued > this.ctx.limits.replyBufferBytesHigh && this.socket.needsDrain) {
       this.draining = true;
       this.pauseReading();
     }
@@ -352,7 +347,7 @@ export async function startRespServer(options: RespServerOptions): Promise<RespS
     writer: new ReplyWriter(),
     connections: new Set(),
   };
-  const server = net.createServer((socket) => accept(socket, ctx));
+  const server = net.createServer((socket) => accept(new SocketTransport(socket), ctx));
   server.on('error', (err) => ctx.log('error', 'RESP listener error', { error: err.message }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -361,16 +356,10 @@ export async function startRespServer(options: RespServerOptions): Promise<RespS
       resolve();
     });
   });
-  const staticRead =
-    options.staticReadBuffer !== false &&
-    acceptIntoStaticBuffer(
-      server,
-      (socket, setSink) => accept(socket, ctx, setSink),
-      (errno) => ctx.log('warn', 'accept failed', { errno }),
-    );
+  const io = takeOverAccept(server, options.io ?? 'native', ctx);
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  ctx.log('info', 'RESP server listening', { host: options.host, port, staticRead });
+  ctx.log('info', 'RESP server listening', { host: options.host, port, io });
   return {
     port,
     close: async () => {
@@ -383,13 +372,43 @@ export async function startRespServer(options: RespServerOptions): Promise<RespS
   };
 }
 
-function accept(socket: net.Socket, ctx: ServerContext, setSink?: (sink: ReadSink) => void): void {
-  socket.on('error', () => undefined); // errors of a rejected socket have no one to tell
+/** Routes accepted connections to the transport `wanted`, or the next one this process has. */
+function takeOverAccept(server: net.Server, wanted: IoMode, ctx: ServerContext): IoMode {
+  if (wanted === 'node') return 'node';
+  const onAcceptError = (errno: number): void => ctx.log('warn', 'accept failed', { errno });
+  const staticSocket = staticReadSockets();
+  const viaStaticRead = (clientHandle: unknown): void => {
+    const [socket, setSink] = staticSocket(clientHandle);
+    accept(new SocketTransport(socket, setSink), ctx);
+  };
+  if (wanted === 'native' && nativeTransportAvailable()) {
+    const ok = interceptAccept(
+      server,
+      (clientHandle) => {
+        const transport = adoptAccepted(clientHandle);
+        if (transport === null) viaStaticRead(clientHandle);
+        else accept(transport, ctx);
+      },
+      onAcceptError,
+    );
+    if (ok) return 'native';
+  }
+  return interceptAccept(server, viaStaticRead, onAcceptError) ? 'static' : 'node';
+}
+
+function accept(socket: ClientTransport, ctx: ServerContext): void {
   if (ctx.dispatcher.clientCount >= ctx.limits.clientsMax) {
     ctx.stats.connectionsRejected++;
-    socket.end(MAX_CLIENTS);
+    socket.start({
+      data: () => undefined,
+      drain: () => undefined,
+      error: () => undefined,
+      close: () => undefined,
+    });
+    socket.write(MAX_CLIENTS);
+    socket.end();
     return;
   }
   ctx.stats.connectionsReceived++;
-  ctx.connections.add(new Connection(socket, ctx, setSink));
+  ctx.connections.add(new Connection(socket, ctx));
 }

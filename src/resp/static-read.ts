@@ -9,6 +9,9 @@
  * internals (the `_handle` of a server, the `handle` option of net.Socket), checked at
  * startup; without them the server keeps Node's own accept path.
  *
+ * The same interception serves the addon's socket I/O (native-transport.ts), which takes the
+ * accepted handle's descriptor instead of making a socket of it.
+ *
  * The bytes handed to a sink are only valid during the call: the next read of any connection
  * overwrites them. Reads run one at a time on the event loop, so one buffer serves all.
  */
@@ -24,24 +27,31 @@ interface ListenHandle {
 const READ_BUFFER_BYTES = 64 * 1024;
 
 /**
- * Takes over accepting on a listening server: `onSocket` gets every accepted socket and a
- * function to name its sink (reads before that are dropped, none arrive in the same turn).
- * Returns false, changing nothing, when this Node does not have the internals it needs.
+ * Takes over accepting on a listening server: `onHandle` gets every accepted handle (Node's
+ * TCPWrap) before any net.Socket exists. Returns false, changing nothing, when this Node does
+ * not have the internals it needs.
  */
-export function acceptIntoStaticBuffer(
+export function interceptAccept(
   server: net.Server,
-  onSocket: (socket: net.Socket, setSink: (sink: ReadSink) => void) => void,
+  onHandle: (clientHandle: unknown) => void,
   onAcceptError: (error: number) => void,
 ): boolean {
   const handle = (server as unknown as { _handle?: Partial<ListenHandle> | null })._handle;
   if (handle === null || handle === undefined || typeof handle.onconnection !== 'function')
     return false;
-  const buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
   handle.onconnection = (error, clientHandle) => {
-    if (error !== 0 && error !== undefined) {
-      onAcceptError(error);
-      return;
-    }
+    if (error !== 0 && error !== undefined) onAcceptError(error);
+    else onHandle(clientHandle);
+  };
+  return true;
+}
+
+/** The static read buffer of a server: accepted handles become sockets that read into it. */
+export function staticReadSockets(): (
+  clientHandle: unknown,
+) => [socket: net.Socket, setSink: (sink: ReadSink) => void] {
+  const buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+  return (clientHandle) => {
     let sink: ReadSink | undefined;
     const socket = new net.Socket({
       handle: clientHandle,
@@ -55,7 +65,6 @@ export function acceptIntoStaticBuffer(
         },
       },
     } as net.SocketConstructorOpts);
-    onSocket(socket, (s) => (sink = s));
+    return [socket, (s) => (sink = s)];
   };
-  return true;
 }

@@ -1,6 +1,6 @@
 /**
  * Loads the optional N-API addon (native/, built by `npm run build:native` or at install):
- * the tensor kernels and a huge-page allocator for large buffers.
+ * the tensor kernels, a huge-page allocator for large buffers and batched client socket I/O.
  * When it is missing or fails to load, every kernel runs on its TypeScript twin, which
  * computes the same bits, and large buffers are ordinary Buffers; the server says so once (a
  * process warning) and in INFO through `nativeStatus()`. MEMLAYER_NATIVE=0 disables the addon
@@ -67,6 +67,28 @@ interface NativeMemory {
   alloc_huge(bytes: number): Buffer | null;
 }
 
+/** The addon's batched client socket I/O (native/src/io.c; native-transport.ts drives it). */
+export interface NativeIo {
+  /** Once per process: registers the batch handler; returns the shared read and event buffers. */
+  io_init(onEvents: (count: number) => void): { read: Buffer; events: ArrayBuffer };
+  /** Takes a duplicate of an accepted socket's descriptor; returns its id, or -errno. */
+  io_adopt(fd: number): number;
+  /** Writes `buffer[start, end)`; returns the bytes still queued, or -errno. */
+  io_write(id: number, buffer: Buffer, start: number, end: number): number;
+  io_read(id: number, on: number): void;
+  io_end(id: number): void;
+  io_close(id: number): void;
+}
+
+const IO_NAMES: readonly (keyof NativeIo)[] = [
+  'io_init',
+  'io_adopt',
+  'io_write',
+  'io_read',
+  'io_end',
+  'io_close',
+];
+
 export interface NativeStatus {
   loaded: boolean;
   reason?: string;
@@ -78,6 +100,7 @@ const ADDON_URL = new URL('../../../native/build/Release/memlayer_native.node', 
 
 let kernels: NativeKernels | undefined;
 let memory: NativeMemory | undefined;
+let io: NativeIo | undefined;
 let status: NativeStatus | undefined;
 /** Tests and benchmarks turn the addon off to run the TypeScript path in the same process. */
 let enabled = true;
@@ -97,6 +120,8 @@ function load(): void {
     kernels = module as NativeKernels;
     if (typeof (module as Record<string, unknown>)['alloc_huge'] === 'function')
       memory = module as NativeMemory;
+    if (IO_NAMES.every((name) => typeof (module as Record<string, unknown>)[name] === 'function'))
+      io = module as NativeIo;
     status = { loaded: true, path };
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
@@ -118,6 +143,12 @@ export function native(): NativeKernels | undefined {
 export function nativeMemory(): NativeMemory | undefined {
   if (status === undefined) load();
   return enabled ? memory : undefined;
+}
+
+/** The addon's socket I/O, or undefined when it is not available (Node's sockets). */
+export function nativeIo(): NativeIo | undefined {
+  if (status === undefined) load();
+  return enabled ? io : undefined;
 }
 
 /** Turns the addon off (false) or back on; returns the previous setting. For tests. */

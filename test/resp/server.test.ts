@@ -17,7 +17,9 @@ import {
   type ServerStats,
   type Session,
 } from '../../src/commands/session.js';
-import { startRespServer, type RespServer } from '../../src/resp/server.js';
+import { startRespServer, type IoMode, type RespServer } from '../../src/resp/server.js';
+
+const IO_MODES: readonly IoMode[] = ['native', 'static', 'node'];
 
 class TestDispatcher implements CommandDispatcher {
   readonly db = new Map<string, string>();
@@ -112,7 +114,7 @@ const servers: RespServer[] = [];
 
 async function start<D extends TestDispatcher = TestDispatcher>(
   limits: Partial<Limits> = {},
-  staticReadBuffer = true,
+  io: IoMode = 'native',
   dispatcher: D = new TestDispatcher() as D,
 ): Promise<Harness<D>> {
   const stats = newServerStats();
@@ -122,7 +124,7 @@ async function start<D extends TestDispatcher = TestDispatcher>(
     dispatcher,
     limits: { ...DEFAULT_LIMITS, ...limits },
     stats,
-    staticReadBuffer,
+    io,
   });
   servers.push(server);
   return { server, dispatcher, stats };
@@ -200,21 +202,19 @@ before(async () => {
 });
 
 /**
- * Sockets read into one static buffer shared by all connections (src/resp/static-read.ts) by
- * default; Node's own read path is the fallback. Both carry the same protocol tests.
+ * Sockets move their bytes through the addon's batched I/O (src/resp/native-transport.ts) by
+ * default; Node sockets reading into one static buffer (src/resp/static-read.ts) and Node's
+ * own read path are the fallbacks. All three carry the same protocol tests.
  */
-const READ_PATHS = [
-  { suffix: '', staticReadBuffer: true, started: undefined as Harness | undefined },
-  {
-    suffix: ' (Node read buffers)',
-    staticReadBuffer: false,
-    started: undefined as Harness | undefined,
-  },
-].map((path) => ({
-  suffix: path.suffix,
-  harness: async (): Promise<Harness> =>
-    path.staticReadBuffer ? shared : (path.started ??= await start({}, false)),
-}));
+const READ_PATHS = IO_MODES.map((io) => {
+  let started: Harness | undefined;
+  return {
+    suffix:
+      io === 'native' ? '' : io === 'static' ? ' (static read buffer)' : ' (Node read buffers)',
+    harness: async (): Promise<Harness> =>
+      io === 'native' ? shared : (started ??= await start({}, io)),
+  };
+});
 
 for (const mode of READ_PATHS) {
   test(`inline and multibulk commands, binary-safe values${mode.suffix}`, async () => {
@@ -267,6 +267,46 @@ for (const mode of READ_PATHS) {
     client.socket.destroy();
   });
 
+  test(`many clients sending large values at once are each served whole${mode.suffix}`, async () => {
+    // 24 clients x 3 MiB arrive in the same turns: more than one batch of reads (1 MiB).
+    const port = (await mode.harness()).server.port;
+    const clients = await Promise.all(Array.from({ length: 24 }, () => Client.connect(port)));
+    const values = clients.map((_, i) => String.fromCharCode(97 + i).repeat(3 * 1024 * 1024 + i));
+    clients.forEach((client, i) => {
+      const key = `many-${i}`;
+      client.write(cmd('SET', key, values[i] ?? '') + cmd('GET', key));
+    });
+    await Promise.all(clients.map((client, i) => client.expect('+OK\r\n' + bulk(values[i] ?? ''))));
+    for (const client of clients) client.socket.destroy();
+  });
+
+  test(`a client that half-closes still gets its replies, then the connection closes${mode.suffix}`, async () => {
+    const { server, dispatcher } = await mode.harness();
+    const before = dispatcher.clientCount;
+    const client = await Client.connect(server.port);
+    client.socket.end(cmd('ECHO', 'one') + 'PING\r\n');
+    await client.expect(bulk('one') + '+PONG\r\n');
+    await client.waitClosed();
+    while (dispatcher.clientCount > before) await sleep(5);
+  });
+
+  test(`a client reset with replies still queued leaves the server serving${mode.suffix}`, async () => {
+    const { server, dispatcher } = await mode.harness();
+    const before = dispatcher.clientCount;
+    const client = await Client.connect(server.port);
+    client.write(cmd('SET', 'reset-big', 'r'.repeat(4 * 1024 * 1024)));
+    await client.expect('+OK\r\n');
+    client.socket.pause();
+    client.write(cmd('GET', 'reset-big').repeat(8));
+    await sleep(50);
+    client.socket.resetAndDestroy();
+    while (dispatcher.clientCount > before) await sleep(5);
+    const other = await Client.connect(server.port);
+    other.write('PING\r\n');
+    await other.expect('+PONG\r\n');
+    other.socket.destroy();
+  });
+
   test(`promise replies keep request order and hold back later commands${mode.suffix}`, async () => {
     const port = (await mode.harness()).server.port;
     const client = await Client.connect(port);
@@ -312,8 +352,8 @@ for (const mode of READ_PATHS) {
 }
 
 test('packed commands are sealed together; replies keep request order, deferred ones follow', async () => {
-  for (const staticReadBuffer of [true, false]) {
-    const { server, dispatcher } = await start({}, staticReadBuffer, new PackingDispatcher());
+  for (const io of IO_MODES) {
+    const { server, dispatcher } = await start({}, io, new PackingDispatcher());
     const client = await Client.connect(server.port);
     client.write(
       cmd('PSET', 'a', '1') +
@@ -334,8 +374,8 @@ test('packed commands are sealed together; replies keep request order, deferred 
   }
 });
 
-test('the server reads into the static buffer unless told not to', async () => {
-  for (const staticReadBuffer of [true, false]) {
+test('the server moves bytes the way it is told to', async () => {
+  for (const io of IO_MODES) {
     const fields: Record<string, unknown>[] = [];
     const server = await startRespServer({
       host: '127.0.0.1',
@@ -343,11 +383,11 @@ test('the server reads into the static buffer unless told not to', async () => {
       dispatcher: new TestDispatcher(),
       limits: DEFAULT_LIMITS,
       stats: newServerStats(),
-      staticReadBuffer,
+      io,
       log: (_level, msg, f) => void (msg === 'RESP server listening' && fields.push(f)),
     });
     servers.push(server);
-    assert.equal(fields[0]?.['staticRead'], staticReadBuffer);
+    assert.equal(fields[0]?.['io'], io);
     const client = await Client.connect(server.port);
     client.write('PING\r\n');
     await client.expect('+PONG\r\n');
