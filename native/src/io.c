@@ -20,6 +20,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <node_api.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,12 +46,15 @@ typedef struct conn {
   int fd;
   int32_t id;
   int reading;   /* wants UV_READABLE (not paused, no EOF seen) */
+  int eof;       /* the peer ended its side: nothing more to read */
   int ending;    /* shut the write side down once the queue is written */
   int failed;    /* an error was seen: no more I/O, only close */
   int shut;      /* the write side is shut down */
   int polled;    /* the mask the poll handle was last started with */
   uint8_t *out;  /* queued output: [out_start, out_end) of a buffer of out_cap bytes */
   size_t out_start, out_end, out_cap;
+  /* The undelivered EV_DRAIN of this conn, if drain_batch is the current batch. */
+  uint32_t drain_batch, drain_index;
 } conn;
 
 typedef struct io_state {
@@ -65,6 +70,7 @@ typedef struct io_state {
   napi_ref events_ref;
   size_t read_len;
   size_t event_count;
+  uint32_t batch; /* counts delivered batches */
   int dispatching;
   conn *slots[MAX_SLOTS];
   uint16_t generation[MAX_SLOTS];
@@ -79,13 +85,20 @@ static conn *lookup(int32_t id) {
   return c != NULL && c->id == id ? c : NULL;
 }
 
-static void push_event(int type, conn *c, int32_t a, int32_t b) {
+static size_t push_event(int type, conn *c, int32_t a, int32_t b) {
   int32_t *e = state->events + state->event_count * EVENT_INTS;
   e[0] = type;
   e[1] = c->id;
   e[2] = a;
   e[3] = b;
-  state->event_count++;
+  return state->event_count++;
+}
+
+/* Output queued after a drain was seen: the undelivered EV_DRAIN is no longer true. */
+static void retract_drain(conn *c) {
+  if (c->drain_batch != state->batch || c->drain_index >= state->event_count) return;
+  int32_t *e = state->events + (size_t)c->drain_index * EVENT_INTS;
+  if (e[0] == EV_DRAIN && e[1] == c->id) e[0] = 0;
 }
 
 /* Calls JS once with every queued event (only poll callbacks queue events, never JS calls). */
@@ -102,6 +115,7 @@ static void dispatch(void) {
   napi_status status = napi_make_callback(env, state->context, resource, fn, 1, argv, &result);
   state->event_count = 0;
   state->read_len = 0;
+  state->batch++;
   state->dispatching = 0;
   if (status == napi_pending_exception) {
     /* An exception in the handler is an uncaught exception, as in any Node callback. */
@@ -157,6 +171,12 @@ static int write_queued(conn *c) {
     c->out_start += (size_t)n;
   }
   c->out_start = c->out_end = 0;
+  if (c->out_cap > 64 * 1024) {
+    /* A large reply's queue is not kept for the life of the connection. */
+    free(c->out);
+    c->out = NULL;
+    c->out_cap = 0;
+  }
   return 0;
 }
 
@@ -167,7 +187,12 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
   if (state->event_count + 2 > MAX_EVENTS) dispatch();
   if (lookup(c->id) != c || c->failed) return;
   if (status < 0) {
-    fail(c, -status);
+    /* libuv reports any POLLERR as EBADF; the socket knows the real error (ECONNRESET, ...). */
+    int error = 0;
+    socklen_t length = sizeof error;
+    if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error == 0)
+      error = -status;
+    fail(c, error);
     return;
   }
   if (events & UV_WRITABLE) {
@@ -176,7 +201,8 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
     else if (c->out_end == c->out_start) {
       repoll(c);
       shut_down_if_done(c);
-      push_event(EV_DRAIN, c, 0, 0);
+      c->drain_batch = state->batch;
+      c->drain_index = (uint32_t)push_event(EV_DRAIN, c, 0, 0);
     }
   }
   if ((events & UV_READABLE) && c->reading && !c->failed) {
@@ -191,6 +217,7 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
       push_event(EV_DATA, c, (int32_t)state->read_len, (int32_t)n);
       state->read_len += (size_t)n;
     } else if (n == 0) {
+      c->eof = 1;
       c->reading = 0;
       repoll(c);
       push_event(EV_EOF, c, 0, 0);
@@ -298,6 +325,9 @@ napi_value io_adopt(napi_env env, napi_callback_info info) {
   if (slot < 0) return number(env, -EMFILE);
   int own = fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (own < 0) return number(env, -errno);
+  /* As Redis: a reply must not wait for the client's delayed ACK (fails harmlessly off TCP). */
+  int one = 1;
+  setsockopt(own, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   int flags = fcntl(own, F_GETFL);
   if (flags < 0 || fcntl(own, F_SETFL, flags | O_NONBLOCK) < 0) {
     int error = errno;
@@ -327,6 +357,7 @@ napi_value io_adopt(napi_env env, napi_callback_info info) {
 }
 
 static int ensure_out(conn *c, size_t more) {
+  if (c->out_end + more <= c->out_cap) return 1;
   size_t used = c->out_end - c->out_start;
   if (c->out_start > 0 && used > 0) memmove(c->out, c->out + c->out_start, used);
   c->out_start = 0;
@@ -363,7 +394,7 @@ napi_value io_write(napi_env env, napi_callback_info info) {
   }
   conn *c = lookup(id);
   if (c == NULL) return number(env, -EBADF);
-  if (c->failed || c->shut) return number(env, -EPIPE);
+  if (c->failed || c->ending) return number(env, -EPIPE);
   const uint8_t *bytes = (const uint8_t *)data + start;
   size_t size = (size_t)(end - start);
   if (c->out_end == c->out_start) {
@@ -385,6 +416,7 @@ napi_value io_write(napi_env env, napi_callback_info info) {
     if (!ensure_out(c, size)) return number(env, -ENOMEM);
     memcpy(c->out + c->out_end, bytes, size);
     c->out_end += size;
+    retract_drain(c);
     repoll(c);
   }
   return number(env, (double)(c->out_end - c->out_start));
@@ -396,7 +428,7 @@ napi_value io_read(napi_env env, napi_callback_info info) {
   int32_t id, on;
   if (!get_int(env, argv[0], &id) || !get_int(env, argv[1], &on)) return NULL;
   conn *c = lookup(id);
-  if (c != NULL && !c->failed && c->reading != (on != 0)) {
+  if (c != NULL && !c->failed && !c->eof && c->reading != (on != 0)) {
     c->reading = on != 0;
     repoll(c);
   }
@@ -415,11 +447,18 @@ static conn *conn_arg(napi_env env, napi_callback_info info) {
   return get_int(env, argv[0], &id) ? lookup(id) : NULL;
 }
 
-/* io_end(id): shuts the write side down once the queued output is written; reading goes on. */
+/*
+ * io_end(id): shuts the write side down once the queued output is written. Reading goes on
+ * (also on a paused connection): the peer's end of input is what completes the close.
+ */
 napi_value io_end(napi_env env, napi_callback_info info) {
   conn *c = conn_arg(env, info);
   if (c != NULL) {
     c->ending = 1;
+    if (!c->eof && !c->failed && !c->reading) {
+      c->reading = 1;
+      repoll(c);
+    }
     shut_down_if_done(c);
   }
   return NULL;

@@ -39,7 +39,12 @@ function getRuntime(): Runtime | null {
   if (runtime !== undefined) return runtime;
   const io = nativeIo();
   if (io === undefined) return (runtime = null);
-  const shared = io.io_init(deliver);
+  let shared: ReturnType<NativeIo['io_init']>;
+  try {
+    shared = io.io_init(deliver);
+  } catch {
+    return (runtime = null); // initialised by another environment of this process (a worker)
+  }
   return (runtime = {
     io,
     read: shared.read,
@@ -48,29 +53,55 @@ function getRuntime(): Runtime | null {
   });
 }
 
-/** One batch of events: every read of this turn, ends of input, errors, drained queues. */
+/**
+ * One batch of events: every read of this turn, ends of input, errors, drained queues. Every
+ * event is handed over even if a handler throws (the addon does not send them again); the
+ * first exception is rethrown afterwards, an uncaught exception as with Node's sockets.
+ */
 function deliver(count: number): void {
   if (runtime === null || runtime === undefined) return;
   const { events, read, transports } = runtime;
+  let thrown: { error: unknown } | undefined;
   for (let i = 0, base = 0; i < count; i++, base += EVENT_INTS) {
     const transport = transports.get(events[base + 1] as number);
     // A connection closed earlier in this batch: its remaining events have no one to tell.
     if (transport === undefined) continue;
-    const a = events[base + 2] as number;
-    switch (events[base]) {
-      case EV_DATA:
-        transport.onData(read.subarray(a, a + (events[base + 3] as number)));
-        break;
-      case EV_EOF:
-        transport.onEnd();
-        break;
-      case EV_ERROR:
-        transport.onError(a);
-        break;
-      case EV_DRAIN:
-        transport.onDrain();
-        break;
+    try {
+      deliverOne(
+        transport,
+        events[base] as number,
+        events[base + 2] as number,
+        events[base + 3] as number,
+        read,
+      );
+    } catch (error) {
+      thrown ??= { error };
     }
+  }
+  if (thrown !== undefined) throw thrown.error;
+}
+
+function deliverOne(
+  transport: NativeTransport,
+  type: number,
+  a: number,
+  b: number,
+  read: Buffer,
+): void {
+  switch (type) {
+    case EV_DATA:
+      transport.onData(read.subarray(a, a + b));
+      break;
+    case EV_EOF:
+      transport.onEnd();
+      break;
+    case EV_ERROR:
+      transport.onError(a);
+      break;
+    case EV_DRAIN:
+      transport.onDrain();
+      break;
+    // 0: a drain the addon retracted (output was queued again before it was delivered).
   }
 }
 
@@ -147,8 +178,9 @@ export class NativeTransport implements ClientTransport {
     this.handlers = handlers;
   }
 
+  /** Bytes written after end() are dropped, as the shutdown is already on its way. */
   write(bytes: Buffer): void {
-    if (this.destroyed) return;
+    if (this.destroyed || this.ending) return;
     const queued = this.rt.io.io_write(this.id, bytes, 0, bytes.length);
     if (queued < 0) {
       this.onError(-queued);

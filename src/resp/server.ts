@@ -130,14 +130,23 @@ class Connection implements ClientConnection {
   close(): void {
     if (this.ending || this.closed) return;
     this.ending = true;
-    if (!this.processing && !this.awaiting) this.socket.end();
+    if (!this.processing && !this.awaiting) this.end();
   }
 
   /** Server shutdown: end now, destroy after a grace period. */
   shutdown(): void {
     this.ending = true;
-    this.socket.end();
+    this.end();
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  /**
+   * Ends our side after the queued replies. Reading resumes (what arrives is dropped): the
+   * client's own end is what completes the close, and a paused socket would never see it.
+   */
+  private end(): void {
+    this.socket.resume();
+    this.socket.end();
   }
 
   private onData(chunk: Buffer): void {
@@ -219,7 +228,7 @@ class Connection implements ClientConnection {
       // Take everything this connection encoded, even if dispatch threw an assertion.
       this.flush();
     }
-    if (this.ending && !this.awaiting) this.socket.end();
+    if (this.ending && !this.awaiting) this.end();
   }
 
   private dispatch(args: string[]): PipelinedReply {
@@ -292,7 +301,7 @@ class Connection implements ClientConnection {
   private resume(): void {
     this.flush();
     if (this.ending) {
-      this.socket.end();
+      this.end();
       return;
     }
     if (this.draining) return;

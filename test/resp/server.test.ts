@@ -31,13 +31,18 @@ class TestDispatcher implements CommandDispatcher {
     return this.clients;
   }
 
+  readonly sessions = new Set<Session>();
+
   connect(connection: ClientConnection): Session {
     this.clients++;
-    return { connection, protocol: 2, closeAfterReply: false, repliesToSkip: 0 };
+    const session: Session = { connection, protocol: 2, closeAfterReply: false, repliesToSkip: 0 };
+    this.sessions.add(session);
+    return session;
   }
 
-  disconnect(): void {
+  disconnect(session: Session): void {
     this.clients--;
+    this.sessions.delete(session);
   }
 
   dispatch(session: Session, args: readonly string[]): Reply | Promise<Reply> {
@@ -62,6 +67,9 @@ class TestDispatcher implements CommandDispatcher {
       case 'KILLME':
         session.connection.close();
         return new SimpleString('BYE');
+      case 'KILLOTHERS': // as CLIENT KILL
+        for (const other of this.sessions) if (other !== session) other.connection.close();
+        return OK;
       case 'THROW':
         throw new Error('handler bug');
       case 'LATER': // resolves after `b` ms with `a`
@@ -209,6 +217,7 @@ before(async () => {
 const READ_PATHS = IO_MODES.map((io) => {
   let started: Harness | undefined;
   return {
+    io,
     suffix:
       io === 'native' ? '' : io === 'static' ? ' (static read buffer)' : ' (Node read buffers)',
     harness: async (): Promise<Harness> =>
@@ -305,6 +314,24 @@ for (const mode of READ_PATHS) {
     other.write('PING\r\n');
     await other.expect('+PONG\r\n');
     other.socket.destroy();
+  });
+
+  test(`a connection killed while its reading is paused closes when the client hangs up${mode.suffix}`, async () => {
+    const { server, dispatcher } = await start({}, mode.io);
+    const victim = await Client.connect(server.port);
+    // A slow command, then more than the read-ahead: the server stops reading this socket.
+    let wire = cmd('LATER', 'slow', '150');
+    while (wire.length < 256 * 1024) wire += cmd('ECHO', 'e'.repeat(100));
+    victim.write(wire);
+    await sleep(50);
+    const killer = await Client.connect(server.port);
+    killer.write(cmd('KILLOTHERS'));
+    await killer.expect('+OK\r\n');
+    await victim.expect(bulk('slow'));
+    await victim.waitClosed();
+    for (let i = 0; i < 200 && dispatcher.clientCount > 1; i++) await sleep(10);
+    assert.equal(dispatcher.clientCount, 1, 'the killed connection is gone on the server too');
+    killer.socket.destroy();
   });
 
   test(`promise replies keep request order and hold back later commands${mode.suffix}`, async () => {
