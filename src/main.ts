@@ -128,6 +128,7 @@ export async function startServer(
   const stats = newServerStats();
   let expiredKeys = 0;
   let port = options.port;
+  let clientIo = 'node';
   let stopping: Promise<Reply | undefined> | undefined;
   let resolveStopped: (code: number) => void = () => {};
   const stopped = new Promise<number>((done) => (resolveStopped = done));
@@ -150,6 +151,7 @@ export async function startServer(
     keyspaceCounts: () => ({ keys: stateMachine.db.size, expires: stateMachine.db.expires.size }),
     shutdown,
     port: () => port,
+    clientIo: () => clientIo,
     expiredKeys: () => expiredKeys + (replication?.host.data.expiredKeys ?? 0),
   });
   const resp = await startRespServer({
@@ -161,6 +163,7 @@ export async function startServer(
     log: pinoLog(logger),
   });
   port = resp.port;
+  clientIo = resp.io;
   if (replication !== undefined) {
     replication.host.advertise({
       resp: `${options.advertise === '' ? options.bind : options.advertise}:${port}`,

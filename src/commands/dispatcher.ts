@@ -119,6 +119,8 @@ export interface DispatcherOptions {
   readonly shutdown: (mode: ShutdownMode) => Promise<Reply | undefined>;
   /** For INFO server. */
   readonly port: () => number;
+  /** For INFO server: how client sockets move bytes (resp/server.ts IoMode). */
+  readonly clientIo?: () => string;
   /** Keys removed by the active expiry sweep (INFO stats `expired_keys`). */
   readonly expiredKeys: () => number;
   /** Timers for CLIENT PAUSE's end (tests inject their own). */
@@ -167,6 +169,7 @@ export class Dispatcher implements CommandDispatcher {
     registerStandardInfoSections(this.server, {
       startedMs: this.coarseNowMs,
       port: options.port,
+      clientIo: options.clientIo ?? (() => 'node'),
       commandsProcessed: () => this.commandsProcessed,
       errorReplies: () => this.errorReplies,
       opsPerSecond: () => Math.round(this.opsSamples.reduce((a, b) => a + b, 0) / OPS_SAMPLES),

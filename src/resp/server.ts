@@ -60,6 +60,8 @@ export type IoMode = 'native' | 'static' | 'node';
 export interface RespServer {
   /** The port actually bound (useful with port 0). */
   readonly port: number;
+  /** How client sockets move bytes here (the wanted mode or a fallback). */
+  readonly io: IoMode;
   /** Stops accepting, ends every client connection and resolves once all are closed. */
   close(): Promise<void>;
 }
@@ -371,6 +373,7 @@ export async function startRespServer(options: RespServerOptions): Promise<RespS
   ctx.log('info', 'RESP server listening', { host: options.host, port, io });
   return {
     port,
+    io,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const connection of ctx.connections) connection.shutdown();

@@ -12,6 +12,7 @@ import { bytesToHuman } from './info-registry.js';
 export interface StandardInfoSources {
   readonly startedMs: number;
   readonly port: () => number;
+  readonly clientIo: () => string;
   readonly commandsProcessed: () => number;
   readonly errorReplies: () => number;
   readonly opsPerSecond: () => number;
@@ -79,6 +80,7 @@ function serverSection(server: ServerFacilities, sources: StandardInfoSources): 
     ['memlayer_version', MEMLAYER_VERSION],
     ['node_version', process.version],
     ['native_kernels', nativeKernelsLine()],
+    ['client_io', sources.clientIo()],
   ];
 }
 
