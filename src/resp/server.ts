@@ -1,17 +1,19 @@
 /**
- * The RESP TCP server: sockets and bytes. For every parsed command it calls the dispatcher
+ * The RESP TCP server: connections and bytes. Each connection moves its bytes through a
+ * ClientTransport (transport.ts): by default the addon's batched socket I/O
+ * (native-transport.ts), else a Node socket. For every parsed command it calls the dispatcher
  * (src/commands/session.ts) and encodes the reply with the session's protocol read after the
  * call.
  *
  * Per read chunk, every complete command is parsed and dispatched, and all synchronous replies
- * are encoded into one output buffer written with ONE `socket.write` (node-resp-performance.md:
- * a write costs ~8 µs; Nagle is off, so a second write per batch would also cost latency).
+ * are encoded into one output buffer handed to the transport in ONE write (a socket write costs
+ * ~8 µs; Nagle is off, so a second write per batch would also cost latency).
  * A reply that is a Promise stops parsing of that connection until it settles, which keeps
  * replies in request order and commands of one connection one after another. With a
  * dispatcher that packs (session.ts: a replicated node), the data commands of one read go out
  * as one request instead (`seal` at the end of the loop), and their replies in one write.
  *
- * Flow control: while replies are not drained (socket.writableLength above
+ * Flow control: while replies are not drained (the transport's queuedBytes above
  * replyBufferBytesHigh) or a reply is pending, the socket is paused, so the kernel pushes back
  * on the client; above replyBufferBytesMax the client is disconnected.
  *
