@@ -390,9 +390,10 @@ export async function startRespServer(options: RespServerOptions): Promise<RespS
 function takeOverAccept(server: net.Server, wanted: IoMode, ctx: ServerContext): IoMode {
   if (wanted === 'node') return 'node';
   const onAcceptError = (errno: number): void => ctx.log('warn', 'accept failed', { errno });
-  const staticSocket = staticReadSockets();
+  // The static buffer is made on first use: with the addon it serves only a failed adoption.
+  let staticSocket: ReturnType<typeof staticReadSockets> | undefined;
   const viaStaticRead = (clientHandle: unknown): void => {
-    const [socket, setSink] = staticSocket(clientHandle);
+    const [socket, setSink] = (staticSocket ??= staticReadSockets())(clientHandle);
     accept(new SocketTransport(socket, setSink), ctx);
   };
   if (wanted === 'native' && nativeTransportAvailable()) {
