@@ -218,6 +218,12 @@ export class RaftGroup {
   private persistedHard: HardState | undefined;
   /** The latest hard state handed out in a Ready (durable or on its way). */
   private issuedHard: HardState | undefined;
+  /**
+   * A hard state whose only news is the commit index, not written yet: it rides with the next
+   * batch instead of costing a write (a thread-pool round trip) of its own. Raft needs no
+   * durable commit index; a restart takes max(stored, snapshot) and learns the rest again.
+   */
+  private unwrittenHard: HardState | undefined;
 
   private scheduled = false;
   /** Readies handed to the log store and not finished yet. */
@@ -648,19 +654,22 @@ export class RaftGroup {
       const appliedEarly = rd.snapshot === undefined;
       if (appliedEarly) this.applyCommitted(rd);
       if (!rd.mustSync && this.persistsInFlight === 0) {
-        // Nothing to make durable and nothing ahead to wait for: the commit index is written
-        // behind (in order before the next batch) and the rest completes now.
-        if (rd.hardState !== undefined) this.writeBehind(rd.hardState);
+        // Nothing to make durable and nothing ahead to wait for: the commit index goes to disk
+        // with the next batch, and the rest completes now.
+        if (rd.hardState !== undefined) this.unwrittenHard = rd.hardState;
         this.finish(rd, early, appliedEarly);
         continue;
       }
       this.persistsInFlight++;
       if (rd.snapshot !== undefined) this.snapshotInFlight = true;
       const started = this.o.clock.monotonicMs();
+      // A Ready's own hard state is never older than one held back (the core's is monotone).
+      const hardState = rd.hardState ?? this.unwrittenHard;
+      this.unwrittenHard = undefined;
       this.o.log
         .persist({
           group: this.group,
-          hardState: rd.hardState,
+          hardState,
           entries: rd.entries,
           snapshot: rd.snapshot,
           sync: rd.mustSync,
@@ -676,12 +685,6 @@ export class RaftGroup {
         })
         .catch((err: unknown) => this.die(err));
     }
-  }
-
-  private writeBehind(hs: HardState): void {
-    this.o.log
-      .persist({ group: this.group, hardState: hs, entries: [], snapshot: undefined, sync: false })
-      .catch((err: unknown) => this.die(err));
   }
 
   /**

@@ -176,6 +176,30 @@ describe('ReplicationHost, one node (a group of one, fsync)', () => {
     await stopHost(again);
   });
 
+  it('writes no batch for a commit index alone: one write at a time costs one synced batch', async () => {
+    const dataDir = await tempDir();
+    const { host } = await startHost({ id: nodeId(1), dataDir });
+    await until(() => host.data.role === 'leader', 'leadership');
+    await run(host, 'SET', 'warm', '1');
+    const before = { ...host.log.stats };
+    const n = 60;
+    for (let i = 0; i < n; i++) assert.deepEqual(await run(host, 'SET', `s${i}`, `${i}`), OK);
+    const batches = host.log.stats.batches - before.batches;
+    const synced = host.log.stats.syncedBatches - before.syncedBatches;
+    // Each write is an entry (synced) and then a commit; the commit rides with the next entry.
+    assert.ok(synced >= n, `${synced} synced batches for ${n} writes`);
+    assert.ok(
+      batches <= n + 1,
+      `${batches} batches for ${n} writes (a write per commit: ~${2 * n})`,
+    );
+    await stopHost(host);
+    // The commit index on disk trails the log; a restart re-commits and loses nothing.
+    const { host: again } = await startHost({ id: nodeId(1), dataDir });
+    await until(() => again.data.role === 'leader', 'leadership after restart');
+    assert.equal(await run(again, 'GET', `s${n - 1}`), `${n - 1}`);
+    await stopHost(again);
+  });
+
   it('restarts from a snapshot plus the log after it', async () => {
     const dataDir = await tempDir();
     const { host } = await startHost({

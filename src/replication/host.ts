@@ -177,6 +177,16 @@ export class ReplicationHost {
     );
     r.gauge('memlayer_raft_voters', 'Voting members', () => st().conf.voters.length);
     r.gauge('memlayer_raft_learners', 'Learners', () => st().conf.learners.length);
+    r.gauge(
+      'memlayer_raft_disk_batches_total',
+      'Batches written to the log store (synced ones: one fsync each)',
+      () => this.log.stats.batches,
+    );
+    r.gauge(
+      'memlayer_raft_disk_synced_batches_total',
+      'Synced batches written to the log store',
+      () => this.log.stats.syncedBatches,
+    );
     const t = this.transport;
     if (t !== undefined) {
       r.gauge('memlayer_peer_frames_sent_total', 'Frames sent to peers', () => t.stats.framesSent);

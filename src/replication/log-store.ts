@@ -107,6 +107,8 @@ export class LevelLogStore {
   /** Index of the newest snapshot queued per group (a pointer never moves backwards). */
   private readonly latestSnapshot = new Map<GroupId, number>();
   private draining = false;
+  /** Level batches written, and how many of them were synced (each one fsync). */
+  readonly stats = { batches: 0, syncedBatches: 0 };
   /** Time spent in each synced batch, for the fsync latency metric. */
   onSyncMs: ((ms: number) => void) | undefined;
   /**
@@ -374,8 +376,11 @@ export class LevelLogStore {
           this.beforeSyncedWrite = undefined;
           hook();
         }
-        if (puts > 0) await batch.write({ sync });
-        else await batch.close();
+        if (puts > 0) {
+          await batch.write({ sync });
+          this.stats.batches++;
+          if (sync) this.stats.syncedBatches++;
+        } else await batch.close();
         if (sync && puts > 0) this.onSyncMs?.(performance.now() - started);
         // The last pointer of each group in the batch is the one on disk now.
         const latest = new Map<GroupId, string>();
