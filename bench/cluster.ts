@@ -10,15 +10,22 @@
  * Workload: 50 clients, 256-byte values, random keys (redis-benchmark's `key:NNNNNNNNNNNN`;
  * 8-byte keys for etcd), each system first given an untimed warm-up pass. Prints writes/s, p50/p99 and the ratios the issue sets goals for. A
  * benchmark, not a test: figures depend on the machine and its load; nothing is asserted.
+ *
+ * Flags: --rounds N (default 1) measures every system N times, each round in a rotated order
+ * and on fresh directories, and prints the median of the per-round ratios; --json FILE writes
+ * every round's figures. Environment: BENCH_REQUESTS, BENCH_WARMUP.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSync } from '@grpc/proto-loader';
 import { Client, credentials, loadPackageDefinition, type ServiceDefinition } from '@grpc/grpc-js';
+// Below the ephemeral range: a node listens on its port only after its peers have started
+// dialing, and an outgoing connection's local port must not take it first.
+import { freePort } from '../src/cli/ports.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin', 'memlayer.js');
@@ -32,6 +39,8 @@ const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 30_000);
  */
 const WARMUP = Number(process.env['BENCH_WARMUP'] ?? 15_000);
 const tmp = mkdtempSync(join(tmpdir(), 'memlayer-bench-cluster-'));
+/** This round's directory under `tmp`: every round starts each system on empty disks. */
+let roundDir = tmp;
 const children: ChildProcess[] = [];
 
 interface Result {
@@ -39,15 +48,6 @@ interface Result {
   readonly rps: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const a = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  if (typeof a !== 'object' || a === null) throw new Error('no port');
-  return a.port;
 }
 
 function start(
@@ -128,22 +128,27 @@ async function startMemlayer(nodes: number): Promise<number[]> {
       '--peer-port',
       String(s.peer),
     );
-    args.push('--data-dir', join(tmp, `ml${nodes}-${s.id}`), '--log-level', 'warn');
+    args.push('--data-dir', join(roundDir, `ml${nodes}-${s.id}`), '--log-level', 'warn');
     start(process.execPath, args);
   }
+  const spawned = children.slice(-nodes);
   for (const s of specs) await waitPort(s.resp);
   // Find the leader through the admin API.
   for (let i = 0; i < 300; i++) {
+    // A node that failed to start would leave a smaller cluster to measure.
+    if (spawned.some((c) => c.exitCode !== null || c.signalCode !== null))
+      throw new Error('memlayer: a node exited during startup');
     for (const s of specs) {
+      let role: string | undefined;
       try {
         const v = (await (await fetch(`http://127.0.0.1:${s.admin}/v1/cluster`)).json()) as {
           role: string;
         };
-        if (v.role === 'leader')
-          return [s.resp, ...specs.filter((x) => x !== s).map((x) => x.resp)];
+        role = v.role;
       } catch {
         // not up yet
       }
+      if (role === 'leader') return [s.resp, ...specs.filter((x) => x !== s).map((x) => x.resp)];
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -164,7 +169,7 @@ async function startEtcd(): Promise<string[]> {
       '--name',
       x.name,
       '--data-dir',
-      join(tmp, x.name),
+      join(roundDir, x.name),
       '--listen-client-urls',
       `http://127.0.0.1:${x.client}`,
       '--advertise-client-urls',
@@ -302,6 +307,18 @@ function assert(what: string): never {
   throw new Error(`missing ${what}`);
 }
 
+/** Rows in the order of the tables, whatever order the systems ran in. */
+const RESULT_ORDER = [
+  'etcd 3 members, Put',
+  'memlayer 3 nodes, SET',
+  'memlayer 3 nodes, GET (ReadIndex)',
+  'memlayer 3 nodes, SET -P 16',
+  'memlayer 1 node fsync, SET',
+  'memlayer 1 node fsync, GET',
+  'redis appendfsync always, SET',
+  'redis appendfsync always, SET -P 16',
+];
+
 function table(results: readonly Result[]): void {
   console.log('\n| workload | ops/s | p50 ms | p99 ms |\n| --- | ---: | ---: | ---: |');
   for (const r of results)
@@ -310,68 +327,136 @@ function table(results: readonly Result[]): void {
     );
 }
 
+type System = 'etcd' | 'memlayer3' | 'memlayer1' | 'redis';
+const SYSTEMS: readonly System[] = ['etcd', 'memlayer3', 'memlayer1', 'redis'];
+
+/** Starts one system in a fresh directory, warms it, measures it, stops it. */
+async function measure(system: System): Promise<Result[]> {
+  const out: Result[] = [];
+  try {
+    if (system === 'etcd') out.push(await etcdPuts(await startEtcd()));
+    if (system === 'memlayer3') {
+      const [leader = 0] = await startMemlayer(3);
+      warmUp(leader);
+      out.push(redisBenchmark('memlayer 3 nodes, SET', leader, 'set'));
+      // Reads before the pipelined writes, so that both GET runs (here and on the single node)
+      // read the same kind of state: what the warm-up and one SET run left.
+      out.push(redisBenchmark('memlayer 3 nodes, GET (ReadIndex)', leader, 'get'));
+      out.push(redisBenchmark('memlayer 3 nodes, SET -P 16', leader, 'set', 16));
+    }
+    if (system === 'memlayer1') {
+      const [single = 0] = await startMemlayer(1);
+      warmUp(single);
+      out.push(redisBenchmark('memlayer 1 node fsync, SET', single, 'set'));
+      out.push(redisBenchmark('memlayer 1 node fsync, GET', single, 'get'));
+    }
+    if (system === 'redis') {
+      const port = await freePort();
+      const dir = join(roundDir, 'redis');
+      mkdirSync(dir, { recursive: true });
+      const args = ['--port', String(port), '--save', '', '--appendonly', 'yes'];
+      start('redis-server', [...args, '--appendfsync', 'always', '--dir', dir]);
+      await waitPort(port);
+      warmUp(port);
+      out.push(redisBenchmark('redis appendfsync always, SET', port, 'set'));
+      out.push(redisBenchmark('redis appendfsync always, SET -P 16', port, 'set', 16));
+    }
+  } finally {
+    stopAll();
+  }
+  return out;
+}
+
+interface Ratio {
+  readonly name: string;
+  readonly value: number;
+  readonly goal: string;
+}
+
+/** The ratios the issue sets goals for, each from figures of the same round. */
+function ratios(results: readonly Result[]): Ratio[] {
+  const rps = (name: string): number => (results.find((r) => r.name === name) ?? assert(name)).rps;
+  const r = (name: string, a: string, b: string, goal: string): Ratio => ({
+    name,
+    value: rps(a) / rps(b),
+    goal,
+  });
+  const m3 = 'memlayer 3 nodes, SET';
+  const redis = 'redis appendfsync always, SET';
+  return [
+    r('memlayer 3-node SET / etcd Put', m3, 'etcd 3 members, Put', '>= 10 (and lower p99)'),
+    r('memlayer 3-node SET / redis fsync always SET', m3, redis, '>= 0.5'),
+    r('memlayer 3-node SET -P16 / redis -P16', `${m3} -P 16`, `${redis} -P 16`, '>= 0.25'),
+    r(
+      'memlayer 3-node GET / 1-node GET',
+      'memlayer 3 nodes, GET (ReadIndex)',
+      'memlayer 1 node fsync, GET',
+      '>= 0.5',
+    ),
+    r(
+      'memlayer 1-node SET / redis fsync always SET',
+      'memlayer 1 node fsync, SET',
+      redis,
+      '(reported)',
+    ),
+  ];
+}
+
+const median = (values: readonly number[]): number => {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 === 1 ? (v[mid] ?? NaN) : ((v[mid - 1] ?? NaN) + (v[mid] ?? NaN)) / 2;
+};
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
 async function main(): Promise<void> {
-  const results: Result[] = [];
-  const by = (name: string): Result => results.find((r) => r.name === name) ?? assert(name);
+  const rounds = Number(option('--rounds') ?? '1');
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error('--rounds must be a positive integer');
+  const json = option('--json');
+  const perRound: { order: System[]; results: Result[]; ratios: Ratio[] }[] = [];
   try {
     console.log(
-      `# ${REQUESTS} requests per run after ${WARMUP} untimed, ${CLIENTS} clients, ${VALUE_BYTES}-byte values; load average ${(await import('node:os')).loadavg()[0]?.toFixed(1)}`,
+      `# ${rounds} round(s); ${REQUESTS} requests per run after ${WARMUP} untimed, ${CLIENTS} clients, ${VALUE_BYTES}-byte values; load average ${loadavg()[0]?.toFixed(1)}`,
     );
-    results.push(await etcdPuts(await startEtcd()));
-    stopAll();
-    const [leader3 = 0] = await startMemlayer(3);
-    warmUp(leader3);
-    results.push(redisBenchmark('memlayer 3 nodes, SET', leader3, 'set'));
-    // Reads before the pipelined writes, so that both GET runs (here and on the single node)
-    // read the same kind of state: what the warm-up and one SET run left.
-    results.push(redisBenchmark('memlayer 3 nodes, GET (ReadIndex)', leader3, 'get'));
-    results.push(redisBenchmark('memlayer 3 nodes, SET -P 16', leader3, 'set', 16));
-    stopAll();
-    const [single = 0] = await startMemlayer(1);
-    warmUp(single);
-    results.push(redisBenchmark('memlayer 1 node fsync, SET', single, 'set'));
-    results.push(redisBenchmark('memlayer 1 node fsync, GET', single, 'get'));
-    stopAll();
-    const redisPort = await freePort();
-    start('redis-server', [
-      '--port',
-      String(redisPort),
-      '--save',
-      '',
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'always',
-      '--dir',
-      tmp,
-    ]);
-    await waitPort(redisPort);
-    warmUp(redisPort);
-    results.push(redisBenchmark('redis appendfsync always, SET', redisPort, 'set'));
-    results.push(redisBenchmark('redis appendfsync always, SET -P 16', redisPort, 'set', 16));
-    stopAll();
+    for (let round = 0; round < rounds; round++) {
+      // Each round starts with a different system, so a slow spell of the machine (its disk's
+      // flush time moves by 2x within an hour here) does not always fall on the same one.
+      const order = SYSTEMS.map((_, i) => SYSTEMS[(i + round) % SYSTEMS.length] as System);
+      roundDir = join(tmp, `round${round + 1}`);
+      const results: Result[] = [];
+      for (const system of order) results.push(...(await measure(system)));
+      results.sort((a, b) => RESULT_ORDER.indexOf(a.name) - RESULT_ORDER.indexOf(b.name));
+      const r = ratios(results);
+      perRound.push({ order, results, ratios: r });
+      console.log(`\n## round ${round + 1} (order: ${order.join(', ')})`);
+      table(results);
+      ratioTable(r);
+    }
   } finally {
     stopAll();
     rmSync(tmp, { recursive: true, force: true });
   }
-  table(results);
-  const ratio = (a: string, b: string): string => (by(a).rps / by(b).rps).toFixed(2);
+  if (rounds > 1) {
+    console.log(`\n## median of ${rounds} rounds (each ratio taken within its round)`);
+    const first = perRound[0]?.ratios ?? [];
+    ratioTable(
+      first.map((x, i) => ({
+        ...x,
+        value: median(perRound.map((p) => p.ratios[i]?.value ?? NaN)),
+      })),
+    );
+  }
+  if (json !== undefined) writeFileSync(json, JSON.stringify({ rounds: perRound }, null, 2));
+}
+
+function ratioTable(rs: readonly Ratio[]): void {
   console.log('\n| ratio | value | goal |\n| --- | ---: | --- |');
-  console.log(
-    `| memlayer 3-node SET / etcd Put | ${ratio('memlayer 3 nodes, SET', 'etcd 3 members, Put')} | >= 10 (and lower p99) |`,
-  );
-  console.log(
-    `| memlayer 3-node SET / redis fsync always SET | ${ratio('memlayer 3 nodes, SET', 'redis appendfsync always, SET')} | >= 0.5 |`,
-  );
-  console.log(
-    `| memlayer 3-node SET -P16 / redis -P16 | ${ratio('memlayer 3 nodes, SET -P 16', 'redis appendfsync always, SET -P 16')} | >= 0.25 |`,
-  );
-  console.log(
-    `| memlayer 3-node GET / 1-node GET | ${ratio('memlayer 3 nodes, GET (ReadIndex)', 'memlayer 1 node fsync, GET')} | >= 0.5 |`,
-  );
-  console.log(
-    `| memlayer 1-node SET / redis fsync always SET | ${ratio('memlayer 1 node fsync, SET', 'redis appendfsync always, SET')} | (reported) |`,
-  );
+  for (const r of rs) console.log(`| ${r.name} | ${r.value.toFixed(2)} | ${r.goal} |`);
 }
 
 process.on('SIGINT', () => (stopAll(), process.exit(130)));

@@ -12,6 +12,7 @@ import { SeededRng } from '../shared/effects.js';
 import type { NodeId } from '../raft/types.js';
 import { ReplicationHost, type HostOptions } from './host.js';
 import { snapshotDue } from './group.js';
+import { freePort } from '../cli/ports.js';
 
 const table = buildCommandTable();
 const clock = { nowMs: () => Date.now(), monotonicMs: () => performance.now() };
@@ -71,18 +72,12 @@ const run = async (host: ReplicationHost, ...args: string[]): Promise<Reply> =>
   host.executor().executeOne(args, !['GET', 'EXISTS', 'DBSIZE'].includes(args[0] ?? ''));
 
 /**
- * Free ports for hosts that must know each other's addresses before any starts: bound once to
- * port 0, noted, released.
+ * Ports for hosts that must know each other's addresses before any starts: below the ephemeral
+ * range, so no outgoing connection of an early host takes a later one's port meanwhile.
  */
 async function reservePorts(n: number): Promise<number[]> {
   const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = createServer();
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-    const a = s.address();
-    out.push(typeof a === 'object' && a !== null ? a.port : 0);
-    await new Promise<void>((r) => s.close(() => r()));
-  }
+  for (let i = 0; i < n; i++) out.push(await freePort());
   return out;
 }
 
