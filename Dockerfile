@@ -32,5 +32,5 @@ VOLUME ["/data"]
 EXPOSE 6379 7380 7381
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:7380/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "bin/memlayer.js"]
+ENTRYPOINT ["node", "--initial-old-space-size=256", "bin/memlayer.js"]
 CMD ["server", "--bind", "0.0.0.0", "--data-dir", "/data"]

@@ -26,6 +26,7 @@ import { Client, credentials, loadPackageDefinition, type ServiceDefinition } fr
 // Below the ephemeral range: a node listens on its port only after its peers have started
 // dialing, and an outgoing connection's local port must not take it first.
 import { freePort } from '../src/cli/ports.js';
+import { SERVER_NODE_FLAGS } from '../src/config/runtime.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin', 'memlayer.js');
@@ -129,7 +130,7 @@ async function startMemlayer(nodes: number): Promise<number[]> {
       String(s.peer),
     );
     args.push('--data-dir', join(roundDir, `ml${nodes}-${s.id}`), '--log-level', 'warn');
-    start(process.execPath, args);
+    start(process.execPath, [...SERVER_NODE_FLAGS, ...args]);
   }
   const spawned = children.slice(-nodes);
   for (const s of specs) await waitPort(s.resp);

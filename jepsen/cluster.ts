@@ -21,6 +21,7 @@ import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaultProxy } from './proxy.js';
 import { freePort } from '../src/cli/ports.js';
+import { SERVER_NODE_FLAGS } from '../src/config/runtime.js';
 
 export { freePort };
 
@@ -164,7 +165,7 @@ export class Cluster {
   launch(spec: NodeSpec): void {
     // Logs append across restarts, so a node's whole life is in one file.
     const log = openSync(join(this.options.logDir, `n${spec.id}.log`), 'a');
-    const child = spawn(process.execPath, this.argsFor(spec), {
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...this.argsFor(spec)], {
       stdio: ['ignore', log, log],
       env: { ...process.env, MEMLAYER_TEST_HOOKS: '1', ...this.options.env },
     });

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { SERVER_NODE_FLAGS } from '../../src/config/runtime.js';
 
 /** A port that was free a moment ago on `host` (the kernel picks it). */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
@@ -133,7 +134,8 @@ export const MEMLAYER_BIN = new URL('../../../bin/memlayer.js', import.meta.url)
 export function memlayerMemoryArgs(port: number, dataDir: string): string[] {
   const flags = ['--port', String(port), '--bind', '127.0.0.1', '--data-dir', dataDir];
   // No automatic saves, as the redis-server reference runs with `--save ''`.
-  return [MEMLAYER_BIN, 'server', ...flags, '--durability', 'memory', '--save', ''];
+  const server = [MEMLAYER_BIN, 'server', ...flags, '--durability', 'memory', '--save', ''];
+  return [...SERVER_NODE_FLAGS, ...server];
 }
 
 /** Arguments for the reference redis-server: no RDB saves, no AOF, loopback only. */

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
+import { SERVER_NODE_FLAGS } from '../config/runtime.js';
 
 export const DEV_CLUSTER_USAGE = `Usage: memlayer dev-cluster [--nodes N] [--dir DIR]
 
@@ -100,7 +101,9 @@ export async function runDevCluster(argv: readonly string[]): Promise<number> {
       String(p.peer),
     );
     args.push('--data-dir', join(dir, `node${p.id}`));
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     if (child.stdout !== null) prefixLines(p.id, child.stdout, process.stdout);
     if (child.stderr !== null) prefixLines(p.id, child.stderr, process.stderr);
     return child;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RespClient } from './resp-client.js';
+import { SERVER_NODE_FLAGS } from '../../src/config/runtime.js';
 import { freePort as reservePort } from '../../jepsen/cluster.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -60,7 +61,7 @@ export class NodeProcess {
    */
   async start(timeoutMs = 60_000): Promise<void> {
     this.output = '';
-    const child = spawn(process.execPath, [BIN, ...this.args()], {
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, BIN, ...this.args()], {
       cwd: REPO_ROOT,
       stdio: 'pipe',
       env: { ...process.env, ...this.env },
@@ -90,7 +91,7 @@ export class NodeProcess {
 
   /** Runs the process to its exit (for startup failures); resolves with code and output. */
   async runToExit(timeoutMs = 20_000): Promise<{ code: number | null; output: string }> {
-    const child = spawn(process.execPath, [BIN, ...this.args()], {
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, BIN, ...this.args()], {
       cwd: REPO_ROOT,
       stdio: 'pipe',
       env: { ...process.env, ...this.env },

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { after } from 'node:test';
+import { SERVER_NODE_FLAGS } from '../../src/config/runtime.js';
 
 /** dist/test/compat/x.js -> repository root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -45,7 +46,16 @@ export async function startServerProcess(
   dataDir: string = tempDataDir(),
   env: Readonly<Record<string, string>> = {},
 ): Promise<ServerProcess> {
-  const args = [BIN, 'server', '--port', '0', '--data-dir', dataDir, ...extraArgs];
+  const args = [
+    ...SERVER_NODE_FLAGS,
+    BIN,
+    'server',
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    ...extraArgs,
+  ];
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     stdio: 'pipe',
