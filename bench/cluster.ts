@@ -99,12 +99,31 @@ function redisBenchmark(
     String(CLIENTS),
   ];
   args.push('-d', String(VALUE_BYTES), '-r', '100000000', '-P', String(pipeline), '--csv');
+  const before = test === 'set' ? dbsize(port) : 0;
   const out = spawnSync('redis-benchmark', args, { encoding: 'utf8', timeout: 600_000 });
   const line = out.stdout.split('\n').find((l) => l.startsWith(`"${test.toUpperCase()}"`)) ?? '';
   if (line === '')
     console.log(`# ${name}: redis-benchmark said: ${(out.stdout + out.stderr).slice(-400)}`);
   const f = line.split(',').map((x) => Number(x.replace(/"/g, '')));
+  if (test === 'set') checkWrites(name, port, before, requests * pipeline);
   return { name, rps: f[1] ?? NaN, p50Ms: f[4] ?? NaN, p99Ms: f[6] ?? NaN };
+}
+
+/** The number of keys on the server at `port` (DBSIZE through redis-cli). */
+function dbsize(port: number): number {
+  const out = spawnSync('redis-cli', ['-p', String(port), 'DBSIZE'], { encoding: 'utf8' });
+  return Number(out.stdout.trim());
+}
+
+/**
+ * redis-benchmark counts an error reply as a completed request, so a server answering errors
+ * would look fast. Every SET run writes random keys out of 10^8, so nearly every request makes
+ * a new key: fewer than 95% new keys means writes failed, and the figure is not reported.
+ */
+function checkWrites(name: string, port: number, before: number, requests: number): void {
+  const added = dbsize(port) - before;
+  if (!(added >= 0.95 * requests))
+    throw new Error(`${name}: ${requests} SETs added only ${added} keys (errors counted as done?)`);
 }
 
 /** The untimed pass (WARMUP): the same SETs, then as many GETs (the read path), results dropped. */
@@ -236,7 +255,7 @@ async function etcdPuts(endpoints: readonly string[]): Promise<Result> {
     if (out.error !== undefined)
       throw new Error(`h2load: ${out.error.message} (apt-get install -y nghttp2-client)`);
     if (!text.includes(`${requests} succeeded`)) throw new Error(`h2load: ${text.slice(-600)}`);
-    const rps = /finished in [\d.]+s, ([\d.]+) req\/s/.exec(text)?.[1];
+    const rps = /finished in [\d.]+m?s, ([\d.]+) req\/s/.exec(text)?.[1];
     return Number(rps ?? NaN);
   };
   run(WARMUP);
