@@ -11,6 +11,8 @@ import { MemlayerError } from '../shared/errors.js';
 import { latin1Write } from '../shared/latin1.js';
 
 const VARINT_BYTES_MAX = 8; // 7 * 8 = 56 bits >= 53
+/** Spans up to this many bytes are copied by ByteWriter.copy in a loop (see there). */
+const SHORT_COPY_BYTES = 32;
 /** Spare bytes after the last one a caller of ByteWriter.over writes. */
 export const WRITER_SLACK = VARINT_BYTES_MAX;
 
@@ -99,8 +101,20 @@ export class ByteWriter {
 
   /** `source[start, end)` without a length prefix (no view object made). */
   copy(source: Buffer, start: number, end: number): void {
-    this.reserve(end - start);
-    this.offset += source.copy(this.buffer, this.offset, start, end);
+    const stop = Math.min(end, source.length);
+    if (stop - start > SHORT_COPY_BYTES) {
+      this.reserve(stop - start);
+      this.offset += source.copy(this.buffer, this.offset, start, stop);
+      return;
+    }
+    // A short span (a key) byte by byte: Buffer#copy makes a view object per call, which costs
+    // more than the bytes. A snapshot copies a key and a value per record; for 500,000 records
+    // of 20 + 256 bytes, 53 ms this way against 86-129 ms with two Buffer#copy calls.
+    this.reserve(Math.max(0, stop - start));
+    const out = this.buffer;
+    let at = this.offset;
+    for (let i = start; i < stop; i++) out[at++] = source[i] as number;
+    this.offset = at;
   }
 
   /** The bytes written so far as a fresh copy, and the writer emptied. */
