@@ -105,7 +105,7 @@ function redisBenchmark(
   if (line === '')
     console.log(`# ${name}: redis-benchmark said: ${(out.stdout + out.stderr).slice(-400)}`);
   const f = line.split(',').map((x) => Number(x.replace(/"/g, '')));
-  if (test === 'set') checkWrites(name, port, before, requests * pipeline);
+  if (test === 'set') checkWrites(name, port, before, requests * pipeline, out.stdout + out.stderr);
   return { name, rps: f[1] ?? NaN, p50Ms: f[4] ?? NaN, p99Ms: f[6] ?? NaN };
 }
 
@@ -120,10 +120,26 @@ function dbsize(port: number): number {
  * would look fast. Every SET run writes random keys out of 10^8, so nearly every request makes
  * a new key: fewer than 95% new keys means writes failed, and the figure is not reported.
  */
-function checkWrites(name: string, port: number, before: number, requests: number): void {
+function checkWrites(
+  name: string,
+  port: number,
+  before: number,
+  requests: number,
+  output: string,
+): void {
   const added = dbsize(port) - before;
-  if (!(added >= 0.95 * requests))
-    throw new Error(`${name}: ${requests} SETs added only ${added} keys (errors counted as done?)`);
+  if (added >= 0.95 * requests) return;
+  const stats = spawnSync('redis-cli', ['-p', String(port), 'INFO', 'stats'], { encoding: 'utf8' });
+  const counters = stats.stdout
+    .split('\n')
+    .filter((l) =>
+      /^(total_error_replies|total_connections_received|rejected_connections):/.test(l),
+    )
+    .join(' ');
+  const errors = [...new Set(output.split(/[\r\n]/).filter((l) => /error/i.test(l)))].slice(0, 5);
+  throw new Error(
+    `${name}: ${requests} SETs added only ${added} keys (${counters.trim()}; redis-benchmark: ${errors.join(' | ') || 'no error lines'})`,
+  );
 }
 
 /** The untimed pass (WARMUP): the same SETs, then as many GETs (the read path), results dropped. */
