@@ -337,13 +337,19 @@ describe('a 3-node cluster of real processes', () => {
 
   it('a node wiped and re-added under a new id catches up from a snapshot', async () => {
     const leader = await c.leader();
-    // One write per entry until the leader snapshots and compacts its log (300 entries, 20
-    // kept): the new node then cannot catch up from the log alone.
-    const firstIndex = async (): Promise<number> =>
-      Number((await leader.admin('GET', '/v1/cluster')).json['firstIndex']);
-    for (let i = 0; i < 2000 && (await firstIndex()) <= 2; i++)
+    // One write per entry until the leader snapshots a state holding every bulk value and
+    // compacts its log (300 entries, 20 kept): the new node then cannot catch up from the log
+    // alone. (A snapshot taken while the bulk values were being written, if the machine made
+    // one entry of each, would hold only some of them.)
+    const leaderView = async (): Promise<Record<string, unknown>> =>
+      (await leader.admin('GET', '/v1/cluster')).json;
+    const bulkWritten = Number((await leaderView())['lastIndex']);
+    const snapshotIndex = async (): Promise<number> =>
+      Number((await leaderView())['snapshotIndex']);
+    for (let i = 0; i < 2000 && (await snapshotIndex()) < bulkWritten; i++)
       assert.equal(await set(leader, `pad${i % 20}`, `${i}`), 'OK');
-    assert.ok((await firstIndex()) > 2, 'the leader compacted its log');
+    assert.ok((await snapshotIndex()) >= bulkWritten, 'the leader snapshotted the bulk values');
+    assert.ok(Number((await leaderView())['firstIndex']) > 2, 'the leader compacted its log');
     const victim = nodes.find((n) => n !== leader) ?? assert.fail('no follower');
     const removed = await leader.admin('DELETE', `/v1/cluster/members/${victim.spec.id}`);
     assert.equal(removed.status, 200, JSON.stringify(removed.json));
