@@ -99,18 +99,17 @@ export class ByteWriter {
     this.offset += value.length;
   }
 
-  /** `source[start, end)` without a length prefix (no view object made). */
+  /** `source[start, end)` without a length prefix (clamped to the source, as Buffer#copy is). */
   copy(source: Buffer, start: number, end: number): void {
     const stop = Math.min(end, source.length);
+    this.reserve(Math.max(0, stop - start));
     if (stop - start > SHORT_COPY_BYTES) {
-      this.reserve(stop - start);
       this.offset += source.copy(this.buffer, this.offset, start, stop);
       return;
     }
     // A short span (a key) byte by byte: Buffer#copy makes a view object per call, which costs
     // more than the bytes. A snapshot copies a key and a value per record; for 500,000 records
     // of 20 + 256 bytes, 53 ms this way against 86-129 ms with two Buffer#copy calls.
-    this.reserve(Math.max(0, stop - start));
     const out = this.buffer;
     let at = this.offset;
     for (let i = start; i < stop; i++) out[at++] = source[i] as number;
