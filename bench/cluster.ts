@@ -27,6 +27,7 @@ import { Client, credentials, loadPackageDefinition, type ServiceDefinition } fr
 // dialing, and an outgoing connection's local port must not take it first.
 import { freePort } from '../src/cli/ports.js';
 import { SERVER_NODE_FLAGS } from '../src/config/runtime.js';
+import { median } from './lib/stats.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin', 'memlayer.js');
@@ -437,12 +438,6 @@ function ratios(results: readonly Result[]): Ratio[] {
     ),
   ];
 }
-
-const median = (values: readonly number[]): number => {
-  const v = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 === 1 ? (v[mid] ?? NaN) : ((v[mid - 1] ?? NaN) + (v[mid] ?? NaN)) / 2;
-};
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);

@@ -28,6 +28,7 @@ import {
   memlayerMemoryArgs,
   redisServerArgs,
 } from './lib/proc.js';
+import { median } from './lib/stats.js';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 const REDIS_BENCHMARK = 'redis-benchmark';
@@ -215,14 +216,6 @@ async function runServer(kind: ServerKind, options: Options): Promise<Map<string
   }
   return samples;
 }
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? NaN)
-    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
-};
 
 interface WorkloadResult {
   workload: string;
