@@ -167,6 +167,17 @@ export class StateMachine {
   }
 
   /**
+   * The snapshot after `prefix` as chunks of about `chunkBytes`, for a caller that writes them
+   * out as they come (SnapshotWriter.chunks); captured when called, as snapshotImage.
+   */
+  snapshotChunks(
+    prefix: Uint8Array,
+    chunkBytes: number,
+  ): Generator<Uint8Array | undefined, number, undefined> {
+    return new SnapshotWriter(this.db, this.sessions.encode()).chunks(prefix, chunkBytes);
+  }
+
+  /**
    * Replaces the whole state with a snapshot. Verifies everything first: on any problem it throws
    * MemlayerError('ERR_SNAPSHOT_CORRUPT') and the current state is untouched.
    */

@@ -154,7 +154,7 @@ export class MemoryStorage implements RaftStorage {
   }
 
   /** Records a snapshot of the state machine at `index` (which must still be in the log). */
-  createSnapshot(index: LogIndex, conf: ConfState, data: Uint8Array): Snapshot {
+  createSnapshot(index: LogIndex, conf: ConfState, data: SnapshotData): Snapshot {
     if (index <= this.snap.meta.index) {
       throw new RaftError(
         'compacted',

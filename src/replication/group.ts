@@ -40,7 +40,6 @@ import {
 } from '../raft/types.js';
 import { logIndex, term } from '../shared/brand.js';
 import type { Clock, Rng } from '../shared/effects.js';
-import { allocLarge } from '../shared/large-buffer.js';
 import type { LevelLogStore } from './log-store.js';
 import type { ReplicationMetrics } from './replication-metrics.js';
 import {
@@ -67,14 +66,14 @@ import { messageToWire, requestFromWire, requestToWire, type WireRequest } from 
 export interface Applier {
   apply(request: DataRequest, env: ApplyEnv): Reply;
   /**
-   * The state as one snapshot buffer after `prefix`: captured when called (cheaply), encoded
-   * in steps of about `sliceBytes` of work, so the caller can spread them over event-loop turns.
+   * The state as a snapshot after `prefix`, captured when called (cheaply) and encoded in
+   * chunks of about `chunkBytes` (each valid until the next step), with pauses (`undefined`)
+   * where the caller can let the event loop run. Returns the image's size.
    */
-  snapshotImage(
+  snapshotChunks(
     prefix: Uint8Array,
-    sliceBytes: number,
-    alloc?: (bytes: number) => Buffer,
-  ): Generator<void, Uint8Array, undefined>;
+    chunkBytes: number,
+  ): Generator<Uint8Array | undefined, number, undefined>;
   restoreSnapshot(bytes: Uint8Array): void;
   /** restoreSnapshot in steps (one per event-loop turn); installs at the last one. */
   restoreSnapshotSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, void, undefined>;
@@ -949,27 +948,26 @@ export class RaftGroup {
       const started = this.o.clock.monotonicMs();
       // Captured in this turn: the index, membership and state agree with each other.
       const index = logIndex(this.applied);
-      const conf = this.core.status().conf;
+      const meta = { index, term: this.storage.term(index), conf: this.core.status().conf };
       const book = new Map(this.book);
-      const image = this.o.applier.snapshotImage(
-        snapshotHead(book),
-        SNAPSHOT_CHUNK_BYTES,
-        allocLarge,
-      );
-      const data = await stepInTurns(image);
+      // Encoded straight into its file: the image is never whole in memory.
+      const steps = this.o.applier.snapshotChunks(snapshotHead(book), SNAPSHOT_CHUNK_BYTES);
+      const data = await this.o.log.writeSnapshotImage(this.group, meta, steps);
       if (this.stopped) return;
       // A snapshot installed from the leader meanwhile may already cover this one.
-      if (this.storage.snapshot().meta.index >= index) return;
-      const snap = this.storage.createSnapshot(index, conf, data);
+      if (this.storage.snapshot().meta.index >= index) {
+        await this.o.log.discardSnapshotFile(this.group, index);
+        return;
+      }
+      const snap = this.storage.createSnapshot(index, meta.conf, data);
       let compactTo = this.compactionPoint(index, trailing);
       if (compactTo >= this.storage.firstIndex()) this.storage.compact(logIndex(compactTo));
       else compactTo = this.storage.firstIndex() - 1;
       await this.o.log.saveSnapshot(this.group, snap, logIndex(compactTo));
-      this.releaseImage(snap);
       this.o.metrics.snapshots.inc();
       this.o.logger(
         'info',
-        `snapshot at ${index} (${data.length} bytes, ${Math.round(this.o.clock.monotonicMs() - started)} ms); log from ${compactTo + 1}`,
+        `snapshot at ${index} (${data.byteLength} bytes, ${Math.round(this.o.clock.monotonicMs() - started)} ms); log from ${compactTo + 1}`,
       );
     } finally {
       this.snapshotting = false;

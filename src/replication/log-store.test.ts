@@ -337,6 +337,117 @@ describe('LevelLogStore', () => {
     await s3.close();
   });
 
+  it('writes a local snapshot to its file as it is encoded, byte for byte as saveSnapshot would', async () => {
+    const meta = {
+      index: logIndex(7),
+      term: term(2),
+      conf: { voters: [nodeId(1), nodeId(2), nodeId(3)], learners: [nodeId(4)] },
+    };
+    const image = Buffer.from('a state machine image, written in several chunks');
+    // The way SnapshotWriter.chunks hands them out: pauses, and one buffer reused for each chunk.
+    function* steps(): Generator<Uint8Array | undefined, number, undefined> {
+      const reused = Buffer.alloc(16);
+      for (let at = 0; at < image.length; at += 16) {
+        yield undefined;
+        const n = image.copy(reused, 0, at, at + 16);
+        yield reused.subarray(0, n);
+      }
+      return image.length;
+    }
+    const streamedPath = await tempDir();
+    const streamed = await LevelLogStore.open(streamedPath);
+    await streamed.load(G);
+    await streamed.persist({
+      group: G,
+      hardState: hs(2, 1, 8),
+      entries: [5, 6, 7, 8].map((i) => entry(i, 2)),
+      snapshot: undefined,
+      sync: true,
+    });
+    const data = await streamed.writeSnapshotImage(G, meta, steps());
+    assert.equal(data.byteLength, image.length);
+    assert.deepEqual(Buffer.from(data.subarray(0, data.byteLength)), image);
+    await streamed.saveSnapshot(G, { meta, data }, logIndex(6));
+    await streamed.close();
+    // The same snapshot saved from memory gives the same file.
+    const wholePath = await tempDir();
+    const whole = await LevelLogStore.open(wholePath);
+    await whole.load(G);
+    await whole.saveSnapshot(G, { meta, data: image }, logIndex(0));
+    await whole.close();
+    const name = 'g00000001-0000000000000007.snap';
+    assert.deepEqual(
+      await readFile(join(`${streamedPath}-snapshots`, name)),
+      await readFile(join(`${wholePath}-snapshots`, name)),
+    );
+    const { store, loaded } = await reopen(streamedPath);
+    assert.deepEqual(loaded.snapshot?.meta, meta);
+    assert.deepEqual(Buffer.from(snapshotBytes(loaded.snapshot?.data ?? new Uint8Array(0))), image);
+    assert.deepEqual(texts(loaded.entries), ['8@2:v8']);
+    await store.close();
+  });
+
+  it('a local snapshot that fails while being encoded leaves no file and releases its steps', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.load(G);
+    const meta = { index: logIndex(3), term: term(1), conf: { voters: [nodeId(1)], learners: [] } };
+    let released = false;
+    function* failing(): Generator<Uint8Array | undefined, number, undefined> {
+      try {
+        yield Buffer.from('first chunk');
+        throw new Error('encoder failed');
+      } finally {
+        released = true;
+      }
+    }
+    await assert.rejects(store.writeSnapshotImage(G, meta, failing()), /encoder failed/);
+    assert.ok(released);
+    assert.deepEqual(await readdir(store.snapshotDir), []);
+    // A write that fails (here: the directory is gone) abandons a generator still suspended.
+    let abandoned = false;
+    function* endless(): Generator<Uint8Array | undefined, number, undefined> {
+      try {
+        for (;;) yield Buffer.from('chunk');
+      } finally {
+        abandoned = true;
+      }
+    }
+    await rm(store.snapshotDir, { recursive: true });
+    await assert.rejects(store.writeSnapshotImage(G, meta, endless()), /ENOENT/);
+    assert.ok(abandoned);
+    await store.close();
+  });
+
+  it('discards a local snapshot file only when a newer snapshot superseded it', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.load(G);
+    const meta = (index: number) => ({
+      index: logIndex(index),
+      term: term(1),
+      conf: { voters: [nodeId(1)], learners: [] },
+    });
+    function* one(text: string): Generator<Uint8Array | undefined, number, undefined> {
+      yield Buffer.from(text);
+      return text.length;
+    }
+    await store.writeSnapshotImage(G, meta(4), one('four'));
+    // The leader's snapshot at 9 arrives while the local one at 4 is written.
+    await store.persist({
+      group: G,
+      hardState: hs(1, 1, 9),
+      entries: [],
+      snapshot: { meta: meta(9), data: Buffer.from('nine') },
+      sync: true,
+    });
+    await store.writeSnapshotImage(G, meta(9), one('NINE'));
+    await store.discardSnapshotFile(G, logIndex(9));
+    await store.discardSnapshotFile(G, logIndex(4));
+    assert.deepEqual(await readdir(store.snapshotDir), ['g00000001-0000000000000009.snap']);
+    await store.close();
+  });
+
   it('a snapshot pointer naming anything but a snapshot file is a startup error', async () => {
     const path = await tempDir();
     const store = await LevelLogStore.open(path);

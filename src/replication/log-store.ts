@@ -18,10 +18,19 @@
  * has a CRC (records.ts) checked when the log is loaded: a corrupt record stops the node at
  * startup with an error naming the database directory and the record, never silent loss.
  */
-import { mkdir, open as openFile, readFile, readdir, rename, rm } from 'node:fs/promises';
+import {
+  mkdir,
+  open as openFile,
+  readFile,
+  readdir,
+  rename,
+  rm,
+  type FileHandle,
+} from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { Level } from 'level';
-import type { Entry, GroupId, HardState, LogIndex, Snapshot } from '../raft/types.js';
+import type { Entry, GroupId, HardState, LogIndex, Snapshot, SnapshotMeta } from '../raft/types.js';
 import {
   RecordError,
   decodeBlob,
@@ -33,6 +42,7 @@ import {
   encodeHardState,
   encodeSnapshot,
   snapshotHeadBytes,
+  snapshotRecordHead,
 } from './records.js';
 import { FileSnapshotData } from './snapshot-file-data.js';
 
@@ -208,7 +218,9 @@ export class LevelLogStore {
    */
   async saveSnapshot(group: GroupId, snapshot: Snapshot, compactTo: LogIndex): Promise<void> {
     const name = snapshotName(group, snapshot.meta.index);
-    await this.writeSnapshotFile(name, snapshot);
+    const { data } = snapshot;
+    const streamed = data instanceof FileSnapshotData && data.path === join(this.snapshotDir, name);
+    if (!streamed) await this.writeSnapshotFile(name, snapshot);
     if ((this.latestSnapshot.get(group) ?? 0) >= snapshot.meta.index) {
       await rm(join(this.snapshotDir, name), { force: true });
       return;
@@ -243,15 +255,80 @@ export class LevelLogStore {
 
   /** Writes a snapshot file whole: temporary name, fsync, rename, fsync of the directory. */
   private async writeSnapshotFile(name: string, snapshot: Snapshot): Promise<void> {
+    await this.writeFileAtomically(name, (handle) => writeAll(handle, encodeSnapshot(snapshot)));
+  }
+
+  /**
+   * Writes the file of a snapshot taken locally while its image is being encoded
+   * (SnapshotWriter.chunks: chunks to write in order, and `undefined` for a pause, where the
+   * event loop gets a turn), so the image is never whole in memory. Returns its bytes, read
+   * from the file; the snapshot made of them goes to saveSnapshot, which then writes only the
+   * pointer. Abandons the steps (releasing their capture) and removes the file on failure.
+   */
+  async writeSnapshotImage(
+    group: GroupId,
+    meta: SnapshotMeta,
+    steps: Generator<Uint8Array | undefined, number, undefined>,
+  ): Promise<FileSnapshotData> {
+    const name = snapshotName(group, meta.index);
+    const head = snapshotRecordHead(meta);
+    let bytes = 0;
+    // Started before anything can fail: only a started generator runs its `finally` (where the
+    // encoder releases the state it captured) when it is returned.
+    let step = steps.next();
+    try {
+      await this.writeFileAtomically(name, async (handle) => {
+        let crc = crc32(head.subarray(4));
+        await writeAll(handle, [head]);
+        for (; step.done !== true; step = steps.next()) {
+          if (step.value === undefined) {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            continue;
+          }
+          crc = crc32(step.value, crc);
+          bytes += step.value.length;
+          await writeAll(handle, [step.value]);
+        }
+        // The checksum comes first in the record but is known last.
+        head.writeUInt32BE(crc, 0);
+        await handle.write(head, 0, 4, 0);
+      });
+    } finally {
+      steps.return(0);
+    }
+    return FileSnapshotData.open(join(this.snapshotDir, name), head.length, bytes);
+  }
+
+  /**
+   * Removes the file writeSnapshotImage wrote at `index` when a newer snapshot superseded it
+   * meanwhile. At the same index the file may be that snapshot's own (the names are equal), so
+   * it stays.
+   */
+  async discardSnapshotFile(group: GroupId, index: LogIndex): Promise<void> {
+    if ((this.latestSnapshot.get(group) ?? 0) <= index) return;
+    await rm(join(this.snapshotDir, snapshotName(group, index)), { force: true });
+  }
+
+  /**
+   * Writes `name` in the snapshot directory as a whole or not at all: `fill` writes a temporary
+   * file, which is fsynced and renamed into place, and the directory is fsynced.
+   */
+  private async writeFileAtomically(
+    name: string,
+    fill: (handle: FileHandle) => Promise<void>,
+  ): Promise<void> {
     const final = join(this.snapshotDir, name);
     const temp = `${final}.tmp`;
     const handle = await openFile(temp, 'w');
     try {
-      await writeAll(handle, encodeSnapshot(snapshot));
+      await fill(handle);
       await handle.datasync();
-    } finally {
+    } catch (err) {
       await handle.close();
+      await rm(temp, { force: true });
+      throw err;
     }
+    await handle.close();
     await rename(temp, final);
     const dir = await openFile(this.snapshotDir, 'r');
     try {

@@ -156,14 +156,25 @@ export function decodeHardState(bytes: Uint8Array): HardState {
  * (writev): the image, often hundreds of MB, is checksummed in place instead of copied.
  */
 export function encodeSnapshot(snap: Snapshot): [Buffer, Uint8Array] {
-  const { voters, learners } = snap.meta.conf;
-  const w = new Writer(snapshotHeadBytes(snap.meta) - HEADER_BYTES, RecordKind.Snapshot);
-  w.u64(snap.meta.index).u64(snap.meta.term).u32(voters.length);
+  const head = snapshotRecordHead(snap.meta);
+  const data = snapshotBytes(snap.data);
+  head.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
+  return [head, data];
+}
+
+/**
+ * A snapshot record's head with its checksum left to the caller, who writes the image after it
+ * in pieces: the checksum is `crc32` of `head.subarray(4)` continued over every piece, written
+ * big-endian at offset 0 (encodeSnapshot does it in one go).
+ */
+export function snapshotRecordHead(meta: SnapshotMeta): Buffer {
+  const { voters, learners } = meta.conf;
+  const w = new Writer(snapshotHeadBytes(meta) - HEADER_BYTES, RecordKind.Snapshot);
+  w.u64(meta.index).u64(meta.term).u32(voters.length);
   for (const v of voters) w.u64(v);
   w.u32(learners.length);
   for (const l of learners) w.u64(l);
-  const data = snapshotBytes(snap.data);
-  return [w.finish(data), data];
+  return w.finish();
 }
 
 /** Where the image starts in a snapshot record: the bytes of encodeSnapshot's head. */

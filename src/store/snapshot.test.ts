@@ -84,6 +84,55 @@ describe('snapshot', () => {
     assert.deepEqual(r.value, Buffer.concat([Buffer.from([1, 2]), whole]));
   });
 
+  it('chunks reuse one buffer, grow for a record larger than a chunk, and add up to the snapshot', () => {
+    const db = sample();
+    db.put('big', 'B'.repeat(5000));
+    for (let i = 0; i < 200; i++) db.put(`k${i}`, `value ${i}`.repeat(3));
+    const whole = Buffer.from(encodeSnapshot(db, Uint8Array.from([7])));
+    const writer = new SnapshotWriter(db, Uint8Array.from([7]));
+    db.put('k1', 'changed after the capture');
+    const steps = writer.chunks(Uint8Array.from([1, 2, 3]), 256);
+    const copies: Buffer[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    let pauses = 0;
+    let r = steps.next();
+    for (; r.done !== true; r = steps.next()) {
+      if (r.value === undefined) {
+        pauses++;
+        continue;
+      }
+      buffers.add(r.value.buffer);
+      copies.push(Buffer.from(r.value));
+    }
+    const joined = Buffer.concat(copies);
+    assert.deepEqual(joined, Buffer.concat([Buffer.from([1, 2, 3]), whole]));
+    assert.equal(r.value, joined.length);
+    assert.ok(pauses > 3, `${pauses} pauses`);
+    assert.ok(copies.length > 10, `${copies.length} chunks`);
+    // All but the record of 5,000 bytes fit the first buffer; that one moves the writer to a
+    // larger buffer, which the chunks after it reuse.
+    assert.ok(buffers.size <= 2, `${buffers.size} buffers`);
+    assert.ok(copies.some((c) => c.length > 5000));
+    assert.ok(copies.slice(0, -1).every((c) => c.length >= 256));
+  });
+
+  it('chunks abandoned midway release the capture', () => {
+    const db = sample();
+    const spanOf = (): number => {
+      const capture = db.data.capture();
+      db.data.release(capture);
+      return capture.span;
+    };
+    const span = spanOf();
+    const steps = new SnapshotWriter(db, new Uint8Array(0)).chunks(new Uint8Array(0), 16);
+    steps.next();
+    steps.return(0);
+    // Released: the id a delete frees is reused at once (a capture would keep it unused).
+    db.delete('s');
+    db.put('another', 'x');
+    assert.equal(spanOf(), span);
+  });
+
   it('rejects every single-byte corruption and every truncation', () => {
     const bytes = encodeSnapshot(sample(), Uint8Array.from([1, 2, 3]));
     for (let i = 0; i < bytes.length; i++) {

@@ -25,7 +25,7 @@
  */
 import { MemlayerError } from '../shared/errors.js';
 import { assert } from '../shared/assert.js';
-import { ByteReader, ByteWriter, varintSize, WRITER_SLACK } from './bytes.js';
+import { ByteReader, ByteWriter, varintSize } from './bytes.js';
 import { decodeValue, encodeValue, KIND_TAGS, kindOfTag } from './codecs/index.js';
 import { CRC32_INIT, crc32Final, crc32Update } from './crc32.js';
 import type { TableCapture } from './key-table.js';
@@ -89,6 +89,8 @@ export class SnapshotWriter implements WriteBarrier {
   /** Copies taken before a write, by the captured object. */
   private readonly copies = new Map<object, Value>();
   private released = false;
+  /** The image's size (prefix included), known once chunks' first pass is done. */
+  private measured = 0;
 
   constructor(
     private readonly db: Keyspace,
@@ -112,19 +114,20 @@ export class SnapshotWriter implements WriteBarrier {
   }
 
   /**
-   * The whole snapshot in one buffer, written after `prefix` (which the checksum does not cover:
-   * a caller's own framing), in steps of about `sliceBytes` of work; the caller may yield to the
-   * event loop between steps (turns.ts stepInTurns). The image is measured first and then
-   * written once into a buffer of its exact size: on a large state the fresh memory is what costs
-   * most (a page fault per 4 KiB touched, about 3 ms per MB on a virtual machine), and chunks
-   * concatenated afterwards touched every byte twice. `alloc` makes that buffer (the host maps
-   * large ones on huge pages, shared/large-buffer.ts).
+   * The snapshot as a run of chunks after `prefix` (which the checksum does not cover: a
+   * caller's own framing), for a caller that writes them out as they come (to a file) instead of
+   * holding the whole image. On a large state, fresh memory is what costs most: every page
+   * touched for the first time faults (128 MB took 73 ms on 4 KiB pages and 280 ms on huge pages
+   * on a virtual machine, against 4 ms to fill the same memory again), and the chunks all reuse
+   * one buffer. A chunk is valid until the generator is resumed. `undefined` is a pause after
+   * about `chunkBytes` of work with nothing to write, where the caller may yield to the event
+   * loop (turns.ts). Chunks are about `chunkBytes` long, longer when one record is. Returns the
+   * number of bytes in all the chunks.
    */
-  *image(
+  *chunks(
     prefix: Uint8Array,
-    sliceBytes: number,
-    alloc: (bytes: number) => Buffer = Buffer.allocUnsafe,
-  ): Generator<void, Buffer, undefined> {
+    chunkBytes: number,
+  ): Generator<Uint8Array | undefined, number, undefined> {
     const { records, expires, pending, copies } = this;
     const { count, span } = records;
     // The key of the record just loaded, to look its expiry up.
@@ -160,9 +163,9 @@ export class SnapshotWriter implements WriteBarrier {
           expiryById.set(i, atMs);
           size += 8;
         }
-        if (work >= sliceBytes) {
+        if (work >= chunkBytes) {
           work = 0;
-          yield;
+          yield undefined;
         }
       }
       // Every collection is encoded: writes from here on need no copy.
@@ -170,18 +173,23 @@ export class SnapshotWriter implements WriteBarrier {
       copies.clear();
       size += this.watchSection.length;
       size += varintSize(this.extra.length) + this.extra.length + 4;
+      this.measured = size;
 
-      // Pass 2: write, checksumming each slice as it is done. Keys and string values are copied
-      // straight from the table's pages, which the capture keeps unchanged until released.
-      const out = alloc(size + WRITER_SLACK);
-      out.set(prefix, 0);
-      const writer = ByteWriter.over(out, prefix.length);
+      // Pass 2: write. Keys and string values are copied straight from the table's pages, which
+      // the capture keeps unchanged until released. A record that does not fit grows the buffer
+      // (ByteWriter), and later chunks reuse the larger one.
+      let writer = ByteWriter.over(
+        Buffer.allocUnsafe(Math.min(size, chunkBytes) + CHUNK_SLACK_BYTES),
+        0,
+      );
+      writer.raw(prefix);
       writer.raw(Uint8Array.from(MAGIC));
       writer.u8(SNAPSHOT_VERSION);
       writer.f64(this.applyIndex);
       writer.varint(count);
       let crc = CRC32_INIT;
-      let summed = prefix.length;
+      let unsummed = prefix.length;
+      let total = 0;
       for (let i = 0; i < span; i++) {
         if (!records.load(i)) continue;
         const source = records.page;
@@ -207,18 +215,23 @@ export class SnapshotWriter implements WriteBarrier {
           assert(bytes !== undefined, 'collection not encoded in the first pass');
           writer.bytes(bytes);
         }
-        if (writer.length - summed >= sliceBytes) {
-          crc = crc32Update(crc, out.subarray(summed, writer.length));
-          summed = writer.length;
-          yield;
+        if (writer.length >= chunkBytes) {
+          const chunk = writer.target.subarray(0, writer.length);
+          crc = crc32Update(crc, chunk, unsummed);
+          unsummed = 0;
+          total += chunk.length;
+          yield chunk;
+          writer = ByteWriter.over(writer.target, 0);
         }
       }
       writer.raw(this.watchSection);
       writer.bytes(this.extra);
-      crc = crc32Update(crc, out.subarray(summed, writer.length));
+      crc = crc32Update(crc, writer.target.subarray(0, writer.length), unsummed);
       writer.u32(crc32Final(crc));
-      assert(writer.length === size && writer.target === out, 'snapshot size mismatch');
-      return out.subarray(0, size);
+      total += writer.length;
+      assert(total === size, 'snapshot size mismatch');
+      yield writer.target.subarray(0, writer.length);
+      return total;
     } finally {
       this.db.removeBarrier(this);
       pending.clear();
@@ -228,6 +241,37 @@ export class SnapshotWriter implements WriteBarrier {
         this.db.data.release(records);
       }
     }
+  }
+
+  /**
+   * The whole snapshot in one buffer of its exact size, made by `alloc` (chunks' arguments and
+   * steps; a step is a pause or a chunk copied in).
+   */
+  *image(
+    prefix: Uint8Array,
+    sliceBytes: number,
+    alloc: (bytes: number) => Buffer = Buffer.allocUnsafe,
+  ): Generator<void, Buffer, undefined> {
+    const steps = this.chunks(prefix, sliceBytes);
+    let out: Buffer | undefined;
+    let at = 0;
+    try {
+      for (;;) {
+        const step = steps.next();
+        if (step.done === true) break;
+        if (step.value !== undefined) {
+          out ??= alloc(this.measured);
+          out.set(step.value, at);
+          at += step.value.length;
+        }
+        yield;
+      }
+    } finally {
+      // Abandoned midway: release the capture.
+      steps.return(0);
+    }
+    assert(out !== undefined && at === out.length, 'snapshot size mismatch');
+    return out;
   }
 
   /** The whole snapshot in one buffer, in one go; `alloc` as for image. */
@@ -242,6 +286,8 @@ export class SnapshotWriter implements WriteBarrier {
 
 /** magic, version, index. */
 const HEADER_BYTES = 4 + 1 + 8;
+/** Room in the chunk buffer past `chunkBytes`: the record that crosses it fits, if not huge. */
+const CHUNK_SLACK_BYTES = 64 * 1024;
 /** Measuring a string record counts as this many bytes of work towards a step. */
 const RECORD_WORK = 64;
 const STRING_TAG = KIND_TAGS.string;
