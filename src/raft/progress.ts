@@ -26,6 +26,11 @@ export class ProgressState {
   probeSent = false;
   /** Heard from since the last check-quorum round. */
   recentActive = false;
+  /**
+   * When this follower last acknowledged a ReadIndex round still waiting for its quorum, as
+   * Raft.readAcks counted then (0: never): the latest are the fastest to confirm reads.
+   */
+  readAck = 0;
   /** Snapshot state: the index of the snapshot being sent. */
   pendingSnapshot = 0;
   /** The highest commit index sent to this follower. */

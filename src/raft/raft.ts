@@ -56,6 +56,8 @@ export class Raft {
   msgs: Message[] = [];
   readStates: ReadState[] = [];
   readOnly = new ReadOnly();
+  /** Acknowledgements of ReadIndex rounds counted towards their quorum (ProgressState.readAck). */
+  readAcks = 0;
   /** ReadIndex requests that arrived before the leader committed an entry of its term. */
   pendingReadIndex: Message[] = [];
   electionElapsed = 0;

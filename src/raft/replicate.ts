@@ -65,6 +65,31 @@ export function bcastHeartbeat(r: Raft, context: Uint8Array): void {
   }
 }
 
+/**
+ * Thesis §6.4: a ReadIndex round's heartbeat, sent only to as many voters as make a quorum with
+ * the leader: those heard from recently that confirmed reads most recently (the fastest). The
+ * other followers' answers would not be needed, and each heartbeat costs a message, a Raft step
+ * and an answer on both sides; with three nodes, one follower confirms the reads and the other
+ * is left alone. A round that one of them does not answer (it died, or stalls) is confirmed by
+ * the next regular heartbeat, which goes to every follower with the latest read context
+ * (Raft.heartbeatRound): reads wait at most one heartbeat interval longer, and whoever answers
+ * first then is asked from then on.
+ */
+export function sendReadHeartbeats(r: Raft, context: Uint8Array): void {
+  const { tracker } = r;
+  const quorum = Math.floor(tracker.voters.length / 2) + 1;
+  const needed = quorum - (tracker.isVoter(r.id) ? 1 : 0);
+  const followers: [NodeId, ProgressState][] = [];
+  for (const id of tracker.voters) {
+    const pr = tracker.progress.get(id);
+    if (id !== r.id && pr !== undefined) followers.push([id, pr]);
+  }
+  const rank = (pr: ProgressState): number => (pr.recentActive ? pr.readAck + 1 : 0);
+  followers.sort((a, b) => rank(b[1]) - rank(a[1]));
+  for (const [id, pr] of followers.slice(0, needed))
+    r.send('heartbeat', id, { commit: Math.min(pr.match, r.log.committed), context });
+}
+
 /** Switches `to` to snapshot state and sends the first chunk of the current snapshot. */
 export function sendSnapshot(r: Raft, to: NodeId, pr: ProgressState): boolean {
   // Do not start a snapshot towards a node that may be down (etcd).

@@ -7,7 +7,7 @@ import type { NodeId } from '../shared/brand.js';
 import type { ProgressState } from './progress.js';
 import type { Raft } from './raft.js';
 import type { ReadRequest } from './read-only.js';
-import { bcastHeartbeat, sendAppend, sendSnapshotChunk, sendTimeoutNow } from './replicate.js';
+import { sendAppend, sendReadHeartbeats, sendSnapshotChunk, sendTimeoutNow } from './replicate.js';
 import { NO_NODE, type Message } from './types.js';
 
 /** At most this many ReadIndex requests wait on a leader (a limit on everything). */
@@ -125,6 +125,7 @@ function handleHeartbeatResponse(r: Raft, m: Message, pr: ProgressState): void {
   if (r.cfg.readOnly !== 'safe' || m.context.byteLength === 0) return;
   const acks = r.readOnly.ack(m.from, m.context);
   if (acks === undefined) return;
+  pr.readAck = ++r.readAcks;
   acks.add(r.id);
   let granted = 0;
   for (const id of r.tracker.voters) if (acks.has(id)) granted++;
@@ -166,7 +167,7 @@ export function handleReadIndex(r: Raft, m: Message): void {
     answerRead(r, request); // lease: check-quorum bounds how long a deposed leader serves
     return;
   }
-  if (r.readOnly.add(request)) bcastHeartbeat(r, m.context);
+  if (r.readOnly.add(request)) sendReadHeartbeats(r, m.context);
 }
 
 function releasePendingReads(r: Raft): void {
