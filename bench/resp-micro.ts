@@ -49,7 +49,11 @@ function createFullDispatcher(): CommandDispatcher {
     limits,
     stats: newServerStats(),
     clock,
-    persistence: new SnapshotFile(undefined, () => stateMachine.encodeSnapshot(), clock),
+    persistence: new SnapshotFile(
+      undefined,
+      (chunkBytes) => stateMachine.snapshotChunks(new Uint8Array(0), chunkBytes),
+      clock,
+    ),
     keyspaceCounts: () => ({ keys: stateMachine.db.size, expires: stateMachine.db.expires.size }),
     shutdown: () => Promise.resolve(undefined),
     port: () => 6379,

@@ -37,7 +37,6 @@ import { loadSnapshot, SnapshotFile, SnapshotLoadError } from './commands/server
 import { startRespServer, type Log } from './resp/server.js';
 import { SkewableClock, TEST_HOOKS_ENV, testHooksEnabled } from './admin/test-hooks.js';
 import type { Clock } from './shared/effects.js';
-import { allocLarge } from './shared/large-buffer.js';
 import type { Replication } from './replication/runtime.js';
 
 export const VERSION = '0.1.0';
@@ -110,7 +109,7 @@ export async function startServer(
   const executor = replication?.executor ?? new LocalExecutor(stateMachine, clock);
   const persistence = new SnapshotFile(
     dataDir,
-    () => stateMachine.encodeSnapshot(allocLarge),
+    (chunkBytes) => stateMachine.snapshotChunks(new Uint8Array(0), chunkBytes),
     clock,
     (error) => logger.error({ err: error }, 'background save failed'),
   );

@@ -19,7 +19,11 @@ function harness() {
   const clock = { nowMs: () => 1_700_000_000_000, monotonicMs: () => 0 };
   const options = { ...DEFAULT_OPTIONS };
   const limits = limitsFor(options);
-  const persistence = new SnapshotFile(undefined, () => stateMachine.encodeSnapshot(), clock);
+  const persistence = new SnapshotFile(
+    undefined,
+    (chunkBytes) => stateMachine.snapshotChunks(new Uint8Array(0), chunkBytes),
+    clock,
+  );
   const dispatcher = new Dispatcher({
     table,
     executor: new LocalExecutor(stateMachine, clock),

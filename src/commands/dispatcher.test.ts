@@ -44,7 +44,11 @@ function harness(requirepass = '', wrap = (local: Executor): Executor => local) 
     limits,
     stats: newServerStats(),
     clock,
-    persistence: new SnapshotFile(undefined, () => stateMachine.encodeSnapshot(), clock),
+    persistence: new SnapshotFile(
+      undefined,
+      (chunkBytes) => stateMachine.snapshotChunks(new Uint8Array(0), chunkBytes),
+      clock,
+    ),
     keyspaceCounts: () => ({ keys: stateMachine.db.size, expires: stateMachine.db.expires.size }),
     shutdown: (mode) => {
       shutdowns.push(mode);

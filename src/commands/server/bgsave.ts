@@ -7,8 +7,9 @@ import { BGSAVE_RUNNING, NO_DATA_DIR } from './save.js';
 const STARTED = new SimpleString('Background saving started');
 
 /**
- * BGSAVE [SCHEDULE]: the state is captured at once (encoding is synchronous) and written in the
- * background. SCHEDULE is accepted; with a save already running it answers the same error.
+ * BGSAVE [SCHEDULE]: the state is captured at once (in microseconds: snapshot-file.ts) and
+ * encoded into the file in the background, clients served meanwhile. SCHEDULE is accepted; with
+ * a save already running it answers the same error.
  */
 export const bgsave = {
   kind: 'session',

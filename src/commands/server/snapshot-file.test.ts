@@ -3,17 +3,43 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSnapshot, SNAPSHOT_FILE, SnapshotFile, SnapshotLoadError } from './snapshot-file.js';
+import { Keyspace } from '../../store/keyspace.js';
+import { decodeSnapshot, SnapshotWriter } from '../../store/snapshot.js';
+import {
+  loadSnapshot,
+  SNAPSHOT_FILE,
+  SnapshotFile,
+  SnapshotLoadError,
+  type SnapshotSource,
+} from './snapshot-file.js';
 
 const clock = { nowMs: () => 1_700_000_000_000, monotonicMs: () => 0 };
 
+/** A source whose state is `bytes()` when captured, handed out in chunks of up to 2 bytes. */
+function source(bytes: () => Uint8Array): SnapshotSource {
+  return () => {
+    const state = Uint8Array.from(bytes());
+    return (function* () {
+      for (let at = 0; at < state.length; at += 2) {
+        yield undefined;
+        yield state.subarray(at, at + 2);
+      }
+      return state.length;
+    })();
+  };
+}
+
 test('save writes the bytes atomically and leaves no temp file; load reads them back', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'memlayer-snap-'));
-  let state = Uint8Array.from([1, 2, 3]);
-  const file = new SnapshotFile(dir, () => state, clock);
+  let state = Uint8Array.from([1, 2, 3, 4, 5]);
+  const file = new SnapshotFile(
+    dir,
+    source(() => state),
+    clock,
+  );
   assert.equal(file.lastSaveSeconds, 1_700_000_000);
   await file.save();
-  assert.deepEqual([...readFileSync(join(dir, SNAPSHOT_FILE))], [1, 2, 3]);
+  assert.deepEqual([...readFileSync(join(dir, SNAPSHOT_FILE))], [1, 2, 3, 4, 5]);
   assert.equal(file.saves, 1);
   state = Uint8Array.from([9]);
   assert.equal(file.bgsave(), true);
@@ -56,7 +82,11 @@ test('a failed save is reported and recorded', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'memlayer-snap-'));
   const notADirectory = join(dir, 'plain-file');
   writeFileSync(notADirectory, 'x');
-  const file = new SnapshotFile(join(notADirectory, 'data'), () => Uint8Array.from([1]), clock);
+  const file = new SnapshotFile(
+    join(notADirectory, 'data'),
+    source(() => Uint8Array.from([1])),
+    clock,
+  );
   await assert.rejects(file.save());
   assert.equal(file.lastSaveOk, false);
   assert.equal(file.saves, 0);
@@ -66,7 +96,11 @@ test('automatic saves: a due rule starts a background save that clears the captu
   const dir = mkdtempSync(join(tmpdir(), 'memlayer-snap-'));
   let nowMs = 1_700_000_000_000;
   const movingClock = { nowMs: () => nowMs, monotonicMs: () => 0 };
-  const file = new SnapshotFile(dir, () => Uint8Array.from([4]), movingClock);
+  const file = new SnapshotFile(
+    dir,
+    source(() => Uint8Array.from([4])),
+    movingClock,
+  );
   const rules = [{ seconds: 10, changes: 2 }];
   file.changesSinceSave = 2;
   nowMs += 10_000;
@@ -85,7 +119,11 @@ test('automatic saves: a due rule starts a background save that clears the captu
   assert.equal(file.lastSaveSeconds, Math.floor(nowMs / 1000));
   assert.deepEqual([...readFileSync(join(dir, SNAPSHOT_FILE))], [4]);
   assert.equal(file.autoSave(nowMs + 5_000, rules), undefined, 'the clock restarts at the save');
-  const none = new SnapshotFile(undefined, () => Uint8Array.from([1]), movingClock);
+  const none = new SnapshotFile(
+    undefined,
+    source(() => Uint8Array.from([1])),
+    movingClock,
+  );
   none.changesSinceSave = 100;
   assert.equal(none.autoSave(nowMs + 1e9, rules), undefined, 'no data directory: no save');
 });
@@ -98,7 +136,7 @@ test('a failed automatic save is retried only after the retry delay', async () =
   const failures: unknown[] = [];
   const file = new SnapshotFile(
     join(notADirectory, 'data'),
-    () => Uint8Array.from([1]),
+    source(() => Uint8Array.from([1])),
     { nowMs: () => nowMs, monotonicMs: () => 0 },
     (error) => failures.push(error),
   );
@@ -116,4 +154,36 @@ test('a failed automatic save is retried only after the retry delay', async () =
   nowMs += 1_000;
   assert.ok(file.autoSave(nowMs, rules), 'retried after it');
   await file.idle();
+});
+
+test('a background save writes the state of its start while writes go on, then releases it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'memlayer-snap-'));
+  const db = new Keyspace();
+  for (let i = 0; i < 5000; i++) db.put(`k${i}`, `${i}:`.padEnd(1000, 'v'));
+  const spanOf = (): number => {
+    const capture = db.data.capture();
+    db.data.release(capture);
+    return capture.span;
+  };
+  const file = new SnapshotFile(
+    dir,
+    (chunkBytes) => new SnapshotWriter(db, new Uint8Array(0)).chunks(new Uint8Array(0), chunkBytes),
+    clock,
+  );
+  assert.equal(file.bgsave(), true);
+  // Writes while the save runs, between its chunks (5 MB: several chunks and turns).
+  db.put('k1', 'changed');
+  db.delete('k2');
+  db.put('new', 'x');
+  await file.idle();
+  const saved = decodeSnapshot(readFileSync(join(dir, SNAPSHOT_FILE)));
+  assert.equal(saved.data.size, 5000);
+  assert.equal(saved.data.get('k1'), '1:'.padEnd(1000, 'v'));
+  assert.equal(saved.data.get('k2'), '2:'.padEnd(1000, 'v'));
+  assert.equal(saved.data.has('new'), false);
+  // Released: a freed id is reused at once.
+  const span = spanOf();
+  db.delete('k3');
+  db.put('another', 'y');
+  assert.equal(spanOf(), span);
 });

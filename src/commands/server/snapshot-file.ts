@@ -1,8 +1,11 @@
 /**
  * The snapshot file `<data-dir>/dump.mlsnap`: written whole to a temp file, fsynced, renamed
  * over the old one and the directory fsynced, so a crash at any moment leaves either the old
- * snapshot or the new one, never a torn file. The state is captured synchronously (encoding),
- * so a background save writes exactly the state at BGSAVE time.
+ * snapshot or the new one, never a torn file. The state is captured when the save starts, in
+ * microseconds (store/snapshot.ts SnapshotWriter: records frozen in place, collections copied
+ * on write), so a background save writes exactly the state at BGSAVE time; it is then encoded
+ * chunk by chunk into the file, the event loop serving clients between chunks, and is never
+ * whole in memory (Redis forks for the same end).
  *
  * It also counts changes since the last successful save (Redis' `dirty`, INFO persistence
  * `rdb_changes_since_last_save`) and runs the automatic save rules (`save`) from the cron.
@@ -10,6 +13,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { open, rename, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../../shared/effects.js';
 import type { Persistence } from '../context.js';
 import { dueSaveRule, type SaveRule } from '../../config/save-rules.js';
@@ -18,6 +22,24 @@ export const SNAPSHOT_FILE = 'dump.mlsnap';
 
 /** After a failed background save, automatic saves wait this long (Redis' BGSAVE retry delay). */
 export const BGSAVE_RETRY_DELAY_SECONDS = 5;
+
+/**
+ * The state, captured when called, as chunks of about `chunkBytes` to write in order, each
+ * valid until the next step; `undefined` is a pause where the event loop may run
+ * (StateMachine.snapshotChunks).
+ */
+export type SnapshotSource = (
+  chunkBytes: number,
+) => Generator<Uint8Array | undefined, number, undefined>;
+
+/** Bytes encoded per chunk (and per event-loop turn) by a save. */
+const SAVE_CHUNK_BYTES = 1024 * 1024;
+
+/** A capture whose encoding has begun: from then on, returning the generator releases it. */
+interface Started {
+  readonly steps: Generator<Uint8Array | undefined, number, undefined>;
+  readonly first: IteratorResult<Uint8Array | undefined, number>;
+}
 
 export class SnapshotFile implements Persistence {
   readonly path: string | undefined;
@@ -33,7 +55,7 @@ export class SnapshotFile implements Persistence {
 
   constructor(
     private readonly dataDir: string | undefined,
-    private readonly encode: () => Uint8Array,
+    private readonly capture: SnapshotSource,
     private readonly clock: Clock,
     private readonly onBackgroundError: (error: unknown) => void = () => {},
   ) {
@@ -44,17 +66,17 @@ export class SnapshotFile implements Persistence {
   async save(): Promise<void> {
     // Changes made while the file is written are not in it: only those captured are cleared.
     const captured = this.changesSinceSave;
-    await this.write(this.encode());
+    await this.write(this.start());
     this.changesSinceSave -= captured;
   }
 
   bgsave(): boolean {
     if (this.bgsaveInProgress) return false;
     const captured = this.changesSinceSave;
-    const bytes = this.encode();
+    const started = this.start();
     this.bgsaveInProgress = true;
     this.lastBackgroundTrySeconds = Math.floor(this.clock.nowMs() / 1000);
-    this.write(bytes)
+    this.write(started)
       .then(() => {
         this.changesSinceSave -= captured;
       })
@@ -88,14 +110,23 @@ export class SnapshotFile implements Persistence {
     await this.writing.catch(() => {});
   }
 
-  private write(bytes: Uint8Array): Promise<void> {
+  /** Captures the state and takes the first step, so that returning the steps releases it. */
+  private start(): Started {
+    const steps = this.capture(SAVE_CHUNK_BYTES);
+    return { steps, first: steps.next() };
+  }
+
+  private write(started: Started): Promise<void> {
     // Saves run one after another, so two never race on the temp file.
-    const run = this.writing.catch(() => {}).then(() => this.writeNow(bytes));
+    const run = this.writing
+      .catch(() => {})
+      .then(() => this.writeNow(started))
+      .finally(() => started.steps.return(0));
     this.writing = run;
     return run;
   }
 
-  private async writeNow(bytes: Uint8Array): Promise<void> {
+  private async writeNow({ steps, first }: Started): Promise<void> {
     const path = this.path;
     const dir = this.dataDir;
     if (path === undefined || dir === undefined) throw new Error('no data directory');
@@ -104,7 +135,10 @@ export class SnapshotFile implements Persistence {
       const temp = `${path}.tmp-${process.pid}`;
       const file = await open(temp, 'w');
       try {
-        await file.writeFile(bytes);
+        for (let step = first; step.done !== true; step = steps.next()) {
+          if (step.value === undefined) await nextTurn();
+          else await file.writeFile(step.value);
+        }
         await file.sync();
       } finally {
         await file.close();
