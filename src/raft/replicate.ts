@@ -39,11 +39,19 @@ export function sendAppend(r: Raft, to: NodeId, pr: ProgressState, sendIfEmpty: 
   return true;
 }
 
-/** Sends everything due to one follower: new entries while the window allows, and the commit. */
+/**
+ * Sends everything due to one follower: new entries while the window allows, and the commit.
+ * The commit alone (an empty append) only goes to a follower with nothing in flight: one still
+ * to acknowledge entries gets it with the next append, or right after its acknowledgement
+ * (every acknowledgement flushes again), so while writes stream in, commits ride on appends
+ * instead of costing a message, a Raft step and an answer each.
+ */
 export function flushFollower(r: Raft, to: NodeId, pr: ProgressState): void {
   if (pr.state === 'replicate') {
-    while (sendAppend(r, to, pr, false));
-    if (pr.sentCommit < r.log.committed) sendAppend(r, to, pr, true);
+    let sent = false;
+    while (sendAppend(r, to, pr, false)) sent = true;
+    if (!sent && pr.sentCommit < r.log.committed && pr.match >= r.log.lastIndex())
+      sendAppend(r, to, pr, true);
   } else if (pr.state === 'probe') {
     sendAppend(r, to, pr, true);
   }
