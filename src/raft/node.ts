@@ -189,7 +189,7 @@ export class RaftNode implements RaftCore {
       if (!r.tracker.isVoter(r.id)) {
         // Thesis §4.2.2: a removed leader steps down once the change is committed; tell the
         // others the commit first so they apply it without waiting for a new leader.
-        bcastAppend(r);
+        bcastAppend(r, true);
         r.becomeFollower(r.term, NO_NODE);
       } else {
         maybeCommit(r); // the quorum may have shrunk

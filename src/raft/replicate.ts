@@ -46,22 +46,25 @@ export function sendAppend(r: Raft, to: NodeId, pr: ProgressState, sendIfEmpty: 
  * (every acknowledgement flushes again), so while writes stream in, commits ride on appends
  * instead of costing a message, a Raft step and an answer each.
  */
-export function flushFollower(r: Raft, to: NodeId, pr: ProgressState): void {
+export function flushFollower(r: Raft, to: NodeId, pr: ProgressState, commitAnyway = false): void {
   if (pr.state === 'replicate') {
     let sent = false;
     while (sendAppend(r, to, pr, false)) sent = true;
-    if (!sent && pr.sentCommit < r.log.committed && pr.match >= r.log.lastIndex())
-      sendAppend(r, to, pr, true);
+    const idle = commitAnyway || pr.match >= r.log.lastIndex();
+    if (!sent && pr.sentCommit < r.log.committed && idle) sendAppend(r, to, pr, true);
   } else if (pr.state === 'probe') {
     sendAppend(r, to, pr, true);
   }
 }
 
-/** Flushes every follower once (called when a Ready is built: one batch per turn). */
-export function bcastAppend(r: Raft): void {
+/**
+ * Flushes every follower once (called when a Ready is built: one batch per turn). A leader
+ * about to step down passes `commitAnyway`: no later append will carry its commit index.
+ */
+export function bcastAppend(r: Raft, commitAnyway = false): void {
   r.needBroadcast = false;
   for (const [id, pr] of r.tracker.progress) {
-    if (id !== r.id) flushFollower(r, id, pr);
+    if (id !== r.id) flushFollower(r, id, pr, commitAnyway);
   }
 }
 
@@ -92,8 +95,11 @@ export function sendReadHeartbeats(r: Raft, context: Uint8Array): void {
     const pr = tracker.progress.get(id);
     if (id !== r.id && pr !== undefined) followers.push([id, pr]);
   }
-  const rank = (pr: ProgressState): number => (pr.recentActive ? pr.readAck + 1 : 0);
-  followers.sort((a, b) => rank(b[1]) - rank(a[1]));
+  // Heard from first, then by the last confirmation: check-quorum clears recentActive on every
+  // follower at once, and the order must not fall back to the voter list then.
+  followers.sort(
+    ([, a], [, b]) => Number(b.recentActive) - Number(a.recentActive) || b.readAck - a.readAck,
+  );
   for (const [id, pr] of followers.slice(0, needed))
     r.send('heartbeat', id, { commit: Math.min(pr.match, r.log.committed), context });
 }

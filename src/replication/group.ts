@@ -168,6 +168,8 @@ const GROUP_BYTES_MAX = 256 * 1024;
 const PERSISTS_IN_FLIGHT = 8;
 /** Snapshot encoding work per event-loop turn (about 5 ms of encoding). */
 const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
+/** A read context: the node's tag (RaftGroup.readTag, 12 bytes), then the round's number. */
+const READ_CONTEXT_BYTES = 20;
 /** Log bytes applied since the last snapshot that trigger the next one. */
 const SNAPSHOT_LOG_BYTES = 64 * 1024 * 1024;
 /** A log of this many times snapshotEntries entries is snapshotted however large the state. */
@@ -242,6 +244,13 @@ export class RaftGroup {
   private toRead: Pending[] = [];
   private readonly readBatches = new Map<number, ReadBatch>();
   private readSeq = 0;
+  /**
+   * The first half of every read context this node asks with: its id and a random number drawn
+   * at start. The leader keys pending reads by context, so contexts must differ across nodes
+   * and across restarts of one node: two equal ones would make a late acknowledgement of an
+   * earlier round count for a later read.
+   */
+  private readonly readTag = Buffer.allocUnsafe(12);
   private readonly forwarded = new Map<number, Pending>();
   private forwardSeq = 0;
   private sweepInFlight = false;
@@ -257,6 +266,8 @@ export class RaftGroup {
     this.o = options;
     this.id = options.id;
     this.group = options.group;
+    this.readTag.writeDoubleBE(options.id, 0);
+    this.readTag.writeUInt32BE(options.rng.int(0x1_0000_0000), 8);
   }
 
   /**
@@ -612,8 +623,9 @@ export class RaftGroup {
     const reads = this.toRead;
     this.toRead = [];
     const seq = ++this.readSeq;
-    const ctx = Buffer.allocUnsafe(8);
-    ctx.writeDoubleBE(seq, 0);
+    const ctx = Buffer.allocUnsafe(READ_CONTEXT_BYTES);
+    ctx.set(this.readTag, 0);
+    ctx.writeDoubleBE(seq, this.readTag.length);
     try {
       this.core.readIndex(ctx);
     } catch (err) {
@@ -745,7 +757,11 @@ export class RaftGroup {
   private applyCommitted(rd: Ready): void {
     this.applyEntries(rd.committedEntries);
     for (const rs of rd.readStates) {
-      const seq = Buffer.from(rs.context).readDoubleBE(0);
+      const context = Buffer.from(rs.context);
+      const tag = this.readTag.length;
+      if (context.length !== READ_CONTEXT_BYTES || !context.subarray(0, tag).equals(this.readTag))
+        continue;
+      const seq = context.readDoubleBE(tag);
       const batch = this.readBatches.get(seq);
       if (batch !== undefined) batch.index = rs.index;
     }
@@ -953,9 +969,8 @@ export class RaftGroup {
       // Encoded straight into its file: the image is never whole in memory.
       const steps = this.o.applier.snapshotChunks(snapshotHead(book), SNAPSHOT_CHUNK_BYTES);
       const data = await this.o.log.writeSnapshotImage(this.group, meta, steps);
-      if (this.stopped) return;
-      // A snapshot installed from the leader meanwhile may already cover this one.
-      if (this.storage.snapshot().meta.index >= index) {
+      // Stopped, or a snapshot installed from the leader meanwhile covers this one.
+      if (this.stopped || this.storage.snapshot().meta.index >= index) {
         await this.o.log.discardSnapshotFile(this.group, index);
         return;
       }

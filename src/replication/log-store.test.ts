@@ -1,6 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import fsp, { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Level } from 'level';
@@ -416,6 +417,46 @@ describe('LevelLogStore', () => {
     await rm(store.snapshotDir, { recursive: true });
     await assert.rejects(store.writeSnapshotImage(G, meta, endless()), /ENOENT/);
     assert.ok(abandoned);
+    await store.close();
+  });
+
+  it('a local snapshot survives a newer one from the leader removing its file right after the rename', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.load(G);
+    const conf = { voters: [nodeId(1), nodeId(2)], learners: [] };
+    // The first open of the snapshot directory (the fsync right after the rename) waits until a
+    // snapshot from the leader at 20 is durable, which removes every older file, ours included.
+    let leader: Promise<void> | undefined;
+    const realOpen = fsp.open;
+    fsp.open = (async (file: string, flags?: string) => {
+      if (leader === undefined && file === store.snapshotDir && flags === 'r') {
+        leader = store.persist({
+          group: G,
+          hardState: hs(2, 2, 20),
+          entries: [],
+          snapshot: { meta: { index: logIndex(20), term: term(2), conf }, data: Buffer.from('L') },
+          sync: true,
+        });
+        await leader;
+      }
+      return realOpen(file, flags);
+    }) as typeof fsp.open;
+    syncBuiltinESMExports();
+    try {
+      function* steps(): Generator<Uint8Array | undefined, number, undefined> {
+        yield Buffer.from('local image');
+        return 11;
+      }
+      const meta = { index: logIndex(10), term: term(1), conf };
+      const data = await store.writeSnapshotImage(G, meta, steps());
+      assert.ok(leader !== undefined, 'the leader snapshot ran in the window');
+      assert.deepEqual(await readdir(store.snapshotDir), ['g00000001-0000000000000014.snap']);
+      assert.equal(Buffer.from(data.subarray(0, data.byteLength)).toString(), 'local image');
+    } finally {
+      fsp.open = realOpen;
+      syncBuiltinESMExports();
+    }
     await store.close();
   });
 

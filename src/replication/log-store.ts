@@ -44,6 +44,7 @@ import {
   snapshotHeadBytes,
   snapshotRecordHead,
 } from './records.js';
+import { assert } from '../shared/assert.js';
 import { FileSnapshotData } from './snapshot-file-data.js';
 
 /** A record on disk failed its checks; the message names the directory and the record key. */
@@ -273,11 +274,12 @@ export class LevelLogStore {
     const name = snapshotName(group, meta.index);
     const head = snapshotRecordHead(meta);
     let bytes = 0;
+    let data: FileSnapshotData | undefined;
     // Started before anything can fail: only a started generator runs its `finally` (where the
     // encoder releases the state it captured) when it is returned.
     let step = steps.next();
     try {
-      await this.writeFileAtomically(name, async (handle) => {
+      await this.writeFileAtomically(name, async (handle, temp, final) => {
         let crc = crc32(head.subarray(4));
         await writeAll(handle, [head]);
         for (; step.done !== true; step = steps.next()) {
@@ -292,20 +294,24 @@ export class LevelLogStore {
         // The checksum comes first in the record but is known last.
         head.writeUInt32BE(crc, 0);
         await handle.write(head, 0, 4, 0);
+        // Opened before the rename: once renamed, a snapshot from the leader finished meanwhile
+        // may remove the file as older than its own (removeOldSnapshots).
+        data = FileSnapshotData.open(temp, head.length, bytes, final);
       });
     } finally {
       steps.return(0);
     }
-    return FileSnapshotData.open(join(this.snapshotDir, name), head.length, bytes);
+    assert(data !== undefined, 'snapshot file written without its data');
+    return data;
   }
 
   /**
-   * Removes the file writeSnapshotImage wrote at `index` when a newer snapshot superseded it
-   * meanwhile. At the same index the file may be that snapshot's own (the names are equal), so
-   * it stays.
+   * Removes the file writeSnapshotImage wrote at `index`, which no snapshot will use (a newer
+   * one superseded it, or the group stopped). Unless the group's pointer names that index: a
+   * snapshot from the leader at the same index has the same file name.
    */
   async discardSnapshotFile(group: GroupId, index: LogIndex): Promise<void> {
-    if ((this.latestSnapshot.get(group) ?? 0) <= index) return;
+    if (this.latestSnapshot.get(group) === index) return;
     await rm(join(this.snapshotDir, snapshotName(group, index)), { force: true });
   }
 
@@ -315,13 +321,13 @@ export class LevelLogStore {
    */
   private async writeFileAtomically(
     name: string,
-    fill: (handle: FileHandle) => Promise<void>,
+    fill: (handle: FileHandle, temp: string, final: string) => Promise<void>,
   ): Promise<void> {
     const final = join(this.snapshotDir, name);
     const temp = `${final}.tmp`;
     const handle = await openFile(temp, 'w');
     try {
-      await fill(handle);
+      await fill(handle, temp, final);
       await handle.datasync();
     } catch (err) {
       await handle.close();

@@ -27,8 +27,17 @@ export class FileSnapshotData implements SnapshotData {
     readonly path: string,
   ) {}
 
-  /** Opens `path`, whose bytes from `start` on must be exactly `byteLength` long. */
-  static open(path: string, start: number, byteLength: number): FileSnapshotData {
+  /**
+   * Opens `path`, whose bytes from `start` on must be exactly `byteLength` long. `renamedTo` is
+   * the name a file still under its temporary name is about to get: the descriptor survives the
+   * rename, and the object goes by that name.
+   */
+  static open(
+    path: string,
+    start: number,
+    byteLength: number,
+    renamedTo: string = path,
+  ): FileSnapshotData {
     const fd = openSync(path, 'r');
     try {
       const size = fstatSync(fd).size;
@@ -38,7 +47,7 @@ export class FileSnapshotData implements SnapshotData {
       closeSync(fd);
       throw err;
     }
-    const data = new FileSnapshotData(fd, start, byteLength, path);
+    const data = new FileSnapshotData(fd, start, byteLength, renamedTo);
     descriptors.register(data, fd);
     return data;
   }
