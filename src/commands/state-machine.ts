@@ -145,12 +145,9 @@ export class StateMachine {
     return [...found];
   }
 
-  /**
-   * The whole state (keyspace + client sessions) as one checksummed snapshot; `alloc` makes its
-   * buffer (the server passes huge pages, shared/large-buffer.ts).
-   */
-  encodeSnapshot(alloc?: (bytes: number) => Buffer): Uint8Array {
-    return new SnapshotWriter(this.db, this.sessions.encode()).encode(alloc);
+  /** The whole state (keyspace + client sessions) as one checksummed snapshot, in one go. */
+  encodeSnapshot(): Uint8Array {
+    return new SnapshotWriter(this.db, this.sessions.encode()).encode();
   }
 
   /**

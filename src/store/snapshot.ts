@@ -274,13 +274,17 @@ export class SnapshotWriter implements WriteBarrier {
     return out;
   }
 
-  /** The whole snapshot in one buffer, in one go; `alloc` as for image. */
-  encode(alloc?: (bytes: number) => Buffer): Uint8Array {
-    const steps = this.image(new Uint8Array(0), Number.POSITIVE_INFINITY, alloc);
-    for (;;) {
-      const step = steps.next();
-      if (step.done === true) return step.value;
-    }
+  /**
+   * The whole snapshot in one buffer, in one go: with no bound on a chunk, the only chunk is the
+   * whole image, returned as it is (a copy would hold it twice).
+   */
+  encode(): Uint8Array {
+    const steps = this.chunks(new Uint8Array(0), Number.POSITIVE_INFINITY);
+    let image: Uint8Array | undefined;
+    for (let step = steps.next(); step.done !== true; step = steps.next())
+      if (step.value !== undefined) image = step.value;
+    assert(image !== undefined, 'snapshot without its chunk');
+    return image;
   }
 }
 
