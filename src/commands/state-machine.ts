@@ -17,6 +17,7 @@ import {
   decodeSnapshotInSteps,
   installSnapshot,
   SnapshotWriter,
+  type SnapshotChunks,
   type DecodedSnapshot,
 } from '../store/snapshot.js';
 import { ClientSessions } from './client-sessions.js';
@@ -167,10 +168,7 @@ export class StateMachine {
    * The snapshot after `prefix` as chunks of about `chunkBytes`, for a caller that writes them
    * out as they come (SnapshotWriter.chunks); captured when called, as snapshotImage.
    */
-  snapshotChunks(
-    prefix: Uint8Array,
-    chunkBytes: number,
-  ): Generator<Uint8Array | undefined, number, undefined> {
+  snapshotChunks(prefix: Uint8Array, chunkBytes: number): SnapshotChunks {
     return new SnapshotWriter(this.db, this.sessions.encode()).chunks(prefix, chunkBytes);
   }
 

@@ -19,6 +19,7 @@ import type { DataRequest } from '../commands/executor.js';
 import { decodeEntries, encodeEntry, encodeEntryGroup } from '../commands/entry.js';
 import { envFor } from '../commands/state-machine.js';
 import type { ApplyEnv } from '../store/keyspace.js';
+import type { SnapshotChunks } from '../store/snapshot.js';
 import { RaftNode } from '../raft/node.js';
 import { MemoryStorage } from '../raft/storage.js';
 import { defaultRaftConfig } from '../raft/config.js';
@@ -70,10 +71,7 @@ export interface Applier {
    * chunks of about `chunkBytes` (each valid until the next step), with pauses (`undefined`)
    * where the caller can let the event loop run. Returns the image's size.
    */
-  snapshotChunks(
-    prefix: Uint8Array,
-    chunkBytes: number,
-  ): Generator<Uint8Array | undefined, number, undefined>;
+  snapshotChunks(prefix: Uint8Array, chunkBytes: number): SnapshotChunks;
   restoreSnapshot(bytes: Uint8Array): void;
   /** restoreSnapshot in steps (one per event-loop turn); installs at the last one. */
   restoreSnapshotSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, void, undefined>;

@@ -2,6 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fsp, { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
+import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Level } from 'level';
@@ -9,6 +10,7 @@ import { groupId, logIndex, nodeId, term } from '../shared/brand.js';
 import { snapshotBytes, type Entry, type HardState, type Snapshot } from '../raft/types.js';
 import { CorruptLogError, LevelLogStore, writeAll } from './log-store.js';
 import { encodeBlob } from './records.js';
+import type { SnapshotChunks } from '../store/snapshot.js';
 
 const G = groupId(1);
 const dirs: string[] = [];
@@ -346,14 +348,14 @@ describe('LevelLogStore', () => {
     };
     const image = Buffer.from('a state machine image, written in several chunks');
     // The way SnapshotWriter.chunks hands them out: pauses, and one buffer reused for each chunk.
-    function* steps(): Generator<Uint8Array | undefined, number, undefined> {
+    function* steps(): SnapshotChunks {
       const reused = Buffer.alloc(16);
       for (let at = 0; at < image.length; at += 16) {
         yield undefined;
         const n = image.copy(reused, 0, at, at + 16);
         yield reused.subarray(0, n);
       }
-      return image.length;
+      return { bytes: image.length, crc: crc32(image) };
     }
     const streamedPath = await tempDir();
     const streamed = await LevelLogStore.open(streamedPath);
@@ -394,7 +396,7 @@ describe('LevelLogStore', () => {
     await store.load(G);
     const meta = { index: logIndex(3), term: term(1), conf: { voters: [nodeId(1)], learners: [] } };
     let released = false;
-    function* failing(): Generator<Uint8Array | undefined, number, undefined> {
+    function* failing(): SnapshotChunks {
       try {
         yield Buffer.from('first chunk');
         throw new Error('encoder failed');
@@ -407,7 +409,7 @@ describe('LevelLogStore', () => {
     assert.deepEqual(await readdir(store.snapshotDir), []);
     // A write that fails (here: the directory is gone) abandons a generator still suspended.
     let abandoned = false;
-    function* endless(): Generator<Uint8Array | undefined, number, undefined> {
+    function* endless(): SnapshotChunks {
       try {
         for (;;) yield Buffer.from('chunk');
       } finally {
@@ -444,9 +446,9 @@ describe('LevelLogStore', () => {
     }) as typeof fsp.open;
     syncBuiltinESMExports();
     try {
-      function* steps(): Generator<Uint8Array | undefined, number, undefined> {
+      function* steps(): SnapshotChunks {
         yield Buffer.from('local image');
-        return 11;
+        return { bytes: 11, crc: crc32(Buffer.from('local image')) };
       }
       const meta = { index: logIndex(10), term: term(1), conf };
       const data = await store.writeSnapshotImage(G, meta, steps());
@@ -469,9 +471,9 @@ describe('LevelLogStore', () => {
       term: term(1),
       conf: { voters: [nodeId(1)], learners: [] },
     });
-    function* one(text: string): Generator<Uint8Array | undefined, number, undefined> {
+    function* one(text: string): SnapshotChunks {
       yield Buffer.from(text);
-      return text.length;
+      return { bytes: text.length, crc: crc32(Buffer.from(text)) };
     }
     await store.writeSnapshotImage(G, meta(4), one('four'));
     // The leader's snapshot at 9 arrives while the local one at 4 is written.

@@ -45,6 +45,8 @@ import {
   snapshotRecordHead,
 } from './records.js';
 import { assert } from '../shared/assert.js';
+import { crc32Combine } from '../store/crc32.js';
+import { CHUNKS_ABANDONED, type SnapshotChunks } from '../store/snapshot.js';
 import { FileSnapshotData } from './snapshot-file-data.js';
 
 /** A record on disk failed its checks; the message names the directory and the record key. */
@@ -269,7 +271,7 @@ export class LevelLogStore {
   async writeSnapshotImage(
     group: GroupId,
     meta: SnapshotMeta,
-    steps: Generator<Uint8Array | undefined, number, undefined>,
+    steps: SnapshotChunks,
   ): Promise<FileSnapshotData> {
     const name = snapshotName(group, meta.index);
     const head = snapshotRecordHead(meta);
@@ -280,18 +282,19 @@ export class LevelLogStore {
     let step = steps.next();
     try {
       await this.writeFileAtomically(name, async (handle, temp, final) => {
-        let crc = crc32(head.subarray(4));
         await writeAll(handle, [head]);
         for (; step.done !== true; step = steps.next()) {
           if (step.value === undefined) {
             await new Promise<void>((resolve) => setImmediate(resolve));
             continue;
           }
-          crc = crc32(step.value, crc);
           bytes += step.value.length;
           await writeAll(handle, [step.value]);
         }
-        // The checksum comes first in the record but is known last.
+        assert(step.value.bytes === bytes, 'snapshot chunks miscounted');
+        // The checksum comes first in the record but is known last: the head's, continued over
+        // the image with the CRC the encoder took of its chunks (each byte read once).
+        const crc = crc32Combine(crc32(head.subarray(4)), step.value.crc, bytes);
         head.writeUInt32BE(crc, 0);
         await handle.write(head, 0, 4, 0);
         // Opened before the rename: once renamed, a snapshot from the leader finished meanwhile
@@ -299,7 +302,7 @@ export class LevelLogStore {
         data = FileSnapshotData.open(temp, head.length, bytes, final);
       });
     } finally {
-      steps.return(0);
+      steps.return(CHUNKS_ABANDONED);
     }
     assert(data !== undefined, 'snapshot file written without its data');
     return data;

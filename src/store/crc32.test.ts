@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SeededRng } from '../shared/effects.js';
-import { CRC32_INIT, crc32, crc32Final, crc32Update, crc32UpdateTable } from './crc32.js';
+import {
+  CRC32_INIT,
+  crc32,
+  crc32Combine,
+  crc32Final,
+  crc32Update,
+  crc32UpdateTable,
+} from './crc32.js';
 
 /** Bit-at-a-time CRC-32, the definition the table-driven version must match. */
 function reference(bytes: Uint8Array): number {
@@ -44,5 +51,23 @@ describe('crc32', () => {
       const b = crc32Update(crc32Update(CRC32_INIT, part, 0, split), part, split, length);
       assert.equal(a, b, `length ${length} split ${split}`);
     }
+  });
+
+  it('combines the CRCs of two pieces into the CRC of both, at any lengths', () => {
+    const rng = new SeededRng(11);
+    const bytes = new Uint8Array(3000);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = rng.int(256);
+    for (let round = 0; round < 200; round++) {
+      const end = rng.int(bytes.length + 1);
+      const split = rng.int(end + 1);
+      const a = bytes.subarray(0, split);
+      const b = bytes.subarray(split, end);
+      assert.equal(crc32Combine(crc32(a), crc32(b), b.length), crc32(bytes.subarray(0, end)));
+    }
+    assert.equal(crc32Combine(0x12345678, 0, 0), 0x12345678, 'an empty second piece');
+    // Lengths past 2^32 bytes, against the same operator applied in two steps.
+    const big = 2 ** 33 + 5;
+    const viaHalves = crc32Combine(crc32Combine(0xdeadbeef, 0, 2 ** 32), 0, 2 ** 32 + 5);
+    assert.equal(crc32Combine(0xdeadbeef, 0, big), viaHalves);
   });
 });

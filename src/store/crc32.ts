@@ -89,3 +89,49 @@ export function crc32Final(crc: number): number {
 export function crc32(bytes: Uint8Array): number {
   return crc32Final(crc32Update(CRC32_INIT, bytes));
 }
+
+const POLY = 0xedb88320;
+
+/** a(x) * b(x) mod P(x), both reflected as CRC-32 holds them. */
+function multiplyModP(a: number, b: number): number {
+  let m = 0x80000000;
+  let p = 0;
+  let bb = b >>> 0;
+  for (;;) {
+    if ((a & m) !== 0) {
+      p ^= bb;
+      if ((a & (m - 1)) === 0) break;
+    }
+    m >>>= 1;
+    bb = bb & 1 ? (bb >>> 1) ^ POLY : bb >>> 1;
+  }
+  return p >>> 0;
+}
+
+/** X2N[k] = x^(2^k) mod P(x). */
+const X2N = ((): Uint32Array => {
+  const table = new Uint32Array(32);
+  let p = 0x40000000; // x^1
+  for (let k = 0; k < 32; k++) {
+    table[k] = p;
+    p = multiplyModP(p, p);
+  }
+  return table;
+})();
+
+/** x^(8 * bytes) mod P(x): the operator that moves a CRC past `bytes` zero bytes. */
+function shiftOperator(bytes: number): number {
+  let p = 0x80000000; // x^0
+  let k = 3; // 8 = 2^3
+  for (let n = bytes; n > 0; n = Math.floor(n / 2), k++)
+    if (n % 2 === 1) p = multiplyModP(X2N[k % 32] ?? 0, p);
+  return p;
+}
+
+/**
+ * The CRC-32 of a ++ b from crc32(a), crc32(b) and b's length, in microseconds whatever the
+ * lengths (zlib's crc32_combine): a checksum over several pieces needs each byte read once.
+ */
+export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
+  return (multiplyModP(shiftOperator(lengthB), crcA) ^ crcB) >>> 0;
+}

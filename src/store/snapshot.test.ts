@@ -6,7 +6,13 @@ import { Tensor } from '../tensor/tensor.js';
 import { crc32 } from './crc32.js';
 import { Keyspace } from './keyspace.js';
 import { ListDeque } from './list.js';
-import { decodeSnapshot, encodeSnapshot, installSnapshot, SnapshotWriter } from './snapshot.js';
+import {
+  CHUNKS_ABANDONED,
+  decodeSnapshot,
+  encodeSnapshot,
+  installSnapshot,
+  SnapshotWriter,
+} from './snapshot.js';
 import { HashValue, SetValue } from './values.js';
 import { SortedSet } from './zset.js';
 
@@ -106,7 +112,7 @@ describe('snapshot', () => {
     }
     const joined = Buffer.concat(copies);
     assert.deepEqual(joined, Buffer.concat([Buffer.from([1, 2, 3]), whole]));
-    assert.equal(r.value, joined.length);
+    assert.deepEqual(r.value, { bytes: joined.length, crc: crc32(joined) });
     assert.ok(pauses > 3, `${pauses} pauses`);
     assert.ok(copies.length > 10, `${copies.length} chunks`);
     // All but the record of 5,000 bytes fit the first buffer; that one moves the writer to a
@@ -126,7 +132,7 @@ describe('snapshot', () => {
     const span = spanOf();
     const steps = new SnapshotWriter(db, new Uint8Array(0)).chunks(new Uint8Array(0), 16);
     steps.next();
-    steps.return(0);
+    steps.return(CHUNKS_ABANDONED);
     // Released: the id a delete frees is reused at once (a capture would keep it unused).
     db.delete('s');
     db.put('another', 'x');

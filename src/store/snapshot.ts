@@ -27,7 +27,7 @@ import { MemlayerError } from '../shared/errors.js';
 import { assert } from '../shared/assert.js';
 import { ByteReader, ByteWriter, varintSize } from './bytes.js';
 import { decodeValue, encodeValue, KIND_TAGS, kindOfTag } from './codecs/index.js';
-import { CRC32_INIT, crc32Final, crc32Update } from './crc32.js';
+import { CRC32_INIT, crc32, crc32Combine, crc32Final, crc32Update } from './crc32.js';
 import type { TableCapture } from './key-table.js';
 import { WATCH_BUCKETS, type Keyspace, type WriteBarrier } from './keyspace.js';
 import { latin1Slice } from '../shared/latin1.js';
@@ -122,12 +122,10 @@ export class SnapshotWriter implements WriteBarrier {
    * one buffer. A chunk is valid until the generator is resumed. `undefined` is a pause after
    * about `chunkBytes` of work with nothing to write, where the caller may yield to the event
    * loop (turns.ts). Chunks are about `chunkBytes` long, longer when one record is. Returns the
-   * number of bytes in all the chunks.
+   * number of bytes in all the chunks and their CRC-32 (what a caller's own checksum over them
+   * needs, crc32Combine, without reading them again).
    */
-  *chunks(
-    prefix: Uint8Array,
-    chunkBytes: number,
-  ): Generator<Uint8Array | undefined, number, undefined> {
+  *chunks(prefix: Uint8Array, chunkBytes: number): SnapshotChunks {
     const { records, expires, pending, copies } = this;
     const { count, span } = records;
     // The key of the record just loaded, to look its expiry up.
@@ -187,7 +185,18 @@ export class SnapshotWriter implements WriteBarrier {
       writer.u8(SNAPSHOT_VERSION);
       writer.f64(this.applyIndex);
       writer.varint(count);
-      let crc = CRC32_INIT;
+      // Each byte is checksummed once: the image's CRC (which leaves the prefix out) and the CRC
+      // of everything yielded (for the caller's own record) are both combined from the chunks'.
+      let imageCrc = 0;
+      let outputCrc = 0;
+      const sum = (chunk: Uint8Array, prefixBytes: number): void => {
+        const body = crc32(prefixBytes === 0 ? chunk : chunk.subarray(prefixBytes));
+        const bodyBytes = chunk.length - prefixBytes;
+        imageCrc = crc32Combine(imageCrc, body, bodyBytes);
+        if (prefixBytes > 0)
+          outputCrc = crc32Combine(outputCrc, crc32(chunk.subarray(0, prefixBytes)), prefixBytes);
+        outputCrc = crc32Combine(outputCrc, body, bodyBytes);
+      };
       let unsummed = prefix.length;
       let total = 0;
       for (let i = 0; i < span; i++) {
@@ -217,7 +226,7 @@ export class SnapshotWriter implements WriteBarrier {
         }
         if (writer.length >= chunkBytes) {
           const chunk = writer.target.subarray(0, writer.length);
-          crc = crc32Update(crc, chunk, unsummed);
+          sum(chunk, unsummed);
           unsummed = 0;
           total += chunk.length;
           yield chunk;
@@ -226,12 +235,14 @@ export class SnapshotWriter implements WriteBarrier {
       }
       writer.raw(this.watchSection);
       writer.bytes(this.extra);
-      crc = crc32Update(crc, writer.target.subarray(0, writer.length), unsummed);
-      writer.u32(crc32Final(crc));
+      sum(writer.target.subarray(0, writer.length), unsummed);
+      writer.u32(imageCrc);
+      const crcBytes = writer.target.subarray(writer.length - 4, writer.length);
+      outputCrc = crc32Combine(outputCrc, crc32(crcBytes), 4);
       total += writer.length;
       assert(total === size, 'snapshot size mismatch');
       yield writer.target.subarray(0, writer.length);
-      return total;
+      return { bytes: total, crc: outputCrc };
     } finally {
       this.db.removeBarrier(this);
       pending.clear();
@@ -268,7 +279,7 @@ export class SnapshotWriter implements WriteBarrier {
       }
     } finally {
       // Abandoned midway: release the capture.
-      steps.return(0);
+      steps.return(CHUNKS_ABANDONED);
     }
     assert(out !== undefined && at === out.length, 'snapshot size mismatch');
     return out;
@@ -287,6 +298,18 @@ export class SnapshotWriter implements WriteBarrier {
     return image;
   }
 }
+
+/** What SnapshotWriter.chunks yielded in all: its bytes and their CRC-32. */
+export interface ChunksDone {
+  readonly bytes: number;
+  readonly crc: number;
+}
+
+/** A snapshot's chunks and pauses as SnapshotWriter.chunks hands them out. */
+export type SnapshotChunks = Generator<Uint8Array | undefined, ChunksDone, undefined>;
+
+/** The value to return an unfinished SnapshotChunks with (releasing its capture). */
+export const CHUNKS_ABANDONED: ChunksDone = { bytes: 0, crc: 0 };
 
 /** magic, version, index. */
 const HEADER_BYTES = 4 + 1 + 8;

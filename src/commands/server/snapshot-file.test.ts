@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { Keyspace } from '../../store/keyspace.js';
 import { decodeSnapshot, SnapshotWriter } from '../../store/snapshot.js';
 import {
@@ -24,7 +25,7 @@ function source(bytes: () => Uint8Array): SnapshotSource {
         yield undefined;
         yield state.subarray(at, at + 2);
       }
-      return state.length;
+      return { bytes: state.length, crc: crc32(state) };
     })();
   };
 }

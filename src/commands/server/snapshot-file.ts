@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../../shared/effects.js';
 import type { Persistence } from '../context.js';
+import { CHUNKS_ABANDONED, type ChunksDone, type SnapshotChunks } from '../../store/snapshot.js';
 import { dueSaveRule, type SaveRule } from '../../config/save-rules.js';
 
 export const SNAPSHOT_FILE = 'dump.mlsnap';
@@ -28,17 +29,15 @@ export const BGSAVE_RETRY_DELAY_SECONDS = 5;
  * valid until the next step; `undefined` is a pause where the event loop may run
  * (StateMachine.snapshotChunks).
  */
-export type SnapshotSource = (
-  chunkBytes: number,
-) => Generator<Uint8Array | undefined, number, undefined>;
+export type SnapshotSource = (chunkBytes: number) => SnapshotChunks;
 
 /** Bytes encoded per chunk (and per event-loop turn) by a save. */
 const SAVE_CHUNK_BYTES = 1024 * 1024;
 
 /** A capture whose encoding has begun: from then on, returning the generator releases it. */
 interface Started {
-  readonly steps: Generator<Uint8Array | undefined, number, undefined>;
-  readonly first: IteratorResult<Uint8Array | undefined, number>;
+  readonly steps: SnapshotChunks;
+  readonly first: IteratorResult<Uint8Array | undefined, ChunksDone>;
 }
 
 export class SnapshotFile implements Persistence {
@@ -121,7 +120,7 @@ export class SnapshotFile implements Persistence {
     const run = this.writing
       .catch(() => {})
       .then(() => this.writeNow(started))
-      .finally(() => started.steps.return(0));
+      .finally(() => started.steps.return(CHUNKS_ABANDONED));
     this.writing = run;
     return run;
   }
