@@ -152,21 +152,9 @@ export class StateMachine {
   }
 
   /**
-   * The snapshot after `prefix`, in one buffer, built in steps of about `sliceBytes` of work
-   * (SnapshotWriter.image). The state is captured when this is called; entries applied while
-   * the steps run do not affect it; `alloc` makes the image's buffer.
-   */
-  snapshotImage(
-    prefix: Uint8Array,
-    sliceBytes: number,
-    alloc?: (bytes: number) => Buffer,
-  ): Generator<void, Buffer, undefined> {
-    return new SnapshotWriter(this.db, this.sessions.encode()).image(prefix, sliceBytes, alloc);
-  }
-
-  /**
    * The snapshot after `prefix` as chunks of about `chunkBytes`, for a caller that writes them
-   * out as they come (SnapshotWriter.chunks); captured when called, as snapshotImage.
+   * out as they come (SnapshotWriter.chunks). The state is captured when this is called; entries
+   * applied while the steps run do not affect it.
    */
   snapshotChunks(prefix: Uint8Array, chunkBytes: number): SnapshotChunks {
     return new SnapshotWriter(this.db, this.sessions.encode()).chunks(prefix, chunkBytes);

@@ -69,7 +69,7 @@ export interface Applier {
   /**
    * The state as a snapshot after `prefix`, captured when called (cheaply) and encoded in
    * chunks of about `chunkBytes` (each valid until the next step), with pauses (`undefined`)
-   * where the caller can let the event loop run. Returns the image's size.
+   * where the caller can let the event loop run. Returns the size and CRC-32 of all chunks.
    */
   snapshotChunks(prefix: Uint8Array, chunkBytes: number): SnapshotChunks;
   restoreSnapshot(bytes: Uint8Array): void;
@@ -243,7 +243,7 @@ export class RaftGroup {
   private readonly readBatches = new Map<number, ReadBatch>();
   private readSeq = 0;
   /**
-   * The first half of every read context this node asks with: its id and a random number drawn
+   * The start of every read context this node asks with: its id and a random number drawn
    * at start. The leader keys pending reads by context, so contexts must differ across nodes
    * and across restarts of one node: two equal ones would make a late acknowledgement of an
    * earlier round count for a later read.
@@ -976,7 +976,7 @@ export class RaftGroup {
       let compactTo = this.compactionPoint(index, trailing);
       if (compactTo >= this.storage.firstIndex()) this.storage.compact(logIndex(compactTo));
       else compactTo = this.storage.firstIndex() - 1;
-      await this.o.log.saveSnapshot(this.group, snap, logIndex(compactTo));
+      await this.o.log.commitSnapshot(this.group, snap, logIndex(compactTo));
       this.o.metrics.snapshots.inc();
       this.o.logger(
         'info',

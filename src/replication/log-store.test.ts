@@ -370,7 +370,7 @@ describe('LevelLogStore', () => {
     const data = await streamed.writeSnapshotImage(G, meta, steps());
     assert.equal(data.byteLength, image.length);
     assert.deepEqual(Buffer.from(data.subarray(0, data.byteLength)), image);
-    await streamed.saveSnapshot(G, { meta, data }, logIndex(6));
+    await streamed.commitSnapshot(G, { meta, data }, logIndex(6));
     await streamed.close();
     // The same snapshot saved from memory gives the same file.
     const wholePath = await tempDir();

@@ -18,15 +18,7 @@
  * has a CRC (records.ts) checked when the log is loaded: a corrupt record stops the node at
  * startup with an error naming the database directory and the record, never silent loss.
  */
-import {
-  mkdir,
-  open as openFile,
-  readFile,
-  readdir,
-  rename,
-  rm,
-  type FileHandle,
-} from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { Level } from 'level';
@@ -45,6 +37,7 @@ import {
   snapshotRecordHead,
 } from './records.js';
 import { assert } from '../shared/assert.js';
+import { writeChunks, writeFileAtomically } from '../shared/atomic-file.js';
 import { crc32Combine } from '../store/crc32.js';
 import { CHUNKS_ABANDONED, type SnapshotChunks } from '../store/snapshot.js';
 import { FileSnapshotData } from './snapshot-file-data.js';
@@ -214,16 +207,20 @@ export class LevelLogStore {
     await this.write(ops, req.sync, file);
   }
 
-  /**
-   * Stores a snapshot taken locally and drops the entries it covers up to `compactTo`. The file
-   * is written before the pointer is queued, so the log's own batches do not wait behind a
-   * large file; a snapshot installed from the leader meanwhile supersedes this one.
-   */
+  /** Stores a snapshot held in memory (the bootstrap one): its file, then commitSnapshot. */
   async saveSnapshot(group: GroupId, snapshot: Snapshot, compactTo: LogIndex): Promise<void> {
+    await this.writeSnapshotFile(snapshotName(group, snapshot.meta.index), snapshot);
+    await this.commitSnapshot(group, snapshot, compactTo);
+  }
+
+  /**
+   * Makes a snapshot taken locally, whose file is written (saveSnapshot, writeSnapshotImage),
+   * the group's, and drops the entries it covers up to `compactTo`. The file is written before
+   * the pointer is queued, so the log's own batches do not wait behind a large file; a snapshot
+   * installed from the leader meanwhile supersedes this one, whose file is then removed.
+   */
+  async commitSnapshot(group: GroupId, snapshot: Snapshot, compactTo: LogIndex): Promise<void> {
     const name = snapshotName(group, snapshot.meta.index);
-    const { data } = snapshot;
-    const streamed = data instanceof FileSnapshotData && data.path === join(this.snapshotDir, name);
-    if (!streamed) await this.writeSnapshotFile(name, snapshot);
     if ((this.latestSnapshot.get(group) ?? 0) >= snapshot.meta.index) {
       await rm(join(this.snapshotDir, name), { force: true });
       return;
@@ -258,43 +255,36 @@ export class LevelLogStore {
 
   /** Writes a snapshot file whole: temporary name, fsync, rename, fsync of the directory. */
   private async writeSnapshotFile(name: string, snapshot: Snapshot): Promise<void> {
-    await this.writeFileAtomically(name, (handle) => writeAll(handle, encodeSnapshot(snapshot)));
+    await writeFileAtomically(join(this.snapshotDir, name), (handle) =>
+      writeAll(handle, encodeSnapshot(snapshot)),
+    );
   }
 
   /**
    * Writes the file of a snapshot taken locally while its image is being encoded
    * (SnapshotWriter.chunks: chunks to write in order, and `undefined` for a pause, where the
    * event loop gets a turn), so the image is never whole in memory. Returns its bytes, read
-   * from the file; the snapshot made of them goes to saveSnapshot, which then writes only the
-   * pointer. Abandons the steps (releasing their capture) and removes the file on failure.
+   * from the file; the snapshot made of them goes to commitSnapshot. Abandons the steps (releasing their capture) and removes the file on failure.
    */
   async writeSnapshotImage(
     group: GroupId,
     meta: SnapshotMeta,
     steps: SnapshotChunks,
   ): Promise<FileSnapshotData> {
-    const name = snapshotName(group, meta.index);
+    const final = join(this.snapshotDir, snapshotName(group, meta.index));
     const head = snapshotRecordHead(meta);
-    let bytes = 0;
     let data: FileSnapshotData | undefined;
     // Started before anything can fail: only a started generator runs its `finally` (where the
     // encoder releases the state it captured) when it is returned.
-    let step = steps.next();
+    const first = steps.next();
     try {
-      await this.writeFileAtomically(name, async (handle, temp, final) => {
+      await writeFileAtomically(final, async (handle, temp) => {
         await writeAll(handle, [head]);
-        for (; step.done !== true; step = steps.next()) {
-          if (step.value === undefined) {
-            await new Promise<void>((resolve) => setImmediate(resolve));
-            continue;
-          }
-          bytes += step.value.length;
-          await writeAll(handle, [step.value]);
-        }
-        assert(step.value.bytes === bytes, 'snapshot chunks miscounted');
+        const { result, bytes } = await writeChunks(handle, first, steps);
+        assert(result.bytes === bytes, 'snapshot chunks miscounted');
         // The checksum comes first in the record but is known last: the head's, continued over
         // the image with the CRC the encoder took of its chunks (each byte read once).
-        const crc = crc32Combine(crc32(head.subarray(4)), step.value.crc, bytes);
+        const crc = crc32Combine(crc32(head.subarray(4)), result.crc, bytes);
         head.writeUInt32BE(crc, 0);
         await handle.write(head, 0, 4, 0);
         // Opened before the rename: once renamed, a snapshot from the leader finished meanwhile
@@ -316,35 +306,6 @@ export class LevelLogStore {
   async discardSnapshotFile(group: GroupId, index: LogIndex): Promise<void> {
     if (this.latestSnapshot.get(group) === index) return;
     await rm(join(this.snapshotDir, snapshotName(group, index)), { force: true });
-  }
-
-  /**
-   * Writes `name` in the snapshot directory as a whole or not at all: `fill` writes a temporary
-   * file, which is fsynced and renamed into place, and the directory is fsynced.
-   */
-  private async writeFileAtomically(
-    name: string,
-    fill: (handle: FileHandle, temp: string, final: string) => Promise<void>,
-  ): Promise<void> {
-    const final = join(this.snapshotDir, name);
-    const temp = `${final}.tmp`;
-    const handle = await openFile(temp, 'w');
-    try {
-      await fill(handle, temp, final);
-      await handle.datasync();
-    } catch (err) {
-      await handle.close();
-      await rm(temp, { force: true });
-      throw err;
-    }
-    await handle.close();
-    await rename(temp, final);
-    const dir = await openFile(this.snapshotDir, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
   }
 
   /**

@@ -34,7 +34,7 @@ export function decodeBook(bytes: Uint8Array): AddressBook {
 
 /**
  * Everything before the state machine image: magic, length and the address book. The image is
- * written right after it, in the same buffer (StateMachine.snapshotImage's prefix); alone, it
+ * written right after it (StateMachine.snapshotChunks' prefix); alone, it
  * is a snapshot with an empty image (the bootstrap one).
  */
 export function snapshotHead(book: AddressBook): Buffer {

@@ -1,9 +1,11 @@
 /**
- * Buffers of many megabytes (snapshot images) that are written once from start to end. On
- * ordinary 4 KiB pages their first touch costs a page fault per page, which on a VM is more
- * than the work of filling them (a 131 MB image: ~400 ms of faults against ~50 ms of copying);
- * the addon maps them on 2 MiB transparent huge pages instead (one fault per 2 MiB). Smaller
- * buffers, a missing addon or a failed mapping get an ordinary Buffer.
+ * Buffers of many megabytes (the key table's pages and arrays, a snapshot read whole from its
+ * file) that are written once from start to end. On ordinary 4 KiB pages their first touch
+ * costs a page fault per page, which on a VM was more than the work of filling them (131 MB:
+ * ~400 ms of faults against ~50 ms of copying); the addon maps them on 2 MiB transparent huge
+ * pages instead (one fault per 2 MiB). How much that saves depends on the host: the same VM
+ * later faulted huge pages in slower than 4 KiB ones. Smaller buffers, a missing addon or a
+ * failed mapping get an ordinary Buffer.
  */
 import { nativeMemory } from './native.js';
 

@@ -89,8 +89,6 @@ export class SnapshotWriter implements WriteBarrier {
   /** Copies taken before a write, by the captured object. */
   private readonly copies = new Map<object, Value>();
   private released = false;
-  /** The image's size (prefix included), known once chunks' first pass is done. */
-  private measured = 0;
 
   constructor(
     private readonly db: Keyspace,
@@ -171,7 +169,6 @@ export class SnapshotWriter implements WriteBarrier {
       copies.clear();
       size += this.watchSection.length;
       size += varintSize(this.extra.length) + this.extra.length + 4;
-      this.measured = size;
 
       // Pass 2: write. Keys and string values are copied straight from the table's pages, which
       // the capture keeps unchanged until released. A record that does not fit grows the buffer
@@ -252,37 +249,6 @@ export class SnapshotWriter implements WriteBarrier {
         this.db.data.release(records);
       }
     }
-  }
-
-  /**
-   * The whole snapshot in one buffer of its exact size, made by `alloc` (chunks' arguments and
-   * steps; a step is a pause or a chunk copied in).
-   */
-  *image(
-    prefix: Uint8Array,
-    sliceBytes: number,
-    alloc: (bytes: number) => Buffer = Buffer.allocUnsafe,
-  ): Generator<void, Buffer, undefined> {
-    const steps = this.chunks(prefix, sliceBytes);
-    let out: Buffer | undefined;
-    let at = 0;
-    try {
-      for (;;) {
-        const step = steps.next();
-        if (step.done === true) break;
-        if (step.value !== undefined) {
-          out ??= alloc(this.measured);
-          out.set(step.value, at);
-          at += step.value.length;
-        }
-        yield;
-      }
-    } finally {
-      // Abandoned midway: release the capture.
-      steps.return(CHUNKS_ABANDONED);
-    }
-    assert(out !== undefined && at === out.length, 'snapshot size mismatch');
-    return out;
   }
 
   /**

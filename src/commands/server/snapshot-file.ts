@@ -1,19 +1,19 @@
 /**
- * The snapshot file `<data-dir>/dump.mlsnap`: written whole to a temp file, fsynced, renamed
- * over the old one and the directory fsynced, so a crash at any moment leaves either the old
- * snapshot or the new one, never a torn file. The state is captured when the save starts, in
- * microseconds (store/snapshot.ts SnapshotWriter: records frozen in place, collections copied
- * on write), so a background save writes exactly the state at BGSAVE time; it is then encoded
- * chunk by chunk into the file, the event loop serving clients between chunks, and is never
- * whole in memory (Redis forks for the same end).
+ * The snapshot file `<data-dir>/dump.mlsnap`, written whole or not at all
+ * (shared/atomic-file.ts): a crash at any moment leaves either the old snapshot or the new
+ * one. The state is captured when the save starts, in microseconds (store/snapshot.ts
+ * SnapshotWriter: records frozen in place, collections copied on write), so a background save
+ * writes exactly the state at BGSAVE time; it is then encoded chunk by chunk into the file, the
+ * event loop serving clients between chunks, and is never whole in memory (Redis forks for the
+ * same end).
  *
  * It also counts changes since the last successful save (Redis' `dirty`, INFO persistence
  * `rdb_changes_since_last_save`) and runs the automatic save rules (`save`) from the cron.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { open, rename, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { writeChunks, writeFileAtomically } from '../../shared/atomic-file.js';
 import type { Clock } from '../../shared/effects.js';
 import type { Persistence } from '../context.js';
 import { CHUNKS_ABANDONED, type ChunksDone, type SnapshotChunks } from '../../store/snapshot.js';
@@ -131,19 +131,13 @@ export class SnapshotFile implements Persistence {
     if (path === undefined || dir === undefined) throw new Error('no data directory');
     try {
       await mkdir(dir, { recursive: true });
-      const temp = `${path}.tmp-${process.pid}`;
-      const file = await open(temp, 'w');
-      try {
-        for (let step = first; step.done !== true; step = steps.next()) {
-          if (step.value === undefined) await nextTurn();
-          else await file.writeFile(step.value);
-        }
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temp, path);
-      await syncDirectory(dir);
+      await writeFileAtomically(
+        path,
+        async (file) => {
+          await writeChunks(file, first, steps);
+        },
+        `${path}.tmp-${process.pid}`,
+      );
       this.lastSaveSeconds = Math.floor(this.clock.nowMs() / 1000);
       this.lastSaveOk = true;
       this.saves++;
@@ -151,16 +145,6 @@ export class SnapshotFile implements Persistence {
       this.lastSaveOk = false;
       throw error;
     }
-  }
-}
-
-/** The rename is durable only once the directory entry is (POSIX). */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

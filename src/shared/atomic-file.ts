@@ -1,0 +1,56 @@
+/**
+ * Files written whole or not at all (snapshot files, dump.mlsnap): a temporary file is filled,
+ * fsynced and renamed over the final name, then the directory is fsynced so that the rename is
+ * durable too (POSIX). A crash at any moment leaves the old file or the new one, never a torn
+ * one; a failure removes the temporary file.
+ */
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { dirname } from 'node:path';
+
+export async function writeFileAtomically(
+  final: string,
+  fill: (handle: FileHandle, temp: string) => Promise<void>,
+  temp = `${final}.tmp`,
+): Promise<void> {
+  const handle = await open(temp, 'w');
+  try {
+    await fill(handle, temp);
+    await handle.datasync();
+  } catch (err) {
+    await handle.close();
+    await rm(temp, { force: true });
+    throw err;
+  }
+  await handle.close();
+  await rename(temp, final);
+  const dir = await open(dirname(final), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+/**
+ * Appends to `handle`, in order, the chunks a generator yields from `first` on (each one written
+ * before the next is asked for, so the generator may reuse its buffer); `undefined` is a pause,
+ * where the event loop gets a turn. Returns the generator's result and the bytes written.
+ */
+export async function writeChunks<R>(
+  handle: FileHandle,
+  first: IteratorResult<Uint8Array | undefined, R>,
+  steps: Iterator<Uint8Array | undefined, R, undefined>,
+): Promise<{ readonly result: R; readonly bytes: number }> {
+  let bytes = 0;
+  let step = first;
+  for (; step.done !== true; step = steps.next()) {
+    if (step.value === undefined) {
+      await nextTurn();
+      continue;
+    }
+    await handle.writeFile(step.value);
+    bytes += step.value.length;
+  }
+  return { result: step.value, bytes };
+}
