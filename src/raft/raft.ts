@@ -17,6 +17,7 @@ import {
 } from './message.js';
 import { ProgressTracker } from './progress.js';
 import { ReadOnly } from './read-only.js';
+import { memoryReceiver } from './snapshot-receiver.js';
 import { bcastHeartbeat } from './replicate.js';
 import { stepLeader, tickLeader } from './step-leader.js';
 import { stepCandidate, stepFollower, tickElection } from './step-follower.js';
@@ -29,6 +30,8 @@ import {
   type RaftMutation,
   type ReadState,
   type Role,
+  type SnapshotReceiver,
+  type SnapshotSink,
 } from './types.js';
 
 export type StepFn = (r: Raft, m: Message) => void;
@@ -39,7 +42,8 @@ export interface SnapshotAssembly {
   readonly index: number;
   readonly term: number;
   readonly totalBytes: number;
-  readonly parts: Uint8Array[];
+  /** Holds the bytes received so far (RaftConfig.snapshotReceiver). */
+  readonly sink: SnapshotSink;
   received: number;
 }
 
@@ -70,12 +74,14 @@ export class Raft {
   /** Leader: appends may be due (new entries, acks, commit); flushed once per Ready (batching). */
   needBroadcast = false;
   snapshotAssembly: SnapshotAssembly | undefined = undefined;
+  readonly snapshotReceiver: SnapshotReceiver;
   stepFn: StepFn = stepFollower;
   tickFn: TickFn = tickElection;
 
   constructor(cfg: RaftConfig) {
     this.id = cfg.id;
     this.cfg = cfg;
+    this.snapshotReceiver = cfg.snapshotReceiver ?? memoryReceiver;
     const { hardState, conf } = cfg.storage.initialState();
     // The snapshot index is committed by definition, whatever the hard state says.
     const commit = Math.max(hardState.commit, cfg.storage.firstIndex() - 1);

@@ -109,7 +109,7 @@ function handleSnapshotChunk(r: Raft, m: Message): void {
   const meta = chunk.meta;
   if (meta.index <= r.log.committed || r.log.matchTerm(meta.index, meta.term)) {
     // We already have it (or more): fast-forward the commit and report how far we are.
-    r.snapshotAssembly = undefined;
+    dropAssembly(r);
     if (meta.index > r.log.committed) r.log.commitTo(meta.index);
     r.send('appendResponse', m.from, { index: r.log.committed });
     return;
@@ -121,7 +121,13 @@ function handleSnapshotChunk(r: Raft, m: Message): void {
     return;
   }
   r.snapshotAssembly = undefined;
-  restore(r, { meta, data: concat(assembly.parts, assembly.totalBytes) });
+  const data = assembly.sink.finish();
+  if (data === undefined) {
+    respondOffset(r, m.from, chunk, 0, true); // the receiver could not keep it: later, again
+    return;
+  }
+  assert(data.byteLength === assembly.totalBytes, 'snapshot assembly size mismatch');
+  restore(r, { meta, data });
   r.send('appendResponse', m.from, { index: r.log.lastIndex() });
 }
 
@@ -133,11 +139,12 @@ function acceptChunk(r: Raft, chunk: SnapshotChunk): Raft['snapshotAssembly'] {
       respondOffset(r, r.lead, chunk, 0, false); // a different snapshot: start it from the top
       return undefined;
     }
+    dropAssembly(r);
     a = {
       index: meta.index,
       term: meta.term,
       totalBytes: chunk.totalBytes,
-      parts: [],
+      sink: r.snapshotReceiver.begin(meta, chunk.totalBytes),
       received: 0,
     };
     r.snapshotAssembly = a;
@@ -148,7 +155,7 @@ function acceptChunk(r: Raft, chunk: SnapshotChunk): Raft['snapshotAssembly'] {
     end <= a.totalBytes &&
     chunk.done === (end === a.totalBytes);
   if (!valid) {
-    r.snapshotAssembly = undefined;
+    dropAssembly(r);
     respondOffset(r, r.lead, chunk, 0, true);
     return undefined;
   }
@@ -156,9 +163,15 @@ function acceptChunk(r: Raft, chunk: SnapshotChunk): Raft['snapshotAssembly'] {
     respondOffset(r, r.lead, chunk, a.received, false); // resume from what we have
     return undefined;
   }
-  if (chunk.data.byteLength > 0) a.parts.push(chunk.data);
+  if (chunk.data.byteLength > 0) a.sink.append(chunk.data);
   a.received = end;
   return a;
+}
+
+/** Abandons the snapshot being received, if any (its sink releases what it holds). */
+function dropAssembly(r: Raft): void {
+  r.snapshotAssembly?.sink.abort();
+  r.snapshotAssembly = undefined;
 }
 
 function respondOffset(
@@ -179,18 +192,6 @@ function respondOffset(
       done: false,
     },
   });
-}
-
-function concat(parts: readonly Uint8Array[], totalBytes: number): Uint8Array {
-  if (parts.length === 1 && parts[0] !== undefined) return parts[0];
-  const out = new Uint8Array(totalBytes);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  assert(at === totalBytes, 'snapshot assembly size mismatch');
-  return out;
 }
 
 /** Raft §7: discard the log and restart it after the snapshot; membership comes with it. */

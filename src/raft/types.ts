@@ -72,6 +72,29 @@ export function snapshotBytes(data: SnapshotData): Uint8Array {
   return data instanceof Uint8Array ? data : data.subarray(0, data.byteLength);
 }
 
+/**
+ * Puts together a snapshot a follower receives in chunks. Called from step(), so synchronously:
+ * the core stays free of I/O of its own, but a host's receiver may write what it is handed (a
+ * file next to the log), so that catching up never holds the whole image in memory.
+ */
+export interface SnapshotReceiver {
+  /** A snapshot of `totalBytes` starts arriving, at offset 0. */
+  begin(meta: SnapshotMeta, totalBytes: number): SnapshotSink;
+}
+
+/** One snapshot being received: bytes arrive in order, then exactly one of finish or abort. */
+export interface SnapshotSink {
+  /** The next bytes: a received message's, which nothing changes afterwards. */
+  append(bytes: Uint8Array): void;
+  /**
+   * Every byte arrived: the snapshot's data, or undefined if the sink could not keep them (a
+   * failed write); the follower then refuses the snapshot and the leader sends it again later.
+   */
+  finish(): SnapshotData | undefined;
+  /** The snapshot will not be completed (another one replaced it, or it is not needed). */
+  abort(): void;
+}
+
 export interface Snapshot {
   readonly meta: SnapshotMeta;
   /** The state machine image; opaque to the core. */
@@ -207,6 +230,11 @@ export interface RaftConfig {
   readonly maxInflightBytes: number;
   readonly maxUncommittedBytes: number;
   readonly snapshotChunkBytes: number;
+  /**
+   * Where a snapshot received in chunks is put together (memoryReceiver when absent: the
+   * chunks are kept in memory). A host passes one that spools them to a file.
+   */
+  readonly snapshotReceiver?: SnapshotReceiver;
   /**
    * Deliberate bugs for mutation tests only: the simulator must catch each of them.
    * Never set outside tests.

@@ -297,6 +297,7 @@ export class RaftGroup {
     const config = {
       ...defaultRaftConfig(o.id, o.group, storage, o.rng, logIndex(applied)),
       electionTicks: o.electionTicks,
+      snapshotReceiver: o.log.snapshotReceiver(o.group, (message) => o.logger('warn', message)),
       ...o.raftConfig,
     };
     const g = new RaftGroup(o, storage, new RaftNode(config));

@@ -390,6 +390,88 @@ describe('LevelLogStore', () => {
     await store.close();
   });
 
+  it('writes a snapshot from the leader to its file as it arrives, byte for byte as saveSnapshot would', async () => {
+    const meta = {
+      index: logIndex(9),
+      term: term(3),
+      conf: { voters: [nodeId(1), nodeId(2)], learners: [] },
+    };
+    const image = Buffer.from('the leader sends its image in chunks of a few bytes each');
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.load(G);
+    await store.persist({
+      group: G,
+      hardState: hs(2, 1, 3),
+      entries: [1, 2, 3].map((i) => entry(i, 2)),
+      snapshot: undefined,
+      sync: true,
+    });
+    const warnings: string[] = [];
+    const sink = store.snapshotReceiver(G, (w) => warnings.push(w)).begin(meta, image.length);
+    const dir = `${path}-snapshots`;
+    const name = 'g00000001-0000000000000009.snap';
+    for (let at = 0; at < image.length; at += 7) sink.append(image.subarray(at, at + 7));
+    // Until persisted, the file has only its temporary name (removed when the store opens).
+    assert.deepEqual(await readdir(dir), [`${name}.recv.tmp`]);
+    const data = sink.finish();
+    assert.ok(data !== undefined);
+    assert.deepEqual(Buffer.from(data.subarray(0, data.byteLength)), image);
+    await store.persist({
+      group: G,
+      hardState: hs(3, 0, 9),
+      entries: [],
+      snapshot: { meta, data },
+      sync: true,
+    });
+    assert.deepEqual(await readdir(dir), [name]);
+    // Read through the descriptor opened before the rename, and by the new name.
+    assert.deepEqual(Buffer.from(data.subarray(5, 20)), image.subarray(5, 20));
+    await store.close();
+    const whole = await tempDir();
+    const saved = await LevelLogStore.open(whole);
+    await saved.load(G);
+    await saved.saveSnapshot(G, { meta, data: image }, logIndex(0));
+    await saved.close();
+    assert.deepEqual(
+      await readFile(join(dir, name)),
+      await readFile(join(`${whole}-snapshots`, name)),
+    );
+    const { store: s2, loaded } = await reopen(path);
+    assert.deepEqual(loaded.snapshot?.meta, meta);
+    assert.deepEqual(Buffer.from(snapshotBytes(loaded.snapshot?.data ?? new Uint8Array(0))), image);
+    assert.deepEqual(texts(loaded.entries), []);
+    assert.deepEqual(warnings, []);
+    await s2.close();
+  });
+
+  it('removes a snapshot from the leader that is abandoned, and refuses one it cannot write', async () => {
+    const meta = { index: logIndex(4), term: term(1), conf: { voters: [nodeId(1)], learners: [] } };
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.load(G);
+    const warnings: string[] = [];
+    const receiver = store.snapshotReceiver(G, (w) => warnings.push(w));
+    const dir = `${path}-snapshots`;
+    const abandoned = receiver.begin(meta, 10);
+    abandoned.append(Buffer.from('12345'));
+    abandoned.abort();
+    assert.deepEqual(await readdir(dir), []);
+    // A short transfer (the core never finishes one, but the file must not pass for whole).
+    const short = receiver.begin(meta, 10);
+    short.append(Buffer.from('123'));
+    assert.equal(short.finish(), undefined);
+    assert.match(warnings.at(-1) ?? '', /3 bytes received of 10/);
+    assert.deepEqual(await readdir(dir), []);
+    // Without its directory the file cannot be created: refused, with the reason.
+    await rm(dir, { recursive: true });
+    const unwritable = receiver.begin(meta, 3);
+    unwritable.append(Buffer.from('abc'));
+    assert.equal(unwritable.finish(), undefined);
+    assert.match(warnings.at(-1) ?? '', /not written to .*recv\.tmp: ENOENT/);
+    await store.close();
+  });
+
   it('a local snapshot that fails while being encoded leaves no file and releases its steps', async () => {
     const path = await tempDir();
     const store = await LevelLogStore.open(path);

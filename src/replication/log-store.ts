@@ -22,7 +22,16 @@ import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { Level } from 'level';
-import type { Entry, GroupId, HardState, LogIndex, Snapshot, SnapshotMeta } from '../raft/types.js';
+import type {
+  Entry,
+  GroupId,
+  HardState,
+  LogIndex,
+  Snapshot,
+  SnapshotData,
+  SnapshotMeta,
+  SnapshotReceiver,
+} from '../raft/types.js';
 import {
   RecordError,
   decodeBlob,
@@ -37,10 +46,11 @@ import {
   snapshotRecordHead,
 } from './records.js';
 import { assert } from '../shared/assert.js';
-import { writeChunks, writeFileAtomically } from '../shared/atomic-file.js';
+import { publishFile, writeChunks, writeFileAtomically } from '../shared/atomic-file.js';
 import { crc32Combine } from '../store/crc32.js';
 import { CHUNKS_ABANDONED, type SnapshotChunks } from '../store/snapshot.js';
 import { FileSnapshotData } from './snapshot-file-data.js';
+import { SnapshotSpool } from './snapshot-spool.js';
 
 /** A record on disk failed its checks; the message names the directory and the record key. */
 export class CorruptLogError extends Error {
@@ -113,6 +123,8 @@ export class LevelLogStore {
   /** Index of the newest snapshot queued per group (a pointer never moves backwards). */
   private readonly latestSnapshot = new Map<GroupId, number>();
   private draining = false;
+  /** Snapshots received from a leader into a temporary file (SnapshotSpool), by their data. */
+  private readonly spooled = new WeakMap<SnapshotData, string>();
   /** Level batches written, and how many of them were synced (each one fsync). */
   readonly stats = { batches: 0, syncedBatches: 0 };
   /** Time spent in each synced batch, for the fsync latency metric. */
@@ -243,6 +255,23 @@ export class LevelLogStore {
   snapshotData(group: GroupId, snapshot: Snapshot): FileSnapshotData {
     const path = join(this.snapshotDir, snapshotName(group, snapshot.meta.index));
     return FileSnapshotData.open(path, snapshotHeadBytes(snapshot.meta), snapshot.data.byteLength);
+  }
+
+  /**
+   * Where a follower of `group` puts a snapshot the leader sends it: its file, written as the
+   * chunks arrive (SnapshotSpool); persisting that snapshot then only makes the file durable.
+   */
+  snapshotReceiver(group: GroupId, warn: (message: string) => void): SnapshotReceiver {
+    return {
+      begin: (meta, totalBytes) =>
+        new SnapshotSpool(
+          join(this.snapshotDir, snapshotName(group, meta.index)),
+          meta,
+          totalBytes,
+          (data, temp) => this.spooled.set(data, temp),
+          warn,
+        ),
+    };
   }
 
   /** Adds the pointer to a new snapshot file to `ops`; the file is written by the drain. */
@@ -403,9 +432,12 @@ export class LevelLogStore {
       const sync = jobs.some((j) => j.sync);
       try {
         // Snapshot files first: a pointer in the batch must never name a missing file.
-        for (const { file } of jobs)
-          if (file !== undefined && !file.written)
-            await this.writeSnapshotFile(file.name, file.snapshot);
+        for (const { file } of jobs) {
+          if (file === undefined || file.written) continue;
+          const temp = this.spooled.get(file.snapshot.data);
+          if (temp === undefined) await this.writeSnapshotFile(file.name, file.snapshot);
+          else await publishFile(temp, join(this.snapshotDir, file.name));
+        }
         const started = performance.now();
         // The chained form: abstract-level's array form copies and validates every operation
         // object, which doubled the time of a 50-entry synced batch (0.69 vs 1.33 ms measured).

@@ -23,6 +23,29 @@ export async function writeFileAtomically(
     throw err;
   }
   await handle.close();
+  await renameDurably(temp, final);
+}
+
+/**
+ * Gives a temporary file that was filled elsewhere (and closed) its final name, durably: its
+ * data fsynced, the rename, then the directory fsynced. On failure the temporary file is removed.
+ */
+export async function publishFile(temp: string, final: string): Promise<void> {
+  try {
+    const handle = await open(temp, 'r+');
+    try {
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+  await renameDurably(temp, final);
+}
+
+async function renameDurably(temp: string, final: string): Promise<void> {
   await rename(temp, final);
   const dir = await open(dirname(final), 'r');
   try {
