@@ -12,6 +12,7 @@ import { SeededRng } from '../shared/effects.js';
 import { MemlayerError } from '../shared/errors.js';
 import { Keyspace } from '../store/keyspace.js';
 import type { ApplyEnv } from '../store/keyspace.js';
+import type { ByteSource } from '../store/bytes.js';
 import {
   decodeSnapshot,
   decodeSnapshotInSteps,
@@ -164,7 +165,7 @@ export class StateMachine {
    * Replaces the whole state with a snapshot. Verifies everything first: on any problem it throws
    * MemlayerError('ERR_SNAPSHOT_CORRUPT') and the current state is untouched.
    */
-  restoreSnapshot(bytes: Uint8Array): void {
+  restoreSnapshot(bytes: ByteSource): void {
     this.install(decodeSnapshot(bytes));
   }
 
@@ -174,7 +175,7 @@ export class StateMachine {
    * stays in place; the last step installs it. Nothing may apply entries to this state machine
    * until the steps are done.
    */
-  *restoreSnapshotSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, void, undefined> {
+  *restoreSnapshotSteps(bytes: ByteSource, sliceBytes: number): Generator<void, void, undefined> {
     this.install(yield* decodeSnapshotInSteps(bytes, sliceBytes));
   }
 

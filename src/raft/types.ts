@@ -65,6 +65,8 @@ export interface SnapshotData {
   readonly byteLength: number;
   /** Bytes [begin, end) as an array (clamped to the size, as TypedArray#subarray). */
   subarray(begin: number, end: number): Uint8Array;
+  /** Bytes from `begin` into all of `target`, which the caller reuses (file-backed bytes). */
+  readInto?(target: Uint8Array, begin: number): void;
 }
 
 /** All of a snapshot's bytes as one array (a read of the whole file for file-backed bytes). */

@@ -24,10 +24,10 @@ import { RaftNode } from '../raft/node.js';
 import { MemoryStorage } from '../raft/storage.js';
 import { defaultRaftConfig } from '../raft/config.js';
 import { decodeConfChange } from '../raft/codec.js';
+import { RELEASE_IMAGE_MIN_BYTES } from './snapshot-file-data.js';
 import {
   NO_NODE,
   RaftError,
-  snapshotBytes,
   type ConfChange,
   type Entry,
   type GroupId,
@@ -38,6 +38,7 @@ import {
   type Ready,
   type Role,
   type Snapshot,
+  type SnapshotData,
 } from '../raft/types.js';
 import { logIndex, term } from '../shared/brand.js';
 import type { Clock, Rng } from '../shared/effects.js';
@@ -72,9 +73,10 @@ export interface Applier {
    * where the caller can let the event loop run. Returns the size and CRC-32 of all chunks.
    */
   snapshotChunks(prefix: Uint8Array, chunkBytes: number): SnapshotChunks;
-  restoreSnapshot(bytes: Uint8Array): void;
+  /** Bytes held in memory, or read from a file on demand (a window at a time). */
+  restoreSnapshot(image: SnapshotData): void;
   /** restoreSnapshot in steps (one per event-loop turn); installs at the last one. */
-  restoreSnapshotSteps(bytes: Uint8Array, sliceBytes: number): Generator<void, void, undefined>;
+  restoreSnapshotSteps(image: SnapshotData, sliceBytes: number): Generator<void, void, undefined>;
   expiredKeys(nowMs: number, max: number): string[];
 }
 
@@ -172,11 +174,6 @@ const READ_CONTEXT_BYTES = 20;
 const SNAPSHOT_LOG_BYTES = 64 * 1024 * 1024;
 /** A log of this many times snapshotEntries entries is snapshotted however large the state. */
 const SNAPSHOT_ENTRIES_CAP = 10;
-/**
- * Snapshots smaller than this stay in memory: little to save, and a new member's bootstrap
- * snapshot (a few hundred bytes) has no file yet when the group starts.
- */
-export const RELEASE_IMAGE_MIN_BYTES = 64 * 1024;
 /** A learner this close to the leader's last index is promoted (the core allows 64). */
 const PROMOTE_WITHIN_ENTRIES = 32;
 
@@ -289,8 +286,7 @@ export class RaftGroup {
       init.hardState = { term: snapshot.meta.term, vote: NO_NODE, commit: snapshot.meta.index };
     if (snapshot !== undefined) init.snapshot = snapshot;
     const storage = new MemoryStorage(init);
-    const restored =
-      snapshot === undefined ? undefined : unframeSnapshot(snapshotBytes(snapshot.data));
+    const restored = snapshot === undefined ? undefined : unframeSnapshot(snapshot.data);
     if (restored !== undefined && restored.image.byteLength > 0)
       o.applier.restoreSnapshot(restored.image);
     const applied = snapshot?.meta.index ?? 0;
@@ -734,7 +730,7 @@ export class RaftGroup {
    */
   private installInTurns(rd: Ready, snap: Snapshot): void {
     this.installing = true;
-    const { book, image } = unframeSnapshot(snapshotBytes(snap.data));
+    const { book, image } = unframeSnapshot(snap.data);
     const loaded =
       image.byteLength > 0
         ? stepInTurns(this.o.applier.restoreSnapshotSteps(image, SNAPSHOT_CHUNK_BYTES))

@@ -18,7 +18,8 @@
  * has a CRC (records.ts) checked when the log is loaded: a corrupt record stops the node at
  * startup with an error naming the database directory and the record, never silent loss.
  */
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { Level } from 'level';
@@ -38,6 +39,7 @@ import {
   decodeEntry,
   decodeHardState,
   decodeSnapshot,
+  decodeSnapshotHead,
   encodeBlob,
   encodeEntry,
   encodeHardState,
@@ -49,7 +51,7 @@ import { assert } from '../shared/assert.js';
 import { publishFile, writeChunks, writeFileAtomically } from '../shared/atomic-file.js';
 import { crc32Combine } from '../store/crc32.js';
 import { CHUNKS_ABANDONED, type SnapshotChunks } from '../store/snapshot.js';
-import { FileSnapshotData } from './snapshot-file-data.js';
+import { FileSnapshotData, RELEASE_IMAGE_MIN_BYTES } from './snapshot-file-data.js';
 import { SnapshotSpool } from './snapshot-spool.js';
 
 /** A record on disk failed its checks; the message names the directory and the record key. */
@@ -371,15 +373,15 @@ export class LevelLogStore {
         `not a snapshot file name: ${JSON.stringify(name)}`,
       );
     const path = join(this.snapshotDir, name);
-    let bytes: Uint8Array;
+    let record: FileSnapshotData;
     try {
-      bytes = await readFile(path);
+      record = FileSnapshotData.open(path, 0, (await stat(path)).size);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new CorruptLogError(this.path, key, `snapshot file ${path} unreadable: ${reason}`);
     }
     try {
-      return decodeSnapshot(bytes);
+      return await openSnapshotRecord(record);
     } catch (err) {
       if (err instanceof RecordError) throw new CorruptLogError(path, 'snapshot', err.message);
       throw err;
@@ -523,4 +525,40 @@ export async function writeAll(
       }
     }
   }
+}
+
+/** Bytes of a snapshot file read at a time while its checksum is verified. */
+const VERIFY_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * A snapshot record in a file, verified in pieces (its checksum covers everything after its
+ * first 4 bytes), with its image left in the file: a restart never holds the image whole, only
+ * the state it decodes into. Pauses for the event loop between pieces. Throws RecordError.
+ */
+async function openSnapshotRecord(record: FileSnapshotData): Promise<Snapshot> {
+  const size = record.byteLength;
+  if (size < 5) throw new RecordError('record truncated');
+  const stored = Buffer.from(record.subarray(0, 4)).readUInt32BE(0);
+  let actual = 0;
+  const chunk = Buffer.allocUnsafeSlow(Math.min(size, VERIFY_CHUNK_BYTES));
+  for (let at = 4; at < size; at += VERIFY_CHUNK_BYTES) {
+    const piece = chunk.subarray(0, Math.min(size, at + VERIFY_CHUNK_BYTES) - at);
+    record.readInto(piece, at);
+    actual = crc32(piece, actual);
+    await nextTurn();
+  }
+  if (stored !== actual)
+    throw new RecordError(
+      `CRC mismatch (stored ${stored.toString(16)}, computed ${actual.toString(16)})`,
+    );
+  // The head holds 8 bytes per member (decodeSnapshot allows 100,000 of each kind).
+  const { meta, headBytes } = decodeSnapshotHead(
+    record.subarray(0, Math.min(size, 2 * 1024 * 1024)),
+  );
+  if (headBytes > size) throw new RecordError('record truncated');
+  const data =
+    size - headBytes < RELEASE_IMAGE_MIN_BYTES
+      ? Uint8Array.prototype.slice.call(record.subarray(headBytes, size))
+      : FileSnapshotData.open(record.path, headBytes, size - headBytes);
+  return { meta, data };
 }

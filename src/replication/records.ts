@@ -183,7 +183,26 @@ export function snapshotHeadBytes(meta: SnapshotMeta): number {
 }
 
 export function decodeSnapshot(bytes: Uint8Array): Snapshot {
-  const r = open(bytes, RecordKind.Snapshot);
+  const { meta, reader } = readSnapshotHead(open(bytes, RecordKind.Snapshot));
+  const data = Uint8Array.prototype.slice.call(reader.rest());
+  return { meta, data };
+}
+
+/**
+ * The metadata of a snapshot record whose checksum the caller verified (a record too large to
+ * hold, checksummed from its file in pieces), from the first bytes of it (`head`, which must
+ * reach at least as far as the image), and where its image starts.
+ */
+export function decodeSnapshotHead(head: Uint8Array): { meta: SnapshotMeta; headBytes: number } {
+  const buf = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  if (buf.length < HEADER_BYTES) throw new RecordError('record truncated');
+  if (buf[4] !== RecordKind.Snapshot)
+    throw new RecordError(`record kind ${buf[4]} where ${RecordKind.Snapshot} was expected`);
+  const { meta } = readSnapshotHead(new Reader(buf));
+  return { meta, headBytes: snapshotHeadBytes(meta) };
+}
+
+function readSnapshotHead(r: Reader): { meta: SnapshotMeta; reader: Reader } {
   const index = logIndex(r.u64());
   const t = term(r.u64());
   const ids = (): NodeId[] => {
@@ -195,8 +214,7 @@ export function decodeSnapshot(bytes: Uint8Array): Snapshot {
   };
   const voters = ids();
   const learners = ids();
-  const data = Uint8Array.prototype.slice.call(r.rest());
-  return { meta: { index, term: t, conf: { voters, learners } }, data };
+  return { meta: { index, term: t, conf: { voters, learners } }, reader: r };
 }
 
 export function encodeBlob(data: Uint8Array): Buffer {

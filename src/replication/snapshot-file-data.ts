@@ -10,6 +10,12 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { SnapshotData } from '../raft/types.js';
 import { allocLarge } from '../shared/large-buffer.js';
 
+/**
+ * Snapshots smaller than this stay in memory: little to save, and a new member's bootstrap
+ * snapshot (a few hundred bytes) has no file yet when the group starts.
+ */
+export const RELEASE_IMAGE_MIN_BYTES = 64 * 1024;
+
 const descriptors = new FinalizationRegistry<number>((fd) => {
   try {
     closeSync(fd);
@@ -56,14 +62,20 @@ export class FileSnapshotData implements SnapshotData {
     const from = clamp(begin, this.byteLength);
     const to = Math.max(from, clamp(end, this.byteLength));
     const out = allocLarge(to - from);
+    this.readInto(out, from);
+    return out;
+  }
+
+  readInto(target: Uint8Array, begin: number): void {
+    if (begin < 0 || begin + target.length > this.byteLength)
+      throw new RangeError(`read of ${target.length} bytes at ${begin} beyond ${this.byteLength}`);
     let done = 0;
-    while (done < out.length) {
-      const n = readSync(this.fd, out, done, out.length - done, this.start + from + done);
+    while (done < target.length) {
+      const n = readSync(this.fd, target, done, target.length - done, this.start + begin + done);
       if (n === 0)
-        throw new Error(`snapshot file ${this.path} ended at ${this.start + from + done}`);
+        throw new Error(`snapshot file ${this.path} ended at ${this.start + begin + done}`);
       done += n;
     }
-    return out;
   }
 }
 

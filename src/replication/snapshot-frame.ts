@@ -4,7 +4,7 @@
  *
  *   magic "MLS1" | bookBytes u32be | book (JSON {"<id>": "host:port"}) | state machine image
  */
-import type { NodeId } from '../raft/types.js';
+import type { NodeId, SnapshotData } from '../raft/types.js';
 import { nodeId } from '../shared/brand.js';
 
 const MAGIC = 0x4d4c5331; // "MLS1"
@@ -46,12 +46,42 @@ export function snapshotHead(book: AddressBook): Buffer {
   return head;
 }
 
-/** An empty image (the bootstrap snapshot at index 0) has no state machine bytes. */
-export function unframeSnapshot(data: Uint8Array): { book: AddressBook; image: Uint8Array } {
-  if (data.byteLength === 0) return { book: new Map(), image: data };
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  if (buf.length < 8 || buf.readUInt32BE(0) !== MAGIC) throw new Error('snapshot frame: bad magic');
-  const n = buf.readUInt32BE(4);
-  if (8 + n > buf.length) throw new Error('snapshot frame: truncated address book');
-  return { book: decodeBook(buf.subarray(8, 8 + n)), image: buf.subarray(8 + n) };
+/**
+ * The address book and the state machine image of a snapshot's data. An empty one (the
+ * bootstrap snapshot at index 0) has no image. Data held in memory gives its image as a view;
+ * data in a file (snapshot-file-data.ts) gives a view of the file that reads on demand, so the
+ * image is never read whole (the state machine decodes it a window at a time).
+ */
+export function unframeSnapshot(data: SnapshotData): { book: AddressBook; image: SnapshotData } {
+  if (data.byteLength === 0) return { book: new Map(), image: new Uint8Array(0) };
+  const head = Buffer.from(data.subarray(0, 8));
+  if (head.length < 8 || head.readUInt32BE(0) !== MAGIC)
+    throw new Error('snapshot frame: bad magic');
+  const n = head.readUInt32BE(4);
+  if (8 + n > data.byteLength) throw new Error('snapshot frame: truncated address book');
+  const book = decodeBook(data.subarray(8, 8 + n));
+  return { book, image: from(data, 8 + n) };
+}
+
+/** Bytes of `data` from `offset` on, as SnapshotData, without copying or reading them. */
+function from(data: SnapshotData, offset: number): SnapshotData {
+  if (data instanceof Uint8Array) return data.subarray(offset);
+  const byteLength = data.byteLength - offset;
+  const view: SnapshotData = {
+    byteLength,
+    subarray: (begin, end) => {
+      const b = clamp(begin, byteLength);
+      return data.subarray(offset + b, offset + Math.max(b, clamp(end, byteLength)));
+    },
+  };
+  const { readInto } = data;
+  if (readInto === undefined) return view;
+  return { ...view, readInto: (target, begin) => readInto.call(data, target, offset + begin) };
+}
+
+/** TypedArray#subarray's clamping of one bound (negative counts from the end). */
+function clamp(at: number, length: number): number {
+  const i = Math.trunc(at);
+  if (Number.isNaN(i)) return 0;
+  return i < 0 ? Math.max(0, length + i) : Math.min(i, length);
 }

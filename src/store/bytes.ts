@@ -147,6 +147,21 @@ export function varintSize(value: number): number {
   return size;
 }
 
+/**
+ * Bytes that may not all be in memory: a Uint8Array is one, and so is a snapshot read from its
+ * file on demand (replication/snapshot-file-data.ts). `subarray` clamps as TypedArray's does.
+ */
+export interface ByteSource {
+  readonly byteLength: number;
+  subarray(begin: number, end: number): Uint8Array;
+  /**
+   * Reads the bytes from `begin` into all of `target` (which must fit), for a reader that reuses
+   * one buffer: a file read a window at a time then leaves no trail of buffers behind it for the
+   * garbage collector (and the allocator) to hold on to. Sources in memory need not have it.
+   */
+  readInto?(target: Uint8Array, begin: number): void;
+}
+
 export class ByteReader {
   private offset: number;
   private readonly buffer: Buffer;
@@ -154,6 +169,7 @@ export class ByteReader {
   /**
    * @param code MemlayerError code thrown on malformed input (e.g. `ERR_SNAPSHOT_CORRUPT`).
    * @param what Names the input in error messages (e.g. `snapshot`).
+   * @param origin Added to offsets in error messages: where `bytes` starts in a larger input.
    */
   constructor(
     readonly bytes: Uint8Array,
@@ -161,6 +177,7 @@ export class ByteReader {
     private readonly what: string,
     start = 0,
     private readonly end: number = bytes.length,
+    private readonly origin = 0,
   ) {
     this.offset = start;
     this.buffer = Buffer.isBuffer(bytes)
@@ -181,7 +198,8 @@ export class ByteReader {
   }
 
   private need(bytes: number, field: string): void {
-    if (bytes > this.end - this.offset) this.fail(`truncated ${field} at byte ${this.offset}`);
+    if (bytes > this.end - this.offset)
+      this.fail(`truncated ${field} at byte ${this.origin + this.offset}`);
   }
 
   u8(field = 'byte'): number {
@@ -225,15 +243,25 @@ export class ByteReader {
     return value;
   }
 
+  /**
+   * A length prefix, bounded by the bytes left after it (bounding it by those left before it
+   * would let a field take the prefix's own bytes' worth past the end).
+   */
+  private length(field: string): number {
+    const value = this.varint(field);
+    if (value > this.remaining) this.fail(`${field} ${value} exceeds ${this.remaining}`);
+    return value;
+  }
+
   string(field = 'string'): string {
-    const length = this.count(`${field} length`, this.remaining);
+    const length = this.length(`${field} length`);
     const start = this.offset;
     this.offset += length;
     return this.buffer.toString('latin1', start, this.offset);
   }
 
   bytesField(field = 'bytes'): Uint8Array {
-    const length = this.count(`${field} length`, this.remaining);
+    const length = this.length(`${field} length`);
     const start = this.offset;
     this.offset += length;
     return this.bytes.subarray(start, this.offset);

@@ -4,6 +4,7 @@ import { SeededRng } from '../shared/effects.js';
 import { AccessTracker, LFU_INIT_VAL } from './access.js';
 import { Evictor, KeyMonitor, type EvictionPolicy } from './eviction.js';
 import { Keyspace } from './keyspace.js';
+import { KeyTable } from './key-table.js';
 import { estimateKeyBytes, KEY_ENTRY_BYTES, SampledKeys, stringBytes } from './memory.js';
 import { HashValue } from './values.js';
 import { SortedSet } from './zset.js';
@@ -105,9 +106,11 @@ test('accounting follows creates, in-place changes and deletes, and agrees with 
 test('a snapshot install re-estimates everything', () => {
   const [db, monitor] = monitored('allkeys-lru', 10);
   const before = monitor.flush();
+  const data = new KeyTable();
+  data.set('only', 'v');
   const snapshot = {
     applyIndex: 5,
-    data: new Map([['only', 'v']]),
+    data,
     expires: new Map<string, number>(),
     extra: new Uint8Array(0),
     changeIndexes: undefined,

@@ -19,6 +19,11 @@ function sortedMap(map: Map<string, Value>): [string, Value][] {
   return [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+function withCapture(table: KeyTable): KeyTable {
+  table.capture();
+  return table;
+}
+
 describe('KeyTable', () => {
   it('keyHash is FNV-1a as an int32 (the WATCH buckets depend on it)', () => {
     assert.equal(keyHash(''), 0x811c9dc5 | 0);
@@ -153,6 +158,53 @@ describe('KeyTable', () => {
     assert.equal(table.get('a'), 'after clear');
     table.set('a', 'AFTER CLEAR');
     assert.equal(table.get('a'), 'AFTER CLEAR');
+  });
+
+  it('adopts another table whole, leaving both usable and apart, and keeps a capture intact', () => {
+    const rng = new SeededRng(11);
+    const live = new KeyTable();
+    for (let i = 0; i < 300; i++) live.set(`old${i}`, randomBytes(rng, rng.int(300)));
+    const capture = live.capture();
+    const captured = readCapture(capture);
+    const decoded = new KeyTable();
+    const model = new Map<string, Value>();
+    const set = new SetValue();
+    set.members.add('m');
+    decoded.set('coll', set);
+    model.set('coll', set);
+    for (let i = 0; i < 500; i++) {
+      const value = randomBytes(rng, [0, 9, 200, MAX_CHUNK + 1][i % 4] as number);
+      decoded.set(`k${i}`, value);
+      model.set(`k${i}`, value);
+    }
+    // Deletes leave free chunks and ids: the adopting table must take its free lists along.
+    for (let i = 0; i < 500; i += 3) {
+      decoded.delete(`k${i}`);
+      model.delete(`k${i}`);
+    }
+    live.adopt(decoded);
+    assert.deepEqual(sortedEntries(live), sortedMap(model));
+    assert.equal(live.size, model.size);
+    assert.equal(decoded.size, 0);
+    assert.deepEqual([...decoded], []);
+    assert.deepEqual(readCapture(capture), captured);
+    live.release(capture);
+    // Both go on independently: writes to one never show in the other.
+    for (let i = 0; i < 400; i++) {
+      const value = randomBytes(rng, rng.int(300));
+      live.set(`new${i}`, value);
+      model.set(`new${i}`, value);
+      decoded.set(`other${i}`, 'x');
+      if (i % 2 === 0) {
+        live.delete(`k${i + 1}`);
+        model.delete(`k${i + 1}`);
+      }
+    }
+    assert.deepEqual(sortedEntries(live), sortedMap(model));
+    assert.equal(decoded.size, 400);
+    assert.equal(decoded.get('other7'), 'x');
+    assert.equal(live.get('other7'), undefined);
+    assert.throws(() => live.adopt(withCapture(decoded)), /captured table/);
   });
 
   it('serves every capture from its own moment', () => {

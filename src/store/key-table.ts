@@ -32,6 +32,7 @@
  *
  * Keys and values must be latin1 strings (chars 0-255), as everywhere in the store.
  */
+import { assert } from '../shared/assert.js';
 import { allocLarge, zeroedInt32Array } from '../shared/large-buffer.js';
 import { latin1Slice, latin1Write } from '../shared/latin1.js';
 import type { Rng } from '../shared/effects.js';
@@ -327,6 +328,36 @@ export class KeyTable {
     this.freePage.fill(-1);
     this.freePageNumbers = [];
     this.deferred = [];
+  }
+
+  /**
+   * Empties this table (as clear()) and takes over everything `other` holds, leaving `other`
+   * empty: a snapshot is decoded into a table of its own, which replaces the live one only
+   * once every record is verified, in O(1) rather than a copy of each record.
+   */
+  adopt(other: KeyTable): void {
+    assert(other.captures.length === 0, 'a captured table cannot be adopted');
+    this.clear();
+    this.slots = other.slots;
+    this.mask = other.mask;
+    this.count = other.count;
+    this.fields = other.fields;
+    this.objects = other.objects;
+    this.nextId = other.nextId;
+    this.freeIds = other.freeIds;
+    this.pages = other.pages;
+    this.bumpPage = other.bumpPage;
+    this.bumpOffset = other.bumpOffset;
+    this.nextPageBytes = other.nextPageBytes;
+    this.freePage = other.freePage;
+    this.freeOffset = other.freeOffset;
+    this.freePageNumbers = other.freePageNumbers;
+    this.objectIds = other.objectIds;
+    this.deferred = other.deferred;
+    // clear() refills the free lists in place: `other` needs its own before it is emptied.
+    other.freePage = new Int32Array(CLASS_SIZES.length);
+    other.freeOffset = new Int32Array(CLASS_SIZES.length);
+    other.clear();
   }
 
   private update(id: number, key: string, value: Value): void {

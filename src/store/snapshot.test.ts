@@ -3,12 +3,14 @@ import { describe, it } from 'node:test';
 import { MemlayerError } from '../shared/errors.js';
 import { SeededRng } from '../shared/effects.js';
 import { Tensor } from '../tensor/tensor.js';
+import type { ByteSource } from './bytes.js';
 import { crc32 } from './crc32.js';
 import { Keyspace } from './keyspace.js';
 import { ListDeque } from './list.js';
 import {
   CHUNKS_ABANDONED,
   decodeSnapshot,
+  decodeSnapshotInSteps,
   encodeSnapshot,
   installSnapshot,
   SnapshotWriter,
@@ -37,6 +39,41 @@ function sample(): Keyspace {
   db.put('z', zset);
   db.put('t', Tensor.of('float32', [2], new Uint8Array([0, 0, 128, 63, 0, 0, 0, 64])));
   return db;
+}
+
+/**
+ * A source read on demand, as a snapshot file is, recording the length of each read; with
+ * `readInto`, into buffers its reader reuses, which it scribbles over when asked (`scribble`):
+ * anything decoded that still pointed into them would show it.
+ */
+function onDemand(
+  bytes: Uint8Array,
+  readInto = false,
+): ByteSource & { reads: number[]; scribble(): void } {
+  const reads: number[] = [];
+  const targets: Uint8Array[] = [];
+  const source = {
+    byteLength: bytes.length,
+    reads,
+    scribble: () => {
+      for (const t of targets) t.fill(0xee);
+    },
+    subarray(begin: number, end: number): Uint8Array {
+      const out = Uint8Array.prototype.slice.call(bytes, begin, end);
+      reads.push(out.length);
+      return out;
+    },
+  };
+  if (!readInto) return source;
+  return {
+    ...source,
+    readInto(target: Uint8Array, begin: number): void {
+      assert.ok(begin + target.length <= bytes.length, 'read beyond the source');
+      target.set(bytes.subarray(begin, begin + target.length));
+      reads.push(target.length);
+      targets.push(target);
+    },
+  };
 }
 
 function expectCorrupt(fn: () => unknown): void {
@@ -177,6 +214,79 @@ describe('snapshot', () => {
       }
     }
     assert.ok(rejected > 1000, `only ${rejected} corrupt bodies were rejected`);
+  });
+
+  it('decodes a source read on demand through a window, never reading it whole', () => {
+    const db = sample();
+    for (let i = 0; i < 300; i++) db.put(`key:${i}`, `value ${i} `.repeat(i % 20));
+    db.put('big', 'B'.repeat(5000)); // spans many windows: the window grows to hold it
+    db.setExpiry('key:7', 1_800_000_000_000);
+    const bytes = encodeSnapshot(db, Uint8Array.from([4, 5]));
+    for (const [windowBytes, readInto] of [
+      [1, false],
+      [7, true],
+      [64, false],
+      [64, true],
+      [1000, true],
+    ] as const) {
+      const source = onDemand(bytes, readInto);
+      const steps = decodeSnapshotInSteps(source, 256, windowBytes);
+      let pauses = 0;
+      let step = steps.next();
+      for (; step.done !== true; step = steps.next()) pauses++;
+      source.scribble();
+      const restored = new Keyspace();
+      installSnapshot(restored, step.value);
+      assert.deepEqual(
+        Buffer.from(encodeSnapshot(restored, step.value.extra)),
+        Buffer.from(bytes),
+        `window ${windowBytes}`,
+      );
+      assert.ok(pauses > 10, `${pauses} pauses`);
+      // The largest read holds the big record at most about twice over, not the image.
+      assert.ok(
+        Math.max(...source.reads) <= Math.max(windowBytes, 2 * 5010),
+        `window ${windowBytes}`,
+      );
+      assert.ok(Math.max(...source.reads) < bytes.length / 2);
+    }
+  });
+
+  it('rejects the same corruptions, with the same errors, through a window', () => {
+    const bytes = encodeSnapshot(sample(), Uint8Array.from([1, 2, 3]));
+    const rng = new SeededRng(9);
+    const outcome = (input: ByteSource, windowBytes?: number): string => {
+      try {
+        const steps = decodeSnapshotInSteps(input, Infinity, windowBytes);
+        for (let s = steps.next(); s.done !== true; s = steps.next());
+        return 'ok';
+      } catch (error) {
+        assert.ok(error instanceof MemlayerError, `decoder threw ${String(error)}`);
+        return error.message;
+      }
+    };
+    let rejected = 0;
+    for (let round = 0; round < 1500; round++) {
+      const body = Uint8Array.from(bytes.subarray(0, bytes.length - 4));
+      for (let f = 1 + rng.int(3); f > 0; f--) body[5 + rng.int(body.length - 5)] = rng.int(256);
+      const resealed = Buffer.alloc(body.length + 4);
+      resealed.set(body);
+      resealed.writeUInt32LE(crc32(body), body.length);
+      const whole = outcome(resealed);
+      if (whole !== 'ok') rejected++;
+      for (const windowBytes of [3, 40])
+        assert.equal(
+          outcome(onDemand(resealed, round % 2 === 0), windowBytes),
+          whole,
+          `round ${round}`,
+        );
+    }
+    assert.ok(rejected > 700, `only ${rejected} corrupt bodies were rejected`);
+    for (let i = 0; i < bytes.length; i += 3) {
+      const copy = Uint8Array.from(bytes);
+      copy[i] = (copy[i] ?? 0) ^ 0x10;
+      expectCorrupt(() => decodeSnapshot(onDemand(copy)));
+    }
   });
 
   it('rejects a wrong magic or version', () => {

@@ -25,10 +25,10 @@
  */
 import { MemlayerError } from '../shared/errors.js';
 import { assert } from '../shared/assert.js';
-import { ByteReader, ByteWriter, varintSize } from './bytes.js';
+import { ByteReader, ByteWriter, varintSize, type ByteSource } from './bytes.js';
 import { decodeValue, encodeValue, KIND_TAGS, kindOfTag } from './codecs/index.js';
 import { CRC32_INIT, crc32, crc32Combine, crc32Final, crc32Update } from './crc32.js';
-import type { TableCapture } from './key-table.js';
+import { KeyTable, type TableCapture } from './key-table.js';
 import { WATCH_BUCKETS, type Keyspace, type WriteBarrier } from './keyspace.js';
 import { latin1Slice } from '../shared/latin1.js';
 import type { Value } from './values.js';
@@ -52,8 +52,11 @@ interface SnapshotRecord {
 
 export interface DecodedSnapshot {
   readonly applyIndex: number;
-  /** Keys in snapshot order, and the expiries of those that have one. */
-  readonly data: ReadonlyMap<string, Value>;
+  /**
+   * The records, in a table of their own (installSnapshot moves it into the keyspace without
+   * copying), and the expiries of those that have one.
+   */
+  readonly data: KeyTable;
   readonly expires: ReadonlyMap<string, number>;
   /** The opaque bytes the encoder was given (client sessions). */
   readonly extra: Uint8Array;
@@ -290,7 +293,7 @@ export function encodeSnapshot(db: Keyspace, extra: Uint8Array): Uint8Array {
 }
 
 /** Verifies and decodes a whole snapshot; throws MemlayerError(ERR_SNAPSHOT_CORRUPT). */
-export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
+export function decodeSnapshot(bytes: ByteSource): DecodedSnapshot {
   const steps = decodeSnapshotInSteps(bytes, Number.POSITIVE_INFINITY);
   for (;;) {
     const step = steps.next();
@@ -299,53 +302,152 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
 }
 
 /**
+ * How much of a snapshot that is not in memory (a file) is read at a time: the image is
+ * checksummed, then decoded, through a window of about this size, never held whole.
+ */
+const WINDOW_BYTES = 1024 * 1024;
+
+/**
  * decodeSnapshot as a generator that pauses (yields) after about `sliceBytes` of checksumming
  * or of records, so that a caller can spread a large snapshot over event-loop turns. Nothing
- * outside the generator changes until it returns the decoded snapshot.
+ * outside the generator changes until it returns the decoded snapshot. A source that is not a
+ * Uint8Array is read a window at a time, twice: once for the checksum, once for the records
+ * (`windowBytes`, WINDOW_BYTES but for tests).
  */
 export function* decodeSnapshotInSteps(
-  bytes: Uint8Array,
+  source: ByteSource,
   sliceBytes: number,
+  windowBytes = WINDOW_BYTES,
 ): Generator<void, DecodedSnapshot, undefined> {
+  const total = source.byteLength;
   const headerBytes = MAGIC.length + 1 + 8 + 1 + 4;
-  if (bytes.length < headerBytes) corrupt(`${bytes.length} bytes is too short`);
+  if (total < headerBytes) corrupt(`${total} bytes is too short`);
+  const head = source.subarray(0, MAGIC.length + 1);
   for (let i = 0; i < MAGIC.length; i++) {
-    if (bytes[i] !== MAGIC[i]) corrupt('bad magic (not a memlayer snapshot)');
+    if (head[i] !== MAGIC[i]) corrupt('bad magic (not a memlayer snapshot)');
   }
-  const version = bytes[MAGIC.length];
+  const version = head[MAGIC.length];
   if (version !== SNAPSHOT_VERSION && version !== SNAPSHOT_VERSION_NO_WATCH)
     corrupt(`unsupported version ${String(version)}`);
-  const bodyEnd = bytes.length - 4;
-  const stored = new DataView(bytes.buffer, bytes.byteOffset + bodyEnd, 4).getUint32(0, true);
+  const bodyEnd = total - 4;
+  const stored = Buffer.from(source.subarray(bodyEnd, total)).readUInt32LE(0);
+  const inMemory = source instanceof Uint8Array;
+  const step = inMemory ? sliceBytes : Math.min(sliceBytes, windowBytes);
+  const reused = inMemory ? undefined : new Reads(source);
   let crc = CRC32_INIT;
-  for (let at = 0; at < bodyEnd; at += sliceBytes) {
-    crc = crc32Update(crc, bytes.subarray(at, Math.min(bodyEnd, at + sliceBytes)));
-    if (at + sliceBytes < bodyEnd) yield;
+  for (let at = 0; at < bodyEnd; at += step) {
+    const stop = Math.min(bodyEnd, at + step);
+    crc = crc32Update(crc, reused?.read(at, stop) ?? source.subarray(at, stop));
+    if (at + step < bodyEnd) yield;
   }
   if (crc32Final(crc) !== stored) corrupt('checksum mismatch');
-  const reader = new ByteReader(bytes, CODE, 'snapshot', MAGIC.length + 1, bodyEnd);
-  const applyIndex = reader.f64('index');
-  if (!Number.isSafeInteger(applyIndex) || applyIndex < 0) reader.fail('bad index');
+  const body = new Window(source, MAGIC.length + 1, bodyEnd, windowBytes);
+  const applyIndex = body.read((r) => r.f64('index'));
+  if (!Number.isSafeInteger(applyIndex) || applyIndex < 0) corrupt('bad index');
   // Each record takes at least 3 bytes, which bounds the count before anything is allocated.
-  const count = reader.count('record count', Math.floor(reader.remaining / 3));
-  const data = new Map<string, Value>();
+  const count = body.read((r) => r.count('record count', Math.floor(body.remaining / 3)));
+  // Straight into a table: a map of the records first would hold the whole state as strings,
+  // beside the image, until installed.
+  const data = new KeyTable();
   const expires = new Map<string, number>();
-  let sliceEnd = reader.remaining - sliceBytes;
+  let sliceEnd = body.remaining - sliceBytes;
   for (let i = 0; i < count; i++) {
-    const record = readRecord(reader);
-    if (data.has(record.key)) reader.fail('duplicate key');
-    data.set(record.key, record.value);
+    const record = body.read(readRecord);
+    if (!data.set(record.key, record.value)) corrupt('duplicate key');
     if (record.expiresAtMs !== undefined) expires.set(record.key, record.expiresAtMs);
-    if (reader.remaining < sliceEnd) {
+    if (body.remaining < sliceEnd) {
       yield;
-      sliceEnd = reader.remaining - sliceBytes;
+      sliceEnd = body.remaining - sliceBytes;
     }
   }
-  const changeIndexes =
-    version === SNAPSHOT_VERSION_NO_WATCH ? undefined : readWatchSection(reader);
-  const extra = reader.bytesField('extra');
-  reader.expectEnd();
-  return { applyIndex, data, expires, extra, changeIndexes };
+  return body.read((r) => {
+    const changeIndexes = version === SNAPSHOT_VERSION_NO_WATCH ? undefined : readWatchSection(r);
+    // A copy: the window's bytes are read over again (Reads).
+    const extra = Uint8Array.prototype.slice.call(r.bytesField('extra'));
+    r.expectEnd();
+    return { applyIndex, data, expires, extra, changeIndexes };
+  });
+}
+
+/**
+ * Bytes [start, end) of a source, parsed through a window of them at a time. `read` parses one
+ * item from where the last one ended; an item that fails to parse before the window reaches
+ * `end` may just run past the window, so the window moves to the item's start, at least twice
+ * as long as what it held of it, and the item is parsed again. Only once the window reaches
+ * `end` is a failure the source's own. (The checksum was verified first: a parse failure is
+ * almost always only the window's edge.) A Uint8Array's window is the whole of it, a view.
+ */
+class Window {
+  /** Offset in the source of `bytes[0]` (0 when `bytes` is the whole source). */
+  private base: number;
+  private bytes: Uint8Array;
+  private reader: ByteReader;
+
+  private readonly reads: Reads;
+
+  constructor(
+    source: ByteSource,
+    start: number,
+    private readonly end: number,
+    private readonly windowBytes: number,
+  ) {
+    this.reads = new Reads(source);
+    const whole = source instanceof Uint8Array;
+    const stop = whole ? end : Math.min(end, start + windowBytes);
+    this.base = whole ? 0 : start;
+    this.bytes = whole ? source : this.reads.read(start, stop);
+    this.reader = this.readerAt(start, stop);
+  }
+
+  /** Bytes from the current position to `end`. */
+  get remaining(): number {
+    return this.end - this.base - this.reader.position;
+  }
+
+  read<T>(parse: (reader: ByteReader) => T): T {
+    const at = this.base + this.reader.position;
+    for (;;) {
+      try {
+        return parse(this.reader);
+      } catch (err) {
+        const windowEnd = this.base + this.bytes.length;
+        if (!(err instanceof MemlayerError) || windowEnd >= this.end) throw err;
+        this.moveTo(at, Math.max(this.windowBytes, 2 * (windowEnd - at)));
+      }
+    }
+  }
+
+  private moveTo(at: number, bytes: number): void {
+    const stop = Math.min(this.end, at + bytes);
+    this.base = at;
+    this.bytes = this.reads.read(at, stop);
+    this.reader = this.readerAt(at, stop);
+  }
+
+  /** A reader of source bytes [from, to), which the window holds; errors name source offsets. */
+  private readerAt(from: number, to: number): ByteReader {
+    const { base } = this;
+    return new ByteReader(this.bytes, CODE, 'snapshot', from - base, to - base, base);
+  }
+}
+
+/**
+ * Reads of a source, into one buffer reused from read to read when the source can (readInto):
+ * each result is valid until the next read. Whatever outlives it is copied (strings, values).
+ */
+class Reads {
+  private buffer = new Uint8Array(0);
+
+  constructor(private readonly source: ByteSource) {}
+
+  read(begin: number, end: number): Uint8Array {
+    if (this.source.readInto === undefined) return this.source.subarray(begin, end);
+    const length = end - begin;
+    if (this.buffer.length < length) this.buffer = new Uint8Array(length);
+    const out = this.buffer.subarray(0, length);
+    this.source.readInto(out, begin);
+    return out;
+  }
 }
 
 function encodeWatchSection(pairs: readonly number[]): Uint8Array {
@@ -399,9 +501,8 @@ function readRecord(reader: ByteReader): SnapshotRecord {
 
 /** Replaces the keyspace's contents with a decoded snapshot (cannot fail). */
 export function installSnapshot(db: Keyspace, snapshot: DecodedSnapshot): void {
-  db.data.clear();
+  db.data.adopt(snapshot.data);
   db.expires.clear();
-  for (const [key, value] of snapshot.data) db.data.set(key, value);
   for (const [key, atMs] of snapshot.expires) db.expires.set(key, atMs);
   db.insertions++;
   if (snapshot.changeIndexes === undefined) db.resetChangeIndexes(snapshot.applyIndex);

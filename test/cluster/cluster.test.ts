@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Level } from 'level';
 import { Redis } from 'ioredis';
-import { RELEASE_IMAGE_MIN_BYTES } from '../../src/replication/group.js';
+import { RELEASE_IMAGE_MIN_BYTES } from '../../src/replication/snapshot-file-data.js';
 import { Cluster, TEST_ENV, eventually, sleep, type NodeProcess } from './harness.js';
 import { RespError, type Resp, type RespClient } from './resp-client.js';
 
