@@ -340,6 +340,44 @@ describe('LevelLogStore', () => {
     await s3.close();
   });
 
+  it('loads a large snapshot verified in pieces and left in its file, a flipped byte anywhere an error', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.load(G);
+    // Over 1 MiB (several verification pieces) and over the size that stays in memory.
+    const image = Buffer.alloc(2.5 * 1024 * 1024);
+    for (let i = 0; i < image.length; i++) image[i] = (i * 7919) & 0xff;
+    const meta = { index: logIndex(3), term: term(1), conf: { voters: [nodeId(1)], learners: [] } };
+    await store.saveSnapshot(G, { meta, data: image }, logIndex(0));
+    await store.close();
+    const { store: s2, loaded } = await reopen(path);
+    const data = loaded.snapshot?.data;
+    assert.ok(data !== undefined && !(data instanceof Uint8Array), 'read from its file');
+    assert.equal(data.byteLength, image.length);
+    assert.deepEqual(
+      Buffer.from(data.subarray(1_500_000, 1_500_100)),
+      image.subarray(1_500_000, 1_500_100),
+    );
+    const piece = new Uint8Array(64);
+    data.readInto?.(piece, image.length - 64);
+    assert.deepEqual(Buffer.from(piece), image.subarray(image.length - 64));
+    await s2.close();
+    const file = join(`${path}-snapshots`, 'g00000001-0000000000000003.snap');
+    const bytes = await readFile(file);
+    for (const at of [4, 1024 * 1024 + 17, bytes.length - 1]) {
+      const copy = Buffer.from(bytes);
+      copy[at] = (copy[at] ?? 0) ^ 0x01;
+      await writeFile(file, copy);
+      const s3 = await LevelLogStore.open(path);
+      await assert.rejects(s3.load(G), (err: unknown) => {
+        assert.ok(err instanceof CorruptLogError, String(err));
+        assert.match(err.message, /g00000001-0000000000000003\.snap.*CRC mismatch/);
+        return true;
+      });
+      await s3.close();
+    }
+  });
+
   it('writes a local snapshot to its file as it is encoded, byte for byte as saveSnapshot would', async () => {
     const meta = {
       index: logIndex(7),

@@ -331,13 +331,11 @@ export function* decodeSnapshotInSteps(
     corrupt(`unsupported version ${String(version)}`);
   const bodyEnd = total - 4;
   const stored = Buffer.from(source.subarray(bodyEnd, total)).readUInt32LE(0);
-  const inMemory = source instanceof Uint8Array;
-  const step = inMemory ? sliceBytes : Math.min(sliceBytes, windowBytes);
-  const reused = inMemory ? undefined : new Reads(source);
+  const step = source instanceof Uint8Array ? sliceBytes : Math.min(sliceBytes, windowBytes);
+  const reads = new Reads(source);
   let crc = CRC32_INIT;
   for (let at = 0; at < bodyEnd; at += step) {
-    const stop = Math.min(bodyEnd, at + step);
-    crc = crc32Update(crc, reused?.read(at, stop) ?? source.subarray(at, stop));
+    crc = crc32Update(crc, reads.read(at, Math.min(bodyEnd, at + step)));
     if (at + step < bodyEnd) yield;
   }
   if (crc32Final(crc) !== stored) corrupt('checksum mismatch');
