@@ -167,6 +167,9 @@ export class Raft {
     this.reset(this.term);
     this.lead = this.id;
     this.role = 'leader';
+    // A leader receives no snapshot: one half received as a follower is released (its file).
+    this.snapshotAssembly?.sink.abort();
+    this.snapshotAssembly = undefined;
     const self = this.tracker.progress.get(this.id);
     if (self !== undefined) self.becomeReplicate();
     // No conf change until everything before this term is applied (thesis §4.1, etcd).

@@ -139,6 +139,20 @@ describe('the Raft core hands a received snapshot to its SnapshotReceiver', () =
     assert.deepEqual(r.events, ['begin 10 8', 'append 10 abc', 'abort 10']);
   });
 
+  it('aborts the sink of a half-received snapshot when the follower becomes leader', () => {
+    const r = new Recorder();
+    const core = follower(r);
+    core.step(chunk(10, 'abcdefgh', 0, 'abc'));
+    answers(core);
+    core.campaign();
+    answers(core);
+    core.step(makeMessage(GROUP, 'preVoteResponse', nodeId(3), nodeId(2), 3, {}));
+    answers(core);
+    core.step(makeMessage(GROUP, 'voteResponse', nodeId(3), nodeId(2), 3, {}));
+    assert.equal(core.status().role, 'leader');
+    assert.deepEqual(r.events, ['begin 10 8', 'append 10 abc', 'abort 10']);
+  });
+
   it('refuses the snapshot when the sink cannot keep it, and restores nothing', () => {
     const r = new Recorder();
     r.failFinish = true;

@@ -483,6 +483,52 @@ describe('LevelLogStore', () => {
     await s2.close();
   });
 
+  it('removes the file of a received snapshot that a newer one replaced before it was persisted', async () => {
+    const path = await tempDir();
+    const store = await LevelLogStore.open(path);
+    await store.load(G);
+    const receiver = store.snapshotReceiver(G, (w) => assert.fail(w));
+    const receive = (index: number): Snapshot => {
+      const meta = {
+        index: logIndex(index),
+        term: term(1),
+        conf: { voters: [nodeId(1)], learners: [] },
+      };
+      const sink = receiver.begin(meta, 3);
+      sink.append(Buffer.from('abc'));
+      const data = sink.finish();
+      assert.ok(data !== undefined);
+      return { meta, data };
+    };
+    // Two single-chunk snapshots completed before the Raft core's next Ready: it hands out
+    // only the second.
+    receive(10);
+    const second = receive(20);
+    const dir = `${path}-snapshots`;
+    assert.deepEqual(await readdir(dir), ['g00000001-0000000000000014.snap.recv.tmp']);
+    await store.persist({
+      group: G,
+      hardState: hs(1, 0, 20),
+      entries: [],
+      snapshot: second,
+      sync: true,
+    });
+    assert.deepEqual(await readdir(dir), ['g00000001-0000000000000014.snap']);
+    // Once handed to persist, a snapshot's file stays whatever is received next.
+    const third = receive(30);
+    const persisting = store.persist({
+      group: G,
+      hardState: hs(1, 0, 30),
+      entries: [],
+      snapshot: third,
+      sync: true,
+    });
+    receive(40);
+    await persisting;
+    assert.ok((await readdir(dir)).includes('g00000001-000000000000001e.snap'));
+    await store.close();
+  });
+
   it('removes a snapshot from the leader that is abandoned, and refuses one it cannot write', async () => {
     const meta = { index: logIndex(4), term: term(1), conf: { voters: [nodeId(1)], learners: [] } };
     const path = await tempDir();

@@ -18,6 +18,7 @@
  * has a CRC (records.ts) checked when the log is loaded: a corrupt record stops the node at
  * startup with an error naming the database directory and the record, never silent loss.
  */
+import { rmSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
@@ -127,6 +128,11 @@ export class LevelLogStore {
   private draining = false;
   /** Snapshots received from a leader into a temporary file (SnapshotSpool), by their data. */
   private readonly spooled = new WeakMap<SnapshotData, string>();
+  /**
+   * Per group, the received snapshot not yet handed to persist: the Raft core keeps one until
+   * its next Ready, and a newer one completed meanwhile replaces it there, so its file goes.
+   */
+  private readonly unclaimed = new Map<GroupId, { data: SnapshotData; temp: string }>();
   /** Level batches written, and how many of them were synced (each one fsync). */
   readonly stats = { batches: 0, syncedBatches: 0 };
   /** Time spent in each synced batch, for the fsync latency metric. */
@@ -206,6 +212,8 @@ export class LevelLogStore {
     const bounds = this.boundsOf(req.group);
     let file: SnapshotFile | undefined;
     if (req.snapshot !== undefined) {
+      if (this.unclaimed.get(req.group)?.data === req.snapshot.data)
+        this.unclaimed.delete(req.group);
       this.deleteRange(ops, req.group, bounds.first, bounds.last);
       file = this.snapshotOp(ops, req.group, req.snapshot);
       bounds.first = 0;
@@ -270,10 +278,18 @@ export class LevelLogStore {
           join(this.snapshotDir, snapshotName(group, meta.index)),
           meta,
           totalBytes,
-          (data, temp) => this.spooled.set(data, temp),
+          (data, temp) => this.received(group, data, temp),
           warn,
         ),
     };
+  }
+
+  private received(group: GroupId, data: SnapshotData, temp: string): void {
+    const superseded = this.unclaimed.get(group);
+    if (superseded !== undefined && superseded.temp !== temp)
+      rmSync(superseded.temp, { force: true });
+    this.unclaimed.set(group, { data, temp });
+    this.spooled.set(data, temp);
   }
 
   /** Adds the pointer to a new snapshot file to `ops`; the file is written by the drain. */

@@ -287,6 +287,19 @@ describe('snapshot', () => {
       copy[i] = (copy[i] ?? 0) ^ 0x10;
       expectCorrupt(() => decodeSnapshot(onDemand(copy)));
     }
+    // Bytes after the last field, under a valid checksum: whatever window size, including one
+    // that ends exactly with that field.
+    const body = Buffer.concat([bytes.subarray(0, bytes.length - 4), Buffer.from([7, 7])]);
+    const longer = Buffer.alloc(body.length + 4);
+    longer.set(body);
+    longer.writeUInt32LE(crc32(body), body.length);
+    assert.match(outcome(longer), /2 trailing bytes/);
+    for (let windowBytes = 1; windowBytes < longer.length; windowBytes++)
+      assert.equal(
+        outcome(onDemand(longer, true), windowBytes),
+        outcome(longer),
+        `window ${windowBytes}`,
+      );
   });
 
   it('rejects a wrong magic or version', () => {

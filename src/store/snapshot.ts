@@ -339,7 +339,7 @@ export function* decodeSnapshotInSteps(
     if (at + step < bodyEnd) yield;
   }
   if (crc32Final(crc) !== stored) corrupt('checksum mismatch');
-  const body = new Window(source, MAGIC.length + 1, bodyEnd, windowBytes);
+  const body = new Window(reads, source, MAGIC.length + 1, bodyEnd, windowBytes);
   const applyIndex = body.read((r) => r.f64('index'));
   if (!Number.isSafeInteger(applyIndex) || applyIndex < 0) corrupt('bad index');
   // Each record takes at least 3 bytes, which bounds the count before anything is allocated.
@@ -358,13 +358,17 @@ export function* decodeSnapshotInSteps(
       sliceEnd = body.remaining - sliceBytes;
     }
   }
-  return body.read((r) => {
+  const decoded = body.read((r) => {
     const changeIndexes = version === SNAPSHOT_VERSION_NO_WATCH ? undefined : readWatchSection(r);
     // A copy: the window's bytes are read over again (Reads).
     const extra = Uint8Array.prototype.slice.call(r.bytesField('extra'));
     r.expectEnd();
     return { applyIndex, data, expires, extra, changeIndexes };
   });
+  // The reader's end is its window's: a window that happened to end with the last field has
+  // not seen the bytes after it.
+  if (body.remaining !== 0) corrupt(`${body.remaining} trailing bytes`);
+  return decoded;
 }
 
 /**
@@ -373,7 +377,9 @@ export function* decodeSnapshotInSteps(
  * `end` may just run past the window, so the window moves to the item's start, at least twice
  * as long as what it held of it, and the item is parsed again. Only once the window reaches
  * `end` is a failure the source's own. (The checksum was verified first: a parse failure is
- * almost always only the window's edge.) A Uint8Array's window is the whole of it, a view.
+ * almost always only the window's edge; a record that is itself malformed, under a valid
+ * checksum, is reported once the window has grown to the end.) A Uint8Array's window is the
+ * whole of it, a view.
  */
 class Window {
   /** Offset in the source of `bytes[0]` (0 when `bytes` is the whole source). */
@@ -381,15 +387,14 @@ class Window {
   private bytes: Uint8Array;
   private reader: ByteReader;
 
-  private readonly reads: Reads;
-
   constructor(
+    private readonly reads: Reads,
     source: ByteSource,
     start: number,
     private readonly end: number,
     private readonly windowBytes: number,
   ) {
-    this.reads = new Reads(source);
+    assert(windowBytes > 0, 'a window holds at least a byte');
     const whole = source instanceof Uint8Array;
     const stop = whole ? end : Math.min(end, start + windowBytes);
     this.base = whole ? 0 : start;
