@@ -23,6 +23,8 @@ const meta = (index: number): SnapshotMeta => ({ index: logIndex(index), term: t
 class Recorder implements SnapshotReceiver {
   readonly events: string[] = [];
   failFinish = false;
+  /** Appends of these bytes fail (as a write to a full disk would). */
+  failAppend: string | undefined;
 
   begin(m: SnapshotMeta, totalBytes: number): SnapshotSink {
     const at = m.index;
@@ -30,8 +32,9 @@ class Recorder implements SnapshotReceiver {
     const inner = memoryReceiver.begin(m, totalBytes);
     return {
       append: (bytes) => {
-        this.events.push(`append ${at} ${Buffer.from(bytes).toString()}`);
-        inner.append(bytes);
+        const text = Buffer.from(bytes).toString();
+        this.events.push(`append ${at} ${text}`);
+        return text !== this.failAppend && inner.append(bytes);
       },
       finish: (): SnapshotData | undefined => {
         this.events.push(`finish ${at}`);
@@ -151,6 +154,31 @@ describe('the Raft core hands a received snapshot to its SnapshotReceiver', () =
     core.step(makeMessage(GROUP, 'voteResponse', nodeId(3), nodeId(2), 3, {}));
     assert.equal(core.status().role, 'leader');
     assert.deepEqual(r.events, ['begin 10 8', 'append 10 abc', 'abort 10']);
+  });
+
+  it('refuses the snapshot as soon as the sink cannot keep a chunk, and starts over later', () => {
+    const r = new Recorder();
+    r.failAppend = 'def';
+    const core = follower(r);
+    core.step(chunk(10, 'abcdefgh', 0, 'abc'));
+    assert.deepEqual(answers(core), ['3']);
+    core.step(chunk(10, 'abcdefgh', 3, 'def'));
+    assert.deepEqual(answers(core), ['reject 0']);
+    // The rest of that transfer is not taken: it starts again from the top.
+    core.step(chunk(10, 'abcdefgh', 6, 'gh'));
+    assert.deepEqual(answers(core), ['0']);
+    r.failAppend = undefined;
+    core.step(chunk(10, 'abcdefgh', 0, 'abcdefgh'));
+    assert.equal(core.ready().snapshot?.meta.index, 10);
+    assert.deepEqual(r.events, [
+      'begin 10 8',
+      'append 10 abc',
+      'append 10 def',
+      'abort 10',
+      'begin 10 8',
+      'append 10 abcdefgh',
+      'finish 10',
+    ]);
   });
 
   it('refuses the snapshot when the sink cannot keep it, and restores nothing', () => {

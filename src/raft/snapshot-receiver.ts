@@ -14,6 +14,7 @@ export const memoryReceiver: SnapshotReceiver = {
       append(bytes) {
         parts.push(bytes);
         received += bytes.byteLength;
+        return true;
       },
       finish(): SnapshotData {
         assert(received === totalBytes, 'snapshot assembly size mismatch');

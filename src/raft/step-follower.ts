@@ -163,7 +163,11 @@ function acceptChunk(r: Raft, chunk: SnapshotChunk): Raft['snapshotAssembly'] {
     respondOffset(r, r.lead, chunk, a.received, false); // resume from what we have
     return undefined;
   }
-  if (chunk.data.byteLength > 0) a.sink.append(chunk.data);
+  if (chunk.data.byteLength > 0 && !a.sink.append(chunk.data)) {
+    dropAssembly(r);
+    respondOffset(r, r.lead, chunk, 0, true); // the receiver could not keep it: later, again
+    return undefined;
+  }
   a.received = end;
   return a;
 }

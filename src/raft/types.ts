@@ -86,8 +86,12 @@ export interface SnapshotReceiver {
 
 /** One snapshot being received: bytes arrive in order, then exactly one of finish or abort. */
 export interface SnapshotSink {
-  /** The next bytes: a received message's, which nothing changes afterwards. */
-  append(bytes: Uint8Array): void;
+  /**
+   * The next bytes: a received message's, which nothing changes afterwards. False if the sink
+   * could not keep them (a failed write): the caller then aborts it and refuses the snapshot
+   * at once, rather than taking the rest of a transfer it cannot complete.
+   */
+  append(bytes: Uint8Array): boolean;
   /**
    * Every byte arrived: the snapshot's data, or undefined if the sink could not keep them (a
    * failed write); the follower then refuses the snapshot and the leader sends it again later.

@@ -286,8 +286,13 @@ export class LevelLogStore {
 
   private received(group: GroupId, data: SnapshotData, temp: string): void {
     const superseded = this.unclaimed.get(group);
-    if (superseded !== undefined && superseded.temp !== temp)
-      rmSync(superseded.temp, { force: true });
+    if (superseded !== undefined && superseded.temp !== temp) {
+      try {
+        rmSync(superseded.temp, { force: true });
+      } catch {
+        // A leftover temporary file is removed when the store next opens.
+      }
+    }
     this.unclaimed.set(group, { data, temp });
     this.spooled.set(data, temp);
   }

@@ -44,14 +44,16 @@ export class SnapshotSpool implements SnapshotSink {
     }
   }
 
-  append(bytes: Uint8Array): void {
-    if (this.fd === undefined) return;
+  append(bytes: Uint8Array): boolean {
+    if (this.fd === undefined) return false;
     try {
       writeFully(this.fd, bytes);
       this.crc = crc32Update(this.crc, bytes);
       this.received += bytes.byteLength;
+      return true;
     } catch (err) {
       this.fail(err);
+      return false;
     }
   }
 
