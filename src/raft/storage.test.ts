@@ -64,21 +64,6 @@ test('MemoryStorage snapshots: create at an index in the log, apply a newer one,
   assert.throws(() => s.applySnapshot(snap), isCode('compacted'));
 });
 
-test('MemoryStorage.replaceSnapshotData swaps the bytes of the current snapshot only', () => {
-  const s = new MemoryStorage({ conf, entries: [e(1, 1), e(2, 1), e(3, 1)] });
-  const snap = s.createSnapshot(logIndex(2), conf, new Uint8Array([7, 8, 9]));
-  const elsewhere = { byteLength: 3, subarray: () => new Uint8Array([7, 8, 9]) };
-  // Another index, or another size: refused, nothing changes.
-  assert.equal(s.replaceSnapshotData(logIndex(1), elsewhere), false);
-  assert.equal(s.replaceSnapshotData(logIndex(2), { ...elsewhere, byteLength: 4 }), false);
-  assert.equal(s.snapshot(), snap);
-  assert.equal(s.replaceSnapshotData(logIndex(2), elsewhere), true);
-  assert.equal(s.snapshot().data, elsewhere);
-  assert.deepEqual(s.snapshot().meta, snap.meta);
-  assert.equal(s.firstIndex(), 1, 'the log is untouched');
-  assert.equal(s.lastIndex(), 3);
-});
-
 test('MemoryStorage.bootstrap: snapshot at 1 with the membership, log starting at 2', () => {
   const s = MemoryStorage.bootstrap(conf, new Uint8Array([1]));
   assert.equal(s.firstIndex(), 2);

@@ -167,18 +167,6 @@ export class MemoryStorage implements RaftStorage {
     return this.snap;
   }
 
-  /**
-   * The same snapshot (`index`, same size) with its bytes held elsewhere: the host moves a
-   * durable snapshot's bytes to its file. Returns false, changing nothing, when the snapshot is
-   * no longer the one at `index` or the sizes differ.
-   */
-  replaceSnapshotData(index: LogIndex, data: SnapshotData): boolean {
-    if (this.snap.meta.index !== index || this.snap.data.byteLength !== data.byteLength)
-      return false;
-    this.snap = { meta: this.snap.meta, data };
-    return true;
-  }
-
   /** Installs a snapshot received from the leader: the log restarts right after it. */
   applySnapshot(snapshot: Snapshot): void {
     if (snapshot.meta.index <= this.snap.meta.index) {

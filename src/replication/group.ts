@@ -24,7 +24,6 @@ import { RaftNode } from '../raft/node.js';
 import { MemoryStorage } from '../raft/storage.js';
 import { defaultRaftConfig } from '../raft/config.js';
 import { decodeConfChange } from '../raft/codec.js';
-import { RELEASE_IMAGE_MIN_BYTES } from './snapshot-file-data.js';
 import {
   NO_NODE,
   RaftError,
@@ -303,7 +302,6 @@ export class RaftGroup {
     for (const [k, v] of o.seeds) if (k !== o.id) g.book.set(k, v);
     for (const [k, v] of restored?.book ?? []) g.book.set(k, v);
     if (loaded.meta !== undefined) for (const [k, v] of decodeBook(loaded.meta)) g.book.set(k, v);
-    if (snapshot !== undefined) g.releaseImage(snapshot);
     g.begin();
     return g;
   }
@@ -903,23 +901,6 @@ export class RaftGroup {
       p.resolve(unknownOutcome('entry overwritten'));
     }
     this.o.logger('info', `installed snapshot at index ${snap.meta.index}`);
-    this.releaseImage(snap);
-  }
-
-  /**
-   * Once a snapshot's file is durable, the storage reads its bytes from the file when a
-   * follower needs them, and the image in memory can be collected: a node does not hold its
-   * state twice (snapshot-file-data.ts). If the file cannot be opened, the image stays.
-   */
-  private releaseImage(snap: Snapshot): void {
-    if (this.storage.snapshot() !== snap || !(snap.data instanceof Uint8Array)) return;
-    if (snap.data.byteLength < RELEASE_IMAGE_MIN_BYTES) return;
-    try {
-      this.storage.replaceSnapshotData(snap.meta.index, this.o.log.snapshotData(this.group, snap));
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      this.o.logger('warn', `snapshot at ${snap.meta.index} stays in memory: ${reason}`);
-    }
   }
 
   private readNow(request: DataRequest): Reply {

@@ -376,6 +376,17 @@ describe('LevelLogStore', () => {
       });
       await s3.close();
     }
+    // Cut short, to a few bytes or to half: the same kind of startup error, naming the file.
+    for (const length of [3, bytes.length >> 1]) {
+      await writeFile(file, bytes.subarray(0, length));
+      const s4 = await LevelLogStore.open(path);
+      await assert.rejects(s4.load(G), (err: unknown) => {
+        assert.ok(err instanceof CorruptLogError, String(err));
+        assert.match(err.message, /g00000001-0000000000000003\.snap.*(truncated|CRC mismatch)/);
+        return true;
+      });
+      await s4.close();
+    }
   });
 
   it('writes a local snapshot to its file as it is encoded, byte for byte as saveSnapshot would', async () => {

@@ -45,14 +45,13 @@ import {
   encodeEntry,
   encodeHardState,
   encodeSnapshot,
-  snapshotHeadBytes,
   snapshotRecordHead,
 } from './records.js';
 import { assert } from '../shared/assert.js';
 import { publishFile, writeChunks, writeFileAtomically } from '../shared/atomic-file.js';
 import { crc32Combine } from '../store/crc32.js';
 import { CHUNKS_ABANDONED, type SnapshotChunks } from '../store/snapshot.js';
-import { FileSnapshotData, RELEASE_IMAGE_MIN_BYTES } from './snapshot-file-data.js';
+import { FileSnapshotData } from './snapshot-file-data.js';
 import { SnapshotSpool } from './snapshot-spool.js';
 
 /** A record on disk failed its checks; the message names the directory and the record key. */
@@ -102,8 +101,12 @@ interface SnapshotFile {
   readonly group: GroupId;
   readonly name: string;
   readonly snapshot: Snapshot;
-  /** Already written (a local snapshot, written before it was queued). */
-  readonly written: boolean;
+  /**
+   * Where its bytes are: already in the file (a local snapshot, written before it was queued),
+   * in a temporary file that only needs publishing (received from the leader, SnapshotSpool),
+   * or to be written from the snapshot itself.
+   */
+  readonly source: 'written' | { readonly spooled: string } | 'snapshot';
 }
 
 interface WriteJob {
@@ -126,8 +129,6 @@ export class LevelLogStore {
   /** Index of the newest snapshot queued per group (a pointer never moves backwards). */
   private readonly latestSnapshot = new Map<GroupId, number>();
   private draining = false;
-  /** Snapshots received from a leader into a temporary file (SnapshotSpool), by their data. */
-  private readonly spooled = new WeakMap<SnapshotData, string>();
   /**
    * Per group, the received snapshot not yet handed to persist: the Raft core keeps one until
    * its next Ready, and a newer one completed meanwhile replaces it there, so its file goes.
@@ -212,10 +213,14 @@ export class LevelLogStore {
     const bounds = this.boundsOf(req.group);
     let file: SnapshotFile | undefined;
     if (req.snapshot !== undefined) {
-      if (this.unclaimed.get(req.group)?.data === req.snapshot.data)
+      const received = this.unclaimed.get(req.group);
+      let source: SnapshotFile['source'] = 'snapshot';
+      if (received?.data === req.snapshot.data) {
         this.unclaimed.delete(req.group);
+        source = { spooled: received.temp };
+      }
       this.deleteRange(ops, req.group, bounds.first, bounds.last);
-      file = this.snapshotOp(ops, req.group, req.snapshot);
+      file = this.snapshotOp(ops, req.group, req.snapshot, source);
       bounds.first = 0;
       bounds.last = 0;
     }
@@ -248,7 +253,7 @@ export class LevelLogStore {
       return;
     }
     const ops: Op[] = [];
-    const file = this.snapshotOp(ops, group, snapshot, true);
+    const file = this.snapshotOp(ops, group, snapshot, 'written');
     const bounds = this.boundsOf(group);
     if (bounds.first !== 0 && compactTo >= bounds.first) {
       this.deleteRange(ops, group, bounds.first, Math.min(compactTo, bounds.last));
@@ -256,15 +261,6 @@ export class LevelLogStore {
       if (bounds.first === 0) bounds.last = 0;
     }
     await this.write(ops, true, file);
-  }
-
-  /**
-   * The bytes of a snapshot this store has made durable, read from its file from now on
-   * (snapshot-file-data.ts). Throws when the file is missing or its size does not match.
-   */
-  snapshotData(group: GroupId, snapshot: Snapshot): FileSnapshotData {
-    const path = join(this.snapshotDir, snapshotName(group, snapshot.meta.index));
-    return FileSnapshotData.open(path, snapshotHeadBytes(snapshot.meta), snapshot.data.byteLength);
   }
 
   /**
@@ -294,15 +290,19 @@ export class LevelLogStore {
       }
     }
     this.unclaimed.set(group, { data, temp });
-    this.spooled.set(data, temp);
   }
 
   /** Adds the pointer to a new snapshot file to `ops`; the file is written by the drain. */
-  private snapshotOp(ops: Op[], group: GroupId, snapshot: Snapshot, written = false): SnapshotFile {
+  private snapshotOp(
+    ops: Op[],
+    group: GroupId,
+    snapshot: Snapshot,
+    source: SnapshotFile['source'],
+  ): SnapshotFile {
     const name = snapshotName(group, snapshot.meta.index);
     ops.push({ type: 'put', key: `${groupPrefix(group)}s`, value: encodeBlob(Buffer.from(name)) });
     this.latestSnapshot.set(group, snapshot.meta.index);
-    return { group, name, snapshot, written };
+    return { group, name, snapshot, source };
   }
 
   /** Writes a snapshot file whole: temporary name, fsync, rename, fsync of the directory. */
@@ -456,10 +456,9 @@ export class LevelLogStore {
       try {
         // Snapshot files first: a pointer in the batch must never name a missing file.
         for (const { file } of jobs) {
-          if (file === undefined || file.written) continue;
-          const temp = this.spooled.get(file.snapshot.data);
-          if (temp === undefined) await this.writeSnapshotFile(file.name, file.snapshot);
-          else await publishFile(temp, join(this.snapshotDir, file.name));
+          if (file === undefined || file.source === 'written') continue;
+          if (file.source === 'snapshot') await this.writeSnapshotFile(file.name, file.snapshot);
+          else await publishFile(file.source.spooled, join(this.snapshotDir, file.name));
         }
         const started = performance.now();
         // The chained form: abstract-level's array form copies and validates every operation
@@ -548,6 +547,12 @@ export async function writeAll(
   }
 }
 
+/**
+ * A snapshot image smaller than this, loaded at startup, is read into memory rather than read
+ * from its file on demand: little to save, and one descriptor less held.
+ */
+export const SMALL_IMAGE_BYTES = 64 * 1024;
+
 /** Bytes of a snapshot file read at a time while its checksum is verified. */
 const VERIFY_CHUNK_BYTES = 1024 * 1024;
 
@@ -578,7 +583,7 @@ async function openSnapshotRecord(record: FileSnapshotData): Promise<Snapshot> {
   );
   if (headBytes > size) throw new RecordError('record truncated');
   const data =
-    size - headBytes < RELEASE_IMAGE_MIN_BYTES
+    size - headBytes < SMALL_IMAGE_BYTES
       ? Uint8Array.prototype.slice.call(record.subarray(headBytes, size))
       : FileSnapshotData.open(record.path, headBytes, size - headBytes);
   return { meta, data };

@@ -178,7 +178,7 @@ export function snapshotRecordHead(meta: SnapshotMeta): Buffer {
 }
 
 /** Where the image starts in a snapshot record: the bytes of encodeSnapshot's head. */
-export function snapshotHeadBytes(meta: SnapshotMeta): number {
+function snapshotHeadBytes(meta: SnapshotMeta): number {
   return HEADER_BYTES + 24 + 8 * (meta.conf.voters.length + meta.conf.learners.length);
 }
 

@@ -2,19 +2,14 @@
  * A durable snapshot's bytes, read from its file when they are needed (a follower that fell
  * behind the log is sent the snapshot in chunks) instead of held in memory: without this, every
  * node keeps an encoded copy of its whole state beside the state itself (a 1 GB keyspace, a 1 GB
- * image). The file is opened once, when the bytes move to it; reads go through that descriptor,
+ * image). The file is opened once, when the snapshot is written, received or loaded; reads go
+ * through that descriptor,
  * so they keep working after a newer snapshot replaces the file and it is removed (the Raft core
  * may still be sending the older one). The descriptor is closed when the object is collected.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { SnapshotData } from '../raft/types.js';
 import { allocLarge } from '../shared/large-buffer.js';
-
-/**
- * Snapshots smaller than this stay in memory: little to save, and a new member's bootstrap
- * snapshot (a few hundred bytes) has no file yet when the group starts.
- */
-export const RELEASE_IMAGE_MIN_BYTES = 64 * 1024;
 
 const descriptors = new FinalizationRegistry<number>((fd) => {
   try {
@@ -80,7 +75,7 @@ export class FileSnapshotData implements SnapshotData {
 }
 
 /** TypedArray#subarray's clamping of one bound (negative counts from the end). */
-function clamp(at: number, length: number): number {
+export function clamp(at: number, length: number): number {
   const i = Math.trunc(at);
   if (Number.isNaN(i)) return 0;
   return i < 0 ? Math.max(0, length + i) : Math.min(i, length);

@@ -6,6 +6,7 @@
  */
 import type { NodeId, SnapshotData } from '../raft/types.js';
 import { nodeId } from '../shared/brand.js';
+import { clamp } from './snapshot-file-data.js';
 
 const MAGIC = 0x4d4c5331; // "MLS1"
 
@@ -77,11 +78,4 @@ function from(data: SnapshotData, offset: number): SnapshotData {
   const { readInto } = data;
   if (readInto === undefined) return view;
   return { ...view, readInto: (target, begin) => readInto.call(data, target, offset + begin) };
-}
-
-/** TypedArray#subarray's clamping of one bound (negative counts from the end). */
-function clamp(at: number, length: number): number {
-  const i = Math.trunc(at);
-  if (Number.isNaN(i)) return 0;
-  return i < 0 ? Math.max(0, length + i) : Math.min(i, length);
 }

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Level } from 'level';
 import { Redis } from 'ioredis';
-import { RELEASE_IMAGE_MIN_BYTES } from '../../src/replication/snapshot-file-data.js';
+import { SMALL_IMAGE_BYTES } from '../../src/replication/log-store.js';
 import { Cluster, TEST_ENV, eventually, sleep, type NodeProcess } from './harness.js';
 import { RespError, type Resp, type RespClient } from './resp-client.js';
 
@@ -329,7 +329,7 @@ describe('a 3-node cluster of real processes', () => {
       assert.ok(bytes > 0, `node ${n.spec.id} restarted from a snapshot`);
       assert.equal(
         view['snapshotInMemoryBytes'],
-        bytes < RELEASE_IMAGE_MIN_BYTES ? bytes : 0,
+        bytes < SMALL_IMAGE_BYTES ? bytes : 0,
         `node ${n.spec.id}`,
       );
     }
