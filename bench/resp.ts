@@ -120,8 +120,10 @@ async function runBenchmark(args: readonly string[]): Promise<string> {
 }
 
 /** Parses redis-benchmark --csv rows: "TEST","rps","avg","min","p50","p95","p99","max". */
-export function parseCsv(text: string): Map<string, { rps: number; p50: number; p99: number }> {
-  const rows = new Map<string, { rps: number; p50: number; p99: number }>();
+export function parseCsv(
+  text: string,
+): Map<string, { rps: number; p50: number; p99: number; max: number }> {
+  const rows = new Map<string, { rps: number; p50: number; p99: number; max: number }>();
   for (const line of text.split('\n')) {
     const cells = line
       .trim()
@@ -132,6 +134,7 @@ export function parseCsv(text: string): Map<string, { rps: number; p50: number; 
       rps: Number(cells[1]),
       p50: Number(cells[4]),
       p99: Number(cells[6]),
+      max: Number(cells[7]),
     });
   }
   return rows;
@@ -266,6 +269,9 @@ interface MemoryResult {
   redisBytesPerKey: number;
   memlayerBytesPerKey: number;
   ratio: number;
+  /** Latency of the requests that loaded the keys. */
+  redisLoadMs: { p99: number; max: number };
+  memlayerLoadMs: { p99: number; max: number };
 }
 
 /** Counts keys with DBSIZE; falls back to the expected number of distinct random keys. */
@@ -287,12 +293,12 @@ async function dbsize(port: number, requests: number, range: number): Promise<nu
 async function measureMemory(
   kind: ServerKind,
   options: Options,
-): Promise<{ keys: number; bytesPerKey: number }> {
+): Promise<{ keys: number; bytesPerKey: number; p99Ms: number; maxMs: number }> {
   const server = await startServer(kind, options);
   try {
     const requests = options.memoryKeys;
     const before = rssBytes(server.pid);
-    await runBenchmark([
+    const output = await runBenchmark([
       '-h',
       '127.0.0.1',
       '-p',
@@ -309,12 +315,16 @@ async function measureMemory(
       '100',
       '-P',
       '16',
-      '-q',
+      '--csv',
     ]);
+    // The load grows the table from empty through every resize: its worst request shows any
+    // step that holds the server (a rehash, a copy of the entries).
+    const row = [...parseCsv(output).values()][0];
+    if (row === undefined) throw new Error('no result for the memory load');
     await new Promise((resolve) => setTimeout(resolve, 500)); // let a GC settle
     const after = rssBytes(server.pid);
     const keys = await dbsize(server.port, requests, requests);
-    return { keys, bytesPerKey: (after - before) / keys };
+    return { keys, bytesPerKey: (after - before) / keys, p99Ms: row.p99, maxMs: row.max };
   } finally {
     await stop(server);
     server.cleanup();
@@ -402,9 +412,14 @@ async function main(): Promise<void> {
       redisBytesPerKey: redis.bytesPerKey,
       memlayerBytesPerKey: ours.bytesPerKey,
       ratio: ours.bytesPerKey / redis.bytesPerKey,
+      redisLoadMs: { p99: redis.p99Ms, max: redis.maxMs },
+      memlayerLoadMs: { p99: ours.p99Ms, max: ours.maxMs },
     };
     console.log(
       `\nmemory: ${fmt(ours.keys)} keys x 100 B values: redis ${fmt(redis.bytesPerKey)} B/key, ${target} ${fmt(ours.bytesPerKey)} B/key, ratio ${fmt(memory.ratio, 2)}`,
+    );
+    console.log(
+      `loading them (-P 16): p99/max latency redis ${fmt(redis.p99Ms, 3)}/${fmt(redis.maxMs, 3)} ms, ${target} ${fmt(ours.p99Ms, 3)}/${fmt(ours.maxMs, 3)} ms`,
     );
   }
   printGoals(results, memory);

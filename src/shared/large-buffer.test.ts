@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { allocLarge, LARGE_BUFFER_MIN_BYTES, zeroedInt32Array } from './large-buffer.js';
+import { allocLarge, LARGE_BUFFER_MIN_BYTES } from './large-buffer.js';
 import { nativeMemory, nativeStatus, useNative } from './native.js';
 
 const memory = nativeMemory();
@@ -81,22 +81,5 @@ test('without the addon, large buffers are ordinary Buffers', () => {
     assert.equal(nativeMemory(), undefined);
   } finally {
     useNative(previous);
-  }
-});
-
-test('zeroedInt32Array is zero-filled and writable, large or small, with or without the addon', () => {
-  for (const native of [true, false]) {
-    const previous = useNative(native);
-    try {
-      for (const length of [3, LARGE_BUFFER_MIN_BYTES / 4 + 5]) {
-        const array = zeroedInt32Array(length);
-        assert.equal(array.length, length);
-        assert.ok(array.every((v) => v === 0));
-        array[length - 1] = -7;
-        assert.equal(array[length - 1], -7);
-      }
-    } finally {
-      useNative(previous);
-    }
   }
 });

@@ -100,6 +100,79 @@ describe('KeyTable', () => {
     assert.deepEqual([...table], [['again', 'yes']]);
   });
 
+  it('stays a Map while resizes are under way, growing and shrinking', () => {
+    // A resize moves the slots a few per operation: each phase below crosses several resizes
+    // and does everything meanwhile (lookups of moved and unmoved keys, overwrites, deletes
+    // and re-inserts of both, misses), so most steps run against a table mid-resize.
+    const rng = new SeededRng(19);
+    const table = new KeyTable();
+    const model = new Map<string, Value>();
+    const hash = new HashValue();
+    hash.fields.set('f', 'v');
+    const check = (key: string): void => {
+      assert.equal(table.get(key), model.get(key));
+      assert.equal(table.has(key), model.has(key));
+    };
+    for (const [target, range] of [
+      [6000, 20_000],
+      [300, 20_000],
+      [5000, 20_000],
+      [10, 20_000],
+      [3000, 12_000],
+    ] as const) {
+      const growing = model.size < target;
+      while (growing ? model.size < target : model.size > target) {
+        // Mostly toward the target, some the other way; overwrites, deletes of present keys
+        // (moved or not yet) and of absent ones.
+        const insert = rng.int(10) < (growing ? 8 : 2);
+        const key =
+          !insert && model.size > 0 && rng.int(4) !== 0
+            ? ([...model.keys()][rng.int(model.size)] as string)
+            : `k${rng.int(range)}`;
+        if (insert) {
+          const value = rng.int(20) === 0 ? hash : randomBytes(rng, rng.int(40));
+          assert.equal(table.set(key, value), !model.has(key));
+          model.set(key, value);
+        } else {
+          assert.equal(table.delete(key), model.delete(key));
+        }
+        check(key);
+        check(`k${rng.int(range)}`);
+        assert.equal(table.size, model.size);
+      }
+      assert.deepEqual(sortedEntries(table), sortedMap(model));
+    }
+    for (const key of [...model.keys()]) {
+      assert.equal(table.delete(key), model.delete(key));
+      check(key);
+    }
+    assert.equal(table.size, 0);
+    assert.deepEqual([...table], []);
+  });
+
+  it('holds more entries than one chunk of ids, and captures across chunks', () => {
+    const table = new KeyTable();
+    const count = 150_000; // ids span three chunks of 65,536
+    for (let i = 0; i < count; i++) table.set(`k${i}`, `v${i}`);
+    const set = new SetValue();
+    set.members.add('m');
+    table.set('k70001', set);
+    const capture = table.capture();
+    const before = readCapture(capture);
+    for (let i = 0; i < count; i += 3) table.delete(`k${i}`);
+    for (let i = 1; i < count; i += 3) table.set(`k${i}`, `changed ${i}`);
+    for (let i = 0; i < 70_000; i++) table.set(`n${i}`, 'new'); // a fourth chunk
+    assert.deepEqual(readCapture(capture), before);
+    table.release(capture);
+    assert.equal(table.size, count - count / 3 + 70_000);
+    for (let i = 0; i < count; i++) {
+      const expected =
+        i % 3 === 0 ? undefined : i % 3 === 1 ? `changed ${i}` : i === 70_001 ? set : `v${i}`;
+      assert.equal(table.get(`k${i}`), expected);
+    }
+    assert.equal(table.get('n69999'), 'new');
+  });
+
   it('reuses the chunks of deleted records', () => {
     const table = new KeyTable();
     for (let i = 0; i < 1000; i++) table.set(`k${i}`, 'x'.repeat(100));
@@ -205,6 +278,23 @@ describe('KeyTable', () => {
     assert.equal(decoded.get('other7'), 'x');
     assert.equal(live.get('other7'), undefined);
     assert.throws(() => live.adopt(withCapture(decoded)), /captured table/);
+  });
+
+  it('adopts a table in the middle of a resize', () => {
+    // The 769th key grows 1,024 slots to 2,048, which takes 32 operations to move: the decoded
+    // table is handed over with most of its keys still in the old slots.
+    const decoded = new KeyTable();
+    for (let i = 0; i < 770; i++) decoded.set(`k${i}`, `v${i}`);
+    const live = new KeyTable();
+    live.set('gone', 'x');
+    live.adopt(decoded);
+    assert.equal(live.size, 770);
+    for (let i = 0; i < 770; i += 2) assert.equal(live.delete(`k${i}`), true);
+    for (let i = 0; i < 770; i++)
+      assert.equal(live.get(`k${i}`), i % 2 === 0 ? undefined : `v${i}`);
+    assert.equal(live.get('gone'), undefined);
+    decoded.set('k1', 'apart');
+    assert.equal(live.get('k1'), 'v1');
   });
 
   it('serves every capture from its own moment', () => {
