@@ -282,19 +282,74 @@ describe('KeyTable', () => {
 
   it('adopts a table in the middle of a resize', () => {
     // The 769th key grows 1,024 slots to 2,048, which takes 32 operations to move: the decoded
-    // table is handed over with most of its keys still in the old slots.
+    // table is handed over with most of its keys still in the old slots. The adopting table
+    // has been through that same resize itself, to the end: it must take over the decoded
+    // table's progress, not keep its own.
     const decoded = new KeyTable();
     for (let i = 0; i < 770; i++) decoded.set(`k${i}`, `v${i}`);
     const live = new KeyTable();
-    live.set('gone', 'x');
+    for (let i = 0; i < 800; i++) live.set(`gone${i}`, 'x');
     live.adopt(decoded);
     assert.equal(live.size, 770);
+    for (let i = 0; i < 770; i++) assert.equal(live.get(`k${i}`), `v${i}`);
     for (let i = 0; i < 770; i += 2) assert.equal(live.delete(`k${i}`), true);
     for (let i = 0; i < 770; i++)
       assert.equal(live.get(`k${i}`), i % 2 === 0 ? undefined : `v${i}`);
-    assert.equal(live.get('gone'), undefined);
+    assert.equal(live.get('gone1'), undefined);
     decoded.set('k1', 'apart');
     assert.equal(live.get('k1'), 'v1');
+  });
+
+  it('keeps one long probe run whole through resizes, deletes and reused ids', () => {
+    // One hash for all: every key is in one run that crosses the point up to which a resize
+    // has moved the slots; deletes leave marks in the old slots and free ids that new keys
+    // take while old slots still name them.
+    const same = 777;
+    const table = new KeyTable();
+    const model = new Map<string, string>();
+    const rng = new SeededRng(23);
+    for (let step = 0; step < 6000; step++) {
+      const key = `c${rng.int(400)}`;
+      if (rng.int(3) === 0) {
+        assert.equal(table.delete(key, same), model.delete(key));
+      } else {
+        const value = `v${step}`;
+        assert.equal(table.set(key, value, same), !model.has(key));
+        model.set(key, value);
+      }
+      const probe = `c${rng.int(400)}`;
+      assert.equal(table.get(probe, same), model.get(probe));
+      assert.equal(table.size, model.size);
+    }
+    assert.deepEqual(sortedEntries(table), sortedMap(model));
+  });
+
+  it('can be cleared or captured in the middle of a resize', () => {
+    const table = new KeyTable();
+    for (let i = 0; i < 770; i++) table.set(`k${i}`, `v${i}`); // a resize under way
+    table.clear();
+    assert.equal(table.get('k5'), undefined);
+    for (let i = 0; i < 770; i++) table.set(`n${i}`, `w${i}`); // the same resize again
+    const model = new Map<string, Value>([...table]);
+    const capture = table.capture();
+    const atCapture = sortedMap(model);
+    // Deletes of moved and unmoved keys, overwrites, and new keys that would take their ids.
+    for (let i = 0; i < 770; i += 2) {
+      table.delete(`n${i}`);
+      model.delete(`n${i}`);
+    }
+    for (let i = 1; i < 770; i += 4) {
+      table.set(`n${i}`, 'changed');
+      model.set(`n${i}`, 'changed');
+    }
+    for (let i = 0; i < 500; i++) {
+      table.set(`m${i}`, 'new');
+      model.set(`m${i}`, 'new');
+    }
+    assert.deepEqual(readCapture(capture), atCapture);
+    table.release(capture);
+    assert.deepEqual(sortedEntries(table), sortedMap(model));
+    for (const key of model.keys()) assert.equal(table.get(key), model.get(key));
   });
 
   it('serves every capture from its own moment', () => {

@@ -569,9 +569,10 @@ export class KeyTable {
    * (rehashStep) until all are; meanwhile new keys go to the new slots and lookups try both.
    * The new array is zero pages from the kernel, faulted in as it fills, on 4 KiB pages: the
    * first few steps write all over it and would fault in every huge page at once.
-   * A resize ends long before the next is due: growing from 3/4 of n slots to 2n, the next
-   * growth is 3n/4 inserts away, a shrink n/4 deletes; a resize still running when the next
-   * is due is finished first.
+   * A resize ends long before the next is due: growing from 3/4 of n slots to 2n takes n/32
+   * operations, and the next growth is 3n/4 inserts away, a shrink n/2 deletes; a shrink of
+   * c slots takes c/32, the next resize at least c/16 away. Should one still be running when
+   * the next is due, it is finished first.
    */
   private resize(capacity: number): void {
     while (this.oldSlots !== null) this.rehashStep();
