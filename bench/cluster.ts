@@ -90,7 +90,30 @@ async function waitPort(port: number, ms = 30_000): Promise<void> {
   }
 }
 
-/** redis-benchmark --csv: "test","rps","avg","min","p50","p95","p99","max". */
+/**
+ * The value redis-benchmark's own SET test writes: its genBenchmarkRandomData (a fixed
+ * sequence of chars '0' to 'o'), so that values compress on disk exactly as in `-t set`.
+ */
+function benchmarkValue(bytes: number): string {
+  let state = 1234;
+  let value = '';
+  for (let i = 0; i < bytes; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    value += String.fromCharCode(48 + ((state >>> 16) & 63));
+  }
+  return value;
+}
+const SET_VALUE = benchmarkValue(VALUE_BYTES);
+/** SET runs so far: each writes keys of its own prefix (see redisBenchmark). */
+let setRuns = 0;
+
+/**
+ * redis-benchmark --csv: "test","rps","avg","min","p50","p95","p99","max". SETs are given as a
+ * command (`SET key<n>:__rand_int__ <value>`, the same request as `-t set` but for the prefix)
+ * so that every run writes keys no other run wrote: redis-benchmark seeds its random keys with
+ * the time xor its pid, and a run whose seed repeated an earlier one's rewrote its keys, which
+ * the write check (checkWrites) then took for failed writes.
+ */
 function redisBenchmark(
   name: string,
   port: number,
@@ -98,20 +121,13 @@ function redisBenchmark(
   pipeline = 1,
   requests = REQUESTS,
 ): Result {
-  const args = [
-    '-p',
-    String(port),
-    '-t',
-    test,
-    '-n',
-    String(requests * pipeline),
-    '-c',
-    String(CLIENTS),
-  ];
-  args.push('-d', String(VALUE_BYTES), '-r', '100000000', '-P', String(pipeline), '--csv');
+  const args = ['-p', String(port), '-n', String(requests * pipeline), '-c', String(CLIENTS)];
+  args.push('-r', '100000000', '-P', String(pipeline), '--csv');
+  if (test === 'set') args.push('SET', `key${++setRuns}:__rand_int__`, SET_VALUE);
+  else args.push('-t', test, '-d', String(VALUE_BYTES));
   const before = test === 'set' ? dbsize(port) : 0;
   const out = spawnSync('redis-benchmark', args, { encoding: 'utf8', timeout: 600_000 });
-  const line = out.stdout.split('\n').find((l) => l.startsWith(`"${test.toUpperCase()}"`)) ?? '';
+  const line = out.stdout.split('\n').find((l) => l.startsWith(`"${test.toUpperCase()}`)) ?? '';
   if (line === '')
     console.log(`# ${name}: redis-benchmark said: ${(out.stdout + out.stderr).slice(-400)}`);
   const f = line.split(',').map((x) => Number(x.replace(/"/g, '')));
@@ -152,13 +168,7 @@ function checkWrites(
   );
 }
 
-/**
- * The untimed pass: READ_WARMUP GETs, then WARMUP of the same SETs; results dropped. The GETs
- * go first because redis-benchmark seeds its random keys with the time xor its pid: a SET run
- * started as many seconds after the warm-up's SETs as processes were started in between can
- * draw the same keys again (it happened after a 3-second read pass, and the write check then
- * refused the run). Reads of keys out of 10^8 miss almost always in either order.
- */
+/** The untimed pass: READ_WARMUP GETs, then WARMUP of the same SETs; results dropped. */
 function warmUp(port: number): void {
   if (READ_WARMUP > 0) redisBenchmark('warm-up', port, 'get', 1, READ_WARMUP);
   if (WARMUP > 0) redisBenchmark('warm-up', port, 'set', 1, WARMUP);
