@@ -12,7 +12,7 @@ import { SeededRng } from '../shared/effects.js';
 import { MemlayerError } from '../shared/errors.js';
 import { Keyspace } from '../store/keyspace.js';
 import type { ApplyEnv } from '../store/keyspace.js';
-import type { ByteSource } from '../store/bytes.js';
+import type { ByteSource } from '../shared/byte-source.js';
 import {
   decodeSnapshot,
   decodeSnapshotInSteps,

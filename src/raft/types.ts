@@ -8,6 +8,7 @@
  */
 import type { Rng } from '../shared/effects.js';
 import type { GroupId, LogIndex, NodeId, Term } from '../shared/brand.js';
+import type { ByteSource } from '../shared/byte-source.js';
 
 export type { GroupId, LogIndex, NodeId, Term };
 
@@ -61,13 +62,7 @@ export interface SnapshotMeta {
  * Uint8Array is one; the host may hand in bytes that live in a file instead
  * (replication/snapshot-file-data.ts), so that a large image is not held in memory twice.
  */
-export interface SnapshotData {
-  readonly byteLength: number;
-  /** Bytes [begin, end) as an array (clamped to the size, as TypedArray#subarray). */
-  subarray(begin: number, end: number): Uint8Array;
-  /** Bytes from `begin` into all of `target`, which the caller reuses (file-backed bytes). */
-  readInto?(target: Uint8Array, begin: number): void;
-}
+export type SnapshotData = ByteSource;
 
 /** All of a snapshot's bytes as one array (a read of the whole file for file-backed bytes). */
 export function snapshotBytes(data: SnapshotData): Uint8Array {

@@ -3,9 +3,9 @@
  * behind the log is sent the snapshot in chunks) instead of held in memory: without this, every
  * node keeps an encoded copy of its whole state beside the state itself (a 1 GB keyspace, a 1 GB
  * image). The file is opened once, when the snapshot is written, received or loaded; reads go
- * through that descriptor,
- * so they keep working after a newer snapshot replaces the file and it is removed (the Raft core
- * may still be sending the older one). The descriptor is closed when the object is collected.
+ * through that descriptor, so they keep working after a newer snapshot replaces the file and
+ * it is removed (the Raft core may still be sending the older one). The descriptor is closed
+ * when the object is collected.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { SnapshotData } from '../raft/types.js';

@@ -147,21 +147,6 @@ export function varintSize(value: number): number {
   return size;
 }
 
-/**
- * Bytes that may not all be in memory: a Uint8Array is one, and so is a snapshot read from its
- * file on demand (replication/snapshot-file-data.ts). `subarray` clamps as TypedArray's does.
- */
-export interface ByteSource {
-  readonly byteLength: number;
-  subarray(begin: number, end: number): Uint8Array;
-  /**
-   * Reads the bytes from `begin` into all of `target` (which must fit), for a reader that reuses
-   * one buffer: a file read a window at a time then leaves no trail of buffers behind it for the
-   * garbage collector (and the allocator) to hold on to. Sources in memory need not have it.
-   */
-  readInto?(target: Uint8Array, begin: number): void;
-}
-
 export class ByteReader {
   private offset: number;
   private readonly buffer: Buffer;

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { MemlayerError } from '../shared/errors.js';
 import { SeededRng } from '../shared/effects.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { ByteSource } from './bytes.js';
+import type { ByteSource } from '../shared/byte-source.js';
 import { crc32 } from './crc32.js';
 import { Keyspace } from './keyspace.js';
 import { ListDeque } from './list.js';

@@ -25,7 +25,8 @@
  */
 import { MemlayerError } from '../shared/errors.js';
 import { assert } from '../shared/assert.js';
-import { ByteReader, ByteWriter, varintSize, type ByteSource } from './bytes.js';
+import type { ByteSource } from '../shared/byte-source.js';
+import { ByteReader, ByteWriter, varintSize } from './bytes.js';
 import { decodeValue, encodeValue, KIND_TAGS, kindOfTag } from './codecs/index.js';
 import { CRC32_INIT, crc32, crc32Combine, crc32Final, crc32Update } from './crc32.js';
 import { KeyTable, type TableCapture } from './key-table.js';
