@@ -1,6 +1,6 @@
 /** Building messages: every message carries the group id and a full, fixed field layout. */
 import type { GroupId, LogIndex, NodeId, Term } from '../shared/brand.js';
-import type { Entry, Message, MessageType, SnapshotChunk } from './types.js';
+import type { Entry, EntryType, Message, MessageType, SnapshotChunk } from './types.js';
 
 export const EMPTY_BYTES = new Uint8Array(0);
 const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
@@ -55,7 +55,8 @@ export function responseTypeOf(type: 'vote' | 'preVote'): 'voteResponse' | 'preV
   return type === 'vote' ? 'voteResponse' : 'preVoteResponse';
 }
 
-const MESSAGE_TYPES: ReadonlySet<string> = new Set<MessageType>([
+/** Every message type, in the order of the peer protocol's enum (proto/raft.proto numbers them so). */
+export const MESSAGE_TYPE_LIST: readonly MessageType[] = [
   'append',
   'appendResponse',
   'heartbeat',
@@ -69,9 +70,12 @@ const MESSAGE_TYPES: ReadonlySet<string> = new Set<MessageType>([
   'timeoutNow',
   'readIndex',
   'readIndexResponse',
-]);
+];
+/** Every entry type, in the order of the peer protocol's enum. */
+export const ENTRY_TYPE_LIST: readonly EntryType[] = ['normal', 'noop', 'confChange'];
 
-const ENTRY_TYPES: ReadonlySet<string> = new Set(['normal', 'noop', 'confChange']);
+const MESSAGE_TYPES: ReadonlySet<string> = new Set(MESSAGE_TYPE_LIST);
+const ENTRY_TYPES: ReadonlySet<string> = new Set(ENTRY_TYPE_LIST);
 
 function isCount(n: number): boolean {
   return Number.isSafeInteger(n) && n >= 0;

@@ -1,4 +1,5 @@
 import { after, describe, it } from 'node:test';
+import { Client, credentials, status, type StatusObject } from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { groupId, logIndex, nodeId, term } from '../shared/brand.js';
 import type { Message, NodeId } from '../raft/types.js';
@@ -6,6 +7,7 @@ import { PeerTransport, type TransportOptions } from './transport.js';
 import {
   messageFromWire,
   messageToWire,
+  peerService,
   requestFromWire,
   requestToWire,
   type WireFrame,
@@ -173,5 +175,36 @@ describe('PeerTransport over real gRPC on loopback', () => {
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(a.t.connected(nodeId(22)), false);
     assert.equal(a.t.connected(nodeId(23)), false);
+  });
+
+  it('fails a stream that carries a malformed frame, and keeps serving its peers', async () => {
+    const warnings: string[] = [];
+    const a = await node(31, { log: (_level, message) => warnings.push(message) });
+    const b = await node(32);
+    b.t.connect(nodeId(31), a.t.address);
+    await until(() => a.t.connected(nodeId(32)), 'stream');
+    // A raw client on the Pull method, sending bytes that are not a Frame: a message field
+    // whose length runs past the end.
+    const pull = peerService()['Pull'] ?? assert.fail('no Pull');
+    const raw = new Client(a.t.address, credentials.createInsecure());
+    const call = raw.makeBidiStreamRequest(
+      pull.path,
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+    );
+    const ended = new Promise<StatusObject>((resolve) => call.on('status', resolve));
+    call.on('error', () => undefined);
+    call.write(Buffer.from([0x12, 50, 0x08]));
+    const st = await ended;
+    raw.close();
+    assert.equal(st.code, status.INTERNAL);
+    assert.ok(
+      warnings.some((w) => /malformed frame from a peer \(3 bytes\): .*past the end/.test(w)),
+      warnings.join('; '),
+    );
+    // The node's own streams are untouched.
+    a.t.sendMessage(nodeId(32), messageToWire(msg(31, 32, 10)));
+    await until(() => b.frames.length > 0, 'frame at b');
+    assert.equal(b.frames[0]?.frame.messages?.[0]?.index, 2 ** 40);
   });
 });

@@ -24,6 +24,7 @@ import {
   status,
   type ClientDuplexStream,
   type ServerDuplexStream,
+  type ServiceDefinition,
 } from '@grpc/grpc-js';
 import type { NodeId } from '../raft/types.js';
 import { nodeId } from '../shared/brand.js';
@@ -99,14 +100,32 @@ export class PeerTransport {
     framesReceived: 0,
   };
 
+  /**
+   * The Peer service, logging why a frame could not be read: grpc-js fails the stream with a
+   * generic "Error deserializing" status and keeps the reason to itself.
+   */
+  private readonly service: ServiceDefinition;
+
   constructor(private readonly opts: TransportOptions) {
+    const pull = peerService()['Pull'];
+    if (pull === undefined) throw new Error('proto/raft.proto has no Pull method');
+    const read = (bytes: Buffer): WireFrame => {
+      try {
+        return pull.requestDeserialize(bytes) as WireFrame;
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        opts.log('warn', `malformed frame from a peer (${bytes.length} bytes): ${why}`);
+        throw err;
+      }
+    };
+    this.service = { Pull: { ...pull, requestDeserialize: read, responseDeserialize: read } };
     this.resp = opts.respAddress;
     this.admin = opts.adminAddress;
     this.server = new Server({
       'grpc.max_receive_message_length': opts.frameBytesMax,
       'grpc.max_send_message_length': opts.frameBytesMax,
     });
-    this.server.addService(peerService(), {
+    this.server.addService(this.service, {
       Pull: (call: ServerDuplexStream<WireFrame, WireFrame>) => this.accept(call),
     });
   }
@@ -287,8 +306,7 @@ export class PeerTransport {
 
   /** Client side: open the stream on which `peer` sends to us; retry with backoff. */
   private dial(peer: NodeId, d: Dialer): void {
-    const def = peerService();
-    const method = def['Pull'];
+    const method = this.service['Pull'];
     if (method === undefined) throw new Error('proto/raft.proto has no Pull method');
     d.client ??= new Client(d.address, credentials.createInsecure(), {
       'grpc.max_receive_message_length': this.opts.frameBytesMax,

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { loadSync } from '@grpc/proto-loader';
 import { loadPackageDefinition, type ServiceDefinition } from '@grpc/grpc-js';
 import { groupId, logIndex, nodeId, term } from '../shared/brand.js';
+import { decodeFrame, encodeFrame } from './frame-codec.js';
 import type { DataRequest } from '../commands/executor.js';
 import type {
   ConfState,
@@ -27,22 +28,22 @@ export interface WireHello {
   peerAddress: string;
   adminAddress: string;
 }
-interface WireEntry {
+export interface WireEntry {
   term: number;
   index: number;
   type: EntryType;
   data: Uint8Array;
 }
-interface WireConf {
+export interface WireConf {
   voters: number[];
   learners: number[];
 }
-interface WireSnapshotMeta {
+export interface WireSnapshotMeta {
   index: number;
   term: number;
   conf: WireConf | null;
 }
-interface WireChunk {
+export interface WireChunk {
   meta: WireSnapshotMeta | null;
   totalBytes: number;
   offset: number;
@@ -90,9 +91,28 @@ export interface WireFrame {
 
 let cached: ServiceDefinition | undefined;
 
-/** The Peer service, loaded once. Longs as numbers (Raft numbers stay below 2^53). */
+/**
+ * The Peer service as raft.proto declares it (the method's path and streaming), with frames
+ * encoded and decoded by frame-codec.ts rather than proto-loader's protobufjs objects.
+ */
 export function peerService(): ServiceDefinition {
   if (cached !== undefined) return cached;
+  const pull = loadProtoService()['Pull'];
+  if (pull === undefined) throw new Error(`${PROTO_PATH} declares no Peer.Pull`);
+  cached = {
+    Pull: {
+      ...pull,
+      requestSerialize: encodeFrame,
+      requestDeserialize: decodeFrame,
+      responseSerialize: encodeFrame,
+      responseDeserialize: decodeFrame,
+    },
+  };
+  return cached;
+}
+
+/** The Peer service with proto-loader's own codec (the frame codec's tests compare with it). */
+export function loadProtoService(): ServiceDefinition {
   const def = loadSync(PROTO_PATH, {
     keepCase: false,
     longs: Number,
@@ -106,8 +126,7 @@ export function peerService(): ServiceDefinition {
       'v1'
     ] as Record<string, unknown>
   )['Peer'] as { service: ServiceDefinition };
-  cached = peer.service;
-  return cached;
+  return peer.service;
 }
 
 const confToWire = (c: ConfState): WireConf => ({
