@@ -31,7 +31,21 @@ const reference = (() => {
 const rng = new SeededRng(20261207);
 const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)] as T;
 /** Numbers the protocol carries, with the edges of each varint length and of 2^53. */
-const EDGES = [0, 1, 127, 128, 16383, 16384, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 2 ** 35, 2 ** 53 - 1];
+const EDGES = [
+  0,
+  1,
+  127,
+  128,
+  16383,
+  16384,
+  2 ** 21,
+  2 ** 28,
+  2 ** 31,
+  2 ** 32,
+  2 ** 35,
+  2 ** 49,
+  2 ** 53 - 1,
+];
 const num = (): number => (rng.int(3) === 0 ? pick(EDGES) : rng.int(2 ** 40));
 const bytes = (max: number): Buffer => {
   const b = Buffer.alloc(rng.int(max + 1));
@@ -133,6 +147,19 @@ describe('frame codec', () => {
     assert.deepEqual(values('EntryType'), ENTRY_TYPES);
   });
 
+  it('writes one-byte tags, so every field of raft.proto is numbered below 16', () => {
+    const def = loadSync(PROTO_PATH);
+    let fields = 0;
+    for (const [name, type] of Object.entries(def)) {
+      const field = (type as { type?: { field?: { name: string; number: number }[] } }).type?.field;
+      for (const f of field ?? []) {
+        fields++;
+        assert.ok(f.number < 16, `${name}.${f.name} is field ${f.number}`);
+      }
+    }
+    assert.ok(fields > 50, `only ${fields} fields found in raft.proto`);
+  });
+
   it('writes frames protobufjs reads, and reads what protobufjs writes, field for field', () => {
     for (let i = 0; i < 300; i++) {
       const f = frame();
@@ -180,7 +207,16 @@ describe('frame codec', () => {
         /above 2\^53/,
       ],
       ['an 11-byte number', msg([0x28, ...Array<number>(10).fill(0xff), 0x01]), /longer than 10/],
-      ['an unknown message type', msg([0x10, 99]), /unknown message type 99/],
+      [
+        'a group beyond uint32',
+        msg([0x08, 0x80, 0x80, 0x80, 0x80, 0x10]),
+        /group: 4294967296 is not a uint32/,
+      ],
+      [
+        'a field number past 2^29',
+        Buffer.from([0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0]),
+        /field number/,
+      ],
       ['a length past the end', Buffer.from([0x12, 50, 0x08]), /past the end/],
       ['a number cut short', Buffer.from([0x12, 2, 0x28, 0x80]), /truncated number/],
       ['a wrong wire type', msg([0x2a, 1, 0]), /RaftMessage.term: wire type 2/],
@@ -216,10 +252,24 @@ describe('frame codec', () => {
     assert.ok(refused > 100, `only ${refused} damaged frames refused`);
   });
 
+  it("drops a message of a type it does not know (a newer peer's), keeping the rest", () => {
+    const known = message();
+    const ok = encodeFrame({ messages: [known] });
+    // RaftMessage { type: 99 }, and an append whose one entry has type 7.
+    const newType = Buffer.from([0x12, 2, 0x10, 99]);
+    const newEntry = Buffer.from([0x12, 6, 0x42, 4, 0x08, 1, 0x18, 7]);
+    const got = decodeFrame(Buffer.concat([newType, ok, newEntry]));
+    assert.deepEqual(plain(got.messages), plain([known]));
+  });
+
   it('refuses to write a number the protocol cannot carry', () => {
     const m = { ...message(), term: -1 };
     assert.throws(() => encodeFrame({ messages: [m] }), /not a uint64.*-1/);
     assert.throws(() => encodeFrame({ messages: [{ ...m, term: 1.5 }] }), /not a uint64.*1\.5/);
     assert.throws(() => encodeFrame({ messages: [{ ...m, term: 2 ** 53 }] }), /not a uint64/);
+    assert.throws(
+      () => encodeFrame({ messages: [{ ...m, term: 1, group: 2 ** 32 }] }),
+      /not a uint32/,
+    );
   });
 });

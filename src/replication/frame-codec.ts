@@ -10,7 +10,8 @@
  * packed), so any protobuf implementation reads them, and this reader takes what any writes
  * (unpacked numbers, explicit zeros, fields it does not know, which it skips). The codec test
  * checks both directions against protobufjs loaded from the .proto file, and the enum tables
- * below against the schema's numbering.
+ * below against the schema's numbering. A Raft message whose type, or an entry's, this version
+ * does not know (a newer peer's) is dropped from the frame, not the frame from the stream.
  *
  * Numbers are uint64 on the wire and JS numbers here: Raft's terms, indexes and ids stay far
  * below 2^53, and a larger one arriving is refused rather than rounded.
@@ -179,6 +180,12 @@ class Writer {
     this.varint(n);
   }
 
+  /** A uint32 field: other implementations would cut a larger value to its low 32 bits. */
+  uint32(field: number, n: number): void {
+    if (n > 0xffffffff) throw new TypeError(`not a uint32: ${n}`);
+    this.uint(field, n);
+  }
+
   bool(field: number, b: boolean): void {
     if (!b) return;
     this.buf[this.pos++] = (field << 3) | VARINT;
@@ -251,7 +258,7 @@ function writeChunk(w: Writer, c: WireChunk): void {
 }
 
 function writeMessage(w: Writer, m: WireMessage): void {
-  w.uint(1, m.group);
+  w.uint32(1, m.group);
   w.uint(2, messageTypeNumber(m.type));
   w.uint(3, m.from);
   w.uint(4, m.to);
@@ -284,7 +291,7 @@ function writeArgs(w: Writer, field: number, args: readonly Uint8Array[]): void 
 
 function writeRequest(w: Writer, r: WireRequest): void {
   w.uint(1, r.id);
-  w.uint(2, r.group);
+  w.uint32(2, r.group);
   for (const c of r.commands) {
     w.nested(3, commandSize(c.args));
     writeArgs(w, 1, c.args);
@@ -417,6 +424,8 @@ class Reader {
 function readFields(r: Reader, end: number, field: (n: number, wireType: number) => boolean): void {
   while (r.pos < end) {
     const tag = r.varint();
+    // Field numbers end at 2^29 - 1: a longer tag is not protobuf.
+    if (tag > 0xffffffff) throw new FrameDecodeError(`field number ${Math.floor(tag / 8)}`);
     const n = Math.floor(tag / 8);
     const wireType = tag % 8;
     if (n === 0) throw new FrameDecodeError('field number 0');
@@ -434,6 +443,12 @@ function expect(wireType: number, wanted: number, what: string): void {
 function readUint(r: Reader, wireType: number, what: string): number {
   expect(wireType, VARINT, what);
   return r.varint();
+}
+
+function readUint32(r: Reader, wireType: number, what: string): number {
+  const n = readUint(r, wireType, what);
+  if (n > 0xffffffff) throw new FrameDecodeError(`${what}: ${n} is not a uint32`);
+  return n;
 }
 
 function readBool(r: Reader, wireType: number, what: string): boolean {
@@ -457,11 +472,14 @@ function readRepeated(r: Reader, wireType: number, out: number[]): void {
   if (r.pos !== end) throw new FrameDecodeError('packed numbers run past their field');
 }
 
-function readEnum<T>(r: Reader, wireType: number, names: readonly T[], what: string): T {
-  const n = readUint(r, wireType, what);
-  const name = names[n];
-  if (name === undefined) throw new FrameDecodeError(`unknown ${what} ${n}`);
-  return name;
+/** An enum value by name; undefined for a number this version does not know (a newer peer's). */
+function readEnum<T>(
+  r: Reader,
+  wireType: number,
+  names: readonly T[],
+  what: string,
+): T | undefined {
+  return names[readUint(r, wireType, what)];
 }
 
 function readNested<T>(r: Reader, wireType: number, what: string, read: (end: number) => T): T {
@@ -495,17 +513,22 @@ function readHello(r: Reader, end: number): WireHello {
   return h;
 }
 
-function readEntry(r: Reader, end: number): WireEntry {
+/** An entry; undefined if its type is one this version does not know. */
+function readEntry(r: Reader, end: number): WireEntry | undefined {
   const e: WireEntry = { term: 0, index: 0, type: 'normal', data: EMPTY };
+  let known = true;
   readFields(r, end, (n, wt) => {
     if (n === 1) e.term = readUint(r, wt, 'Entry.term');
     else if (n === 2) e.index = readUint(r, wt, 'Entry.index');
-    else if (n === 3) e.type = readEnum(r, wt, ENTRY_TYPES, 'entry type');
-    else if (n === 4) e.data = readBytes(r, wt, 'Entry.data');
+    else if (n === 3) {
+      const type = readEnum(r, wt, ENTRY_TYPES, 'Entry.type');
+      if (type === undefined) known = false;
+      else e.type = type;
+    } else if (n === 4) e.data = readBytes(r, wt, 'Entry.data');
     else return false;
     return true;
   });
-  return e;
+  return known ? e : undefined;
 }
 
 function readConf(r: Reader, end: number): WireConf {
@@ -545,7 +568,13 @@ function readChunk(r: Reader, end: number): WireChunk {
   return c;
 }
 
-function readMessage(r: Reader, end: number): WireMessage {
+/**
+ * A Raft message; undefined if its type, or an entry's, is one this version does not know (a
+ * newer peer's): the message is dropped as the Raft core drops a malformed one, and the rest
+ * of the frame is read, rather than the stream failing at every frame a newer peer sends.
+ */
+function readMessage(r: Reader, end: number): WireMessage | undefined {
+  let known = true;
   const m: WireMessage = {
     group: 0,
     type: 'append',
@@ -565,11 +594,14 @@ function readMessage(r: Reader, end: number): WireMessage {
   readFields(r, end, (n, wt) => {
     switch (n) {
       case 1:
-        m.group = readUint(r, wt, 'RaftMessage.group');
+        m.group = readUint32(r, wt, 'RaftMessage.group');
         break;
-      case 2:
-        m.type = readEnum(r, wt, MESSAGE_TYPES, 'message type');
+      case 2: {
+        const type = readEnum(r, wt, MESSAGE_TYPES, 'RaftMessage.type');
+        if (type === undefined) known = false;
+        else m.type = type;
         break;
+      }
       case 3:
         m.from = readUint(r, wt, 'RaftMessage.from');
         break;
@@ -585,9 +617,12 @@ function readMessage(r: Reader, end: number): WireMessage {
       case 7:
         m.logTerm = readUint(r, wt, 'RaftMessage.log_term');
         break;
-      case 8:
-        m.entries.push(readNested(r, wt, 'RaftMessage.entries', (e) => readEntry(r, e)));
+      case 8: {
+        const entry = readNested(r, wt, 'RaftMessage.entries', (e) => readEntry(r, e));
+        if (entry === undefined) known = false;
+        else m.entries.push(entry);
         break;
+      }
       case 9:
         m.commit = readUint(r, wt, 'RaftMessage.commit');
         break;
@@ -611,7 +646,7 @@ function readMessage(r: Reader, end: number): WireMessage {
     }
     return true;
   });
-  return m;
+  return known ? m : undefined;
 }
 
 /** A field handler that takes repeated bytes at `field` into `out`. */
@@ -654,7 +689,7 @@ function readRequest(r: Reader, end: number): WireRequest {
   };
   readFields(r, end, (n, wt) => {
     if (n === 1) q.id = readUint(r, wt, 'ForwardRequest.id');
-    else if (n === 2) q.group = readUint(r, wt, 'ForwardRequest.group');
+    else if (n === 2) q.group = readUint32(r, wt, 'ForwardRequest.group');
     else if (n === 3)
       q.commands.push(readNested(r, wt, 'ForwardRequest.commands', (e) => readCommand(r, e)));
     else if (n === 4) q.write = readBool(r, wt, 'ForwardRequest.write');
@@ -690,9 +725,10 @@ export function decodeFrame(bytes: Buffer): Required<WireFrame> {
   const f: Required<WireFrame> = { hello: null, messages: [], requests: [], responses: [] };
   readFields(r, bytes.length, (n, wt) => {
     if (n === 1) f.hello = readNested(r, wt, 'Frame.hello', (e) => readHello(r, e));
-    else if (n === 2)
-      f.messages.push(readNested(r, wt, 'Frame.messages', (e) => readMessage(r, e)));
-    else if (n === 3)
+    else if (n === 2) {
+      const m = readNested(r, wt, 'Frame.messages', (e) => readMessage(r, e));
+      if (m !== undefined) f.messages.push(m);
+    } else if (n === 3)
       f.requests.push(readNested(r, wt, 'Frame.requests', (e) => readRequest(r, e)));
     else if (n === 4)
       f.responses.push(readNested(r, wt, 'Frame.responses', (e) => readResponse(r, e)));

@@ -177,7 +177,7 @@ describe('PeerTransport over real gRPC on loopback', () => {
     assert.equal(a.t.connected(nodeId(23)), false);
   });
 
-  it('fails a stream that carries a malformed frame, and keeps serving its peers', async () => {
+  it('fails a stream that carries a malformed or oversized frame, and keeps serving its peers', async () => {
     const warnings: string[] = [];
     const a = await node(31, { log: (_level, message) => warnings.push(message) });
     const b = await node(32);
@@ -196,12 +196,22 @@ describe('PeerTransport over real gRPC on loopback', () => {
     call.on('error', () => undefined);
     call.write(Buffer.from([0x12, 50, 0x08]));
     const st = await ended;
-    raw.close();
     assert.equal(st.code, status.INTERNAL);
     assert.ok(
       warnings.some((w) => /malformed frame from a peer \(3 bytes\): .*past the end/.test(w)),
       warnings.join('; '),
     );
+    // Nor does it take a frame larger than a Hello from a stream it was dialled on.
+    const big = raw.makeBidiStreamRequest(
+      pull.path,
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+    );
+    const refused = new Promise<StatusObject>((resolve) => big.on('status', resolve));
+    big.on('error', () => undefined);
+    big.write(Buffer.alloc(100 * 1024));
+    assert.equal((await refused).code, status.RESOURCE_EXHAUSTED);
+    raw.close();
     // The node's own streams are untouched.
     a.t.sendMessage(nodeId(32), messageToWire(msg(31, 32, 10)));
     await until(() => b.frames.length > 0, 'frame at b');

@@ -71,6 +71,13 @@ interface Dialer {
   backoffMs: number;
 }
 
+/**
+ * What a node takes on a stream it was dialled on: the dialling side sends only its Hello. A
+ * frame of tiny messages decodes to about a hundred times its size in objects, so accepting
+ * `frameBytesMax` (64 MiB) from any client that reaches the peer port would let one frame take
+ * gigabytes; the frames that carry data come in on the streams this node dialled.
+ */
+const DIALLED_FRAME_BYTES_MAX = 64 * 1024;
 const RECONNECT_MIN_MS = 50;
 const RECONNECT_MAX_MS = 1000;
 
@@ -122,7 +129,7 @@ export class PeerTransport {
     this.resp = opts.respAddress;
     this.admin = opts.adminAddress;
     this.server = new Server({
-      'grpc.max_receive_message_length': opts.frameBytesMax,
+      'grpc.max_receive_message_length': DIALLED_FRAME_BYTES_MAX,
       'grpc.max_send_message_length': opts.frameBytesMax,
     });
     this.server.addService(this.service, {
