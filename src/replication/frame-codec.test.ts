@@ -3,12 +3,10 @@ import assert from 'node:assert/strict';
 import { loadSync } from '@grpc/proto-loader';
 import { SeededRng } from '../shared/effects.js';
 import {
-  ENTRY_TYPES,
-  FrameDecodeError,
-  MESSAGE_TYPES,
-  decodeFrame,
-  encodeFrame,
-} from './frame-codec.js';
+  ENTRY_TYPE_LIST as ENTRY_TYPES,
+  MESSAGE_TYPE_LIST as MESSAGE_TYPES,
+} from '../raft/message.js';
+import { FrameDecodeError, decodeFrame, encodeFrame } from './frame-codec.js';
 import {
   PROTO_PATH,
   loadProtoService,

@@ -35,11 +35,9 @@ export class FrameDecodeError extends Error {
   override readonly name = 'FrameDecodeError';
 }
 
-/** In the schema's numbering (the codec test checks them against raft.proto). */
-export const MESSAGE_TYPES = MESSAGE_TYPE_LIST;
-export const ENTRY_TYPES = ENTRY_TYPE_LIST;
-const MESSAGE_TYPE_NUMBERS = new Map(MESSAGE_TYPES.map((t, i) => [t, i]));
-const ENTRY_TYPE_NUMBERS = new Map(ENTRY_TYPES.map((t, i) => [t, i]));
+// The type lists are in the schema's numbering (the codec test checks them against raft.proto).
+const MESSAGE_TYPE_NUMBERS = new Map(MESSAGE_TYPE_LIST.map((t, i) => [t, i]));
+const ENTRY_TYPE_NUMBERS = new Map(ENTRY_TYPE_LIST.map((t, i) => [t, i]));
 
 const VARINT = 0;
 const FIXED64 = 1;
@@ -521,7 +519,7 @@ function readEntry(r: Reader, end: number): WireEntry | undefined {
     if (n === 1) e.term = readUint(r, wt, 'Entry.term');
     else if (n === 2) e.index = readUint(r, wt, 'Entry.index');
     else if (n === 3) {
-      const type = readEnum(r, wt, ENTRY_TYPES, 'Entry.type');
+      const type = readEnum(r, wt, ENTRY_TYPE_LIST, 'Entry.type');
       if (type === undefined) known = false;
       else e.type = type;
     } else if (n === 4) e.data = readBytes(r, wt, 'Entry.data');
@@ -597,7 +595,7 @@ function readMessage(r: Reader, end: number): WireMessage | undefined {
         m.group = readUint32(r, wt, 'RaftMessage.group');
         break;
       case 2: {
-        const type = readEnum(r, wt, MESSAGE_TYPES, 'RaftMessage.type');
+        const type = readEnum(r, wt, MESSAGE_TYPE_LIST, 'RaftMessage.type');
         if (type === undefined) known = false;
         else m.type = type;
         break;
