@@ -63,12 +63,13 @@ const bytesSize = (len: number): number => (len === 0 ? 0 : 1 + varintSize(len) 
 /** An embedded message is written even when empty: its presence is information. */
 const nestedSize = (len: number): number => 1 + varintSize(len) + len;
 
-const packedSize = (ns: readonly number[]): number => {
-  if (ns.length === 0) return 0;
+const packedLength = (ns: readonly number[]): number => {
   let len = 0;
   for (const n of ns) len += varintSize(n);
-  return nestedSize(len);
+  return len;
 };
+const packedSize = (ns: readonly number[]): number =>
+  ns.length === 0 ? 0 : nestedSize(packedLength(ns));
 const stringSize = (s: string): number => bytesSize(Buffer.byteLength(s));
 
 const helloSize = (h: WireHello): number =>
@@ -190,8 +191,13 @@ class Writer {
     this.buf[this.pos++] = 1;
   }
 
+  /** A bytes field, omitted when empty (its default). */
   bytes(field: number, b: Uint8Array): void {
-    if (b.byteLength === 0) return;
+    if (b.byteLength > 0) this.element(field, b);
+  }
+
+  /** An element of a repeated bytes field: written even when empty, or it would be lost. */
+  element(field: number, b: Uint8Array): void {
     this.nested(field, b.byteLength);
     this.buf.set(b, this.pos);
     this.pos += b.byteLength;
@@ -211,9 +217,7 @@ class Writer {
 
   packed(field: number, ns: readonly number[]): void {
     if (ns.length === 0) return;
-    let len = 0;
-    for (const n of ns) len += varintSize(n);
-    this.nested(field, len);
+    this.nested(field, packedLength(ns));
     for (const n of ns) this.varint(n);
   }
 }
@@ -278,27 +282,18 @@ function writeMessage(w: Writer, m: WireMessage): void {
   }
 }
 
-function writeArgs(w: Writer, field: number, args: readonly Uint8Array[]): void {
-  for (const a of args) {
-    // Repeated bytes: an empty argument is still an argument, so it is written.
-    w.nested(field, a.byteLength);
-    w.buf.set(a, w.pos);
-    w.pos += a.byteLength;
-  }
-}
-
 function writeRequest(w: Writer, r: WireRequest): void {
   w.uint(1, r.id);
   w.uint32(2, r.group);
   for (const c of r.commands) {
     w.nested(3, commandSize(c.args));
-    writeArgs(w, 1, c.args);
+    for (const a of c.args) w.element(1, a);
   }
   w.bool(4, r.write);
   w.bool(5, r.transaction);
   if (r.watch !== null) {
     w.nested(6, commandSize(r.watch.keys) + uintSize(r.watch.index));
-    writeArgs(w, 1, r.watch.keys);
+    for (const k of r.watch.keys) w.element(1, k);
     w.uint(2, r.watch.index);
   }
   w.uint(7, r.clientId);
@@ -341,13 +336,10 @@ export function encodeFrame(f: WireFrame): Buffer {
 // ---- reading ---------------------------------------------------------------------------------
 
 class Reader {
-  pos: number;
-  constructor(
-    readonly buf: Buffer,
-    start: number,
-    readonly end: number,
-  ) {
-    this.pos = start;
+  pos = 0;
+  readonly end: number;
+  constructor(readonly buf: Buffer) {
+    this.end = buf.length;
   }
 
   varint(): number {
@@ -719,7 +711,7 @@ function readResponse(r: Reader, end: number): WireResponse {
  * FrameDecodeError for anything that is not a Frame.
  */
 export function decodeFrame(bytes: Buffer): Required<WireFrame> {
-  const r = new Reader(bytes, 0, bytes.length);
+  const r = new Reader(bytes);
   const f: Required<WireFrame> = { hello: null, messages: [], requests: [], responses: [] };
   readFields(r, bytes.length, (n, wt) => {
     if (n === 1) f.hello = readNested(r, wt, 'Frame.hello', (e) => readHello(r, e));

@@ -183,34 +183,28 @@ describe('PeerTransport over real gRPC on loopback', () => {
     const b = await node(32);
     b.t.connect(nodeId(31), a.t.address);
     await until(() => a.t.connected(nodeId(32)), 'stream');
-    // A raw client on the Pull method, sending bytes that are not a Frame: a message field
-    // whose length runs past the end.
+    // A raw client on the Pull method: sends bytes as they are, resolves with the call's status.
     const pull = peerService()['Pull'] ?? assert.fail('no Pull');
     const raw = new Client(a.t.address, credentials.createInsecure());
-    const call = raw.makeBidiStreamRequest(
-      pull.path,
-      (b: Buffer) => b,
-      (b: Buffer) => b,
-    );
-    const ended = new Promise<StatusObject>((resolve) => call.on('status', resolve));
-    call.on('error', () => undefined);
-    call.write(Buffer.from([0x12, 50, 0x08]));
-    const st = await ended;
-    assert.equal(st.code, status.INTERNAL);
+    const send = (bytes: Buffer): Promise<StatusObject> => {
+      const call = raw.makeBidiStreamRequest(
+        pull.path,
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+      );
+      const ended = new Promise<StatusObject>((resolve) => call.on('status', resolve));
+      call.on('error', () => undefined);
+      call.write(bytes);
+      return ended;
+    };
+    // Not a Frame: a message field whose length runs past the end.
+    assert.equal((await send(Buffer.from([0x12, 50, 0x08]))).code, status.INTERNAL);
     assert.ok(
       warnings.some((w) => /malformed frame from a peer \(3 bytes\): .*past the end/.test(w)),
       warnings.join('; '),
     );
     // Nor does it take a frame larger than a Hello from a stream it was dialled on.
-    const big = raw.makeBidiStreamRequest(
-      pull.path,
-      (b: Buffer) => b,
-      (b: Buffer) => b,
-    );
-    const refused = new Promise<StatusObject>((resolve) => big.on('status', resolve));
-    big.on('error', () => undefined);
-    big.write(Buffer.alloc(100 * 1024));
-    assert.equal((await refused).code, status.RESOURCE_EXHAUSTED);
+    assert.equal((await send(Buffer.alloc(100 * 1024))).code, status.RESOURCE_EXHAUSTED);
     raw.close();
     // The node's own streams are untouched.
     a.t.sendMessage(nodeId(32), messageToWire(msg(31, 32, 10)));
