@@ -119,7 +119,7 @@ function frame(): Required<WireFrame> {
     hello: maybe(hello),
     messages: list(3, message),
     requests: list(2, request),
-    responses: list(2, () => ({ id: num(), reply: bytes(50) })),
+    responses: list(2, () => ({ id: num(), group: rng.int(2 ** 32), reply: bytes(50) })),
   };
 }
 

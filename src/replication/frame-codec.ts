@@ -137,7 +137,8 @@ function requestSize(r: WireRequest): number {
   return size;
 }
 
-const responseSize = (r: WireResponse): number => uintSize(r.id) + bytesSize(r.reply.byteLength);
+const responseSize = (r: WireResponse): number =>
+  uintSize(r.id) + bytesSize(r.reply.byteLength) + uintSize(r.group);
 
 function messageTypeNumber(t: MessageType): number {
   const n = MESSAGE_TYPE_NUMBERS.get(t);
@@ -328,6 +329,7 @@ export function encodeFrame(f: WireFrame): Buffer {
     w.nested(4, responseSize(r));
     w.uint(1, r.id);
     w.bytes(2, r.reply);
+    w.uint32(3, r.group);
   }
   if (w.pos !== size) throw new Error(`frame encoded to ${w.pos} bytes, sized ${size}`);
   return w.buf;
@@ -695,10 +697,11 @@ function readRequest(r: Reader, end: number): WireRequest {
 }
 
 function readResponse(r: Reader, end: number): WireResponse {
-  const s: WireResponse = { id: 0, reply: EMPTY };
+  const s: WireResponse = { id: 0, group: 0, reply: EMPTY };
   readFields(r, end, (n, wt) => {
     if (n === 1) s.id = readUint(r, wt, 'ForwardResponse.id');
     else if (n === 2) s.reply = readBytes(r, wt, 'ForwardResponse.reply');
+    else if (n === 3) s.group = readUint32(r, wt, 'ForwardResponse.group');
     else return false;
     return true;
   });

@@ -61,7 +61,13 @@ import {
 } from './errors.js';
 import { decodeReply, encodeReply } from './reply-codec.js';
 import { stepInTurns } from './turns.js';
-import { messageToWire, requestFromWire, requestToWire, type WireRequest } from './wire.js';
+import {
+  messageToWire,
+  requestFromWire,
+  requestToWire,
+  type WireRequest,
+  type WireResponse,
+} from './wire.js';
 
 /** What the group needs of the state machine (src/commands/state-machine.ts StateMachine). */
 export interface Applier {
@@ -83,7 +89,7 @@ export interface Applier {
 export interface Network {
   sendMessage(to: NodeId, m: ReturnType<typeof messageToWire>): void;
   sendRequest(to: NodeId, r: WireRequest): void;
-  sendResponse(to: NodeId, r: { id: number; reply: Uint8Array }): void;
+  sendResponse(to: NodeId, r: WireResponse): void;
   connect(peer: NodeId, address: string): void;
   disconnect(peer: NodeId): void;
   /** Where clients reach a peer, learned from its Hello. */
@@ -467,7 +473,7 @@ export class RaftGroup {
   /** A follower forwarded a client request to us. */
   onForwardedRequest(from: NodeId, w: WireRequest): void {
     const reply = (r: Reply): void =>
-      this.o.network?.sendResponse(from, { id: w.id, reply: encodeReply(r) });
+      this.o.network?.sendResponse(from, { id: w.id, group: this.group, reply: encodeReply(r) });
     if (this.leader !== this.id) return reply(NOT_LEADER);
     const request = requestFromWire(w);
     const now = this.o.clock.monotonicMs();

@@ -10,7 +10,10 @@ import { ErrorReply, OK, type Reply } from '../commands/reply.js';
 import { nodeId } from '../shared/brand.js';
 import { SeededRng } from '../shared/effects.js';
 import type { NodeId } from '../raft/types.js';
-import { ReplicationHost, type HostOptions } from './host.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DATA_GROUP, ReplicationHost, type HostOptions } from './host.js';
+import { encodeReply } from './reply-codec.js';
+import type { WireResponse } from './wire.js';
 import { snapshotDue } from './group.js';
 import { freePort } from '../cli/ports.js';
 
@@ -303,6 +306,40 @@ describe('ReplicationHost, three nodes over real gRPC in one process', () => {
     assert.ok(!(reply instanceof ErrorReply));
     assert.equal(reply, '2');
     for (const h of followers) await stopHost(h);
+  });
+
+  it("hands a forwarded request's answer only to the group that asked (ForwardResponse.group)", async () => {
+    const hostsOf = await startThree();
+    const leader = await until(() => hostsOf.find((h) => h.data.role === 'leader'), 'a leader');
+    const follower = hostsOf.find((h) => h !== leader) ?? assert.fail('no follower');
+    await until(() => follower.data.leader === leader.data.id, 'the follower knows the leader');
+    const lt = leader.transport ?? assert.fail('no transport');
+    // The leader's answers to the follower are held here, then sent on over the real stream
+    // with the group rewritten.
+    const held: WireResponse[] = [];
+    const send = lt.sendResponse.bind(lt);
+    lt.sendResponse = (_to, r) => void held.push(r);
+    const answered = (p: Promise<Reply>): (() => Reply | undefined) => {
+      let got: Reply | undefined;
+      void p.then((r) => (got = r));
+      return () => got;
+    };
+
+    for (const [i, absent] of [false, true].entries()) {
+      const reply = answered(run(follower, 'SET', `routed${i}`, 'v'));
+      const r = await until(() => held.shift(), 'the leader answers the forwarded write');
+      assert.equal(r.group, DATA_GROUP, 'the answer names the group that asked');
+      // Another group's answer with the same id: not this request's.
+      send(follower.data.id, { ...r, group: 2, reply: encodeReply(new ErrorReply('ERR wrong')) });
+      lt.flush();
+      await delay(100);
+      assert.equal(reply(), undefined, "another group's answer resolved the request");
+      // The right group, or no group at all (a peer from before the field): answered.
+      send(follower.data.id, absent ? { ...r, group: 0 } : r);
+      lt.flush();
+      assert.deepEqual(await until(reply, 'the answer'), OK);
+    }
+    for (const h of hostsOf) await stopHost(h);
   });
 });
 

@@ -264,9 +264,11 @@ export class ReplicationHost {
       this.groups.get(groupId(m.group))?.onMessage(messageFromWire(m));
     for (const r of frame.requests ?? [])
       this.groups.get(groupId(r.group))?.onForwardedRequest(from, r);
-    for (const r of frame.responses ?? []) {
-      for (const g of this.groups.values()) g.onForwardedResponse(r.id, r.reply);
-    }
+    // Forward ids are counted per group: only the asking group may take the answer.
+    for (const r of frame.responses ?? [])
+      this.groups
+        .get(r.group === 0 ? DATA_GROUP : groupId(r.group))
+        ?.onForwardedResponse(r.id, r.reply);
   }
 
   /** Where clients and operators reach a member (ourselves included). */

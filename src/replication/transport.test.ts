@@ -146,7 +146,7 @@ describe('PeerTransport over real gRPC on loopback', () => {
     assert.deepEqual(req.watch, { keys: ['k'], index: 12 });
     assert.equal(req.clientId, 5);
 
-    b.t.sendResponse(nodeId(1), { id: 77, reply: Buffer.from('r') });
+    b.t.sendResponse(nodeId(1), { id: 77, group: 1, reply: Buffer.from('r') });
     await until(() => a.frames.length > 0, 'frame at a');
     assert.equal(a.frames[0]?.frame.responses?.[0]?.id, 77);
   });

@@ -80,6 +80,8 @@ export interface WireRequest {
 }
 export interface WireResponse {
   id: number;
+  /** The group of the request answered; 0 (absent) from a peer that predates the field. */
+  group: number;
   reply: Uint8Array;
 }
 export interface WireFrame {
