@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { planRuns, positive, USAGE } from './plan.js';
 import { runHarness } from './runner.js';
+import { NETWORK_KINDS } from './network.js';
+import { netnsUnavailable } from './netns.js';
 
 const OPTIONS = {
   workload: { type: 'string' },
@@ -22,6 +24,7 @@ const OPTIONS = {
   long: { type: 'boolean', default: false },
   parallel: { type: 'string' },
   durability: { type: 'string', default: 'fsync' },
+  net: { type: 'string', default: 'proxy' },
   'command-timeout': { type: 'string', default: '6' },
   'check-time-limit': { type: 'string', default: '300' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -46,10 +49,18 @@ function settings(values: Values) {
   });
   if (values.durability !== 'memory' && values.durability !== 'fsync')
     throw new Error(`--durability must be fsync or memory, got ${String(values.durability)}`);
+  const network = NETWORK_KINDS.find((k) => k === values.net);
+  if (network === undefined)
+    throw new Error(`--net must be ${NETWORK_KINDS.join(' or ')}, got ${String(values.net)}`);
+  if (network === 'netns') {
+    const why = netnsUnavailable();
+    if (why !== undefined) throw new Error(`--net netns: ${why}`);
+  }
   return {
     plan,
     out: values.out ?? '',
     durability: values.durability === 'memory' ? ('memory' as const) : ('fsync' as const),
+    network,
     concurrency: positive(values.concurrency ?? '6', 'concurrency'),
     seed: positive(values.seed ?? '1', 'seed'),
     faultMs: positive(values.fault ?? '5', 'fault') * 1000,

@@ -1,11 +1,13 @@
 /**
- * Starts a real memlayer cluster for the harness: N server processes on loopback, each with its
- * own data directory, and a FaultProxy for every directed peer link i -> j, so node i reaches
- * node j only through proxy(i, j). Partitions cut proxies; kill and pause act on processes.
+ * Starts a real memlayer cluster for the harness: N server processes, each with its own data
+ * directory, joined by a FaultNetwork (jepsen/network.ts): on loopback with a FaultProxy for
+ * every directed peer link i -> j (the default), or each node in its own network namespace
+ * (`network: 'netns'`, jepsen/netns.ts). Partitions cut links; kill and pause act on processes.
  *
- * Node i is started with `--routes` naming every other node j at the port of proxy(i, j): a
- * route is node-local and wins over the address the replicated membership holds, so every
- * link keeps going through its own proxy after snapshots and membership changes.
+ * Node i is started with `--routes` naming every other node j at the address i must dial (the
+ * port of proxy(i, j)): a route is node-local and wins over the address the replicated
+ * membership holds, so every link keeps going through its own proxy after snapshots and
+ * membership changes.
  *
  * Membership nemeses replace nodes: `spares` extra slots (ids N+1, N+2, ...) have data
  * directories, ports and proxies from the start but no process; a replacement joins under a
@@ -19,7 +21,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { FaultProxy } from './proxy.js';
+import { NamespaceNetwork } from './netns.js';
+import { ProxyNetwork, type FaultNetwork, type NetworkKind } from './network.js';
 import { freePort } from '../src/cli/ports.js';
 import { SERVER_NODE_FLAGS } from '../src/config/runtime.js';
 
@@ -27,6 +30,8 @@ export { freePort };
 
 export interface NodeSpec {
   readonly id: number;
+  /** Where the node binds and the harness reaches it. */
+  readonly host: string;
   readonly respPort: number;
   readonly adminPort: number;
   readonly peerPort: number;
@@ -46,6 +51,8 @@ export interface ClusterOptions {
   readonly spares?: number;
   /** Extra environment for the servers (Raft tuning knobs: src/replication/runtime.ts). */
   readonly env?: Readonly<Record<string, string>>;
+  /** How nodes are joined and cut apart: 'proxy' (default) or 'netns' (root). */
+  readonly network?: NetworkKind;
 }
 
 /** What GET /v1/cluster tells about one node's view (src/replication/host.ts `describe`). */
@@ -69,8 +76,7 @@ export class Cluster {
   private readonly expectedExits = new Set<number>();
   readonly processes = new Map<number, ChildProcess>();
   readonly paused = new Set<number>();
-  /** proxies.get(`${from}->${to}`) */
-  readonly proxies = new Map<string, FaultProxy>();
+  private network: FaultNetwork | undefined;
   /** Processes that ended without the harness killing them: a crash is a finding. */
   readonly crashes: { id: number; code: number | null; signal: string | null }[] = [];
   private readonly killing = new Set<ChildProcess>();
@@ -80,6 +86,7 @@ export class Cluster {
       child.kill('SIGCONT');
       child.kill('SIGKILL');
     }
+    this.network?.closeOnExit();
   };
 
   constructor(private readonly options: ClusterOptions) {}
@@ -95,41 +102,38 @@ export class Cluster {
     rmSync(this.options.baseDir, { recursive: true, force: true });
     mkdirSync(this.options.logDir, { recursive: true });
     const slots = this.options.nodes + (this.options.nodes > 1 ? (this.options.spares ?? 0) : 0);
+    const ports: { id: number; respPort: number; adminPort: number; peerPort: number }[] = [];
     for (let id = 1; id <= slots; id++) {
-      const dataDir = join(this.options.baseDir, `n${id}`);
-      mkdirSync(dataDir, { recursive: true });
-      this.specs.push({
+      ports.push({
         id,
         respPort: await freePort(),
         adminPort: this.durability === 'fsync' ? await freePort() : -1,
         peerPort: this.options.nodes > 1 ? await freePort() : -1,
-        dataDir,
       });
-      if (id <= this.options.nodes) this.members.push(id);
-      else this.spareIds.push(id);
     }
-    if (this.options.nodes > 1) {
-      for (const from of this.specs) {
-        for (const to of this.specs) {
-          if (from.id === to.id) continue;
-          const proxy = new FaultProxy('127.0.0.1', to.peerPort);
-          await proxy.listen();
-          this.proxies.set(`${from.id}->${to.id}`, proxy);
-        }
-      }
+    const network =
+      this.options.network === 'netns'
+        ? NamespaceNetwork.open(ports)
+        : await ProxyNetwork.open(this.options.nodes > 1 ? ports : []);
+    this.network = network;
+    for (const p of ports) {
+      const dataDir = join(this.options.baseDir, `n${p.id}`);
+      mkdirSync(dataDir, { recursive: true });
+      this.specs.push({ ...p, host: network.hostOf(p.id), dataDir });
+      if (p.id <= this.options.nodes) this.members.push(p.id);
+      else this.spareIds.push(p.id);
     }
     for (const id of this.members) this.launch(this.spec(id));
   }
 
-  /** `ID=HOST:PORT,...` for `ids`, as node `from` reaches them (itself at its real port). */
+  private get net(): FaultNetwork {
+    if (this.network === undefined) throw new Error('cluster not started');
+    return this.network;
+  }
+
+  /** `ID=HOST:PORT,...` for `ids`, as node `from` dials them (itself at its real address). */
   addressList(from: number, ids: readonly number[]): string {
-    return ids
-      .map((id) => {
-        const port =
-          id === from ? this.spec(id).peerPort : (this.proxies.get(`${from}->${id}`)?.port ?? 0);
-        return `${id}=127.0.0.1:${port}`;
-      })
-      .join(',');
+    return ids.map((id) => `${id}=${this.net.peerAddress(from, id)}`).join(',');
   }
 
   private argsFor(spec: NodeSpec): string[] {
@@ -139,7 +143,7 @@ export class Cluster {
       '--durability',
       this.durability,
       '--bind',
-      '127.0.0.1',
+      spec.host,
       '--port',
       String(spec.respPort),
       '--data-dir',
@@ -165,7 +169,8 @@ export class Cluster {
   launch(spec: NodeSpec): void {
     // Logs append across restarts, so a node's whole life is in one file.
     const log = openSync(join(this.options.logDir, `n${spec.id}.log`), 'a');
-    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...this.argsFor(spec)], {
+    const { file, args } = this.net.command(spec.id, [...SERVER_NODE_FLAGS, ...this.argsFor(spec)]);
+    const child = spawn(file, args, {
       stdio: ['ignore', log, log],
       env: { ...process.env, MEMLAYER_TEST_HOOKS: '1', ...this.options.env },
     });
@@ -265,22 +270,16 @@ export class Cluster {
 
   /** Cuts the link between a and b in both directions. */
   cutLink(a: number, b: number): void {
-    this.proxies.get(`${a}->${b}`)?.cut();
-    this.proxies.get(`${b}->${a}`)?.cut();
+    this.net.cut(a, b);
   }
 
   /** Links currently cut, as "a-b" pairs with a < b (for the report). */
   cutLinks(): string[] {
-    const out: string[] = [];
-    for (const [name, proxy] of this.proxies) {
-      const [a = 0, b = 0] = name.split('->').map(Number);
-      if (proxy.isCut && a < b) out.push(`${a}-${b}`);
-    }
-    return out;
+    return this.net.cutLinks();
   }
 
   healNetwork(): void {
-    for (const proxy of this.proxies.values()) proxy.heal();
+    this.net.heal();
   }
 
   /** Heals every fault: network, pauses, dead processes. */
@@ -293,7 +292,7 @@ export class Cluster {
   async stop(): Promise<void> {
     for (const id of [...this.paused]) this.resume(id);
     await Promise.all([...this.processes.keys()].map((id) => this.kill(id)));
-    for (const proxy of this.proxies.values()) await proxy.close();
+    await this.network?.close();
     process.off('exit', this.killOnExit);
   }
 
@@ -302,7 +301,7 @@ export class Cluster {
     const spec = this.spec(id);
     if (spec.adminPort < 0 || !this.processes.has(id) || this.paused.has(id)) return undefined;
     try {
-      const response = await fetch(`http://127.0.0.1:${spec.adminPort}/v1/cluster`, {
+      const response = await fetch(`http://${spec.host}:${spec.adminPort}/v1/cluster`, {
         signal: AbortSignal.timeout(timeoutMs),
       });
       if (!response.ok) return undefined;

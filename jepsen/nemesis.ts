@@ -82,7 +82,8 @@ async function admin(
   body?: unknown,
 ): Promise<AdminAnswer> {
   try {
-    const response = await fetch(`http://127.0.0.1:${cluster.spec(id).adminPort}${path}`, {
+    const { host, adminPort } = cluster.spec(id);
+    const response = await fetch(`http://${host}:${adminPort}${path}`, {
       method,
       ...(body === undefined
         ? {}
@@ -154,7 +155,8 @@ async function replaceMember(cluster: Cluster, rng: Rng): Promise<Injected> {
 }
 
 async function addMember(cluster: Cluster, id: number): Promise<string> {
-  const peerAddress = `127.0.0.1:${cluster.spec(id).peerPort}`;
+  const { host, peerPort } = cluster.spec(id);
+  const peerAddress = `${host}:${peerPort}`;
   const added = await atLeader(cluster, 'POST', '/v1/cluster/members', { id, peerAddress });
   if (added.status === 201 || (await isMember(cluster, id)) === true) {
     cluster.admit(id);
@@ -236,7 +238,7 @@ async function injectSimple(
         )[0] ?? 1;
       const spec = cluster.spec(leader > 0 ? leader : target);
       try {
-        await fetch(`http://127.0.0.1:${spec.adminPort}/v1/cluster/leader`, {
+        await fetch(`http://${spec.host}:${spec.adminPort}/v1/cluster/leader`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ id: target }),

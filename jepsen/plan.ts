@@ -36,6 +36,8 @@ export const USAGE = `usage: npm run jepsen -- [options]
   --nodes 3   --concurrency 6   --time-limit 60 (s)   --seed 1   --out .jepsen/<time>
   --fault 5 (s)   --heal 5 (s)   --op-delay 10 (ms)
   --durability fsync|memory   (memory: a single in-memory node)
+  --net proxy|netns   peer links through fault proxies on loopback (default), or each node in
+           its own network namespace, partitions dropping packets silently (root, Linux)
   --command-timeout 6 (s; client side, above the server's 5 s request timeout)
   --check-time-limit 300 (s; the linearizability search then answers 'unknown', not a pass)
   --long   each workload x nemesis pair alone, 600 s, 5 nodes (workloads default to

@@ -6,7 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { SeededRng } from '../src/shared/effects.js';
-import { Cluster } from './cluster.js';
+import { Cluster, type NodeSpec } from './cluster.js';
+import type { NetworkKind } from './network.js';
 import { pairOperations } from './history.js';
 import { runNemesis, type NemesisName } from './nemesis.js';
 import { Recorder } from './recorder.js';
@@ -49,6 +50,8 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Bound on the linearizability search (default CHECK_TIME_LIMIT_MS_DEFAULT). */
   readonly checkTimeLimitMs?: number;
+  /** How nodes are joined and partitioned: 'proxy' (default) or 'netns' (root). */
+  readonly network?: NetworkKind;
   /** The command line to print as "reproduce:" (defaults to the equivalent npm run jepsen). */
   readonly command?: string;
 }
@@ -84,10 +87,10 @@ function makeWorkload(
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function connect(port: number, timeoutMs: number): Redis {
+function connect(node: NodeSpec, timeoutMs: number): Redis {
   const client = new Redis({
-    host: '127.0.0.1',
-    port,
+    host: node.host,
+    port: node.respPort,
     commandTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
@@ -100,11 +103,11 @@ function connect(port: number, timeoutMs: number): Redis {
 
 /** A client whose connection is up (or given up on after `timeoutMs`: ops then fail fast). */
 async function connectReady(
-  port: number,
+  node: NodeSpec,
   commandTimeoutMs: number,
   timeoutMs = 5000,
 ): Promise<Redis> {
-  const client = connect(port, commandTimeoutMs);
+  const client = connect(node, commandTimeoutMs);
   if (client.status === 'ready') return client;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);
@@ -128,7 +131,7 @@ async function setupWorkload(
   for (let attempt = 0; attempt < 20; attempt++) {
     const ids = cluster.ids;
     const spec = cluster.spec(ids[attempt % ids.length] ?? 1);
-    const client = await connectReady(spec.respPort, commandTimeoutMs);
+    const client = await connectReady(spec, commandTimeoutMs);
     try {
       await setup.call(workload, client);
       return;
@@ -149,7 +152,7 @@ async function waitReady(
   commandTimeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const clients = cluster.ids.map((id) => connect(cluster.spec(id).respPort, commandTimeoutMs));
+  const clients = cluster.ids.map((id) => connect(cluster.spec(id), commandTimeoutMs));
   try {
     while (Date.now() < deadline) {
       for (const client of clients) {
@@ -184,14 +187,14 @@ async function worker(
     return ids[index % ids.length] ?? 1;
   };
   let node = memberFor();
-  let client = await connectReady(cluster.spec(node).respPort, options.commandTimeoutMs);
+  let client = await connectReady(cluster.spec(node), options.commandTimeoutMs);
   let process = index;
   try {
     while (recorder.nowNs() < untilNs) {
       if (!cluster.ids.includes(node)) {
         client.disconnect();
         node = memberFor();
-        client = await connectReady(cluster.spec(node).respPort, options.commandTimeoutMs);
+        client = await connectReady(cluster.spec(node), options.commandTimeoutMs);
       }
       const before = recorder.events.length;
       await workload.step(client, process, rng, recorder);
@@ -228,6 +231,7 @@ export async function runHarness(options: RunOptions): Promise<RunResult> {
     spares: sparesFor(options),
     ...(options.durability === undefined ? {} : { durability: options.durability }),
     ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.network === undefined ? {} : { network: options.network }),
   });
   const workload = makeWorkload(options.workload, options.checkTimeLimitMs);
   const recorder = new Recorder();
@@ -265,7 +269,7 @@ async function finalReads(
 ): Promise<void> {
   let process = 100_000;
   for (const id of cluster.ids) {
-    const client = await connectReady(cluster.spec(id).respPort, options.commandTimeoutMs * 5);
+    const client = await connectReady(cluster.spec(id), options.commandTimeoutMs * 5);
     try {
       await workload.final(client, process++, recorder);
     } finally {
@@ -277,7 +281,8 @@ async function finalReads(
 function reproduceCommand(o: RunOptions): string {
   const time = Math.round(o.timeLimitMs / 1000);
   const durability = o.durability === 'memory' ? ' --durability memory' : '';
-  return `npm run jepsen -- --workload ${o.workload} --nemesis ${o.nemeses.join(',') || 'none'} --nodes ${o.nodes} --concurrency ${o.concurrency} --time-limit ${time} --seed ${o.seed} --fault ${o.faultMs / 1000} --heal ${o.healMs / 1000} --op-delay ${o.opDelayMs}${durability}`;
+  const network = o.network === 'netns' ? ' --net netns' : '';
+  return `npm run jepsen -- --workload ${o.workload} --nemesis ${o.nemeses.join(',') || 'none'} --nodes ${o.nodes} --concurrency ${o.concurrency} --time-limit ${time} --seed ${o.seed} --fault ${o.faultMs / 1000} --heal ${o.healMs / 1000} --op-delay ${o.opDelayMs}${durability}${network}`;
 }
 
 function writeResults(
@@ -295,6 +300,7 @@ function writeResults(
     nemeses: options.nemeses,
     seed: options.seed,
     nodes: options.nodes,
+    network: options.network ?? 'proxy',
     durationMs,
     faults,
     check,

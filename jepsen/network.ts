@@ -1,0 +1,110 @@
+/**
+ * How the harness' nodes reach each other, and how it cuts them apart. Two kinds:
+ *
+ * - `proxy` (the default; no privileges): every node on loopback, and a FaultProxy on every
+ *   directed peer link. A cut destroys the link's connections and black-holes new ones.
+ * - `netns` (root; Linux): every node in its own network namespace behind one router
+ *   namespace (jepsen/netns.ts). A cut drops the link's packets silently in the router, so
+ *   open connections stay open and stall, as in a real network partition.
+ */
+import { FaultProxy } from './proxy.js';
+
+export type NetworkKind = 'proxy' | 'netns';
+export const NETWORK_KINDS: readonly NetworkKind[] = ['proxy', 'netns'];
+
+/** The ports a slot listens on (the harness picks them before any node starts). */
+export interface SlotPorts {
+  readonly id: number;
+  readonly peerPort: number;
+}
+
+export interface FaultNetwork {
+  readonly kind: NetworkKind;
+  /** Where the harness (and its clients) reach node `id`, and where that node binds. */
+  hostOf(id: number): string;
+  /** The `host:port` node `from` dials to reach node `to`'s peer port. */
+  peerAddress(from: number, to: number): string;
+  /** The command that runs `argv` (a node process) as node `id`. */
+  command(id: number, argv: readonly string[]): { file: string; args: string[] };
+  /** Cuts the link between a and b, both directions. */
+  cut(a: number, b: number): void;
+  /** Links currently cut, as "a-b" pairs with a < b. */
+  cutLinks(): string[];
+  heal(): void;
+  /** Undoes everything the network set up; safe to call twice. */
+  close(): Promise<void>;
+  /** What must not outlive the harness if it exits abruptly (synchronous: an 'exit' handler). */
+  closeOnExit(): void;
+}
+
+/** Cut links as "a-b" with a < b, sorted, from pairs in either order. */
+export function linkNames(pairs: Iterable<readonly [number, number]>): string[] {
+  const names = new Set<string>();
+  for (const [a, b] of pairs) names.add(a < b ? `${a}-${b}` : `${b}-${a}`);
+  return [...names].sort();
+}
+
+/** Loopback with a FaultProxy per directed link: node i reaches j only through proxy(i, j). */
+export class ProxyNetwork implements FaultNetwork {
+  readonly kind = 'proxy';
+  /** proxies.get(`${from}->${to}`) */
+  private readonly proxies = new Map<string, FaultProxy>();
+
+  private constructor(private readonly slots: readonly SlotPorts[]) {}
+
+  static async open(slots: readonly SlotPorts[]): Promise<ProxyNetwork> {
+    const network = new ProxyNetwork(slots);
+    if (slots.length < 2) return network;
+    for (const from of slots) {
+      for (const to of slots) {
+        if (from.id === to.id) continue;
+        const proxy = new FaultProxy('127.0.0.1', to.peerPort);
+        await proxy.listen();
+        network.proxies.set(`${from.id}->${to.id}`, proxy);
+      }
+    }
+    return network;
+  }
+
+  hostOf(): string {
+    return '127.0.0.1';
+  }
+
+  peerAddress(from: number, to: number): string {
+    const port =
+      from === to
+        ? (this.slots.find((s) => s.id === to)?.peerPort ?? 0)
+        : (this.proxies.get(`${from}->${to}`)?.port ?? 0);
+    return `127.0.0.1:${port}`;
+  }
+
+  command(_id: number, argv: readonly string[]): { file: string; args: string[] } {
+    return { file: process.execPath, args: [...argv] };
+  }
+
+  cut(a: number, b: number): void {
+    this.proxies.get(`${a}->${b}`)?.cut();
+    this.proxies.get(`${b}->${a}`)?.cut();
+  }
+
+  cutLinks(): string[] {
+    const pairs: [number, number][] = [];
+    for (const [name, proxy] of this.proxies) {
+      const [a = 0, b = 0] = name.split('->').map(Number);
+      if (proxy.isCut) pairs.push([a, b]);
+    }
+    return linkNames(pairs);
+  }
+
+  heal(): void {
+    for (const proxy of this.proxies.values()) proxy.heal();
+  }
+
+  async close(): Promise<void> {
+    for (const proxy of this.proxies.values()) await proxy.close();
+    this.proxies.clear();
+  }
+
+  /** Nothing: the proxies' sockets end with the process. */
+  closeOnExit(): void {}
+}
