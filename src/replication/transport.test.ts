@@ -1,6 +1,7 @@
 import { after, describe, it } from 'node:test';
 import { Client, credentials, status, type StatusObject } from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { groupId, logIndex, nodeId, term } from '../shared/brand.js';
 import type { Message, NodeId } from '../raft/types.js';
 import { PeerTransport, type TransportOptions } from './transport.js';
@@ -210,5 +211,39 @@ describe('PeerTransport over real gRPC on loopback', () => {
     a.t.sendMessage(nodeId(32), messageToWire(msg(31, 32, 10)));
     await until(() => b.frames.length > 0, 'frame at b');
     assert.equal(b.frames[0]?.frame.messages?.[0]?.index, 2 ** 40);
+  });
+
+  it('abandons a dial with no Hello in time and dials on a new connection, so a link that comes back is found', async () => {
+    const a = await node(41);
+    const b = await node(42, { dialTimeoutMs: 300 });
+    // In front of a: a link that accepts connections and, until it heals, carries nothing,
+    // as a partition that drops packets looks to a connection made across it.
+    const [host = '', port = ''] = a.t.address.split(':');
+    let healed = false;
+    const accepted: Socket[] = [];
+    const link = createServer((c) => {
+      accepted.push(c);
+      c.on('error', () => undefined);
+      if (!healed) return;
+      const up = connect(Number(port), host);
+      up.on('error', () => c.destroy());
+      c.on('close', () => up.destroy());
+      c.pipe(up).pipe(c);
+    });
+    await new Promise<void>((resolve) => link.listen(0, '127.0.0.1', resolve));
+    const { port: linkPort } = link.address() as AddressInfo;
+    try {
+      b.t.connect(nodeId(41), `127.0.0.1:${linkPort}`);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(a.t.connected(nodeId(42)), false);
+      assert.ok(accepted.length >= 3, `${accepted.length} connections: not dialled afresh`);
+      healed = true;
+      await until(() => a.t.connected(nodeId(42)), 'the stream once the link heals');
+      a.t.sendMessage(nodeId(42), messageToWire(msg(41, 42, 10)));
+      await until(() => b.frames.length > 0, 'a frame over the healed link');
+    } finally {
+      for (const c of accepted) c.destroy();
+      link.close();
+    }
   });
 });
