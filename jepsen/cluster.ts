@@ -169,7 +169,10 @@ export class Cluster {
   launch(spec: NodeSpec): void {
     // Logs append across restarts, so a node's whole life is in one file.
     const log = openSync(join(this.options.logDir, `n${spec.id}.log`), 'a');
-    const { file, args } = this.net.command(spec.id, [...SERVER_NODE_FLAGS, ...this.argsFor(spec)]);
+    const { file, args } = this.net.command(spec.id, process.execPath, [
+      ...SERVER_NODE_FLAGS,
+      ...this.argsFor(spec),
+    ]);
     const child = spawn(file, args, {
       stdio: ['ignore', log, log],
       env: { ...process.env, MEMLAYER_TEST_HOOKS: '1', ...this.options.env },

@@ -27,7 +27,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** A node process in namespace `id` running `script`; its stdout lines are collected. */
 function inNamespace(network: NamespaceNetwork, id: number, script: string) {
-  const { file, args } = network.command(id, ['-e', script]);
+  const { file, args } = network.command(id, process.execPath, ['-e', script]);
   const child: ChildProcess = spawn(file, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: string[] = [];
   if (child.stdout !== null)
@@ -142,7 +142,9 @@ test(
       seed: 5,
       outDir: join(dir, 'register'),
       bin: fileURLToPath(new URL('../../bin/memlayer.js', import.meta.url)),
-      faultMs: 4_000,
+      // Longer than the server's 5 s request timeout: a request on the cut-off side is answered
+      // with an error before the heal.
+      faultMs: 6_000,
       healMs: 3_000,
       opDelayMs: 10,
       commandTimeoutMs: 6_000,

@@ -188,13 +188,10 @@ export class NamespaceNetwork implements FaultNetwork {
     return `${this.hostOf(to)}:${port}`;
   }
 
-  command(id: number, argv: readonly string[]): { file: string; args: string[] } {
-    // `ip netns exec` enters the namespace and execs: the child's pid is the node's own, so
-    // kill -9 and SIGSTOP reach the node.
-    return {
-      file: 'ip',
-      args: ['netns', 'exec', this.namespaceName(id), process.execPath, ...argv],
-    };
+  command(id: number, file: string, args: readonly string[]): { file: string; args: string[] } {
+    // `ip netns exec` enters the namespace and execs: the child's pid is the program's own, so
+    // kill -9 and SIGSTOP reach it.
+    return { file: 'ip', args: ['netns', 'exec', this.namespaceName(id), file, ...args] };
   }
 
   private rule(verb: 'add' | 'del', from: number, to: number): string {

@@ -24,8 +24,8 @@ export interface FaultNetwork {
   hostOf(id: number): string;
   /** The `host:port` node `from` dials to reach node `to`'s peer port. */
   peerAddress(from: number, to: number): string;
-  /** The command that runs `argv` (a node process) as node `id`. */
-  command(id: number, argv: readonly string[]): { file: string; args: string[] };
+  /** The command that runs program `file` with `args` as node `id` (where node `id` lives). */
+  command(id: number, file: string, args: readonly string[]): { file: string; args: string[] };
   /** Cuts the link between a and b, both directions. */
   cut(a: number, b: number): void;
   /** Links currently cut, as "a-b" pairs with a < b. */
@@ -78,8 +78,8 @@ export class ProxyNetwork implements FaultNetwork {
     return `127.0.0.1:${port}`;
   }
 
-  command(_id: number, argv: readonly string[]): { file: string; args: string[] } {
-    return { file: process.execPath, args: [...argv] };
+  command(_id: number, file: string, args: readonly string[]): { file: string; args: string[] } {
+    return { file, args: [...args] };
   }
 
   cut(a: number, b: number): void {
