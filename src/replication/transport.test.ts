@@ -216,34 +216,85 @@ describe('PeerTransport over real gRPC on loopback', () => {
   it('abandons a dial with no Hello in time and dials on a new connection, so a link that comes back is found', async () => {
     const a = await node(41);
     const b = await node(42, { dialTimeoutMs: 300 });
-    // In front of a: a link that accepts connections and, until it heals, carries nothing,
-    // as a partition that drops packets looks to a connection made across it.
-    const [host = '', port = ''] = a.t.address.split(':');
-    let healed = false;
-    const accepted: Socket[] = [];
-    const link = createServer((c) => {
-      accepted.push(c);
-      c.on('error', () => undefined);
-      if (!healed) return;
-      const up = connect(Number(port), host);
-      up.on('error', () => c.destroy());
-      c.on('close', () => up.destroy());
-      c.pipe(up).pipe(c);
-    });
-    await new Promise<void>((resolve) => link.listen(0, '127.0.0.1', resolve));
-    const { port: linkPort } = link.address() as AddressInfo;
+    const link = await silentLink(a.t.address, false);
     try {
-      b.t.connect(nodeId(41), `127.0.0.1:${linkPort}`);
+      b.t.connect(nodeId(41), `127.0.0.1:${link.port}`);
       await new Promise((r) => setTimeout(r, 1500));
       assert.equal(a.t.connected(nodeId(42)), false);
-      assert.ok(accepted.length >= 3, `${accepted.length} connections: not dialled afresh`);
-      healed = true;
+      assert.ok(
+        link.accepted.length >= 3,
+        `${link.accepted.length} connections: not dialled afresh`,
+      );
+      link.carrying = true;
       await until(() => a.t.connected(nodeId(42)), 'the stream once the link heals');
       a.t.sendMessage(nodeId(42), messageToWire(msg(41, 42, 10)));
       await until(() => b.frames.length > 0, 'a frame over the healed link');
     } finally {
-      for (const c of accepted) c.destroy();
+      link.close();
+    }
+  });
+
+  it('gives up the stream to a peer that stops answering, so it is not reported connected', async () => {
+    const a = await node(43, { keepaliveMs: 200 });
+    const b = await node(44, { keepaliveMs: 200 });
+    const link = await silentLink(a.t.address, true);
+    try {
+      b.t.connect(nodeId(43), `127.0.0.1:${link.port}`);
+      await until(() => a.t.connected(nodeId(44)), 'the stream');
+      // The partition: nothing crosses any more, and no connection closes (b's keepalive gives
+      // up its end too, but its close is lost with everything else).
+      link.carrying = false;
+      await until(() => !a.t.connected(nodeId(44)), 'a to give up the silent stream');
+      a.t.sendMessage(nodeId(44), messageToWire(msg(43, 44, 10)));
+      a.t.flush();
+      assert.deepEqual(a.unreachable, [nodeId(44)]);
+    } finally {
       link.close();
     }
   });
 });
+
+/**
+ * A link in front of `address` that fails as a partition dropping packets does: while it does
+ * not carry, nothing crosses it and no connection is closed. A connection made while it does
+ * not carry never carries (its SYNs were dropped); one made while it carried stops and starts
+ * with it.
+ */
+async function silentLink(address: string, carrying: boolean) {
+  const [host = '', port = ''] = address.split(':');
+  const accepted: Socket[] = [];
+  const state = { carrying };
+  const forward = (from: Socket, to: Socket): void => {
+    from.on('data', (chunk: Buffer) => {
+      if (state.carrying) to.write(chunk);
+    });
+  };
+  const server = createServer((c) => {
+    accepted.push(c);
+    c.on('error', () => undefined);
+    if (!state.carrying) return;
+    const up = connect(Number(port), host);
+    accepted.push(up);
+    // A close crosses only while the link carries: in a partition the FIN is lost too.
+    up.on('close', () => state.carrying && c.destroy());
+    c.on('close', () => state.carrying && up.destroy());
+    up.on('error', () => undefined);
+    forward(c, up);
+    forward(up, c);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    accepted,
+    get carrying(): boolean {
+      return state.carrying;
+    },
+    set carrying(on: boolean) {
+      state.carrying = on;
+    },
+    close(): void {
+      for (const c of accepted) c.destroy();
+      server.close();
+    },
+  };
+}
