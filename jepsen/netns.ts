@@ -2,10 +2,11 @@
  * Real network partitions for the harness (`--net netns`; root, Linux, iproute2): every node
  * runs in its own network namespace, and one router namespace joins them and the harness:
  *
- *     root namespace (harness, clients)  mlj<pid>r0 10.X.0.1/24
+ *     root namespace (harness, clients)      10.X.0.1/24
  *       │ veth
- *     router namespace mlj<pid>-r (forwards)
- *       │ veth mlj<pid>a<i> 10.X.i.1/24  ──  node namespace mlj<pid>-<i>: 10.X.i.2/24, via 10.X.i.1
+ *     router namespace mlj<pid>-<n>-r        10.X.0.2/24, and 10.X.i.1/24 towards node i
+ *       │ one veth per node
+ *     node i's namespace mlj<pid>-<n>-<i>     10.X.i.2/24, default route via 10.X.i.1
  *
  * Cutting the link a-b adds two policy rules in the router, `from 10.X.a.2 to 10.X.b.2
  * blackhole` and back. A blackhole rule drops packets silently (`unreachable` and `prohibit`
@@ -131,9 +132,12 @@ export class NamespaceNetwork implements FaultNetwork {
     return `${this.tag}-${this.instance}-${slot}`;
   }
 
-  /** Interface names: at most 15 bytes (a 7-digit pid, instance and slot below 100 fit). */
-  private link(kind: 'r' | 'a' | 'b', slot: number): string {
-    return `${PREFIX}${process.pid % 10_000_000}${this.instance}${kind}${slot}`;
+  /**
+   * Interface names, at most 15 bytes: the pid and instance in base 36 (lower case), the kind
+   * in upper case and the slot, so no two (pid, instance, kind, slot) share a name.
+   */
+  private link(kind: 'R' | 'A' | 'B', slot: number): string {
+    return `${PREFIX}${process.pid.toString(36)}_${this.instance.toString(36)}${kind}${slot}`;
   }
 
   private address(slot: number, end: 1 | 2): string {
@@ -142,7 +146,7 @@ export class NamespaceNetwork implements FaultNetwork {
 
   private build(): void {
     const x = this.octet;
-    const up = [this.link('r', 0), this.link('r', 1)] as const;
+    const up = [this.link('R', 0), this.link('R', 1)] as const;
     const root = [
       `netns add ${this.router}`,
       `link add ${up[0]} type veth peer name ${up[1]}`,
@@ -154,7 +158,7 @@ export class NamespaceNetwork implements FaultNetwork {
     router.push(`link set ${up[1]} up`);
     for (const { id } of this.slots) {
       if (id < 1 || id > 250) throw new Error(`node id ${id} does not fit 10.${x}.<id>.0/24`);
-      const [a, b] = [this.link('a', id), this.link('b', id)];
+      const [a, b] = [this.link('A', id), this.link('B', id)];
       root.push(`netns add ${this.namespaceName(id)}`);
       root.push(`link add ${a} type veth peer name ${b}`);
       root.push(
@@ -168,7 +172,7 @@ export class NamespaceNetwork implements FaultNetwork {
     // Forwarding is off in a new namespace; /proc/sys/net is the writer's own namespace's.
     ip(['netns', 'exec', this.router, 'sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward']);
     for (const { id } of this.slots) {
-      const b = this.link('b', id);
+      const b = this.link('B', id);
       batch(this.namespaceName(id), [
         'link set lo up',
         `addr add ${this.address(id, 2)}/24 dev ${b}`,
@@ -242,6 +246,13 @@ export class NamespaceNetwork implements FaultNetwork {
       } catch {
         // never created (a failed build) or already gone
       }
+    }
+    // A build that failed between creating a veth pair and moving it left the pair here.
+    const links = [this.link('R', 0), ...this.slots.map((s) => this.link('A', s.id))];
+    try {
+      ip(['-force', '-batch', '-'], links.map((l) => `link del ${l}`).join('\n'));
+    } catch {
+      // the usual case: none of them is left
     }
     rmSync(join(LOCK_DIR, `10.${this.octet}`), { force: true });
   }
