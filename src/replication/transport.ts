@@ -354,11 +354,12 @@ export class PeerTransport {
     d.call = call;
     let greeted = false;
     // A connection attempt whose SYNs a partition drops is retried by the kernel with doubling
-    // gaps: after a minute's partition its next try came 18-20 s after the heal (measured with
-    // jepsen/netns.ts). grpc-js has no connect timeout, so the stream gets one: no Hello in
-    // time, and the channel goes with its connection; the next dial opens a new one, so a
-    // healed link is found within about one timeout. (The kernel still finishes the abandoned
-    // connect, after up to two minutes; grpc-js closes it then.)
+    // gaps: after a minute's partition a follower came back 21-22 s after the heal (measured
+    // with jepsen/netns.ts). grpc-js has no connect timeout, so the stream gets one: no Hello
+    // in time, and the channel goes with its connection; the next dial opens a new one, so a
+    // healed link is found within about one timeout. The abandoned connect stays in the kernel
+    // (SYN-SENT: 28 after a 40 s cut, two peers) until its retries end, about two minutes, or
+    // it completes after the heal and is closed.
     const deadline = setTimeout(() => {
       if (d.call !== call || greeted) return;
       const client = d.client;
