@@ -276,7 +276,12 @@ export class Cluster {
     this.net.cut(a, b);
   }
 
-  /** Links currently cut, as "a-b" pairs with a < b (for the report). */
+  /** Stops what `from` sends to `to`; `to` still reaches `from`. */
+  cutOneWay(from: number, to: number): void {
+    this.net.cutOneWay(from, to);
+  }
+
+  /** Cuts in force, "a-b" (a < b) both ways or "a->b" one way (for the report). */
   cutLinks(): string[] {
     return this.net.cutLinks();
   }

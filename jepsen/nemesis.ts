@@ -16,6 +16,7 @@ export type NemesisName =
   | 'partition-leader'
   | 'partition-halves'
   | 'partition-ring'
+  | 'partition-oneway'
   | 'kill-one'
   | 'kill-leader'
   | 'kill-minority'
@@ -31,6 +32,7 @@ export const ALL_NEMESES: readonly NemesisName[] = [
   'partition-leader',
   'partition-halves',
   'partition-ring',
+  'partition-oneway',
   'kill-one',
   'kill-leader',
   'kill-minority',
@@ -211,6 +213,19 @@ async function injectSimple(
           if (distance > 1) cluster.cutLink(order[i] ?? 0, order[j] ?? 0);
         }
       return `ring ${order.join('-')}`;
+    }
+    case 'partition-oneway': {
+      // One direction only: a node (the leader half the time) that cannot send to the others
+      // but hears them, or hears nothing but still reaches them.
+      const victim = await pick(rng.int(2) === 0);
+      const mute = rng.int(2) === 0;
+      for (const other of ids.filter((id) => id !== victim)) {
+        if (mute) cluster.cutOneWay(victim, other);
+        else cluster.cutOneWay(other, victim);
+      }
+      return mute
+        ? `node ${victim} cannot send to the others (hears them)`
+        : `node ${victim} cannot hear the others (reaches them)`;
     }
     case 'kill-one':
     case 'kill-leader': {

@@ -112,6 +112,27 @@ test(
         'every line echoed once, in order, none lost to the cut',
       );
       assert.ok(numbers.length > sent + 15);
+
+      // One way. In the peer protocol what 2 sends to 1 goes down the connection 1 dialled to
+      // 2's peer port (7000), as the echo's is: cutting what 1 sends to 2 (connections to 1's
+      // port) leaves the echo alone, cutting what 2 sends to 1 stops it.
+      network.cutOneWay(1, 2);
+      assert.deepEqual(network.cutLinks(), ['1->2']);
+      const flowing = client.lines.length;
+      await until(
+        () => client.lines.length >= flowing + 5,
+        'echoes past the other way',
+        client.lines,
+      );
+      network.heal();
+      network.cutOneWay(2, 1);
+      assert.deepEqual(network.cutLinks(), ['2->1']);
+      await sleep(300);
+      const stalled = client.lines.length;
+      await sleep(1000);
+      assert.equal(client.lines.length, stalled, 'a one-way cut stops its connection');
+      network.heal();
+      await until(() => client.lines.length >= stalled + 5, 'echoes after that heal', client.lines);
     } finally {
       for (const p of procs) p.kill('SIGKILL');
       await sleep(100);
@@ -128,17 +149,17 @@ test(
 );
 
 test(
-  'register on 3 nodes in network namespaces under silent partitions: no anomalies',
+  'register on 3 nodes in network namespaces under silent and one-way partitions: no anomalies',
   { timeout: 180_000, skip: unavailable },
   async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'memlayer-jepsen-netns-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const { summary, report } = await runHarness({
       workload: 'register',
-      nemeses: ['partition-leader', 'partition-halves'],
+      nemeses: ['partition-leader', 'partition-halves', 'partition-oneway'],
       nodes: 3,
       concurrency: 6,
-      timeLimitMs: 24_000,
+      timeLimitMs: 30_000,
       seed: 5,
       outDir: join(dir, 'register'),
       bin: fileURLToPath(new URL('../../bin/memlayer.js', import.meta.url)),
@@ -154,7 +175,8 @@ test(
     assert.deepEqual(summary.crashes, [], report);
     assert.equal(summary.check.valid, true, report);
     assert.match(report, /network=netns/);
-    assert.ok(summary.faults >= 2, report);
+    assert.ok(summary.faults >= 3, report);
+    assert.match(report, /partition-oneway: node \d cannot (send to|hear) the others/, report);
     // The partitions bit: a node cut off from the others could not answer some requests
     // definitely (no leader reachable, or the write's fate unknown).
     const history = JSON.parse(readFileSync(join(dir, 'register', 'history.json'), 'utf8')) as {

@@ -96,8 +96,10 @@ function claimOctet(): number {
 
 export class NamespaceNetwork implements FaultNetwork {
   readonly kind = 'netns';
-  /** Directed cuts in force, "a>b". */
-  private readonly cuts = new Set<string>();
+  /** Router rules in force (without the verb). */
+  private readonly rules = new Set<string>();
+  /** Directed cuts in force, "a>b": what a sends to b is dropped. */
+  private readonly directed = new Set<string>();
   private closed = false;
   private readonly tag = `${PREFIX}${process.pid}`;
   private readonly router: string;
@@ -198,34 +200,49 @@ export class NamespaceNetwork implements FaultNetwork {
     return { file: 'ip', args: ['netns', 'exec', this.namespaceName(id), file, ...args] };
   }
 
-  private rule(verb: 'add' | 'del', from: number, to: number): string {
-    return `rule ${verb} from ${this.hostOf(from)} to ${this.hostOf(to)} blackhole`;
+  private apply(verb: 'add' | 'del', rules: Iterable<string>): void {
+    batch(
+      this.router,
+      [...rules].map((r) => `rule ${verb} ${r}`),
+    );
   }
 
   cut(a: number, b: number): void {
-    const lines: string[] = [];
-    for (const [from, to] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      if (this.cuts.has(`${from}>${to}`)) continue;
-      this.cuts.add(`${from}>${to}`);
-      lines.push(this.rule('add', from, to));
-    }
-    batch(this.router, lines);
+    const rules = [
+      `from ${this.hostOf(a)} to ${this.hostOf(b)} blackhole`,
+      `from ${this.hostOf(b)} to ${this.hostOf(a)} blackhole`,
+    ].filter((r) => !this.rules.has(r));
+    this.apply('add', rules);
+    for (const r of rules) this.rules.add(r);
+    this.directed.add(`${a}>${b}`).add(`${b}>${a}`);
+  }
+
+  /**
+   * What `from` sends to `to` goes down the stream `to` dialled to `from`'s peer port: that
+   * connection's packets are dropped both ways (TCP needs its ACKs), the one the other way
+   * is left alone.
+   */
+  cutOneWay(from: number, to: number): void {
+    const port = this.slots.find((s) => s.id === from)?.peerPort ?? 0;
+    const [f, t] = [this.hostOf(from), this.hostOf(to)];
+    const rules = [
+      `from ${f} to ${t} ipproto tcp sport ${port} blackhole`,
+      `from ${t} to ${f} ipproto tcp dport ${port} blackhole`,
+    ].filter((r) => !this.rules.has(r));
+    this.apply('add', rules);
+    for (const r of rules) this.rules.add(r);
+    this.directed.add(`${from}>${to}`);
   }
 
   cutLinks(): string[] {
-    return linkNames([...this.cuts].map((c) => c.split('>').map(Number) as [number, number]));
+    return linkNames([...this.directed].map((c) => c.split('>').map(Number) as [number, number]));
   }
 
   heal(): void {
-    const lines = [...this.cuts].map((c) => {
-      const [from = 0, to = 0] = c.split('>').map(Number);
-      return this.rule('del', from, to);
-    });
-    this.cuts.clear();
-    batch(this.router, lines);
+    const rules = [...this.rules];
+    this.rules.clear();
+    this.directed.clear();
+    this.apply('del', rules);
   }
 
   close(): Promise<void> {

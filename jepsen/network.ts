@@ -28,7 +28,9 @@ export interface FaultNetwork {
   command(id: number, file: string, args: readonly string[]): { file: string; args: string[] };
   /** Cuts the link between a and b, both directions. */
   cut(a: number, b: number): void;
-  /** Links currently cut, as "a-b" pairs with a < b. */
+  /** Stops what `from` sends to `to`, and only that: `to` still reaches `from`. */
+  cutOneWay(from: number, to: number): void;
+  /** Cuts in force: "a-b" (a < b) both ways, "a->b" for what a sends to b only. */
   cutLinks(): string[];
   heal(): void;
   /** Undoes everything the network set up; safe to call twice. */
@@ -37,10 +39,16 @@ export interface FaultNetwork {
   closeOnExit(): void;
 }
 
-/** Cut links as "a-b" with a < b, sorted, from pairs in either order. */
-export function linkNames(pairs: Iterable<readonly [number, number]>): string[] {
+/** Names for directed cuts [from, to]: "a-b" (a < b) where both ways are cut, else "a->b". */
+export function linkNames(directed: Iterable<readonly [number, number]>): string[] {
+  const cut = new Set<string>();
+  for (const [from, to] of directed) cut.add(`${from}>${to}`);
   const names = new Set<string>();
-  for (const [a, b] of pairs) names.add(a < b ? `${a}-${b}` : `${b}-${a}`);
+  for (const key of cut) {
+    const [from = 0, to = 0] = key.split('>').map(Number);
+    if (!cut.has(`${to}>${from}`)) names.add(`${from}->${to}`);
+    else names.add(from < to ? `${from}-${to}` : `${to}-${from}`);
+  }
   return [...names].sort();
 }
 
@@ -83,17 +91,22 @@ export class ProxyNetwork implements FaultNetwork {
   }
 
   cut(a: number, b: number): void {
-    this.proxies.get(`${a}->${b}`)?.cut();
-    this.proxies.get(`${b}->${a}`)?.cut();
+    this.cutOneWay(a, b);
+    this.cutOneWay(b, a);
+  }
+
+  /** What `from` sends to `to` goes down the stream `to` dialled: through proxy(to, from). */
+  cutOneWay(from: number, to: number): void {
+    this.proxies.get(`${to}->${from}`)?.cut();
   }
 
   cutLinks(): string[] {
-    const pairs: [number, number][] = [];
+    const directed: [number, number][] = [];
     for (const [name, proxy] of this.proxies) {
-      const [a = 0, b = 0] = name.split('->').map(Number);
-      if (proxy.isCut) pairs.push([a, b]);
+      const [dialler = 0, dialled = 0] = name.split('->').map(Number);
+      if (proxy.isCut) directed.push([dialled, dialler]);
     }
-    return linkNames(pairs);
+    return linkNames(directed);
   }
 
   heal(): void {
