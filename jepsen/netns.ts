@@ -200,20 +200,21 @@ export class NamespaceNetwork implements FaultNetwork {
     return { file: 'ip', args: ['netns', 'exec', this.namespaceName(id), file, ...args] };
   }
 
-  private apply(verb: 'add' | 'del', rules: Iterable<string>): void {
+  /** Adds the router rules not in force yet. */
+  private addRules(rules: readonly string[]): void {
+    const fresh = rules.filter((r) => !this.rules.has(r));
     batch(
       this.router,
-      [...rules].map((r) => `rule ${verb} ${r}`),
+      fresh.map((r) => `rule add ${r}`),
     );
+    for (const r of fresh) this.rules.add(r);
   }
 
   cut(a: number, b: number): void {
-    const rules = [
+    this.addRules([
       `from ${this.hostOf(a)} to ${this.hostOf(b)} blackhole`,
       `from ${this.hostOf(b)} to ${this.hostOf(a)} blackhole`,
-    ].filter((r) => !this.rules.has(r));
-    this.apply('add', rules);
-    for (const r of rules) this.rules.add(r);
+    ]);
     this.directed.add(`${a}>${b}`).add(`${b}>${a}`);
   }
 
@@ -225,12 +226,10 @@ export class NamespaceNetwork implements FaultNetwork {
   cutOneWay(from: number, to: number): void {
     const port = this.slots.find((s) => s.id === from)?.peerPort ?? 0;
     const [f, t] = [this.hostOf(from), this.hostOf(to)];
-    const rules = [
+    this.addRules([
       `from ${f} to ${t} ipproto tcp sport ${port} blackhole`,
       `from ${t} to ${f} ipproto tcp dport ${port} blackhole`,
-    ].filter((r) => !this.rules.has(r));
-    this.apply('add', rules);
-    for (const r of rules) this.rules.add(r);
+    ]);
     this.directed.add(`${from}>${to}`);
   }
 
@@ -242,7 +241,10 @@ export class NamespaceNetwork implements FaultNetwork {
     const rules = [...this.rules];
     this.rules.clear();
     this.directed.clear();
-    this.apply('del', rules);
+    batch(
+      this.router,
+      rules.map((r) => `rule del ${r}`),
+    );
   }
 
   close(): Promise<void> {
