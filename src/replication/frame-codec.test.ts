@@ -211,6 +211,11 @@ describe('frame codec', () => {
         /group: 4294967296 is not a uint32/,
       ],
       [
+        "a forwarded answer's group beyond uint32",
+        Buffer.from([0x22, 6, 0x18, 0x80, 0x80, 0x80, 0x80, 0x10]),
+        /ForwardResponse\.group: 4294967296 is not a uint32/,
+      ],
+      [
         'a field number past 2^29',
         Buffer.from([0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0]),
         /field number/,
@@ -269,5 +274,7 @@ describe('frame codec', () => {
       () => encodeFrame({ messages: [{ ...m, term: 1, group: 2 ** 32 }] }),
       /not a uint32/,
     );
+    const answer = { id: 1, group: 2 ** 32, reply: Buffer.from('+OK') };
+    assert.throws(() => encodeFrame({ responses: [answer] }), /not a uint32/);
   });
 });
