@@ -29,6 +29,7 @@ import { Client, credentials, loadPackageDefinition, type ServiceDefinition } fr
 import { freePort } from '../src/cli/ports.js';
 import { SERVER_NODE_FLAGS } from '../src/config/runtime.js';
 import { median } from './lib/stats.js';
+import { etcdArgs, type EtcdMember } from './lib/etcd.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin', 'memlayer.js');
@@ -221,34 +222,21 @@ function stopAll(): void {
 }
 
 async function startEtcd(): Promise<string[]> {
-  const m = [];
-  for (let i = 1; i <= 3; i++)
-    m.push({ name: `e${i}`, client: await freePort(), peer: await freePort() });
-  const initial = m.map((x) => `${x.name}=http://127.0.0.1:${x.peer}`).join(',');
-  for (const x of m) {
-    start('etcd', [
-      '--name',
-      x.name,
-      '--data-dir',
-      join(roundDir, x.name),
-      '--listen-client-urls',
-      `http://127.0.0.1:${x.client}`,
-      '--advertise-client-urls',
-      `http://127.0.0.1:${x.client}`,
-      '--listen-peer-urls',
-      `http://127.0.0.1:${x.peer}`,
-      '--initial-advertise-peer-urls',
-      `http://127.0.0.1:${x.peer}`,
-      '--initial-cluster',
-      initial,
-      '--initial-cluster-state',
-      'new',
-      '--log-level',
-      'error',
-    ]);
+  const clients: number[] = [];
+  const members: EtcdMember[] = [];
+  for (let i = 1; i <= 3; i++) {
+    const [client, peer] = [await freePort(), await freePort()];
+    clients.push(client);
+    members.push({
+      name: `e${i}`,
+      dataDir: join(roundDir, `e${i}`),
+      clientUrl: `http://127.0.0.1:${client}`,
+      peerUrl: `http://127.0.0.1:${peer}`,
+    });
   }
-  for (const x of m) await waitPort(x.client);
-  return m.map((x) => `127.0.0.1:${x.client}`);
+  for (const member of members) start('etcd', etcdArgs(member, members));
+  for (const client of clients) await waitPort(client);
+  return clients.map((client) => `127.0.0.1:${client}`);
 }
 
 /**

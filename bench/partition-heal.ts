@@ -24,6 +24,7 @@ import { Redis } from 'ioredis';
 import { Cluster } from '../jepsen/cluster.js';
 import { NamespaceNetwork, netnsUnavailable } from '../jepsen/netns.js';
 import { median } from './lib/stats.js';
+import { etcdArgs } from './lib/etcd.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const POLL_MS = 20;
@@ -93,15 +94,14 @@ async function etcd(dir: string): Promise<System> {
   const network = NamespaceNetwork.open(ids.map((id) => ({ id, peerPort: 2380 })));
   const url = (id: number, port: number): string => `http://${network.hostOf(id)}:${port}`;
   const children: ChildProcess[] = [];
-  const initial = ids.map((id) => `e${id}=${url(id, 2380)}`).join(',');
-  for (const id of ids) {
-    const { file, args } = network.command(id, 'etcd', [
-      ...['--name', `e${id}`, '--data-dir', join(dir, `etcd-e${id}`)],
-      ...['--listen-client-urls', url(id, 2379), '--advertise-client-urls', url(id, 2379)],
-      ...['--listen-peer-urls', url(id, 2380), '--initial-advertise-peer-urls', url(id, 2380)],
-      ...['--initial-cluster', initial, '--initial-cluster-state', 'new'],
-      ...['--log-level', 'error'],
-    ]);
+  const members = ids.map((id) => ({
+    name: `e${id}`,
+    dataDir: join(dir, `etcd-e${id}`),
+    clientUrl: url(id, 2379),
+    peerUrl: url(id, 2380),
+  }));
+  for (const [i, member] of members.entries()) {
+    const { file, args } = network.command(ids[i] ?? 0, 'etcd', etcdArgs(member, members));
     children.push(spawn(file, args, { stdio: 'ignore' }));
   }
   // If the bench dies, its etcd members and namespaces must not outlive it.

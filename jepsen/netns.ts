@@ -234,7 +234,7 @@ export class NamespaceNetwork implements FaultNetwork {
   }
 
   cutLinks(): string[] {
-    return linkNames([...this.directed].map((c) => c.split('>').map(Number) as [number, number]));
+    return linkNames(this.directed);
   }
 
   heal(): void {

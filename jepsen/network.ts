@@ -39,10 +39,11 @@ export interface FaultNetwork {
   closeOnExit(): void;
 }
 
-/** Names for directed cuts [from, to]: "a-b" (a < b) where both ways are cut, else "a->b". */
-export function linkNames(directed: Iterable<readonly [number, number]>): string[] {
-  const cut = new Set<string>();
-  for (const [from, to] of directed) cut.add(`${from}>${to}`);
+/**
+ * Names for directed cuts, given as "from>to" keys: "a-b" (a < b) where both ways are cut,
+ * else "a->b".
+ */
+export function linkNames(cut: ReadonlySet<string>): string[] {
   const names = new Set<string>();
   for (const key of cut) {
     const [from = 0, to = 0] = key.split('>').map(Number);
@@ -101,12 +102,12 @@ export class ProxyNetwork implements FaultNetwork {
   }
 
   cutLinks(): string[] {
-    const directed: [number, number][] = [];
+    const cut = new Set<string>();
     for (const [name, proxy] of this.proxies) {
       const [dialler = 0, dialled = 0] = name.split('->').map(Number);
-      if (proxy.isCut) directed.push([dialled, dialler]);
+      if (proxy.isCut) cut.add(`${dialled}>${dialler}`);
     }
-    return linkNames(directed);
+    return linkNames(cut);
   }
 
   heal(): void {

@@ -90,6 +90,10 @@ const RECONNECT_MAX_MS = 1000;
 const DIAL_TIMEOUT_MS = 2000;
 /** Keepalive ping interval, and how long a ping may wait for its answer (both ends). */
 const KEEPALIVE_MS = 2000;
+const keepalive = (ms = KEEPALIVE_MS): Record<string, number> => ({
+  'grpc.keepalive_time_ms': ms,
+  'grpc.keepalive_timeout_ms': ms,
+});
 
 export interface TransportStats {
   framesSent: number;
@@ -145,8 +149,7 @@ export class PeerTransport {
       // close is lost in the partition too: without our own pings, the stream we send on
       // would stay open, the peer reported connected and frames queued for nobody until the
       // heal (seen with jepsen/netns.ts: 20 s and more).
-      'grpc.keepalive_time_ms': opts.keepaliveMs ?? KEEPALIVE_MS,
-      'grpc.keepalive_timeout_ms': opts.keepaliveMs ?? KEEPALIVE_MS,
+      ...keepalive(opts.keepaliveMs),
     });
     this.server.addService(this.service, {
       Pull: (call: ServerDuplexStream<WireFrame, WireFrame>) => this.accept(call),
@@ -337,8 +340,7 @@ export class PeerTransport {
       'grpc-node.flow_control_window': 16 * 1024 * 1024,
       // A peer that vanished without a FIN (power loss, partition) is noticed within 4 s and
       // the stream re-dialled; loopback kills are seen at once (RST).
-      'grpc.keepalive_time_ms': this.opts.keepaliveMs ?? KEEPALIVE_MS,
-      'grpc.keepalive_timeout_ms': this.opts.keepaliveMs ?? KEEPALIVE_MS,
+      ...keepalive(this.opts.keepaliveMs),
       'grpc.initial_reconnect_backoff_ms': RECONNECT_MIN_MS,
       'grpc.max_reconnect_backoff_ms': RECONNECT_MAX_MS,
       // Its own connection: a channel closed below must not leave it to the next one.
