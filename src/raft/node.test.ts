@@ -105,3 +105,38 @@ test('RaftNode: a single voter elects itself and commits after its own persist',
   core.advance(second);
   assert.equal(core.status().applied, 3);
 });
+
+test('RaftNode: a lone voter restarted with a trailing commit index answers ReadIndex only past its log', () => {
+  // Entries 2 and 3 were acknowledged (a lone voter commits what it has made durable), but the
+  // commit index on disk is still 1: it is written with the next batch.
+  const storage = MemoryStorage.bootstrap({ voters: [nodeId(1)], learners: [] }, new Uint8Array());
+  storage.append([entry(2, 1), entry(3, 1)]);
+  storage.setHardState({ term: term(1), vote: nodeId(1), commit: logIndex(1) });
+  const core = new RaftNode(
+    defaultRaftConfig(nodeId(1), GROUP, storage, new SeededRng(1), logIndex(1)),
+  );
+  core.campaign();
+  const reads: number[] = [];
+  let asked = false;
+  for (let i = 0; i < 10 && core.hasReady(); i++) {
+    const rd = core.ready();
+    if (!asked && core.status().role === 'leader') {
+      // Asked before the new term's no-op is durable, so before anything commits in it.
+      core.readIndex(new Uint8Array([7]));
+      asked = true;
+    }
+    reads.push(...rd.readStates.map((s) => s.index));
+    storage.append(rd.entries);
+    if (rd.hardState !== undefined) storage.setHardState(rd.hardState);
+    core.advance(rd);
+  }
+  while (core.hasReady()) {
+    const rd = core.ready();
+    reads.push(...rd.readStates.map((s) => s.index));
+    storage.append(rd.entries);
+    core.advance(rd);
+  }
+  assert.ok(asked, 'became leader');
+  assert.deepEqual(reads.length, 1, `one answer: ${reads.join(',')}`);
+  assert.ok((reads[0] ?? 0) >= 3, `read index ${reads[0]} is behind acknowledged entry 3`);
+});

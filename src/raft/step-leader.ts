@@ -153,14 +153,16 @@ function handleSnapshotResponse(r: Raft, m: Message, pr: ProgressState): void {
 /** Thesis §6.4 ReadIndex on the leader, for itself or for a follower that forwarded it. */
 export function handleReadIndex(r: Raft, m: Message): void {
   const request: ReadRequest = { index: r.log.committed, from: m.from, context: m.context };
-  if (r.tracker.voters.length === 1 && r.tracker.isVoter(r.id)) {
-    answerRead(r, request);
-    return;
-  }
   // Until an entry of this term commits, our commit index may lag the real one (§6.4 step 1).
+  // A lone voter's too: restarted, its commit index is the one last written, which trails
+  // entries it had acknowledged (a read answered then missed a write made before the restart).
   // The skipNoop mutation drops this guard too: the no-op exists to make it pass quickly.
   if (!r.committedEntryInCurrentTerm() && !r.mutation('skipNoopOnElection')) {
     r.pendingReadIndex.push(m);
+    return;
+  }
+  if (r.tracker.voters.length === 1 && r.tracker.isVoter(r.id)) {
+    answerRead(r, request);
     return;
   }
   if (r.cfg.readOnly === 'lease' || r.mutation('readIndexWithoutHeartbeat')) {
