@@ -248,7 +248,8 @@ export type RaftMutation =
   | 'commitOldTermByCounting'
   | 'forgetVotePersist'
   | 'readIndexWithoutHeartbeat'
-  | 'grantVoteWithoutLogCheck';
+  | 'grantVoteWithoutLogCheck'
+  | 'loneVoterReadsAtOnce';
 
 export type RaftErrorCode =
   | 'proposalDropped'

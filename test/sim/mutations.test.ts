@@ -32,6 +32,7 @@ const EXPECTED: Readonly<Record<RaftMutation, readonly InvariantName[]>> = {
     'linearizability',
     'logMatching',
   ],
+  loneVoterReadsAtOnce: ['linearizability'],
 };
 
 function hunt(mutation: RaftMutation): SimResult | undefined {
