@@ -207,6 +207,8 @@ async function injectSimple(
       // (for 5 nodes) but no two nodes agree on which.
       const order = shuffle(ids, rng);
       const n = order.length;
+      // In a ring of three or fewer every node neighbours every other: nothing to cut.
+      if (n <= 3) return `no-op: a ring of ${n} nodes cuts no link`;
       for (let i = 0; i < n; i++)
         for (let j = i + 1; j < n; j++) {
           const distance = Math.min(j - i, n - (j - i));
@@ -235,6 +237,7 @@ async function injectSimple(
     }
     case 'kill-minority': {
       const victims = shuffle(ids, rng).slice(0, Math.floor((ids.length - 1) / 2));
+      if (victims.length === 0) return `no-op: ${ids.length} nodes have no minority to kill`;
       await Promise.all(victims.map((id) => cluster.kill(id)));
       return `killed nodes ${victims.join(',')}`;
     }
