@@ -15,12 +15,17 @@
  * of who is in the cluster now. Servers run with MEMLAYER_TEST_HOOKS=1 (clock skew, crash
  * before sync: src/admin/test-hooks.ts).
  *
+ * With `disk: 'lazyfs'` every data directory is on its own FUSE disk that keeps file data in
+ * memory until fsynced (jepsen/lazyfs.ts), so `loseUnsynced` can do to a killed node what a
+ * power loss would.
+ *
  * With `nodes: 1` the node runs alone (no peers, no proxies): useful to exercise the harness
  * itself, or a single durable node under kill -9.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { LazyDisk, type Unsynced } from './lazyfs.js';
 import { NamespaceNetwork } from './netns.js';
 import { ProxyNetwork, type FaultNetwork, type NetworkKind } from './network.js';
 import { freePort } from '../src/cli/ports.js';
@@ -53,7 +58,11 @@ export interface ClusterOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** How nodes are joined and cut apart: 'proxy' (default) or 'netns' (root). */
   readonly network?: NetworkKind;
+  /** 'plain' directories (default), or 'lazyfs' disks that can lose unsynced data (root). */
+  readonly disk?: DiskKind;
 }
+
+export type DiskKind = 'plain' | 'lazyfs';
 
 /** What GET /v1/cluster tells about one node's view (src/replication/host.ts `describe`). */
 export interface ClusterView {
@@ -77,6 +86,7 @@ export class Cluster {
   readonly processes = new Map<number, ChildProcess>();
   readonly paused = new Set<number>();
   private network: FaultNetwork | undefined;
+  private readonly disks = new Map<number, LazyDisk>();
   /** Processes that ended without the harness killing them: a crash is a finding. */
   readonly crashes: { id: number; code: number | null; signal: string | null }[] = [];
   private readonly killing = new Set<ChildProcess>();
@@ -87,6 +97,7 @@ export class Cluster {
       child.kill('SIGKILL');
     }
     this.network?.closeOnExit();
+    for (const disk of this.disks.values()) disk.killOnExit();
   };
 
   constructor(private readonly options: ClusterOptions) {}
@@ -117,13 +128,40 @@ export class Cluster {
         : await ProxyNetwork.open(this.options.nodes > 1 ? ports : []);
     this.network = network;
     for (const p of ports) {
-      const dataDir = join(this.options.baseDir, `n${p.id}`);
+      const dataDir = await this.dataDirFor(p.id);
       mkdirSync(dataDir, { recursive: true });
       this.specs.push({ ...p, host: network.hostOf(p.id), dataDir });
       if (p.id <= this.options.nodes) this.members.push(p.id);
       else this.spareIds.push(p.id);
     }
     for (const id of this.members) this.launch(this.spec(id));
+  }
+
+  /** On a lazy disk, a directory inside the mount: a retired node's is removed, not the mount. */
+  private async dataDirFor(id: number): Promise<string> {
+    const dir = join(this.options.baseDir, `n${id}`);
+    if (this.options.disk !== 'lazyfs') return dir;
+    const log = openSync(join(this.options.logDir, `lazyfs-n${id}.log`), 'a');
+    try {
+      const disk = await LazyDisk.mount(join(this.options.baseDir, `n${id}-backing`), dir, log);
+      this.disks.set(id, disk);
+    } finally {
+      closeSync(log);
+    }
+    return join(dir, 'data');
+  }
+
+  get disk(): DiskKind {
+    return this.options.disk ?? 'plain';
+  }
+
+  /**
+   * Drops what node `id`'s disk holds unsynced (undefined on plain disks). Kill the node
+   * first: a running process would go on from data its disk no longer has.
+   */
+  loseUnsynced(id: number): Unsynced | undefined {
+    if (this.running(id)) throw new Error(`node ${id} still runs`);
+    return this.disks.get(id)?.lose();
   }
 
   private get net(): FaultNetwork {
@@ -301,6 +339,8 @@ export class Cluster {
     for (const id of [...this.paused]) this.resume(id);
     await Promise.all([...this.processes.keys()].map((id) => this.kill(id)));
     await this.network?.close();
+    await Promise.all([...this.disks.values()].map((disk) => disk.unmount()));
+    this.disks.clear();
     process.off('exit', this.killOnExit);
   }
 

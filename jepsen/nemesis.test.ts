@@ -18,6 +18,7 @@ function recordingCluster(ids: readonly number[]): {
   const killed: number[] = [];
   const fake = {
     ids: [...ids],
+    disk: 'plain',
     leader: () => Promise.resolve(ids[0] ?? 0),
     cutLink: (a: number, b: number) => cuts.push(`${Math.min(a, b)}-${Math.max(a, b)}`),
     kill: (id: number) => {
@@ -68,4 +69,13 @@ test('partition-ring on five nodes leaves each node its two ring neighbours', as
   // 10 links in all: the 5 between ring neighbours stay, the other 5 are cut.
   assert.equal(cuts.length, 5);
   for (const cut of cuts) assert.ok(!kept.has(cut), `cut ${cut} joins ring neighbours`);
+});
+
+test('lose-unsynced on plain disks kills nobody and says why', async () => {
+  for (const name of ['lose-unsynced', 'lose-unsynced-all'] as const) {
+    const { cluster, killed } = recordingCluster([1, 2, 3]);
+    const { what } = await inject(name, cluster, new SeededRng(5));
+    assert.deepEqual(killed, []);
+    assert.equal(what, 'no-op: plain disks keep unsynced data');
+  }
 });

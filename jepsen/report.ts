@@ -20,6 +20,8 @@ export interface RunSummary {
   readonly nodes: number;
   /** How the nodes were joined and partitioned (absent: 'proxy'). */
   readonly network?: string;
+  /** 'lazyfs' when the disks could lose unsynced data (absent: 'plain'). */
+  readonly disk?: string;
   readonly durationMs: number;
   readonly faults: number;
   readonly check: CheckSummary;
@@ -87,7 +89,7 @@ export function textReport(summary: RunSummary, operations: readonly Operation[]
   for (const op of clientOps) byF.set(op.f, (byF.get(op.f) ?? 0) + 1);
   const windows = faultWindows(operations);
   const lines = [
-    `memlayer consistency run: workload=${summary.workload} nodes=${summary.nodes} network=${summary.network ?? 'proxy'} seed=${summary.seed}`,
+    `memlayer consistency run: workload=${summary.workload} nodes=${summary.nodes} network=${summary.network ?? 'proxy'} disk=${summary.disk ?? 'plain'} seed=${summary.seed}`,
     ...(summary.command === undefined ? [] : [`reproduce: ${summary.command}`]),
     `nemeses: ${summary.nemeses.join(', ') || 'none'}; faults injected: ${summary.faults}; duration ${(summary.durationMs / 1000).toFixed(1)} s`,
     `operations: ${clientOps.length} (ok ${count('ok')}, fail ${count('fail')}, info/unknown ${count('info')}); by kind: ${[...byF].map(([f, n]) => `${f} ${n}`).join(', ')}`,

@@ -6,10 +6,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { SeededRng } from '../src/shared/effects.js';
-import { Cluster, type NodeSpec } from './cluster.js';
+import { Cluster, type DiskKind, type NodeSpec } from './cluster.js';
+import { lazyFsUnavailable } from './lazyfs.js';
 import type { NetworkKind } from './network.js';
 import { pairOperations } from './history.js';
-import { runNemesis, type NemesisName } from './nemesis.js';
+import { DISK_NEMESES, runNemesis, type NemesisName } from './nemesis.js';
 import { Recorder } from './recorder.js';
 import { htmlReport, textReport, type NodeCrash, type RunSummary } from './report.js';
 import { bankWorkload } from './workloads/bank.js';
@@ -214,6 +215,18 @@ async function worker(
   }
 }
 
+/**
+ * Lazy disks when a nemesis needs them and the machine has them; otherwise plain directories,
+ * and those nemeses report themselves as no-ops (so `--nemesis all` runs anywhere).
+ */
+function diskFor(options: RunOptions): DiskKind {
+  if (!options.nemeses.some((n) => DISK_NEMESES.includes(n))) return 'plain';
+  const why = lazyFsUnavailable();
+  if (why === undefined) return 'lazyfs';
+  console.log(`note: ${DISK_NEMESES.join(' and ')} will be no-ops: ${why}`);
+  return 'plain';
+}
+
 /** Replacement slots a run may need: one per membership fault window it can hold. */
 function sparesFor(options: RunOptions): number {
   if (!options.nemeses.includes('member-replace')) return 0;
@@ -232,6 +245,7 @@ export async function runHarness(options: RunOptions): Promise<RunResult> {
     ...(options.durability === undefined ? {} : { durability: options.durability }),
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.network === undefined ? {} : { network: options.network }),
+    disk: diskFor(options),
   });
   const workload = makeWorkload(options.workload, options.checkTimeLimitMs);
   const recorder = new Recorder();
@@ -258,7 +272,7 @@ export async function runHarness(options: RunOptions): Promise<RunResult> {
   } finally {
     await cluster.stop();
   }
-  return writeResults(options, recorder, workload, faults, Date.now() - started, cluster.crashes);
+  return writeResults(options, recorder, workload, faults, Date.now() - started, cluster);
 }
 
 async function finalReads(
@@ -291,8 +305,9 @@ function writeResults(
   workload: Workload,
   faults: number,
   durationMs: number,
-  crashes: readonly NodeCrash[],
+  cluster: Cluster,
 ): RunResult {
+  const crashes: readonly NodeCrash[] = cluster.crashes;
   const operations = pairOperations(recorder.events);
   const check: CheckSummary = workload.check(operations.filter((op) => op.process >= 0));
   const summary: RunSummary = {
@@ -301,6 +316,7 @@ function writeResults(
     seed: options.seed,
     nodes: options.nodes,
     network: options.network ?? 'proxy',
+    disk: cluster.disk,
     durationMs,
     faults,
     check,

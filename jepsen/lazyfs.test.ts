@@ -1,0 +1,150 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  closeSync,
+  fsyncSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LazyDisk, lazyFsUnavailable } from './lazyfs.js';
+import { runHarness } from './runner.js';
+
+const why = lazyFsUnavailable();
+const skip = why === undefined ? false : `lazyfs unavailable: ${why}`;
+
+async function withDisk(fn: (disk: LazyDisk, backing: string) => void | Promise<void>) {
+  const dir = mkdtempSync(join(tmpdir(), 'memlayer-lazyfs-test-'));
+  const backing = join(dir, 'backing');
+  const disk = await LazyDisk.mount(backing, join(dir, 'mnt'), 'ignore');
+  try {
+    await fn(disk, backing);
+  } finally {
+    await disk.unmount();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Appends `text` to an open file, fsyncing it if asked. */
+function append(fd: number, text: string, sync: boolean): void {
+  writeSync(fd, text);
+  if (sync) fsyncSync(fd);
+}
+
+test('lazyfs: what was fsynced survives a loss, what was not is gone', { skip }, async () => {
+  await withDisk((disk, backing) => {
+    const file = join(disk.mountpoint, 'log');
+    const fd = openSync(file, 'a');
+    append(fd, 'synced;', true);
+    append(fd, 'unsynced', false);
+    closeSync(fd);
+    // Before the loss every reader sees all of it, as with a page cache.
+    assert.equal(readFileSync(file, 'utf8'), 'synced;unsynced');
+    assert.equal(statSync(file).size, 15);
+    assert.equal(readFileSync(join(backing, 'log'), 'utf8'), 'synced;');
+    assert.deepEqual(disk.unsynced(), { bytes: 8, files: 1 });
+    assert.deepEqual(disk.lose(), { bytes: 8, files: 1 });
+    assert.equal(readFileSync(file, 'utf8'), 'synced;');
+    assert.equal(statSync(file).size, 7);
+    assert.deepEqual(disk.unsynced(), { bytes: 0, files: 0 });
+  });
+});
+
+test('lazyfs: overlapping writes land in order at the fsync', { skip }, async () => {
+  await withDisk((disk, backing) => {
+    const fd = openSync(join(disk.mountpoint, 'f'), 'w+');
+    writeSync(fd, 'aaaa', 0);
+    writeSync(fd, 'bb', 2);
+    writeSync(fd, 'c', 5); // past the end: a hole at 4
+    assert.equal(readFileSync(join(disk.mountpoint, 'f'), 'latin1'), 'aabb\0c');
+    fsyncSync(fd);
+    closeSync(fd);
+    assert.equal(readFileSync(join(backing, 'f'), 'latin1'), 'aabb\0c');
+    assert.deepEqual(disk.lose(), { bytes: 0, files: 0 });
+  });
+});
+
+test('lazyfs: a rename is at once, the data it carries waits for a sync', { skip }, async () => {
+  await withDisk((disk) => {
+    const tmp = join(disk.mountpoint, 'tmp');
+    writeFileSync(tmp, 'never synced');
+    renameSync(tmp, join(disk.mountpoint, 'final'));
+    const fd = openSync(join(disk.mountpoint, 'kept.tmp'), 'w');
+    append(fd, 'synced then renamed', true);
+    closeSync(fd);
+    renameSync(join(disk.mountpoint, 'kept.tmp'), join(disk.mountpoint, 'kept'));
+    disk.lose();
+    assert.equal(readFileSync(join(disk.mountpoint, 'final'), 'utf8'), '');
+    assert.equal(readFileSync(join(disk.mountpoint, 'kept'), 'utf8'), 'synced then renamed');
+  });
+});
+
+test('lazyfs: a removed file takes its unsynced data with it', { skip }, async () => {
+  await withDisk((disk) => {
+    writeFileSync(join(disk.mountpoint, 'a'), 'x'.repeat(100));
+    writeFileSync(join(disk.mountpoint, 'b'), 'y'.repeat(10));
+    assert.deepEqual(disk.unsynced(), { bytes: 110, files: 2 });
+    unlinkSync(join(disk.mountpoint, 'a'));
+    assert.deepEqual(disk.unsynced(), { bytes: 10, files: 1 });
+    // Created again under the same name: it starts empty, not with the old file's data.
+    writeFileSync(join(disk.mountpoint, 'a'), '');
+    assert.equal(readFileSync(join(disk.mountpoint, 'a'), 'utf8'), '');
+  });
+});
+
+test(
+  'lazyfs: the control file refuses anything but "lose", and loses nothing then',
+  { skip },
+  async () => {
+    await withDisk((disk) => {
+      writeFileSync(join(disk.mountpoint, 'a'), 'data');
+      assert.throws(() => writeFileSync(join(disk.mountpoint, '.lazyfs'), 'drop everything'), {
+        code: 'EINVAL',
+      });
+      assert.deepEqual(disk.unsynced(), { bytes: 4, files: 1 });
+      assert.equal(readFileSync(join(disk.mountpoint, 'a'), 'utf8'), 'data');
+    });
+  },
+);
+
+test(
+  'register on 3 nodes whose disks lose unsynced data, one node and all at once: no anomalies',
+  { skip, timeout: 180_000 },
+  async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'memlayer-lazyfs-run-'));
+    try {
+      const result = await runHarness({
+        workload: 'register',
+        nemeses: ['lose-unsynced', 'lose-unsynced-all'],
+        nodes: 3,
+        concurrency: 4,
+        timeLimitMs: 24_000,
+        faultMs: 3_000,
+        healMs: 2_500,
+        opDelayMs: 10,
+        seed: 611,
+        commandTimeoutMs: 6_000,
+        checkTimeLimitMs: 120_000,
+        outDir,
+        bin: fileURLToPath(new URL('../../bin/memlayer.js', import.meta.url)),
+      });
+      const { report, summary } = result;
+      assert.match(report, /disk=lazyfs/);
+      assert.match(report, /lose-unsynced-all: killed nodes 1,2,3, unsynced data lost/);
+      assert.match(report, /lose-unsynced: killed node \d, unsynced data lost/);
+      assert.equal(summary.check.valid, true, report);
+      assert.deepEqual(summary.crashes, [], report);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  },
+);
