@@ -2,10 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   closeSync,
+  fstatSync,
   fsyncSync,
   mkdtempSync,
   openSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -98,6 +100,16 @@ test('lazyfs: a removed file takes its unsynced data with it', { skip }, async (
     // Created again under the same name: it starts empty, not with the old file's data.
     writeFileSync(join(disk.mountpoint, 'a'), '');
     assert.equal(readFileSync(join(disk.mountpoint, 'a'), 'utf8'), '');
+    // Still open once removed, a file is written, read, stated and synced as before.
+    const fd = openSync(join(disk.mountpoint, 'open'), 'w+');
+    unlinkSync(join(disk.mountpoint, 'open'));
+    writeSync(fd, 'after unlink', 0);
+    const back = Buffer.alloc(12);
+    readSync(fd, back, 0, 12, 0);
+    assert.equal(back.toString(), 'after unlink');
+    assert.equal(fstatSync(fd).size, 12);
+    fsyncSync(fd);
+    closeSync(fd);
   });
 });
 

@@ -14,6 +14,7 @@
  * and directories, as on a filesystem that journals metadata synchronously; so a missing
  * directory fsync is not caught, a missing file fsync is.
  *
+ * At most 1 GiB is held unsynced, over all files; a write past that fails with ENOSPC.
  * Single-threaded (the caller passes -s): no locking anywhere.
  */
 #define FUSE_USE_VERSION 35
@@ -31,6 +32,8 @@
 #include <unistd.h>
 
 static const char *CONTROL = "/.lazyfs";
+/* Unsynced data held at most, over all files; a write beyond it fails with ENOSPC. */
+static const size_t UNSYNCED_BYTES_MAX = (size_t)1 << 30;
 static char root[PATH_MAX];
 
 /* One write not yet on the backing file; later writes overlay earlier ones. */
@@ -51,6 +54,7 @@ struct dirty {
 };
 
 static struct dirty *dirty_files;
+static size_t unsynced_bytes;
 
 static void backing(char *out, const char *path) {
   snprintf(out, PATH_MAX, "%s%s", root, path);
@@ -70,6 +74,7 @@ static void free_extents(struct dirty *d) {
     e = next;
   }
   d->head = d->tail = NULL;
+  unsynced_bytes -= d->bytes;
   d->bytes = 0;
 }
 
@@ -108,14 +113,16 @@ static int sync_file(int fd, int datasync) {
   return 0;
 }
 
+/* A NULL path is still possible in principle (libfuse's nullpath_ok); never dereferenced. */
 static int is_control(const char *path) {
-  return strcmp(path, CONTROL) == 0;
+  return path != NULL && strcmp(path, CONTROL) == 0;
 }
 
 static void *lz_init(struct fuse_conn_info *conn, struct fuse_config *cfg) {
   (void)conn;
   cfg->use_ino = 1;
-  cfg->hard_remove = 1;
+  /* Not hard_remove: a file removed while open is renamed to .fuse_hidden* until closed, so
+   * fstat and the rest keep working on it (with hard_remove they come without a path). */
   /* Sizes and names change under unsynced writes and losses: never cached by the kernel. */
   cfg->attr_timeout = 0;
   cfg->entry_timeout = 0;
@@ -134,6 +141,8 @@ static int lz_getattr(const char *path, struct stat *st, struct fuse_file_info *
   int r;
   if (fi != NULL) {
     r = fstat((int)fi->fh, st);
+  } else if (path == NULL) {
+    return -ENOENT;
   } else {
     char p[PATH_MAX];
     backing(p, path);
@@ -234,6 +243,7 @@ static int lz_write(const char *path, const char *buf, size_t size, off_t off,
     }
     return -EINVAL;
   }
+  if (unsynced_bytes + size > UNSYNCED_BYTES_MAX) return -ENOSPC;
   struct stat st;
   if (fstat((int)fi->fh, &st) != 0) return -errno;
   struct dirty *d = find(st.st_ino);
@@ -255,6 +265,7 @@ static int lz_write(const char *path, const char *buf, size_t size, off_t off,
   else d->head = e;
   d->tail = e;
   d->bytes += size;
+  unsynced_bytes += size;
   if (off + (off_t)size > d->size) d->size = off + (off_t)size;
   return (int)size;
 }
@@ -266,6 +277,8 @@ static int lz_truncate(const char *path, off_t size, struct fuse_file_info *fi) 
   if (fi != NULL) {
     r = ftruncate((int)fi->fh, size);
     if (r == 0) r = fstat((int)fi->fh, &st);
+  } else if (path == NULL) {
+    return -ENOENT;
   } else {
     char p[PATH_MAX];
     backing(p, path);
@@ -359,15 +372,17 @@ static int lz_access(const char *path, int mask) {
 }
 
 static int lz_chmod(const char *path, mode_t mode, struct fuse_file_info *fi) {
-  (void)fi;
+  if (fi != NULL) return fchmod((int)fi->fh, mode) == 0 ? 0 : -errno;
+  if (path == NULL) return -ENOENT;
   char p[PATH_MAX];
   backing(p, path);
   return chmod(p, mode) == 0 ? 0 : -errno;
 }
 
 static int lz_utimens(const char *path, const struct timespec tv[2], struct fuse_file_info *fi) {
-  (void)fi;
   if (is_control(path)) return 0;
+  if (fi != NULL) return futimens((int)fi->fh, tv) == 0 ? 0 : -errno;
+  if (path == NULL) return -ENOENT;
   char p[PATH_MAX];
   backing(p, path);
   return utimensat(AT_FDCWD, p, tv, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : -errno;
