@@ -4,6 +4,7 @@ import {
   closeSync,
   fstatSync,
   fsyncSync,
+  ftruncateSync,
   mkdtempSync,
   openSync,
   readFileSync,
@@ -11,6 +12,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  truncateSync,
   unlinkSync,
   writeFileSync,
   writeSync,
@@ -72,6 +74,22 @@ test('lazyfs: overlapping writes land in order at the fsync', { skip }, async ()
     closeSync(fd);
     assert.equal(readFileSync(join(backing, 'f'), 'latin1'), 'aabb\0c');
     assert.deepEqual(disk.lose(), { bytes: 0, files: 0 });
+  });
+});
+
+test('lazyfs: a truncation cuts unsynced data at once', { skip }, async () => {
+  await withDisk((disk, backing) => {
+    const file = join(disk.mountpoint, 't');
+    const fd = openSync(file, 'w+');
+    writeSync(fd, 'abcdef', 0);
+    ftruncateSync(fd, 3);
+    assert.equal(readFileSync(file, 'utf8'), 'abc');
+    fsyncSync(fd);
+    closeSync(fd);
+    assert.equal(readFileSync(join(backing, 't'), 'utf8'), 'abc');
+    writeFileSync(join(disk.mountpoint, 'u'), 'unsynced');
+    truncateSync(join(disk.mountpoint, 'u'), 2); // by path, no open file
+    assert.equal(readFileSync(join(disk.mountpoint, 'u'), 'utf8'), 'un');
   });
 });
 

@@ -118,6 +118,15 @@ static int is_control(const char *path) {
   return path != NULL && strcmp(path, CONTROL) == 0;
 }
 
+/* The backing file's attributes, through the open file when there is one. */
+static int stat_of(const char *path, struct fuse_file_info *fi, struct stat *st) {
+  if (fi != NULL) return fstat((int)fi->fh, st) == 0 ? 0 : -errno;
+  if (path == NULL) return -ENOENT;
+  char p[PATH_MAX];
+  backing(p, path);
+  return lstat(p, st) == 0 ? 0 : -errno;
+}
+
 static void *lz_init(struct fuse_conn_info *conn, struct fuse_config *cfg) {
   (void)conn;
   cfg->use_ino = 1;
@@ -138,17 +147,8 @@ static int lz_getattr(const char *path, struct stat *st, struct fuse_file_info *
     st->st_nlink = 1;
     return 0;
   }
-  int r;
-  if (fi != NULL) {
-    r = fstat((int)fi->fh, st);
-  } else if (path == NULL) {
-    return -ENOENT;
-  } else {
-    char p[PATH_MAX];
-    backing(p, path);
-    r = lstat(p, st);
-  }
-  if (r != 0) return -errno;
+  int r = stat_of(path, fi, st);
+  if (r != 0) return r;
   if (S_ISREG(st->st_mode)) {
     struct dirty *d = find(st->st_ino);
     if (d != NULL && d->size > st->st_size) st->st_size = d->size;
@@ -272,20 +272,13 @@ static int lz_write(const char *path, const char *buf, size_t size, off_t off,
 
 static int lz_truncate(const char *path, off_t size, struct fuse_file_info *fi) {
   if (is_control(path)) return 0;
-  int r;
+  if (fi == NULL && path == NULL) return -ENOENT;
+  char p[PATH_MAX];
+  if (fi == NULL) backing(p, path);
+  if ((fi != NULL ? ftruncate((int)fi->fh, size) : truncate(p, size)) != 0) return -errno;
   struct stat st;
-  if (fi != NULL) {
-    r = ftruncate((int)fi->fh, size);
-    if (r == 0) r = fstat((int)fi->fh, &st);
-  } else if (path == NULL) {
-    return -ENOENT;
-  } else {
-    char p[PATH_MAX];
-    backing(p, path);
-    r = truncate(p, size);
-    if (r == 0) r = lstat(p, &st);
-  }
-  if (r != 0) return -errno;
+  int r = stat_of(path, fi, &st);
+  if (r != 0) return r;
   struct dirty *d = find(st.st_ino);
   if (d != NULL) {
     /* Done at once, like other metadata: unsynced data past the new end is gone. */
