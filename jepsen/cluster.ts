@@ -164,6 +164,12 @@ export class Cluster {
     return this.disks.get(id)?.lose();
   }
 
+  /** Like loseUnsynced, but a random prefix of each file's unsynced writes is kept. */
+  tearUnsynced(id: number, seed: number): Unsynced | undefined {
+    if (this.running(id)) throw new Error(`node ${id} still runs`);
+    return this.disks.get(id)?.tear(seed);
+  }
+
   private get net(): FaultNetwork {
     if (this.network === undefined) throw new Error('cluster not started');
     return this.network;

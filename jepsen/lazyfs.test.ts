@@ -132,14 +132,41 @@ test('lazyfs: a removed file takes its unsynced data with it', { skip }, async (
 });
 
 test(
-  'lazyfs: the control file refuses anything but "lose", and loses nothing then',
+  'lazyfs: a tear keeps a prefix of the unsynced writes in their order, cut anywhere',
+  { skip },
+  async () => {
+    const written = 'abcdef' + 'ghij';
+    const kept = new Set<number>();
+    for (let seed = 1; seed <= 12; seed++) {
+      await withDisk((disk, backing) => {
+        const fd = openSync(join(disk.mountpoint, 'f'), 'a');
+        append(fd, 'abcdef', false);
+        append(fd, 'ghij', false);
+        closeSync(fd);
+        assert.deepEqual(disk.tear(seed), { bytes: 10, files: 1 });
+        assert.deepEqual(disk.unsynced(), { bytes: 0, files: 0 });
+        const after = readFileSync(join(disk.mountpoint, 'f'), 'utf8');
+        assert.equal(readFileSync(join(backing, 'f'), 'utf8'), after);
+        assert.equal(after, written.slice(0, after.length), `seed ${seed} kept "${after}"`);
+        kept.add(after.length);
+      });
+    }
+    // The cuts differ by seed, and some fall inside a write.
+    assert.ok(kept.size >= 4, `lengths kept: ${[...kept].join(',')}`);
+    assert.ok([...kept].some((n) => n !== 0 && n !== 6 && n !== 10));
+  },
+);
+
+test(
+  'lazyfs: the control file refuses anything but "lose" and "tear <seed>", and loses nothing then',
   { skip },
   async () => {
     await withDisk((disk) => {
       writeFileSync(join(disk.mountpoint, 'a'), 'data');
-      assert.throws(() => writeFileSync(join(disk.mountpoint, '.lazyfs'), 'drop everything'), {
-        code: 'EINVAL',
-      });
+      for (const command of ['drop everything', 'tear', 'tear x', 'loser'])
+        assert.throws(() => writeFileSync(join(disk.mountpoint, '.lazyfs'), command), {
+          code: 'EINVAL',
+        });
       assert.deepEqual(disk.unsynced(), { bytes: 4, files: 1 });
       assert.equal(readFileSync(join(disk.mountpoint, 'a'), 'utf8'), 'data');
     });
@@ -147,17 +174,17 @@ test(
 );
 
 test(
-  'register on 3 nodes whose disks lose unsynced data, one node and all at once: no anomalies',
+  'register on 3 nodes whose disks lose unsynced data (one node; all; all, torn): no anomalies',
   { skip, timeout: 180_000 },
   async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'memlayer-lazyfs-run-'));
     try {
       const result = await runHarness({
         workload: 'register',
-        nemeses: ['lose-unsynced', 'lose-unsynced-all'],
+        nemeses: ['lose-unsynced', 'lose-unsynced-all', 'tear-unsynced-all'],
         nodes: 3,
         concurrency: 4,
-        timeLimitMs: 24_000,
+        timeLimitMs: 30_000,
         faultMs: 3_000,
         healMs: 2_500,
         opDelayMs: 10,
@@ -171,6 +198,7 @@ test(
       assert.match(report, /disk=lazyfs/);
       assert.match(report, /lose-unsynced-all: killed nodes 1,2,3, unsynced data lost/);
       assert.match(report, /lose-unsynced: killed node \d, unsynced data lost/);
+      assert.match(report, /tear-unsynced-all: killed nodes 1,2,3, unsynced data torn/);
       assert.equal(summary.check.valid, true, report);
       assert.deepEqual(summary.crashes, [], report);
     } finally {

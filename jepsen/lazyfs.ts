@@ -4,7 +4,7 @@
  * stays in that process' memory until the file is fsynced; `lose()` drops all of it, which is
  * what a power loss does and a kill -9 does not (the kernel's page cache survives a process).
  * So a node killed and then made to lose its unsynced data comes back with exactly what it
- * made durable: a missing fsync anywhere (log, hard state, snapshot files, LevelDB's own
+ * made durable (or, torn, with some of the rest as well, cut anywhere): a missing fsync anywhere (log, hard state, snapshot files, LevelDB's own
  * files) shows up as lost acknowledged writes. Metadata (create, rename, unlink) is not
  * delayed, so a missing directory fsync is not caught.
  *
@@ -116,6 +116,16 @@ export class LazyDisk {
   lose(): Unsynced {
     const before = this.unsynced();
     writeFileSync(join(this.mountpoint, CONTROL), 'lose');
+    return before;
+  }
+
+  /**
+   * Keeps a prefix of random length of each file's unsynced writes, in the order they were
+   * made (cut anywhere, a write's middle included), and drops the rest; `seed` picks the cuts.
+   */
+  tear(seed: number): Unsynced {
+    const before = this.unsynced();
+    writeFileSync(join(this.mountpoint, CONTROL), `tear ${seed}`);
     return before;
   }
 

@@ -72,7 +72,7 @@ test('partition-ring on five nodes leaves each node its two ring neighbours', as
 });
 
 test('lose-unsynced on plain disks kills nobody and says why', async () => {
-  for (const name of ['lose-unsynced', 'lose-unsynced-all'] as const) {
+  for (const name of ['lose-unsynced', 'lose-unsynced-all', 'tear-unsynced-all'] as const) {
     const { cluster, killed } = recordingCluster([1, 2, 3]);
     const { what } = await inject(name, cluster, new SeededRng(5));
     assert.deepEqual(killed, []);

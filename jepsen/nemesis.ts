@@ -6,8 +6,9 @@
  * API (leadership transfer; membership: remove a member, then bring in a replacement with an
  * empty disk under a new id) and the test hooks (src/admin/test-hooks.ts: skew a node's wall
  * clock; crash a node just before its next synced log write, losing what was not durable).
- * Two act on the disks (`lose-unsynced`, `-all`): on lazyfs disks they kill nodes and drop
- * every byte their files had not fsynced, as a power loss would.
+ * Three act on the disks (`lose-unsynced`, `-all`, `tear-unsynced-all`): on lazyfs disks they
+ * kill nodes and drop every byte their files had not fsynced, as a power loss would, or (torn)
+ * keep a random prefix of it, as a power loss in the middle of writeback would.
  */
 import type { Rng } from '../src/shared/effects.js';
 import type { Cluster } from './cluster.js';
@@ -29,7 +30,8 @@ export type NemesisName =
   | 'clock-skew'
   | 'crash-before-sync'
   | 'lose-unsynced'
-  | 'lose-unsynced-all';
+  | 'lose-unsynced-all'
+  | 'tear-unsynced-all';
 
 export const ALL_NEMESES: readonly NemesisName[] = [
   'partition-one',
@@ -48,10 +50,15 @@ export const ALL_NEMESES: readonly NemesisName[] = [
   'crash-before-sync',
   'lose-unsynced',
   'lose-unsynced-all',
+  'tear-unsynced-all',
 ];
 
 /** Nemeses that need disks able to lose unsynced data (jepsen/lazyfs.ts). */
-export const DISK_NEMESES: readonly NemesisName[] = ['lose-unsynced', 'lose-unsynced-all'];
+export const DISK_NEMESES: readonly NemesisName[] = [
+  'lose-unsynced',
+  'lose-unsynced-all',
+  'tear-unsynced-all',
+];
 
 /** Largest wall-clock skew the clock nemesis gives a node, either way. */
 const SKEW_MAX_MS = 5 * 60_000;
@@ -295,15 +302,17 @@ async function injectSimple(
       };
     }
     case 'lose-unsynced':
-    case 'lose-unsynced-all': {
+    case 'lose-unsynced-all':
+    case 'tear-unsynced-all': {
       if (cluster.disk !== 'lazyfs') return 'no-op: plain disks keep unsynced data';
-      const victims = name === 'lose-unsynced-all' ? ids : [await pick(rng.int(2) === 0)];
+      const victims = name === 'lose-unsynced' ? [await pick(rng.int(2) === 0)] : ids;
+      const torn = name === 'tear-unsynced-all';
       await Promise.all(victims.map((id) => cluster.kill(id)));
       const lost = victims.map((id) => {
-        const u = cluster.loseUnsynced(id);
+        const u = torn ? cluster.tearUnsynced(id, rng.int(2 ** 31)) : cluster.loseUnsynced(id);
         return `${id}: ${u?.bytes ?? 0} B in ${u?.files ?? 0} files`;
       });
-      return `killed ${victims.length === 1 ? 'node' : 'nodes'} ${victims.join(',')}, unsynced data lost (${lost.join('; ')})`;
+      return `killed ${victims.length === 1 ? 'node' : 'nodes'} ${victims.join(',')}, unsynced data ${torn ? 'torn' : 'lost'} (${lost.join('; ')})`;
     }
     case 'crash-before-sync': {
       const victim = await pick(rng.int(2) === 0);

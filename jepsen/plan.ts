@@ -34,7 +34,7 @@ export const USAGE = `usage: npm run jepsen -- [options]
       ${ALL_NEMESES.slice(4, 9).join(', ')},
       ${ALL_NEMESES.slice(9, 13).join(', ')},
       ${ALL_NEMESES.slice(13).join(', ')}
-      (lose-unsynced*: on FUSE disks that lose unfsynced data, root; elsewhere no-ops)
+      (lose-/tear-unsynced*: on FUSE disks that lose unfsynced data, root; elsewhere no-ops)
   --nodes 3   --concurrency 6   --time-limit 60 (s)   --seed 1   --out .jepsen/<time>
   --fault 5 (s)   --heal 5 (s)   --op-delay 10 (ms)
   --durability fsync|memory   (memory: a single in-memory node)

@@ -7,7 +7,10 @@
  *   memlayer-lazyfs <backing-dir> <mountpoint> [-f] [fuse options]
  *
  * The control file <mountpoint>/.lazyfs: write "lose" to drop every file's unsynced data
- * (kill the processes using the files first); read it for "unsynced_bytes N files M".
+ * (kill the processes using the files first), or "tear <seed>" to keep, of each file's
+ * unsynced writes in the order they were made, a prefix of random length (cut anywhere, a
+ * write's middle included) and drop the rest: a power loss that caught the disk mid-writeback.
+ * Read it for "unsynced_bytes N files M".
  *
  * What waits for fsync (or fdatasync): file data, and a file's size grown by writes. What
  * reaches the backing directory at once: creating, truncating, renaming and removing files
@@ -24,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +51,7 @@ struct extent {
 /* A file's unsynced state, by backing inode (which renames keep). */
 struct dirty {
   ino_t ino;
+  int fd; /* a descriptor of its own: the file may be closed, renamed or hidden by then */
   off_t size; /* the size readers see: the backing size grown by unsynced writes */
   struct extent *head, *tail;
   size_t bytes;
@@ -84,6 +89,7 @@ static void drop(ino_t ino) {
     struct dirty *d = *p;
     *p = d->next;
     free_extents(d);
+    close(d->fd);
     free(d);
     return;
   }
@@ -93,6 +99,45 @@ static void drop_all(void) {
   while (dirty_files != NULL) drop(dirty_files->ino);
 }
 
+/* xorshift64*: the seed names the tear, so a run replays. */
+static uint64_t next_random(uint64_t *state) {
+  uint64_t x = *state;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  *state = x;
+  return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* Writes `len` bytes at `off` to the backing file; -errno on failure. */
+static int write_fully(int fd, const char *data, size_t len, off_t off) {
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = pwrite(fd, data + done, len - done, off + (off_t)done);
+    if (n < 0) return -errno;
+    done += (size_t)n;
+  }
+  return 0;
+}
+
+/* Keeps a random prefix of each file's unsynced writes (on its backing file), drops the rest. */
+static int tear_all(uint64_t seed) {
+  uint64_t state = seed == 0 ? 0x9E3779B97F4A7C15ULL : seed;
+  for (struct dirty *d = dirty_files; d != NULL; d = d->next) {
+    size_t total = 0;
+    for (struct extent *e = d->head; e != NULL; e = e->next) total += e->len;
+    size_t keep = (size_t)(next_random(&state) % (total + 1));
+    for (struct extent *e = d->head; e != NULL && keep > 0; e = e->next) {
+      size_t len = e->len < keep ? e->len : keep;
+      int r = write_fully(d->fd, e->data, len, e->off);
+      if (r != 0) return r;
+      keep -= len;
+    }
+  }
+  drop_all();
+  return 0;
+}
+
 /* Writes a file's extents to its backing file, in order, then syncs it. */
 static int sync_file(int fd, int datasync) {
   struct stat st;
@@ -100,12 +145,8 @@ static int sync_file(int fd, int datasync) {
   struct dirty *d = find(st.st_ino);
   if (d != NULL) {
     for (struct extent *e = d->head; e != NULL; e = e->next) {
-      size_t done = 0;
-      while (done < e->len) {
-        ssize_t n = pwrite(fd, e->data + done, e->len - done, e->off + (off_t)done);
-        if (n < 0) return -errno;
-        done += (size_t)n;
-      }
+      int r = write_fully(fd, e->data, e->len, e->off);
+      if (r != 0) return r;
     }
     drop(st.st_ino);
   }
@@ -237,9 +278,18 @@ static int lz_read(const char *path, char *buf, size_t size, off_t off,
 static int lz_write(const char *path, const char *buf, size_t size, off_t off,
                     struct fuse_file_info *fi) {
   if (is_control(path)) {
-    if (size >= 4 && memcmp(buf, "lose", 4) == 0) {
+    char command[64];
+    size_t n = size < sizeof command - 1 ? size : sizeof command - 1;
+    memcpy(command, buf, n);
+    command[n] = '\0';
+    unsigned long long seed;
+    if (strncmp(command, "lose", 4) == 0 && (n == 4 || command[4] == '\n')) {
       drop_all();
       return (int)size;
+    }
+    if (sscanf(command, "tear %llu", &seed) == 1) {
+      int r = tear_all((uint64_t)seed);
+      return r != 0 ? r : (int)size;
     }
     return -EINVAL;
   }
@@ -251,6 +301,12 @@ static int lz_write(const char *path, const char *buf, size_t size, off_t off,
     d = calloc(1, sizeof *d);
     if (d == NULL) return -ENOMEM;
     d->ino = st.st_ino;
+    d->fd = dup((int)fi->fh);
+    if (d->fd < 0) {
+      int err = errno;
+      free(d);
+      return -err;
+    }
     d->size = st.st_size;
     d->next = dirty_files;
     dirty_files = d;
