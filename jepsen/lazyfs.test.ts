@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   closeSync,
+  existsSync,
   fstatSync,
   fsyncSync,
   ftruncateSync,
@@ -26,10 +27,13 @@ import { runHarness } from './runner.js';
 const why = lazyFsUnavailable();
 const skip = why === undefined ? false : `lazyfs unavailable: ${why}`;
 
-async function withDisk(fn: (disk: LazyDisk, backing: string) => void | Promise<void>) {
+async function withDisk(
+  fn: (disk: LazyDisk, backing: string) => void | Promise<void>,
+  unsyncedBytesMax?: number,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'memlayer-lazyfs-test-'));
   const backing = join(dir, 'backing');
-  const disk = await LazyDisk.mount(backing, join(dir, 'mnt'), 'ignore');
+  const disk = await LazyDisk.mount(backing, join(dir, 'mnt'), 'ignore', unsyncedBytesMax);
   try {
     await fn(disk, backing);
   } finally {
@@ -75,6 +79,37 @@ test('lazyfs: overlapping writes land in order at the fsync', { skip }, async ()
     assert.equal(readFileSync(join(backing, 'f'), 'latin1'), 'aabb\0c');
     assert.deepEqual(disk.lose(), { bytes: 0, files: 0 });
   });
+});
+
+test(
+  'lazyfs: past its bound of unsynced data a write fails with ENOSPC and changes nothing',
+  { skip },
+  async () => {
+    await withDisk((disk) => {
+      const fd = openSync(join(disk.mountpoint, 'f'), 'w+');
+      writeSync(fd, 'x'.repeat(60));
+      assert.throws(() => writeSync(fd, 'y'.repeat(60)), { code: 'ENOSPC' });
+      assert.deepEqual(disk.unsynced(), { bytes: 60, files: 1 });
+      assert.equal(readFileSync(join(disk.mountpoint, 'f'), 'utf8'), 'x'.repeat(60));
+      fsyncSync(fd); // synced data no longer counts
+      writeSync(fd, 'y'.repeat(60));
+      closeSync(fd);
+      assert.equal(statSync(join(disk.mountpoint, 'f')).size, 120);
+    }, 100);
+  },
+);
+
+test('lazyfs: a bound of zero is refused and nothing is mounted', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'memlayer-lazyfs-test-'));
+  try {
+    await assert.rejects(
+      LazyDisk.mount(join(dir, 'backing'), join(dir, 'mnt'), 'ignore', 0),
+      /lazyfs did not mount .* \(exit 2\)/,
+    );
+    assert.equal(existsSync(join(dir, 'mnt', '.lazyfs')), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('lazyfs: a truncation cuts unsynced data at once', { skip }, async () => {

@@ -73,17 +73,27 @@ export class LazyDisk {
     private readonly daemon: ChildProcess,
   ) {}
 
-  /** Mounts `backing` at `mountpoint` (both created if missing); resolves once it serves. */
+  /**
+   * Mounts `backing` at `mountpoint` (both created if missing); resolves once it serves.
+   * `unsyncedBytesMax` bounds the unsynced data held (default 1 GiB; past it, ENOSPC).
+   */
   static async mount(
     backing: string,
     mountpoint: string,
     log: number | 'ignore',
+    unsyncedBytesMax?: number,
   ): Promise<LazyDisk> {
     mkdirSync(backing, { recursive: true });
     mkdirSync(mountpoint, { recursive: true });
     // -f: stays in the foreground, so it is our child; -s: one thread (the source has no locks).
     const daemon = spawn(lazyFsBinary(), [backing, mountpoint, '-f', '-s'], {
       stdio: ['ignore', log, log],
+      env: {
+        ...process.env,
+        ...(unsyncedBytesMax === undefined
+          ? {}
+          : { MEMLAYER_LAZYFS_UNSYNCED_MAX: String(unsyncedBytesMax) }),
+      },
     });
     const disk = new LazyDisk(mountpoint, daemon);
     const deadline = Date.now() + MOUNT_WAIT_MS;

@@ -17,7 +17,8 @@
  * and directories, as on a filesystem that journals metadata synchronously; so a missing
  * directory fsync is not caught, a missing file fsync is.
  *
- * At most 1 GiB is held unsynced, over all files; a write past that fails with ENOSPC.
+ * At most 1 GiB is held unsynced, over all files (MEMLAYER_LAZYFS_UNSYNCED_MAX sets another
+ * bound, in bytes); a write past that fails with ENOSPC and changes nothing.
  * Single-threaded (the caller passes -s): no locking anywhere.
  */
 #define FUSE_USE_VERSION 35
@@ -36,8 +37,9 @@
 #include <unistd.h>
 
 static const char *CONTROL = "/.lazyfs";
-/* Unsynced data held at most, over all files; a write beyond it fails with ENOSPC. */
-static const size_t UNSYNCED_BYTES_MAX = (size_t)1 << 30;
+/* Unsynced data held at most, over all files; a write beyond it fails with ENOSPC.
+ * MEMLAYER_LAZYFS_UNSYNCED_MAX (bytes) in the environment sets another. */
+static size_t unsynced_bytes_max = (size_t)1 << 30;
 static char root[PATH_MAX];
 
 /* One write not yet on the backing file; later writes overlay earlier ones. */
@@ -293,7 +295,7 @@ static int lz_write(const char *path, const char *buf, size_t size, off_t off,
     }
     return -EINVAL;
   }
-  if (unsynced_bytes + size > UNSYNCED_BYTES_MAX) return -ENOSPC;
+  if (unsynced_bytes + size > unsynced_bytes_max) return -ENOSPC;
   struct stat st;
   if (fstat((int)fi->fh, &st) != 0) return -errno;
   struct dirty *d = find(st.st_ino);
@@ -479,6 +481,16 @@ int main(int argc, char *argv[]) {
   if (realpath(argv[1], root) == NULL) {
     fprintf(stderr, "%s: backing directory %s: %s\n", argv[0], argv[1], strerror(errno));
     return 2;
+  }
+  const char *max = getenv("MEMLAYER_LAZYFS_UNSYNCED_MAX");
+  if (max != NULL) {
+    char *end;
+    unsigned long long v = strtoull(max, &end, 10);
+    if (*max == '\0' || *end != '\0' || v == 0) {
+      fprintf(stderr, "%s: MEMLAYER_LAZYFS_UNSYNCED_MAX must be a positive byte count\n", argv[0]);
+      return 2;
+    }
+    unsynced_bytes_max = (size_t)v;
   }
   /* FUSE sees argv without the backing directory. */
   argv[1] = argv[0];
