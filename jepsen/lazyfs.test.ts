@@ -99,18 +99,25 @@ test(
   },
 );
 
-test('lazyfs: a bound of zero is refused and nothing is mounted', { skip }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'memlayer-lazyfs-test-'));
-  try {
-    await assert.rejects(
-      LazyDisk.mount(join(dir, 'backing'), join(dir, 'mnt'), 'ignore', 0),
-      /lazyfs did not mount .* \(exit 2\)/,
-    );
-    assert.equal(existsSync(join(dir, 'mnt', '.lazyfs')), false);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  'lazyfs: a bound that is not a positive byte count is refused and nothing is mounted',
+  { skip },
+  async () => {
+    for (const bound of [0, -1, 1.5, Number.NaN]) {
+      const dir = mkdtempSync(join(tmpdir(), 'memlayer-lazyfs-test-'));
+      try {
+        await assert.rejects(
+          LazyDisk.mount(join(dir, 'backing'), join(dir, 'mnt'), 'ignore', bound),
+          /lazyfs did not mount .* \(exit 2\)/,
+          `bound ${bound}`,
+        );
+        assert.equal(existsSync(join(dir, 'mnt', '.lazyfs')), false);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  },
+);
 
 test('lazyfs: a truncation cuts unsynced data at once', { skip }, async () => {
   await withDisk((disk, backing) => {

@@ -486,7 +486,8 @@ int main(int argc, char *argv[]) {
   if (max != NULL) {
     char *end;
     unsigned long long v = strtoull(max, &end, 10);
-    if (*max == '\0' || *end != '\0' || v == 0) {
+    /* strtoull takes "-1" for a huge bound: only digits are accepted. */
+    if (*max < '0' || *max > '9' || *end != '\0' || v == 0) {
       fprintf(stderr, "%s: MEMLAYER_LAZYFS_UNSYNCED_MAX must be a positive byte count\n", argv[0]);
       return 2;
     }
