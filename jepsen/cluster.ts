@@ -156,18 +156,13 @@ export class Cluster {
   }
 
   /**
-   * Drops what node `id`'s disk holds unsynced (undefined on plain disks). Kill the node
-   * first: a running process would go on from data its disk no longer has.
+   * Drops what node `id`'s disk holds unsynced, or tears it (LazyDisk.lose); undefined on
+   * plain disks. Kill the node first: a running process would go on from data its disk no
+   * longer has.
    */
-  loseUnsynced(id: number): Unsynced | undefined {
+  loseUnsynced(id: number, how: { readonly tearSeed?: number } = {}): Unsynced | undefined {
     if (this.running(id)) throw new Error(`node ${id} still runs`);
-    return this.disks.get(id)?.lose();
-  }
-
-  /** Like loseUnsynced, but a random prefix of each file's unsynced writes is kept. */
-  tearUnsynced(id: number, seed: number): Unsynced | undefined {
-    if (this.running(id)) throw new Error(`node ${id} still runs`);
-    return this.disks.get(id)?.tear(seed);
+    return this.disks.get(id)?.lose(how);
   }
 
   private get net(): FaultNetwork {

@@ -185,7 +185,7 @@ test(
         append(fd, 'abcdef', false);
         append(fd, 'ghij', false);
         closeSync(fd);
-        assert.deepEqual(disk.tear(seed), { bytes: 10, files: 1 });
+        assert.deepEqual(disk.lose({ tearSeed: seed }), { bytes: 10, files: 1 });
         assert.deepEqual(disk.unsynced(), { bytes: 0, files: 0 });
         const after = readFileSync(join(disk.mountpoint, 'f'), 'utf8');
         assert.equal(readFileSync(join(backing, 'f'), 'utf8'), after);

@@ -122,20 +122,16 @@ export class LazyDisk {
     return { bytes: Number(m[1]), files: Number(m[2]) };
   }
 
-  /** Drops every file's unsynced data (kill the processes using the disk first). */
-  lose(): Unsynced {
-    const before = this.unsynced();
-    writeFileSync(join(this.mountpoint, CONTROL), 'lose');
-    return before;
-  }
-
   /**
-   * Keeps a prefix of random length of each file's unsynced writes, in the order they were
-   * made (cut anywhere, a write's middle included), and drops the rest; `seed` picks the cuts.
+   * Drops every file's unsynced data (kill the processes using the disk first); returns what
+   * there was. With `tearSeed`, each file keeps a prefix of random length of its unsynced
+   * writes, in the order they were made (cut anywhere, a write's middle included), and the
+   * seed picks the cuts.
    */
-  tear(seed: number): Unsynced {
+  lose(how: { readonly tearSeed?: number } = {}): Unsynced {
     const before = this.unsynced();
-    writeFileSync(join(this.mountpoint, CONTROL), `tear ${seed}`);
+    const command = how.tearSeed === undefined ? 'lose' : `tear ${how.tearSeed}`;
+    writeFileSync(join(this.mountpoint, CONTROL), command);
     return before;
   }
 

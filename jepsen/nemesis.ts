@@ -309,7 +309,7 @@ async function injectSimple(
       const torn = name === 'tear-unsynced-all';
       await Promise.all(victims.map((id) => cluster.kill(id)));
       const lost = victims.map((id) => {
-        const u = torn ? cluster.tearUnsynced(id, rng.int(2 ** 31)) : cluster.loseUnsynced(id);
+        const u = cluster.loseUnsynced(id, torn ? { tearSeed: rng.int(2 ** 31) } : {});
         return `${id}: ${u?.bytes ?? 0} B in ${u?.files ?? 0} files`;
       });
       return `killed ${victims.length === 1 ? 'node' : 'nodes'} ${victims.join(',')}, unsynced data ${torn ? 'torn' : 'lost'} (${lost.join('; ')})`;
