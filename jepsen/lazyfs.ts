@@ -4,9 +4,11 @@
  * stays in that process' memory until the file is fsynced; `lose()` drops all of it, which is
  * what a power loss does and a kill -9 does not (the kernel's page cache survives a process).
  * So a node killed and then made to lose its unsynced data comes back with exactly what it
- * made durable (or, torn, with some of the rest as well, cut anywhere): a missing fsync anywhere (log, hard state, snapshot files, LevelDB's own
- * files) shows up as lost acknowledged writes. Metadata (create, rename, unlink) is not
- * delayed, so a missing directory fsync is not caught.
+ * made durable (or, torn, with some of the rest as well, cut anywhere): a missing fsync anywhere
+ * (log, hard state, snapshot files, LevelDB's own files) shows up as lost acknowledged writes.
+ * Names wait too: a file or directory created, renamed or removed since its directory was last
+ * fsynced is put back as it was, as ext4 would (where the fsync of a new file also syncs its
+ * directory entry), so a missing directory fsync after a rename is caught as well.
  *
  * The C source is compiled on first use into the system's temporary directory, named by its
  * hash, with `cc` and pkg-config's flags for fuse3 (Debian: fuse3, libfuse3-dev).
@@ -64,6 +66,8 @@ export function lazyFsBinary(): string {
 export interface Unsynced {
   readonly bytes: number;
   readonly files: number;
+  /** Name changes (create, rename, remove) not yet durable. */
+  readonly names: number;
 }
 
 /** One mounted lazy disk. */
@@ -117,16 +121,17 @@ export class LazyDisk {
 
   unsynced(): Unsynced {
     const text = readFileSync(join(this.mountpoint, CONTROL), 'utf8');
-    const m = /^unsynced_bytes (\d+) files (\d+)/.exec(text);
+    const m = /^unsynced_bytes (\d+) files (\d+) names (\d+)/.exec(text);
     if (m === null) throw new Error(`lazyfs control file says "${text.trim()}"`);
-    return { bytes: Number(m[1]), files: Number(m[2]) };
+    return { bytes: Number(m[1]), files: Number(m[2]), names: Number(m[3]) };
   }
 
   /**
-   * Drops every file's unsynced data (kill the processes using the disk first); returns what
-   * there was. With `tearSeed`, each file keeps a prefix of random length of its unsynced
-   * writes, in the order they were made (cut anywhere, a write's middle included), and the
-   * seed picks the cuts.
+   * Drops every file's unsynced data and undoes every name change not yet durable (kill the
+   * processes using the disk first); returns what there was. With `tearSeed`, each file keeps
+   * a prefix of random length of its unsynced writes, in the order they were made (cut
+   * anywhere, a write's middle included), a prefix of the name changes is kept likewise, and
+   * the seed picks the cuts.
    */
   lose(how: { readonly tearSeed?: number } = {}): Unsynced {
     const before = this.unsynced();

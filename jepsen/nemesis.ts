@@ -310,7 +310,7 @@ async function injectSimple(
       await Promise.all(victims.map((id) => cluster.kill(id)));
       const lost = victims.map((id) => {
         const u = cluster.loseUnsynced(id, torn ? { tearSeed: rng.int(2 ** 31) } : {});
-        return `${id}: ${u?.bytes ?? 0} B in ${u?.files ?? 0} files`;
+        return `${id}: ${u?.bytes ?? 0} B in ${u?.files ?? 0} files, ${u?.names ?? 0} name changes`;
       });
       return `killed ${victims.length === 1 ? 'node' : 'nodes'} ${victims.join(',')}, unsynced data ${torn ? 'torn' : 'lost'} (${lost.join('; ')})`;
     }

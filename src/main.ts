@@ -33,10 +33,16 @@ import { Dispatcher } from './commands/dispatcher.js';
 import type { ShutdownMode } from './commands/context.js';
 import { ErrorReply, type Reply } from './commands/reply.js';
 import { newServerStats } from './commands/session.js';
-import { loadSnapshot, SnapshotFile, SnapshotLoadError } from './commands/server/snapshot-file.js';
+import {
+  loadSnapshot,
+  removeAbandonedSaves,
+  SnapshotFile,
+  SnapshotLoadError,
+} from './commands/server/snapshot-file.js';
 import { startRespServer, type Log } from './resp/server.js';
 import { SkewableClock, TEST_HOOKS_ENV, testHooksEnabled } from './admin/test-hooks.js';
 import type { Clock } from './shared/effects.js';
+import { makeDirDurably } from './shared/atomic-file.js';
 import type { Replication } from './replication/runtime.js';
 
 export const VERSION = '0.1.0';
@@ -95,6 +101,12 @@ export async function startServer(
   const dataDir = options.dataDir === '' ? undefined : resolve(options.dataDir);
   const table = buildCommandTable();
   const stateMachine = new StateMachine(table);
+  // Durably, before anything in it is: every file the server keeps there is fsynced.
+  if (dataDir !== undefined) {
+    await makeDirDurably(dataDir);
+    const removed = removeAbandonedSaves(dataDir);
+    if (removed.length > 0) logger.info({ dataDir, removed }, 'removed files of abandoned saves');
+  }
   // fsync: the state comes from the Raft log and its snapshots, not from dump.mlsnap.
   const replication =
     options.durability === 'fsync'

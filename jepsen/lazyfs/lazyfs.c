@@ -9,13 +9,19 @@
  * The control file <mountpoint>/.lazyfs: write "lose" to drop every file's unsynced data
  * (kill the processes using the files first), or "tear <seed>" to keep, of each file's
  * unsynced writes in the order they were made, a prefix of random length (cut anywhere, a
- * write's middle included) and drop the rest: a power loss that caught the disk mid-writeback.
- * Read it for "unsynced_bytes N files M".
+ * write's middle included) and drop the rest, and likewise keep a prefix of the name changes
+ * not yet durable and undo the rest: a power loss that caught the disk mid-writeback.
+ * Read it for "unsynced_bytes N files M names K" (K: name changes not yet durable).
  *
- * What waits for fsync (or fdatasync): file data, and a file's size grown by writes. What
- * reaches the backing directory at once: creating, truncating, renaming and removing files
- * and directories, as on a filesystem that journals metadata synchronously; so a missing
- * directory fsync is not caught, a missing file fsync is.
+ * What waits for fsync (or fdatasync): file data, and a file's size grown by writes. Names wait
+ * too: creating, renaming and removing files and directories reach the backing directory at
+ * once, but each change is journalled and a loss undoes, newest first, every change not yet
+ * made durable. A change becomes durable when its directory is fsynced, or when a file whose
+ * creation is not yet durable is fsynced: that syncs its directory, and so on up through
+ * directories that are new themselves, as ext4 does (LevelDB relies on it for its new log
+ * files; a rename or a removal has no such rule, so a missing directory fsync after one is
+ * caught). A removed or replaced file waits, until its removal is durable, in a hidden
+ * directory of the backing directory. Truncation is done at once and never undone.
  *
  * At most 1 GiB is held unsynced, over all files (MEMLAYER_LAZYFS_UNSYNCED_MAX sets another
  * bound, in bytes); a write past that fails with ENOSPC and changes nothing.
@@ -27,6 +33,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,6 +44,8 @@
 #include <unistd.h>
 
 static const char *CONTROL = "/.lazyfs";
+/* Where removed and replaced files wait until their removal is durable; never shown. */
+static const char *TRASH = "/.lazyfs-trash";
 /* Unsynced data held at most, over all files; a write beyond it fails with ENOSPC.
  * MEMLAYER_LAZYFS_UNSYNCED_MAX (bytes) in the environment sets another. */
 static size_t unsynced_bytes_max = (size_t)1 << 30;
@@ -63,8 +72,15 @@ struct dirty {
 static struct dirty *dirty_files;
 static size_t unsynced_bytes;
 
+/* The backing path of a mount path; one too long for PATH_MAX becomes "", which names nothing. */
 static void backing(char *out, const char *path) {
-  snprintf(out, PATH_MAX, "%s%s", root, path);
+  size_t a = strlen(root), b = strlen(path);
+  if (a + b >= PATH_MAX) {
+    out[0] = '\0';
+    return;
+  }
+  memcpy(out, root, a);
+  memcpy(out + a, path, b + 1);
 }
 
 static struct dirty *find(ino_t ino) {
@@ -122,7 +138,205 @@ static int write_fully(int fd, const char *data, size_t len, off_t off) {
   return 0;
 }
 
-/* Keeps a random prefix of each file's unsynced writes (on its backing file), drops the rest. */
+/* One name change not yet durable. */
+enum change_kind {
+  CREATED, /* path was made (a file, or a directory if is_dir); undone by removing it */
+  REMOVED, /* path was removed; what it named waits at stash */
+  RENAMED, /* from was renamed to path; what path named before, if anything, waits at stash */
+};
+
+struct change {
+  enum change_kind kind;
+  int is_dir;
+  char path[PATH_MAX];
+  char from[PATH_MAX];
+  char stash[PATH_MAX]; /* a backing path, or "" */
+  struct change *prev, *next; /* older, newer */
+};
+
+static struct change *oldest, *newest;
+static size_t pending_changes;
+static unsigned long long stash_seq;
+
+static void record(struct change *c) {
+  c->prev = newest;
+  c->next = NULL;
+  if (newest != NULL) newest->next = c;
+  else oldest = c;
+  newest = c;
+  pending_changes++;
+}
+
+static void unlink_change(struct change *c) {
+  if (c->prev != NULL) c->prev->next = c->next;
+  else oldest = c->next;
+  if (c->next != NULL) c->next->prev = c->prev;
+  else newest = c->prev;
+  pending_changes--;
+  free(c);
+}
+
+static struct change *new_change(enum change_kind kind, const char *path) {
+  struct change *c = calloc(1, sizeof *c);
+  if (c == NULL) return NULL;
+  c->kind = kind;
+  snprintf(c->path, PATH_MAX, "%s", path);
+  return c;
+}
+
+/* The directory a mount path is in ("/" for a name at the top). */
+static void parent_of(char *out, const char *path) {
+  snprintf(out, PATH_MAX, "%s", path);
+  char *slash = strrchr(out, '/');
+  if (slash == NULL || slash == out) snprintf(out, PATH_MAX, "/");
+  else *slash = '\0';
+}
+
+static int in_dir(const char *path, const char *dir) {
+  char p[PATH_MAX];
+  parent_of(p, path);
+  return strcmp(p, dir) == 0;
+}
+
+static int remove_backing(const char *p) {
+  struct stat st;
+  if (lstat(p, &st) != 0) return errno == ENOENT ? 0 : -errno;
+  return (S_ISDIR(st.st_mode) ? rmdir(p) : unlink(p)) == 0 ? 0 : -errno;
+}
+
+/* Moves whatever the backing path `p` names into the trash; `stash` gets where. */
+static int stash_away(const char *p, char *stash) {
+  if (snprintf(stash, PATH_MAX, "%s%s/%llu", root, TRASH, ++stash_seq) >= PATH_MAX)
+    return -ENAMETOOLONG;
+  return rename(p, stash) == 0 ? 0 : -errno;
+}
+
+/* The change is durable: what it removed is gone for good. */
+static int commit(struct change *c) {
+  int r = c->stash[0] != '\0' ? remove_backing(c->stash) : 0;
+  unlink_change(c);
+  return r;
+}
+
+/* The change never reached the disk: puts back what was there before it. */
+static int undo(struct change *c) {
+  char p[PATH_MAX], q[PATH_MAX];
+  int r = 0;
+  backing(p, c->path);
+  switch (c->kind) {
+  case CREATED:
+    /* Renamed away by a change that is durable, it stays: ENOENT is no failure. */
+    if ((c->is_dir ? rmdir(p) : unlink(p)) != 0 && errno != ENOENT) r = -errno;
+    break;
+  case REMOVED:
+    if (rename(c->stash, p) != 0) r = -errno;
+    break;
+  case RENAMED:
+    backing(q, c->from);
+    if (rename(p, q) != 0) r = -errno;
+    else if (c->stash[0] != '\0' && rename(c->stash, p) != 0) r = -errno;
+    break;
+  }
+  if (r != 0)
+    fprintf(stderr, "lazyfs: cannot undo a change of %s: %s\n", c->path, strerror(-r));
+  else
+    c->stash[0] = '\0'; /* put back: nothing left to remove */
+  unlink_change(c);
+  return r;
+}
+
+/* An fsync of directory `dir`: every change in it is durable. */
+static int commit_dir(const char *dir) {
+  int r = 0;
+  for (struct change *c = oldest, *next; c != NULL; c = next) {
+    next = c->next;
+    if (in_dir(c->path, dir) || (c->kind == RENAMED && in_dir(c->from, dir))) {
+      int e = commit(c);
+      if (r == 0) r = e;
+    }
+  }
+  return r;
+}
+
+/* Inodes created here and never fsynced since (ext4's EXT4_STATE_NEWENTRY): a small set. */
+static ino_t *fresh;
+static size_t fresh_count, fresh_cap;
+
+static void add_fresh(ino_t ino) {
+  for (size_t i = 0; i < fresh_count; i++)
+    if (fresh[i] == ino) return;
+  if (fresh_count == fresh_cap) {
+    size_t cap = fresh_cap == 0 ? 64 : fresh_cap * 2;
+    ino_t *grown = realloc(fresh, cap * sizeof *grown);
+    if (grown == NULL) return; /* then its first fsync syncs less: stricter, never wrong */
+    fresh = grown;
+    fresh_cap = cap;
+  }
+  fresh[fresh_count++] = ino;
+}
+
+/* Whether `ino` was fresh; it is not any more. */
+static int take_fresh(ino_t ino) {
+  for (size_t i = 0; i < fresh_count; i++) {
+    if (fresh[i] != ino) continue;
+    fresh[i] = fresh[--fresh_count];
+    return 1;
+  }
+  return 0;
+}
+
+/* An fsync of the file or directory at `path`: the first one since it was created syncs its
+ * directory too, and so up through directories never fsynced since their own creation (ext4's
+ * ext4_sync_parent; a directory's fsync does not count for the files in it). */
+static int commit_creation(const char *path, ino_t ino) {
+  char dir[PATH_MAX], next[PATH_MAX];
+  snprintf(dir, PATH_MAX, "%s", path);
+  while (strcmp(dir, "/") != 0 && take_fresh(ino)) {
+    parent_of(next, dir);
+    int r = commit_dir(next);
+    if (r != 0) return r;
+    snprintf(dir, PATH_MAX, "%s", next);
+    char p[PATH_MAX];
+    backing(p, dir);
+    struct stat st;
+    if (lstat(p, &st) != 0) return 0;
+    ino = st.st_ino;
+  }
+  return 0;
+}
+
+/* A loss: the `keep` oldest changes reached the disk, the rest are undone, newest first. */
+static int settle_changes(size_t keep) {
+  int r = 0;
+  fresh_count = 0; /* like ext4's, the marks of fresh inodes are in memory only */
+  while (newest != NULL && pending_changes > keep) {
+    int e = undo(newest);
+    if (r == 0) r = e;
+  }
+  while (oldest != NULL) {
+    int e = commit(oldest);
+    if (r == 0) r = e;
+  }
+  return r;
+}
+
+static int rm_entry(const char *p, const struct stat *st, int type, struct FTW *ftw) {
+  (void)st;
+  (void)type;
+  (void)ftw;
+  remove(p);
+  return 0;
+}
+
+/* Left by a daemon that was killed: its pending removals are taken as done. */
+static void empty_trash(void) {
+  char p[PATH_MAX];
+  backing(p, TRASH);
+  nftw(p, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Keeps a random prefix of each file's unsynced writes (on its backing file), drops the rest;
+ * keeps a random prefix of the pending name changes, undoes the rest. */
 static int tear_all(uint64_t seed) {
   uint64_t state = seed == 0 ? 0x9E3779B97F4A7C15ULL : seed;
   for (struct dirty *d = dirty_files; d != NULL; d = d->next) {
@@ -137,11 +351,11 @@ static int tear_all(uint64_t seed) {
     }
   }
   drop_all();
-  return 0;
+  return settle_changes((size_t)(next_random(&state) % (pending_changes + 1)));
 }
 
-/* Writes a file's extents to its backing file, in order, then syncs it. */
-static int sync_file(int fd, int datasync) {
+/* Writes a file's extents to its backing file, in order, then syncs it (and its creation). */
+static int sync_file(const char *path, int fd, int datasync) {
   struct stat st;
   if (fstat(fd, &st) != 0) return -errno;
   struct dirty *d = find(st.st_ino);
@@ -153,12 +367,17 @@ static int sync_file(int fd, int datasync) {
     drop(st.st_ino);
   }
   if ((datasync ? fdatasync(fd) : fsync(fd)) != 0) return -errno;
-  return 0;
+  return path == NULL ? 0 : commit_creation(path, st.st_ino);
 }
 
 /* A NULL path is still possible in principle (libfuse's nullpath_ok); never dereferenced. */
 static int is_control(const char *path) {
   return path != NULL && strcmp(path, CONTROL) == 0;
+}
+
+static int is_trash(const char *path) {
+  size_t n = strlen(TRASH);
+  return path != NULL && strncmp(path, TRASH, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
 /* The backing file's attributes, through the open file when there is one. */
@@ -190,6 +409,7 @@ static int lz_getattr(const char *path, struct stat *st, struct fuse_file_info *
     st->st_nlink = 1;
     return 0;
   }
+  if (is_trash(path)) return -ENOENT;
   int r = stat_of(path, fi, st);
   if (r != 0) return r;
   if (S_ISREG(st->st_mode)) {
@@ -224,12 +444,29 @@ static int lz_open(const char *path, struct fuse_file_info *fi) {
 
 static int lz_create(const char *path, mode_t mode, struct fuse_file_info *fi) {
   if (is_control(path)) return -EEXIST;
+  if (is_trash(path)) return -EPERM;
   char p[PATH_MAX];
   backing(p, path);
-  int fd = open(p, (fi->flags & ~(O_ACCMODE | O_APPEND)) | O_RDWR | O_CREAT, mode);
-  if (fd < 0) return -errno;
+  struct change *c = new_change(CREATED, path);
+  if (c == NULL) return -ENOMEM;
+  int fd = open(p, (fi->flags & ~(O_ACCMODE | O_APPEND)) | O_RDWR | O_CREAT | O_EXCL, mode);
+  if (fd < 0 && errno == EEXIST && !(fi->flags & O_EXCL)) {
+    free(c); /* it was there: opened, nothing made */
+    c = NULL;
+    fd = open(p, (fi->flags & ~(O_ACCMODE | O_APPEND)) | O_RDWR, mode);
+  }
+  if (fd < 0) {
+    free(c);
+    return -errno;
+  }
   struct stat st;
-  if (fstat(fd, &st) == 0) drop(st.st_ino); /* a reused inode number starts clean */
+  if (fstat(fd, &st) == 0 && c != NULL) {
+    drop(st.st_ino); /* a reused inode number starts clean */
+    add_fresh(st.st_ino);
+    record(c);
+  } else {
+    free(c);
+  }
   fi->fh = (uint64_t)fd;
   return 0;
 }
@@ -241,7 +478,8 @@ static int control_read(char *buf, size_t size, off_t off) {
     files++;
   }
   char text[128];
-  int n = snprintf(text, sizeof text, "unsynced_bytes %zu files %zu\n", bytes, files);
+  int n = snprintf(text, sizeof text, "unsynced_bytes %zu files %zu names %zu\n", bytes, files,
+                   pending_changes);
   if (off >= n) return 0;
   size_t len = (size_t)(n - off) < size ? (size_t)(n - off) : size;
   memcpy(buf, text + off, len);
@@ -287,11 +525,12 @@ static int lz_write(const char *path, const char *buf, size_t size, off_t off,
     unsigned long long seed;
     if (strncmp(command, "lose", 4) == 0 && (n == 4 || command[4] == '\n')) {
       drop_all();
-      return (int)size;
+      int r = settle_changes(0);
+      return r != 0 ? -EIO : (int)size;
     }
     if (sscanf(command, "tear %llu", &seed) == 1) {
       int r = tear_all((uint64_t)seed);
-      return r != 0 ? r : (int)size;
+      return r != 0 ? -EIO : (int)size;
     }
     return -EINVAL;
   }
@@ -351,7 +590,7 @@ static int lz_truncate(const char *path, off_t size, struct fuse_file_info *fi) 
 
 static int lz_fsync(const char *path, int datasync, struct fuse_file_info *fi) {
   if (is_control(path)) return 0;
-  return sync_file((int)fi->fh, datasync);
+  return sync_file(path, (int)fi->fh, datasync);
 }
 
 static int lz_release(const char *path, struct fuse_file_info *fi) {
@@ -359,39 +598,95 @@ static int lz_release(const char *path, struct fuse_file_info *fi) {
   return 0;
 }
 
-static int lz_unlink(const char *path) {
+static int dir_empty(const char *p) {
+  DIR *dir = opendir(p);
+  if (dir == NULL) return 0;
+  struct dirent *ent;
+  int empty = 1;
+  while (empty && (ent = readdir(dir)) != NULL)
+    empty = strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0;
+  closedir(dir);
+  return empty;
+}
+
+/* Removing a name (unlink, rmdir): what it named goes to the trash until the removal is durable. */
+static int remove_name(const char *path, int is_dir) {
   if (is_control(path)) return -EPERM;
   char p[PATH_MAX];
   backing(p, path);
   struct stat st;
-  int had = lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1;
-  if (unlink(p) != 0) return -errno;
-  if (had) drop(st.st_ino);
+  if (lstat(p, &st) != 0) return -errno;
+  if (S_ISDIR(st.st_mode) != is_dir) return is_dir ? -ENOTDIR : -EISDIR;
+  if (is_dir && !dir_empty(p)) return -ENOTEMPTY;
+  struct change *c = new_change(REMOVED, path);
+  if (c == NULL) return -ENOMEM;
+  int r = stash_away(p, c->stash);
+  if (r != 0) {
+    free(c);
+    return r;
+  }
+  record(c);
+  if (!is_dir && st.st_nlink == 1) drop(st.st_ino);
   return 0;
 }
 
+static int lz_unlink(const char *path) {
+  return remove_name(path, 0);
+}
+
+
 static int lz_rename(const char *from, const char *to, unsigned int flags) {
-  if (is_control(from) || is_control(to)) return -EPERM;
+  if (is_control(from) || is_control(to) || is_trash(to)) return -EPERM;
+  /* An exchange would need undoing as one; nothing here uses it. */
+  if (flags & ~(unsigned int)RENAME_NOREPLACE) return -EINVAL;
   char a[PATH_MAX], b[PATH_MAX];
   backing(a, from);
   backing(b, to);
-  struct stat st;
-  int replaced = lstat(b, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1;
-  if (renameat2(AT_FDCWD, a, AT_FDCWD, b, flags) != 0) return -errno;
-  if (replaced) drop(st.st_ino);
+  struct stat src, st;
+  if (lstat(a, &src) != 0) return -errno;
+  int exists = lstat(b, &st) == 0;
+  if (exists && (flags & RENAME_NOREPLACE)) return -EEXIST;
+  if (exists && src.st_ino == st.st_ino) return 0; /* the same file: rename does nothing */
+  if (exists && S_ISDIR(st.st_mode) != S_ISDIR(src.st_mode))
+    return S_ISDIR(st.st_mode) ? -EISDIR : -ENOTDIR;
+  if (exists && S_ISDIR(st.st_mode) && !dir_empty(b)) return -ENOTEMPTY;
+  struct change *c = new_change(RENAMED, to);
+  if (c == NULL) return -ENOMEM;
+  snprintf(c->from, PATH_MAX, "%s", from);
+  int r = exists ? stash_away(b, c->stash) : 0;
+  if (r == 0 && rename(a, b) != 0) {
+    r = -errno;
+    if (exists) rename(c->stash, b);
+  }
+  if (r != 0) {
+    free(c);
+    return r;
+  }
+  record(c);
+  if (exists && S_ISREG(st.st_mode) && st.st_nlink == 1) drop(st.st_ino);
   return 0;
 }
 
 static int lz_mkdir(const char *path, mode_t mode) {
+  if (is_control(path) || is_trash(path)) return -EPERM;
   char p[PATH_MAX];
   backing(p, path);
-  return mkdir(p, mode) == 0 ? 0 : -errno;
+  struct change *c = new_change(CREATED, path);
+  if (c == NULL) return -ENOMEM;
+  struct stat st;
+  if (mkdir(p, mode) != 0 || lstat(p, &st) != 0) {
+    int err = errno;
+    free(c);
+    return -err;
+  }
+  c->is_dir = 1;
+  add_fresh(st.st_ino);
+  record(c);
+  return 0;
 }
 
 static int lz_rmdir(const char *path) {
-  char p[PATH_MAX];
-  backing(p, path);
-  return rmdir(p) == 0 ? 0 : -errno;
+  return remove_name(path, 1);
 }
 
 static int lz_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t off,
@@ -404,7 +699,9 @@ static int lz_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t o
   DIR *dir = opendir(p);
   if (dir == NULL) return -errno;
   struct dirent *ent;
+  int top = strcmp(path, "/") == 0;
   while ((ent = readdir(dir)) != NULL) {
+    if (top && strcmp(ent->d_name, TRASH + 1) == 0) continue;
     struct stat st;
     memset(&st, 0, sizeof st);
     st.st_ino = ent->d_ino;
@@ -445,10 +742,27 @@ static int lz_statfs(const char *path, struct statvfs *st) {
 }
 
 static int lz_fsyncdir(const char *path, int datasync, struct fuse_file_info *fi) {
-  (void)path;
   (void)datasync;
   (void)fi;
-  return 0; /* directories change at once (see the top) */
+  if (path == NULL) return -ENOENT;
+  char p[PATH_MAX];
+  backing(p, path);
+  int fd = open(p, O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return -errno;
+  int r = fsync(fd) == 0 ? 0 : -errno;
+  close(fd);
+  if (r != 0) return r;
+  r = commit_dir(path);
+  /* A directory whose own creation is not durable is synced up its new ancestors too. */
+  struct stat st;
+  if (r == 0 && strcmp(path, "/") != 0 && lstat(p, &st) == 0) r = commit_creation(path, st.st_ino);
+  return r;
+}
+
+/* Unmounted, the disk keeps power: every pending change is durable. */
+static void lz_destroy(void *data) {
+  (void)data;
+  settle_changes(pending_changes);
 }
 
 static const struct fuse_operations ops = {
@@ -471,6 +785,7 @@ static const struct fuse_operations ops = {
     .utimens = lz_utimens,
     .statfs = lz_statfs,
     .fsyncdir = lz_fsyncdir,
+    .destroy = lz_destroy,
 };
 
 int main(int argc, char *argv[]) {
@@ -492,6 +807,13 @@ int main(int argc, char *argv[]) {
       return 2;
     }
     unsynced_bytes_max = (size_t)v;
+  }
+  empty_trash();
+  char trash[PATH_MAX];
+  backing(trash, TRASH);
+  if (mkdir(trash, 0700) != 0) {
+    fprintf(stderr, "%s: %s: %s\n", argv[0], trash, strerror(errno));
+    return 2;
   }
   /* FUSE sees argv without the backing directory. */
   argv[1] = argv[0];

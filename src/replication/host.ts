@@ -4,7 +4,6 @@
  * `memlayer server --durability fsync` runs; `executor()` is what the dispatcher talks to.
  */
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
 import { NO_NODE, type GroupId, type NodeId } from '../raft/types.js';
 import type { Reply } from '../commands/reply.js';
 import { groupId } from '../shared/brand.js';
@@ -123,9 +122,7 @@ export class ReplicationHost {
   }
 
   static async start(o: HostOptions): Promise<ReplicationHost> {
-    const dir = join(o.dataDir, 'raft');
-    await mkdir(dir, { recursive: true });
-    const log = await LevelLogStore.open(dir);
+    const log = await LevelLogStore.open(join(o.dataDir, 'raft'));
     let transport: PeerTransport | undefined;
     let host: ReplicationHost | undefined;
     try {

@@ -19,7 +19,7 @@
  * startup with an error naming the database directory and the record, never silent loss.
  */
 import { rmSync } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
@@ -48,7 +48,13 @@ import {
   snapshotRecordHead,
 } from './records.js';
 import { assert } from '../shared/assert.js';
-import { publishFile, writeChunks, writeFileAtomically } from '../shared/atomic-file.js';
+import {
+  makeDirDurably,
+  publishFile,
+  syncDir,
+  writeChunks,
+  writeFileAtomically,
+} from '../shared/atomic-file.js';
 import { crc32Combine } from '../store/crc32.js';
 import { CHUNKS_ABANDONED, type SnapshotChunks } from '../store/snapshot.js';
 import { FileSnapshotData } from './snapshot-file-data.js';
@@ -151,13 +157,26 @@ export class LevelLogStore {
   ) {}
 
   static async open(path: string): Promise<LevelLogStore> {
+    // Made durable before anything is written in them: a log directory lost to a power loss
+    // while its files were synced would bring this node back as a new, empty member.
+    await makeDirDurably(path);
+    const snapshotDir = `${path}-snapshots`;
+    await makeDirDurably(snapshotDir);
     const db = new Level<string, Uint8Array>(path, { valueEncoding: 'view' });
     await db.open();
-    const snapshotDir = `${path}-snapshots`;
-    await mkdir(snapshotDir, { recursive: true });
-    // A crash while writing a snapshot leaves its temporary file; nothing points at it.
-    for (const name of await readdir(snapshotDir))
-      if (name.endsWith('.tmp')) await rm(join(snapshotDir, name), { force: true });
+    try {
+      // LevelDB (1.20) points CURRENT at a new manifest at every open by a rename it does not
+      // make durable, and deletes the old manifest; a new database's first manifest is not
+      // even fsynced. Until the directory is synced, a power loss can bring back a CURRENT
+      // naming an empty or missing manifest, and the log would not open again.
+      await syncDir(path);
+      // A crash while writing a snapshot leaves its temporary file; nothing points at it.
+      for (const name of await readdir(snapshotDir))
+        if (name.endsWith('.tmp')) await rm(join(snapshotDir, name), { force: true });
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
     return new LevelLogStore(db, path, snapshotDir);
   }
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { writeChunks, writeFileAtomically } from './atomic-file.js';
+import { makeDirDurably, writeChunks, writeFileAtomically } from './atomic-file.js';
 
 describe('writeFileAtomically', () => {
   it('replaces the file whole and leaves no temporary file', async () => {
@@ -59,5 +59,20 @@ describe('writeChunks', () => {
     });
     assert.deepEqual(out, { result: 'done', bytes: 8 });
     assert.equal(readFileSync(file, 'utf8'), 'abcdefgh');
+  });
+});
+
+describe('makeDirDurably', () => {
+  it('creates missing parents, accepts an existing directory, refuses a file in the way', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'memlayer-atomic-'));
+    const deep = join(root, 'a', 'b', 'c');
+    await makeDirDurably(deep);
+    assert.ok(statSync(deep).isDirectory());
+    await makeDirDurably(deep);
+    await makeDirDurably(join(root, 'a', '.', 'b', '..', 'd'));
+    assert.deepEqual(readdirSync(join(root, 'a')).sort(), ['b', 'd']);
+    writeFileSync(join(root, 'file'), '');
+    await assert.rejects(makeDirDurably(join(root, 'file', 'x')), { code: 'ENOTDIR' });
+    await assert.rejects(makeDirDurably(join(root, 'file')), { code: 'EEXIST' });
   });
 });

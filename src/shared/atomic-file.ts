@@ -2,11 +2,11 @@
  * Files written whole or not at all (snapshot files, dump.mlsnap): a temporary file is filled,
  * fsynced and renamed over the final name, then the directory is fsynced so that the rename is
  * durable too (POSIX). A crash at any moment leaves the old file or the new one, never a torn
- * one; a failure removes the temporary file.
+ * one; a failure removes the temporary file. Directories for such files: `makeDirDurably`.
  */
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 export async function writeFileAtomically(
   final: string,
@@ -47,7 +47,29 @@ export async function publishFile(temp: string, final: string): Promise<void> {
 
 async function renameDurably(temp: string, final: string): Promise<void> {
   await rename(temp, final);
-  const dir = await open(dirname(final), 'r');
+  await syncDir(dirname(final));
+}
+
+/**
+ * Creates `dir` and its missing parents durably: each directory made is fsynced in its parent,
+ * since POSIX makes a new name durable only then. Without it a power loss may take away a
+ * directory whose files were all synced (a Raft log's directory vanishing would bring its node
+ * back as a new, empty member; ext4 happens to sync a new file's directory entries along with
+ * it, other filesystems need not).
+ */
+export async function makeDirDurably(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return; // it was there
+  const top = resolve(first);
+  for (let made = resolve(dir); ; made = dirname(made)) {
+    await syncDir(dirname(made));
+    if (made === top || made === dirname(made)) return;
+  }
+}
+
+/** Fsyncs a directory: the names created, renamed or removed in it become durable. */
+export async function syncDir(path: string): Promise<void> {
+  const dir = await open(path, 'r');
   try {
     await dir.sync();
   } finally {

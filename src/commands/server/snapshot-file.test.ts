@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { Keyspace } from '../../store/keyspace.js';
 import { decodeSnapshot, SnapshotWriter } from '../../store/snapshot.js';
 import {
   loadSnapshot,
+  removeAbandonedSaves,
   SNAPSHOT_FILE,
   SnapshotFile,
   SnapshotLoadError,
@@ -187,4 +189,20 @@ test('a background save writes the state of its start while writes go on, then r
   db.delete('k3');
   db.put('another', 'y');
   assert.equal(spanOf(), span);
+});
+
+test('startup removes the temporary files of saves whose process is gone, and only those', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'memlayer-snap-'));
+  const gone = spawnSync(process.execPath, ['-e', '']).pid; // exited: its pid is free
+  assert.ok(gone !== undefined && gone > 0);
+  const names = [
+    `${SNAPSHOT_FILE}.tmp-${gone}`, // a save that crashed
+    `${SNAPSHOT_FILE}.tmp-${process.pid}`, // this process' own save in progress
+    `${SNAPSHOT_FILE}.tmp-1`, // a live process (init): the directory may be shared
+    `${SNAPSHOT_FILE}.tmp-x`, // not a name a save makes
+    SNAPSHOT_FILE,
+  ];
+  for (const name of names) writeFileSync(join(dir, name), 'data');
+  assert.deepEqual(removeAbandonedSaves(dir), [`${SNAPSHOT_FILE}.tmp-${gone}`]);
+  assert.deepEqual(readdirSync(dir).sort(), names.slice(1).sort());
 });

@@ -10,10 +10,9 @@
  * It also counts changes since the last successful save (Redis' `dirty`, INFO persistence
  * `rdb_changes_since_last_save`) and runs the automatic save rules (`save`) from the cron.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeChunks, writeFileAtomically } from '../../shared/atomic-file.js';
+import { makeDirDurably, writeChunks, writeFileAtomically } from '../../shared/atomic-file.js';
 import type { Clock } from '../../shared/effects.js';
 import type { Persistence } from '../context.js';
 import { CHUNKS_ABANDONED, type ChunksDone, type SnapshotChunks } from '../../store/snapshot.js';
@@ -130,7 +129,7 @@ export class SnapshotFile implements Persistence {
     const dir = this.dataDir;
     if (path === undefined || dir === undefined) throw new Error('no data directory');
     try {
-      await mkdir(dir, { recursive: true });
+      await makeDirDurably(dir);
       await writeFileAtomically(
         path,
         async (file) => {
@@ -145,6 +144,35 @@ export class SnapshotFile implements Persistence {
       this.lastSaveOk = false;
       throw error;
     }
+  }
+}
+
+const TEMP_NAME = /^dump\.mlsnap\.tmp-(\d+)$/;
+
+/**
+ * Startup: removes the temporary files of saves whose process is gone (a crash mid-save leaves
+ * one as large as the dataset, and a new process never reuses its name). A live process' file
+ * is kept, whoever it is: the data directory may be shared by mistake. Returns the names removed.
+ */
+export function removeAbandonedSaves(dataDir: string): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(dataDir)) {
+    const pid = TEMP_NAME.exec(name)?.[1];
+    if (pid === undefined || processExists(Number(pid))) continue;
+    rmSync(join(dataDir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function processExists(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 
