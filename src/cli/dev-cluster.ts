@@ -9,11 +9,12 @@
  * part of the replicated state, so a restarted dev cluster must come back on the same ones.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
 import { SERVER_NODE_FLAGS } from '../config/runtime.js';
+import { makeDirDurably, writeFileAtomically } from '../shared/atomic-file.js';
 
 export const DEV_CLUSTER_USAGE = `Usage: memlayer dev-cluster [--nodes N] [--dir DIR]
 
@@ -49,18 +50,44 @@ export function parseDevClusterArgs(
 
 async function portsFor(dir: string, count: number): Promise<NodePorts[]> {
   const file = join(dir, 'cluster.json');
-  if (existsSync(file)) {
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as NodePorts[];
-    if (saved.length !== count)
-      throw new Error(`${file} describes ${saved.length} nodes, not ${count}`);
-    return saved;
-  }
+  if (existsSync(file)) return readPorts(file, count);
   const ports: NodePorts[] = [];
   for (let id = 1; id <= count; id++)
     ports.push({ id, resp: await freePort(), admin: await freePort(), peer: await freePort() });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify(ports, null, 2) + '\n');
+  await makeDirDurably(dir);
+  await writeFileAtomically(file, async (handle) => {
+    await handle.writeFile(JSON.stringify(ports, null, 2) + '\n');
+  });
   return ports;
+}
+
+/** The ports a dev cluster in this directory was started with; an error naming the file if not. */
+function readPorts(file: string, count: number): NodePorts[] {
+  const bad = (why: string): Error =>
+    new Error(`${file}: ${why} (remove it, with the nodes' data, to start a new cluster)`);
+  let saved: unknown;
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw bad(`not a saved port list: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!Array.isArray(saved)) throw bad('not a saved port list: not an array');
+  const port = (v: unknown): boolean =>
+    Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536;
+  saved.forEach((p: unknown, i) => {
+    const n = p as Partial<Record<keyof NodePorts, unknown>> | null;
+    if (
+      n === null ||
+      typeof n !== 'object' ||
+      n.id !== i + 1 ||
+      !port(n.resp) ||
+      !port(n.admin) ||
+      !port(n.peer)
+    )
+      throw bad(`entry ${i + 1} is not {"id": ${i + 1}, "resp", "admin", "peer"} with ports`);
+  });
+  if (saved.length !== count) throw bad(`describes ${saved.length} nodes, not ${count}`);
+  return saved as NodePorts[];
 }
 
 function prefixLines(id: number, stream: NodeJS.ReadableStream, out: NodeJS.WritableStream): void {
@@ -88,7 +115,13 @@ export async function runDevCluster(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const dir = resolve(opts.dir);
-  const ports = await portsFor(dir, opts.nodes);
+  let ports: NodePorts[];
+  try {
+    ports = await portsFor(dir, opts.nodes);
+  } catch (e) {
+    process.stderr.write(`memlayer dev-cluster: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
   const peers = ports.map((p) => `${p.id}=127.0.0.1:${p.peer}`).join(',');
   const children: ChildProcess[] = ports.map((p) => {
     const args = [BIN, 'server', '--durability', 'fsync', '--id', String(p.id), '--peers', peers];
