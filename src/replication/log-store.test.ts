@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Level } from 'level';
 import { groupId, logIndex, nodeId, term } from '../shared/brand.js';
 import { snapshotBytes, type Entry, type HardState, type Snapshot } from '../raft/types.js';
-import { CorruptLogError, LevelLogStore, writeAll } from './log-store.js';
+import { CorruptLogError, LevelLogStore, LogOpenError, writeAll } from './log-store.js';
 import { encodeBlob } from './records.js';
 import type { SnapshotChunks } from '../store/snapshot.js';
 
@@ -47,6 +47,34 @@ async function reopen(
 }
 
 describe('LevelLogStore', () => {
+  it('names the directory and the reason when LevelDB will not open it, and changes nothing', async () => {
+    const path = join(await tempDir(), 'raft');
+    const first = await LevelLogStore.open(path);
+    try {
+      await assert.rejects(
+        LevelLogStore.open(path),
+        (err: unknown) =>
+          err instanceof LogOpenError &&
+          err.kind === 'locked' &&
+          err.path === path &&
+          err.message.includes(path),
+      );
+    } finally {
+      await first.close();
+    }
+    await writeFile(join(path, 'CURRENT'), 'MANIFEST-999999\n');
+    await assert.rejects(
+      LevelLogStore.open(path),
+      (err: unknown) =>
+        err instanceof LogOpenError &&
+        err.kind === 'unreadable' &&
+        err.path === path &&
+        err.message.includes(path) &&
+        err.message.includes('MANIFEST-999999'), // LevelDB's reason, not only "failed to open"
+    );
+    assert.equal(await readFile(join(path, 'CURRENT'), 'utf8'), 'MANIFEST-999999\n');
+  });
+
   it('recovers entries and hard state after reopen, truncating a conflicting tail', async () => {
     const path = await tempDir();
     const store = await LevelLogStore.open(path);

@@ -61,6 +61,32 @@ import { FileSnapshotData } from './snapshot-file-data.js';
 import { SnapshotSpool } from './snapshot-spool.js';
 
 /** A record on disk failed its checks; the message names the directory and the record key. */
+/**
+ * LevelDB would not open the log: held by another process (its LOCK), or its own files
+ * (CURRENT, MANIFEST) unreadable. Says which directory and LevelDB's reason, which classic-level
+ * keeps in the error's cause behind a generic "Database failed to open".
+ */
+export class LogOpenError extends Error {
+  override readonly name = 'LogOpenError';
+  /** `locked`: another process holds the log; `unreadable`: LevelDB cannot use its files. */
+  readonly kind: 'locked' | 'unreadable';
+  constructor(
+    readonly path: string,
+    err: unknown,
+  ) {
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const locked = (cause as { code?: unknown } | undefined)?.code === 'LEVEL_LOCKED';
+    super(
+      locked
+        ? `the Raft log in ${path} is in use by another process (${reason})`
+        : `cannot open the Raft log in ${path}: ${reason}`,
+      { cause: err },
+    );
+    this.kind = locked ? 'locked' : 'unreadable';
+  }
+}
+
 export class CorruptLogError extends Error {
   override readonly name = 'CorruptLogError';
   constructor(
@@ -163,7 +189,11 @@ export class LevelLogStore {
     const snapshotDir = `${path}-snapshots`;
     await makeDirDurably(snapshotDir);
     const db = new Level<string, Uint8Array>(path, { valueEncoding: 'view' });
-    await db.open();
+    try {
+      await db.open();
+    } catch (err) {
+      throw new LogOpenError(path, err);
+    }
     try {
       // LevelDB (1.20) points CURRENT at a new manifest at every open by a rename it does not
       // make durable, and deletes the old manifest; a new database's first manifest is not

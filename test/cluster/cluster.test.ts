@@ -4,12 +4,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Level } from 'level';
 import { Redis } from 'ioredis';
 import { SMALL_IMAGE_BYTES } from '../../src/replication/log-store.js';
-import { Cluster, TEST_ENV, eventually, sleep, type NodeProcess } from './harness.js';
+import { BIN, Cluster, TEST_ENV, eventually, sleep, type NodeProcess } from './harness.js';
 import { RespError, type Resp, type RespClient } from './resp-client.js';
 
 const ENV = {
@@ -419,6 +420,41 @@ describe('a 3-node cluster of real processes', () => {
     nodes = others;
     for (const n of nodes) assert.equal(await set(n, `after-handoff-${n.spec.id}`, 'ok'), 'OK');
     for (const n of nodes) await checkAcked(n);
+  });
+});
+
+describe('a data directory in use', () => {
+  it('a second server on it stops at startup, naming the log, and the first keeps serving', async () => {
+    const c = new Cluster(TEST_ENV);
+    try {
+      const [n] = await c.startNew(1);
+      if (n === undefined) assert.fail('no node');
+      assert.equal(await c.client(n).call(['SET', 'k', 'v']), 'OK');
+      const second = spawnSync(
+        process.execPath,
+        [
+          BIN,
+          'server',
+          '--port',
+          '0',
+          '--admin-port',
+          '0',
+          '--peer-port',
+          '0',
+          '--data-dir',
+          n.spec.dataDir,
+        ],
+        { encoding: 'utf8', env: { ...process.env, ...TEST_ENV }, timeout: 20_000 },
+      );
+      assert.equal(second.status, 1, second.stderr);
+      const path = join(n.spec.dataDir, 'raft');
+      const expected = `memlayer: startup failed: the Raft log in ${path} is in use by another process`;
+      assert.ok(second.stderr.startsWith(expected), second.stderr);
+      assert.equal(await c.client(n).call(['GET', 'k']), 'v');
+    } finally {
+      await c.close();
+      await sleep(0);
+    }
   });
 });
 
