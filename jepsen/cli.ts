@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { planRuns, positive, USAGE } from './plan.js';
+import { planRuns, positive, runName, USAGE } from './plan.js';
 import { runHarness } from './runner.js';
 import { NETWORK_KINDS } from './network.js';
 import { netnsUnavailable } from './netns.js';
@@ -97,7 +97,7 @@ async function main(): Promise<number> {
       const run = plan.runs[i];
       if (run === undefined) break;
       const { workload, nemeses: nemesisSet } = run;
-      const outDir = join(base, `${workload}-${nemesisSet.join('+') || 'none'}`);
+      const outDir = join(base, runName(workload, nemesisSet));
       const { report, summary } = await runHarness({
         workload,
         nemeses: nemesisSet,

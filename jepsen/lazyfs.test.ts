@@ -35,11 +35,11 @@ const skip = why === undefined ? false : `lazyfs unavailable: ${why}`;
 
 async function withDisk(
   fn: (disk: LazyDisk, backing: string) => void | Promise<void>,
-  unsyncedBytesMax?: number,
+  bounds: Parameters<typeof LazyDisk.mount>[3] = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'memlayer-lazyfs-test-'));
   const backing = join(dir, 'backing');
-  const disk = await LazyDisk.mount(backing, join(dir, 'mnt'), 'ignore', unsyncedBytesMax);
+  const disk = await LazyDisk.mount(backing, join(dir, 'mnt'), 'ignore', bounds);
   try {
     await fn(disk, backing);
   } finally {
@@ -99,31 +99,64 @@ test(
   'lazyfs: past its bound of unsynced data a write fails with ENOSPC and changes nothing',
   { skip },
   async () => {
-    await withDisk((disk) => {
-      const fd = openSync(join(disk.mountpoint, 'f'), 'w+');
-      writeSync(fd, 'x'.repeat(60));
-      assert.throws(() => writeSync(fd, 'y'.repeat(60)), { code: 'ENOSPC' });
-      assert.deepEqual(disk.unsynced(), { bytes: 60, files: 1, names: 1 });
-      assert.equal(readFileSync(join(disk.mountpoint, 'f'), 'utf8'), 'x'.repeat(60));
-      fsyncSync(fd); // synced data no longer counts
-      writeSync(fd, 'y'.repeat(60));
-      closeSync(fd);
-      assert.equal(statSync(join(disk.mountpoint, 'f')).size, 120);
-    }, 100);
+    await withDisk(
+      (disk) => {
+        const fd = openSync(join(disk.mountpoint, 'f'), 'w+');
+        writeSync(fd, 'x'.repeat(60));
+        assert.throws(() => writeSync(fd, 'y'.repeat(60)), { code: 'ENOSPC' });
+        assert.deepEqual(disk.unsynced(), { bytes: 60, files: 1, names: 1 });
+        assert.equal(readFileSync(join(disk.mountpoint, 'f'), 'utf8'), 'x'.repeat(60));
+        fsyncSync(fd); // synced data no longer counts
+        writeSync(fd, 'y'.repeat(60));
+        closeSync(fd);
+        assert.equal(statSync(join(disk.mountpoint, 'f')).size, 120);
+      },
+      { unsyncedBytesMax: 100 },
+    );
   },
 );
 
 test(
-  'lazyfs: a bound that is not a positive byte count is refused and nothing is mounted',
+  'lazyfs: past its bound of pending name changes one more fails with ENOSPC and changes nothing',
   { skip },
   async () => {
-    for (const bound of [0, -1, 1.5, Number.NaN]) {
+    await withDisk(
+      (disk) => {
+        const at = (name: string) => join(disk.mountpoint, name);
+        mkdirSync(at('a'));
+        writeFileSync(at('f'), 'data');
+        assert.throws(() => mkdirSync(at('b')), { code: 'ENOSPC' });
+        assert.throws(() => writeFileSync(at('g'), ''), { code: 'ENOSPC' });
+        assert.throws(() => renameSync(at('f'), at('h')), { code: 'ENOSPC' });
+        assert.throws(() => unlinkSync(at('f')), { code: 'ENOSPC' });
+        assert.deepEqual(readdirSync(disk.mountpoint).sort(), ['a', 'f']);
+        assert.equal(disk.unsynced().names, 2);
+        const dir = openSync(disk.mountpoint, 'r');
+        fsyncSync(dir); // durable changes no longer count
+        closeSync(dir);
+        mkdirSync(at('b'));
+        assert.deepEqual(readdirSync(disk.mountpoint).sort(), ['a', 'b', 'f']);
+      },
+      { changesMax: 2 },
+    );
+  },
+);
+
+test(
+  'lazyfs: a bound that is not a positive count is refused and nothing is mounted',
+  { skip },
+  async () => {
+    const bounds = [0, -1, 1.5, Number.NaN].flatMap((n) => [
+      { unsyncedBytesMax: n },
+      { changesMax: n },
+    ]);
+    for (const bound of bounds) {
       const dir = mkdtempSync(join(tmpdir(), 'memlayer-lazyfs-test-'));
       try {
         await assert.rejects(
           LazyDisk.mount(join(dir, 'backing'), join(dir, 'mnt'), 'ignore', bound),
           /lazyfs did not mount .* \(exit 2\)/,
-          `bound ${bound}`,
+          `bound ${JSON.stringify(bound)}`,
         );
         assert.equal(existsSync(join(dir, 'mnt', '.lazyfs')), false);
       } finally {

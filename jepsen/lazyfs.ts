@@ -79,13 +79,14 @@ export class LazyDisk {
 
   /**
    * Mounts `backing` at `mountpoint` (both created if missing); resolves once it serves.
-   * `unsyncedBytesMax` bounds the unsynced data held (default 1 GiB; past it, ENOSPC).
+   * `bounds.unsyncedBytesMax` bounds the unsynced data held (default 1 GiB),
+   * `bounds.changesMax` the name changes pending (default 2^20); past either, ENOSPC.
    */
   static async mount(
     backing: string,
     mountpoint: string,
     log: number | 'ignore',
-    unsyncedBytesMax?: number,
+    bounds: { readonly unsyncedBytesMax?: number; readonly changesMax?: number } = {},
   ): Promise<LazyDisk> {
     mkdirSync(backing, { recursive: true });
     mkdirSync(mountpoint, { recursive: true });
@@ -94,9 +95,12 @@ export class LazyDisk {
       stdio: ['ignore', log, log],
       env: {
         ...process.env,
-        ...(unsyncedBytesMax === undefined
+        ...(bounds.unsyncedBytesMax === undefined
           ? {}
-          : { MEMLAYER_LAZYFS_UNSYNCED_MAX: String(unsyncedBytesMax) }),
+          : { MEMLAYER_LAZYFS_UNSYNCED_MAX: String(bounds.unsyncedBytesMax) }),
+        ...(bounds.changesMax === undefined
+          ? {}
+          : { MEMLAYER_LAZYFS_CHANGES_MAX: String(bounds.changesMax) }),
       },
     });
     const disk = new LazyDisk(mountpoint, daemon);

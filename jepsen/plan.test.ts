@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ALL_NEMESES } from './nemesis.js';
-import { planRuns, USAGE, type PlanOptions } from './plan.js';
+import { planRuns, runName, USAGE, type PlanOptions } from './plan.js';
 import { WORKLOADS } from './runner.js';
 
 const none: PlanOptions = {
@@ -73,5 +73,21 @@ test('the CLI answers --help with the usage and a bad option with the usage and 
     assert.equal(bad.status, 2, args.join(' '));
     assert.ok(bad.stderr.startsWith('jepsen: '), bad.stderr);
     assert.ok(bad.stderr.endsWith(USAGE), bad.stderr);
+  }
+});
+
+test('run directories: named by workload and nemeses, "all" for every one, never too long', () => {
+  assert.equal(runName('register', []), 'register-none');
+  assert.equal(runName('set', ['kill-one', 'pause-one']), 'set-kill-one+pause-one');
+  assert.equal(runName('bank', [...ALL_NEMESES]), 'bank-all');
+  const most = ALL_NEMESES.slice(1);
+  const others = ALL_NEMESES.slice(0, -1);
+  for (const w of WORKLOADS) {
+    for (const set of [most, others]) {
+      const name = runName(w, set);
+      assert.ok(Buffer.byteLength(name) <= 120, name);
+      assert.ok(name.startsWith(`${w}-${set[0] ?? ''}+`), name);
+    }
+    assert.notEqual(runName(w, most), runName(w, others));
   }
 });

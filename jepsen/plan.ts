@@ -4,6 +4,7 @@
  * `--long` runs each workload x nemesis pair alone, for 10 minutes on 5 nodes, over every
  * nemesis unless `--nemesis` names some.
  */
+import { createHash } from 'node:crypto';
 import { ALL_NEMESES, type NemesisName } from './nemesis.js';
 import { WORKLOADS, type WorkloadName } from './runner.js';
 
@@ -88,4 +89,20 @@ export function planRuns(o: PlanOptions): Plan {
     timeLimitS: positive(o.timeLimit ?? (o.long ? '600' : '60'), 'time-limit'),
     parallel,
   };
+}
+
+/** Longest run directory name: filesystems allow 255 bytes per name. */
+const RUN_NAME_BYTES_MAX = 120;
+
+/**
+ * The directory of one run under the output directory: the workload and its nemeses, or
+ * `all` for every nemesis; a list too long for a file name is cut and marked with its hash, so
+ * that different sets still get different directories.
+ */
+export function runName(workload: WorkloadName, nemeses: readonly NemesisName[]): string {
+  const all = ALL_NEMESES.every((n) => nemeses.includes(n));
+  const name = `${workload}-${all ? 'all' : nemeses.join('+') || 'none'}`;
+  if (name.length <= RUN_NAME_BYTES_MAX) return name;
+  const hash = createHash('sha256').update(nemeses.join('+')).digest('hex').slice(0, 8);
+  return `${name.slice(0, RUN_NAME_BYTES_MAX - 10)}-${hash}`;
 }

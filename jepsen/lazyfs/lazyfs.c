@@ -24,7 +24,9 @@
  * directory of the backing directory. Truncation is done at once and never undone.
  *
  * At most 1 GiB is held unsynced, over all files (MEMLAYER_LAZYFS_UNSYNCED_MAX sets another
- * bound, in bytes); a write past that fails with ENOSPC and changes nothing.
+ * bound, in bytes); a write past that fails with ENOSPC and changes nothing. Likewise at most
+ * 2^20 name changes are pending (MEMLAYER_LAZYFS_CHANGES_MAX). Changes are matched to a
+ * directory by path: renaming a directory with changes pending inside is not modelled.
  * Single-threaded (the caller passes -s): no locking anywhere.
  */
 #define FUSE_USE_VERSION 35
@@ -148,12 +150,15 @@ enum change_kind {
 struct change {
   enum change_kind kind;
   int is_dir;
-  char path[PATH_MAX];
-  char from[PATH_MAX];
-  char stash[PATH_MAX]; /* a backing path, or "" */
+  char *path;
+  char *from;                 /* RENAMED only */
+  unsigned long long stash;   /* its number in the trash, or 0 */
   struct change *prev, *next; /* older, newer */
 };
 
+/* Name changes held pending at most; past it, one more fails with ENOSPC and changes nothing.
+ * MEMLAYER_LAZYFS_CHANGES_MAX in the environment sets another. */
+static size_t changes_max = (size_t)1 << 20;
 static struct change *oldest, *newest;
 static size_t pending_changes;
 static unsigned long long stash_seq;
@@ -167,21 +172,36 @@ static void record(struct change *c) {
   pending_changes++;
 }
 
+static void free_change(struct change *c) {
+  free(c->path);
+  free(c->from);
+  free(c);
+}
+
 static void unlink_change(struct change *c) {
   if (c->prev != NULL) c->prev->next = c->next;
   else oldest = c->next;
   if (c->next != NULL) c->next->prev = c->prev;
   else newest = c->prev;
   pending_changes--;
-  free(c);
+  free_change(c);
 }
 
-static struct change *new_change(enum change_kind kind, const char *path) {
+/* A change to record once done: 0, or -ENOSPC past the bound, or -ENOMEM. */
+static int new_change(enum change_kind kind, const char *path, const char *from,
+                      struct change **out) {
+  if (pending_changes >= changes_max) return -ENOSPC;
   struct change *c = calloc(1, sizeof *c);
-  if (c == NULL) return NULL;
+  if (c == NULL) return -ENOMEM;
   c->kind = kind;
-  snprintf(c->path, PATH_MAX, "%s", path);
-  return c;
+  c->path = strdup(path);
+  c->from = from == NULL ? NULL : strdup(from);
+  if (c->path == NULL || (from != NULL && c->from == NULL)) {
+    free_change(c);
+    return -ENOMEM;
+  }
+  *out = c;
+  return 0;
 }
 
 /* The directory a mount path is in ("/" for a name at the top). */
@@ -204,43 +224,56 @@ static int remove_backing(const char *p) {
   return (S_ISDIR(st.st_mode) ? rmdir(p) : unlink(p)) == 0 ? 0 : -errno;
 }
 
-/* Moves whatever the backing path `p` names into the trash; `stash` gets where. */
-static int stash_away(const char *p, char *stash) {
-  if (snprintf(stash, PATH_MAX, "%s%s/%llu", root, TRASH, ++stash_seq) >= PATH_MAX)
-    return -ENAMETOOLONG;
-  return rename(p, stash) == 0 ? 0 : -errno;
+/* The backing path of stash number `n`. */
+static void stash_path(char *out, unsigned long long n) {
+  char name[64];
+  snprintf(name, sizeof name, "%s/%llu", TRASH, n);
+  backing(out, name);
+}
+
+/* Moves whatever the backing path `p` names into the trash; `c->stash` says where. */
+static int stash_away(const char *p, struct change *c) {
+  char stash[PATH_MAX];
+  stash_path(stash, ++stash_seq);
+  if (rename(p, stash) != 0) return -errno;
+  c->stash = stash_seq;
+  return 0;
 }
 
 /* The change is durable: what it removed is gone for good. */
 static int commit(struct change *c) {
-  int r = c->stash[0] != '\0' ? remove_backing(c->stash) : 0;
+  int r = 0;
+  if (c->stash != 0) {
+    char stash[PATH_MAX];
+    stash_path(stash, c->stash);
+    r = remove_backing(stash);
+  }
   unlink_change(c);
   return r;
 }
 
 /* The change never reached the disk: puts back what was there before it. */
 static int undo(struct change *c) {
-  char p[PATH_MAX], q[PATH_MAX];
+  char p[PATH_MAX], q[PATH_MAX], stash[PATH_MAX];
   int r = 0;
   backing(p, c->path);
+  stash_path(stash, c->stash);
   switch (c->kind) {
   case CREATED:
     /* Renamed away by a change that is durable, it stays: ENOENT is no failure. */
     if ((c->is_dir ? rmdir(p) : unlink(p)) != 0 && errno != ENOENT) r = -errno;
     break;
   case REMOVED:
-    if (rename(c->stash, p) != 0) r = -errno;
+    if (rename(stash, p) != 0) r = -errno;
     break;
   case RENAMED:
     backing(q, c->from);
     if (rename(p, q) != 0) r = -errno;
-    else if (c->stash[0] != '\0' && rename(c->stash, p) != 0) r = -errno;
+    else if (c->stash != 0 && rename(stash, p) != 0) r = -errno;
     break;
   }
-  if (r != 0)
-    fprintf(stderr, "lazyfs: cannot undo a change of %s: %s\n", c->path, strerror(-r));
-  else
-    c->stash[0] = '\0'; /* put back: nothing left to remove */
+  /* Left in the trash if it could not be put back; the next mount empties the trash. */
+  if (r != 0) fprintf(stderr, "lazyfs: cannot undo a change of %s: %s\n", c->path, strerror(-r));
   unlink_change(c);
   return r;
 }
@@ -447,25 +480,33 @@ static int lz_create(const char *path, mode_t mode, struct fuse_file_info *fi) {
   if (is_trash(path)) return -EPERM;
   char p[PATH_MAX];
   backing(p, path);
-  struct change *c = new_change(CREATED, path);
-  if (c == NULL) return -ENOMEM;
-  int fd = open(p, (fi->flags & ~(O_ACCMODE | O_APPEND)) | O_RDWR | O_CREAT | O_EXCL, mode);
+  struct change *c = NULL;
+  int r = new_change(CREATED, path, NULL, &c);
+  if (r != 0) return r;
+  int flags = (fi->flags & ~(O_ACCMODE | O_APPEND)) | O_RDWR;
+  int fd = open(p, flags | O_CREAT | O_EXCL, mode);
   if (fd < 0 && errno == EEXIST && !(fi->flags & O_EXCL)) {
-    free(c); /* it was there: opened, nothing made */
+    free_change(c); /* made meanwhile by someone else: opened, nothing made here */
     c = NULL;
-    fd = open(p, (fi->flags & ~(O_ACCMODE | O_APPEND)) | O_RDWR, mode);
+    fd = open(p, flags & ~O_CREAT);
   }
   if (fd < 0) {
-    free(c);
-    return -errno;
+    int err = errno;
+    if (c != NULL) free_change(c);
+    return -err;
   }
   struct stat st;
-  if (fstat(fd, &st) == 0 && c != NULL) {
-    drop(st.st_ino); /* a reused inode number starts clean */
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    close(fd);
+    if (c != NULL) free_change(c);
+    return -err;
+  }
+  /* Made here, a reused inode number starts clean; opened with O_TRUNC, unsynced data goes. */
+  if (c != NULL || (fi->flags & O_TRUNC)) drop(st.st_ino);
+  if (c != NULL) {
     add_fresh(st.st_ino);
     record(c);
-  } else {
-    free(c);
   }
   fi->fh = (uint64_t)fd;
   return 0;
@@ -618,11 +659,11 @@ static int remove_name(const char *path, int is_dir) {
   if (lstat(p, &st) != 0) return -errno;
   if (S_ISDIR(st.st_mode) != is_dir) return is_dir ? -ENOTDIR : -EISDIR;
   if (is_dir && !dir_empty(p)) return -ENOTEMPTY;
-  struct change *c = new_change(REMOVED, path);
-  if (c == NULL) return -ENOMEM;
-  int r = stash_away(p, c->stash);
+  struct change *c = NULL;
+  int r = new_change(REMOVED, path, NULL, &c);
+  if (r == 0) r = stash_away(p, c);
   if (r != 0) {
-    free(c);
+    if (c != NULL) free_change(c);
     return r;
   }
   record(c);
@@ -650,16 +691,19 @@ static int lz_rename(const char *from, const char *to, unsigned int flags) {
   if (exists && S_ISDIR(st.st_mode) != S_ISDIR(src.st_mode))
     return S_ISDIR(st.st_mode) ? -EISDIR : -ENOTDIR;
   if (exists && S_ISDIR(st.st_mode) && !dir_empty(b)) return -ENOTEMPTY;
-  struct change *c = new_change(RENAMED, to);
-  if (c == NULL) return -ENOMEM;
-  snprintf(c->from, PATH_MAX, "%s", from);
-  int r = exists ? stash_away(b, c->stash) : 0;
+  struct change *c = NULL;
+  int r = new_change(RENAMED, to, from, &c);
+  if (r == 0 && exists) r = stash_away(b, c);
   if (r == 0 && rename(a, b) != 0) {
     r = -errno;
-    if (exists) rename(c->stash, b);
+    if (exists) {
+      char stash[PATH_MAX];
+      stash_path(stash, c->stash);
+      rename(stash, b); /* put back what it would have replaced */
+    }
   }
   if (r != 0) {
-    free(c);
+    if (c != NULL) free_change(c);
     return r;
   }
   record(c);
@@ -671,12 +715,13 @@ static int lz_mkdir(const char *path, mode_t mode) {
   if (is_control(path) || is_trash(path)) return -EPERM;
   char p[PATH_MAX];
   backing(p, path);
-  struct change *c = new_change(CREATED, path);
-  if (c == NULL) return -ENOMEM;
+  struct change *c = NULL;
+  int r = new_change(CREATED, path, NULL, &c);
+  if (r != 0) return r;
   struct stat st;
   if (mkdir(p, mode) != 0 || lstat(p, &st) != 0) {
     int err = errno;
-    free(c);
+    free_change(c);
     return -err;
   }
   c->is_dir = 1;
@@ -788,6 +833,18 @@ static const struct fuse_operations ops = {
     .destroy = lz_destroy,
 };
 
+/* A bound from the environment, if set there: -1 unless a positive count of digits only
+ * (strtoull alone takes "-1" for a huge one). */
+static int bound_from_env(const char *name, size_t *bound) {
+  const char *text = getenv(name);
+  if (text == NULL) return 0;
+  char *end;
+  unsigned long long v = strtoull(text, &end, 10);
+  if (*text < '0' || *text > '9' || *end != '\0' || v == 0) return -1;
+  *bound = (size_t)v;
+  return 0;
+}
+
 int main(int argc, char *argv[]) {
   if (argc < 3) {
     fprintf(stderr, "usage: %s <backing-dir> <mountpoint> [fuse options]\n", argv[0]);
@@ -797,16 +854,11 @@ int main(int argc, char *argv[]) {
     fprintf(stderr, "%s: backing directory %s: %s\n", argv[0], argv[1], strerror(errno));
     return 2;
   }
-  const char *max = getenv("MEMLAYER_LAZYFS_UNSYNCED_MAX");
-  if (max != NULL) {
-    char *end;
-    unsigned long long v = strtoull(max, &end, 10);
-    /* strtoull takes "-1" for a huge bound: only digits are accepted. */
-    if (*max < '0' || *max > '9' || *end != '\0' || v == 0) {
-      fprintf(stderr, "%s: MEMLAYER_LAZYFS_UNSYNCED_MAX must be a positive byte count\n", argv[0]);
-      return 2;
-    }
-    unsynced_bytes_max = (size_t)v;
+  if (bound_from_env("MEMLAYER_LAZYFS_UNSYNCED_MAX", &unsynced_bytes_max) != 0 ||
+      bound_from_env("MEMLAYER_LAZYFS_CHANGES_MAX", &changes_max) != 0) {
+    fprintf(stderr, "%s: MEMLAYER_LAZYFS_UNSYNCED_MAX and _CHANGES_MAX must be positive counts\n",
+            argv[0]);
+    return 2;
   }
   empty_trash();
   char trash[PATH_MAX];
