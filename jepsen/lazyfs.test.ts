@@ -55,6 +55,13 @@ function writeSynced(file: string, text: string): void {
   closeSync(fd);
 }
 
+/** Fsyncs a directory: its name changes become durable. */
+function syncDirectory(path: string): void {
+  const fd = openSync(path, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+}
+
 /** Appends `text` to an open file, fsyncing it if asked. */
 function append(fd: number, text: string, sync: boolean): void {
   writeSync(fd, text);
@@ -131,9 +138,7 @@ test(
         assert.throws(() => unlinkSync(at('f')), { code: 'ENOSPC' });
         assert.deepEqual(readdirSync(disk.mountpoint).sort(), ['a', 'f']);
         assert.equal(disk.unsynced().names, 2);
-        const dir = openSync(disk.mountpoint, 'r');
-        fsyncSync(dir); // durable changes no longer count
-        closeSync(dir);
+        syncDirectory(disk.mountpoint); // durable changes no longer count
         mkdirSync(at('b'));
         assert.deepEqual(readdirSync(disk.mountpoint).sort(), ['a', 'b', 'f']);
       },
@@ -225,9 +230,7 @@ test(
         // What a removal or replacement put aside is never visible.
         assert.deepEqual(readdirSync(disk.mountpoint).sort(), ['current', 'made']);
         if (syncDir) {
-          const dir = openSync(disk.mountpoint, 'r');
-          fsyncSync(dir);
-          closeSync(dir);
+          syncDirectory(disk.mountpoint);
           assert.equal(disk.unsynced().names, 0);
         }
         disk.lose();
@@ -248,7 +251,55 @@ test(
 );
 
 test(
-  "lazyfs: an fsync of a new file makes its name durable, and its new directories' (as ext4)",
+  'lazyfs: a rename made durable by its source directory takes the older changes to its target name along',
+  { skip },
+  async () => {
+    await withDisk((disk) => {
+      const at = (name: string) => join(disk.mountpoint, name);
+      mkdirSync(at('d'));
+      mkdirSync(at('e'));
+      syncDirectory(disk.mountpoint);
+      writeFileSync(at('d/x'), 'never synced'); // its creation pending in d
+      writeSynced(at('e/y'), 'y'); // durable, and so is its name
+      renameSync(at('e/y'), at('d/x'));
+      syncDirectory(at('e')); // the rename is durable: undoing x's creation would delete y
+      assert.equal(disk.unsynced().names, 0);
+      disk.lose();
+      assert.deepEqual(readdirSync(at('d')), ['x']);
+      assert.equal(readFileSync(at('d/x'), 'utf8'), 'y');
+      assert.deepEqual(readdirSync(at('e')), []);
+    });
+  },
+);
+
+test(
+  'lazyfs: a file removed while open is removed as any other, never left under a hidden name',
+  { skip },
+  async () => {
+    for (const syncDir of [false, true]) {
+      await withDisk((disk, backing) => {
+        const at = (name: string) => join(disk.mountpoint, name);
+        writeSynced(at('f'), 'synced');
+        const fd = openSync(at('f'), 'r');
+        unlinkSync(at('f')); // FUSE hides it until it is closed
+        assert.deepEqual(
+          readdirSync(disk.mountpoint).filter((n) => !n.startsWith('.fuse_hidden')),
+          [],
+        );
+        if (syncDir) syncDirectory(disk.mountpoint);
+        closeSync(fd);
+        disk.lose();
+        // Not durable, the removal is undone; durable, the file is gone for good.
+        assert.deepEqual(readdirSync(disk.mountpoint), syncDir ? [] : ['f']);
+        if (!syncDir) assert.equal(readFileSync(at('f'), 'utf8'), 'synced');
+        assert.deepEqual(readdirSync(join(backing, '.lazyfs-trash')), []);
+      });
+    }
+  },
+);
+
+test(
+  "lazyfs: an fsync of a new file makes its name durable, and its new directories' (as ext4 without a journal)",
   { skip },
   async () => {
     await withDisk((disk) => {

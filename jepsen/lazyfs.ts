@@ -7,7 +7,7 @@
  * made durable (or, torn, with some of the rest as well, cut anywhere): a missing fsync anywhere
  * (log, hard state, snapshot files, LevelDB's own files) shows up as lost acknowledged writes.
  * Names wait too: a file or directory created, renamed or removed since its directory was last
- * fsynced is put back as it was, as ext4 would (where the fsync of a new file also syncs its
+ * fsynced is put back as it was, as ext4 without a journal would (where a new file's first fsync also syncs its
  * directory entry), so a missing directory fsync after a rename is caught as well.
  *
  * The C source is compiled on first use into the system's temporary directory, named by its
@@ -80,7 +80,7 @@ export class LazyDisk {
   /**
    * Mounts `backing` at `mountpoint` (both created if missing); resolves once it serves.
    * `bounds.unsyncedBytesMax` bounds the unsynced data held (default 1 GiB),
-   * `bounds.changesMax` the name changes pending (default 2^20); past either, ENOSPC.
+   * `bounds.changesMax` the name changes pending (default 2^16); past either, ENOSPC.
    */
   static async mount(
     backing: string,

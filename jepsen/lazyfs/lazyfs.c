@@ -16,16 +16,20 @@
  * What waits for fsync (or fdatasync): file data, and a file's size grown by writes. Names wait
  * too: creating, renaming and removing files and directories reach the backing directory at
  * once, but each change is journalled and a loss undoes, newest first, every change not yet
- * made durable. A change becomes durable when its directory is fsynced, or when a file whose
- * creation is not yet durable is fsynced: that syncs its directory, and so on up through
- * directories that are new themselves, as ext4 does (LevelDB relies on it for its new log
- * files; a rename or a removal has no such rule, so a missing directory fsync after one is
- * caught). A removed or replaced file waits, until its removal is durable, in a hidden
- * directory of the backing directory. Truncation is done at once and never undone.
+ * made durable. A change becomes durable when its directory is fsynced (and with it every older
+ * change to the same names), or when a file or directory is fsynced for the first time since
+ * it was created: that syncs its directory too, and so on up through directories never synced
+ * since their own creation, as ext4 without a journal does (ext4_sync_parent; LevelDB relies on
+ * it for its new log files). A rename or a removal has no such rule, so a missing directory
+ * fsync after one is caught. This is stricter than a journalling filesystem, where any fsync
+ * makes every earlier name change durable, and within what POSIX allows. A removed or replaced
+ * file waits, until its removal is durable, in a hidden directory of the backing directory; one
+ * removed while open, under FUSE's .fuse_hidden name until it is closed. Truncation is done at
+ * once and never undone.
  *
  * At most 1 GiB is held unsynced, over all files (MEMLAYER_LAZYFS_UNSYNCED_MAX sets another
  * bound, in bytes); a write past that fails with ENOSPC and changes nothing. Likewise at most
- * 2^20 name changes are pending (MEMLAYER_LAZYFS_CHANGES_MAX). Changes are matched to a
+ * 2^16 name changes are pending (MEMLAYER_LAZYFS_CHANGES_MAX). Changes are matched to a
  * directory by path: renaming a directory with changes pending inside is not modelled.
  * Single-threaded (the caller passes -s): no locking anywhere.
  */
@@ -150,15 +154,17 @@ enum change_kind {
 struct change {
   enum change_kind kind;
   int is_dir;
+  int marked;                 /* to be made durable by the directory fsync under way */
   char *path;
   char *from;                 /* RENAMED only */
+  char *hidden;               /* REMOVED while open: where FUSE keeps it until it is closed */
   unsigned long long stash;   /* its number in the trash, or 0 */
   struct change *prev, *next; /* older, newer */
 };
 
 /* Name changes held pending at most; past it, one more fails with ENOSPC and changes nothing.
  * MEMLAYER_LAZYFS_CHANGES_MAX in the environment sets another. */
-static size_t changes_max = (size_t)1 << 20;
+static size_t changes_max = (size_t)1 << 16;
 static struct change *oldest, *newest;
 static size_t pending_changes;
 static unsigned long long stash_seq;
@@ -175,6 +181,7 @@ static void record(struct change *c) {
 static void free_change(struct change *c) {
   free(c->path);
   free(c->from);
+  free(c->hidden);
   free(c);
 }
 
@@ -240,16 +247,16 @@ static int stash_away(const char *p, struct change *c) {
   return 0;
 }
 
-/* The change is durable: what it removed is gone for good. */
-static int commit(struct change *c) {
-  int r = 0;
+/* The change is durable: what it removed is gone for good (one removed while still open is
+ * gone when it is closed). Housekeeping: a failure is logged, never the caller's fsync error. */
+static void commit(struct change *c) {
   if (c->stash != 0) {
     char stash[PATH_MAX];
     stash_path(stash, c->stash);
-    r = remove_backing(stash);
+    int r = remove_backing(stash);
+    if (r != 0) fprintf(stderr, "lazyfs: cannot empty %s: %s\n", stash, strerror(-r));
   }
   unlink_change(c);
-  return r;
 }
 
 /* The change never reached the disk: puts back what was there before it. */
@@ -264,7 +271,8 @@ static int undo(struct change *c) {
     if ((c->is_dir ? rmdir(p) : unlink(p)) != 0 && errno != ENOENT) r = -errno;
     break;
   case REMOVED:
-    if (rename(stash, p) != 0) r = -errno;
+    if (c->hidden != NULL) backing(q, c->hidden);
+    if (rename(c->hidden != NULL ? q : stash, p) != 0) r = -errno;
     break;
   case RENAMED:
     backing(q, c->from);
@@ -278,17 +286,40 @@ static int undo(struct change *c) {
   return r;
 }
 
-/* An fsync of directory `dir`: every change in it is durable. */
-static int commit_dir(const char *dir) {
-  int r = 0;
-  for (struct change *c = oldest, *next; c != NULL; c = next) {
-    next = c->next;
-    if (in_dir(c->path, dir) || (c->kind == RENAMED && in_dir(c->from, dir))) {
-      int e = commit(c);
-      if (r == 0) r = e;
+static int same(const char *a, const char *b) {
+  return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/* Whether two changes touch a name in common. */
+static int share_name(const struct change *a, const struct change *b) {
+  const char *an[] = {a->path, a->from, a->hidden}, *bn[] = {b->path, b->from, b->hidden};
+  for (size_t i = 0; i < 3; i++)
+    for (size_t j = 0; j < 3; j++)
+      if (same(an[i], bn[j])) return 1;
+  return 0;
+}
+
+/* An fsync of directory `dir`: every change in it is durable, and with each, every older change
+ * to a name it touches (a rename from another directory cannot be durable while what happened
+ * before to its names can still be undone: undoing that would undo part of it). */
+static void commit_dir(const char *dir) {
+  for (struct change *c = oldest; c != NULL; c = c->next)
+    c->marked = in_dir(c->path, dir) || (c->kind == RENAMED && in_dir(c->from, dir));
+  for (int grew = 1; grew;) {
+    grew = 0;
+    for (struct change *c = newest; c != NULL; c = c->prev) {
+      if (!c->marked) continue;
+      for (struct change *o = c->prev; o != NULL; o = o->prev) {
+        if (o->marked || !share_name(o, c)) continue;
+        o->marked = 1;
+        grew = 1;
+      }
     }
   }
-  return r;
+  for (struct change *c = oldest, *next; c != NULL; c = next) {
+    next = c->next;
+    if (c->marked) commit(c);
+  }
 }
 
 /* Inodes created here and never fsynced since (ext4's EXT4_STATE_NEWENTRY): a small set. */
@@ -321,21 +352,19 @@ static int take_fresh(ino_t ino) {
 /* An fsync of the file or directory at `path`: the first one since it was created syncs its
  * directory too, and so up through directories never fsynced since their own creation (ext4's
  * ext4_sync_parent; a directory's fsync does not count for the files in it). */
-static int commit_creation(const char *path, ino_t ino) {
+static void commit_creation(const char *path, ino_t ino) {
   char dir[PATH_MAX], next[PATH_MAX];
   snprintf(dir, PATH_MAX, "%s", path);
   while (strcmp(dir, "/") != 0 && take_fresh(ino)) {
     parent_of(next, dir);
-    int r = commit_dir(next);
-    if (r != 0) return r;
+    commit_dir(next);
     snprintf(dir, PATH_MAX, "%s", next);
     char p[PATH_MAX];
     backing(p, dir);
     struct stat st;
-    if (lstat(p, &st) != 0) return 0;
+    if (lstat(p, &st) != 0) return;
     ino = st.st_ino;
   }
-  return 0;
 }
 
 /* A loss: the `keep` oldest changes reached the disk, the rest are undone, newest first. */
@@ -346,10 +375,7 @@ static int settle_changes(size_t keep) {
     int e = undo(newest);
     if (r == 0) r = e;
   }
-  while (oldest != NULL) {
-    int e = commit(oldest);
-    if (r == 0) r = e;
-  }
+  while (oldest != NULL) commit(oldest);
   return r;
 }
 
@@ -372,19 +398,21 @@ static void empty_trash(void) {
  * keeps a random prefix of the pending name changes, undoes the rest. */
 static int tear_all(uint64_t seed) {
   uint64_t state = seed == 0 ? 0x9E3779B97F4A7C15ULL : seed;
+  int r = 0;
   for (struct dirty *d = dirty_files; d != NULL; d = d->next) {
     size_t total = 0;
     for (struct extent *e = d->head; e != NULL; e = e->next) total += e->len;
     size_t keep = (size_t)(next_random(&state) % (total + 1));
     for (struct extent *e = d->head; e != NULL && keep > 0; e = e->next) {
       size_t len = e->len < keep ? e->len : keep;
-      int r = write_fully(d->fd, e->data, len, e->off);
-      if (r != 0) return r;
+      int w = write_fully(d->fd, e->data, len, e->off);
+      if (w != 0 && r == 0) r = w; /* the rest of the tear goes on: it is one event */
       keep -= len;
     }
   }
   drop_all();
-  return settle_changes((size_t)(next_random(&state) % (pending_changes + 1)));
+  int n = settle_changes((size_t)(next_random(&state) % (pending_changes + 1)));
+  return r != 0 ? r : n;
 }
 
 /* Writes a file's extents to its backing file, in order, then syncs it (and its creation). */
@@ -400,7 +428,8 @@ static int sync_file(const char *path, int fd, int datasync) {
     drop(st.st_ino);
   }
   if ((datasync ? fdatasync(fd) : fsync(fd)) != 0) return -errno;
-  return path == NULL ? 0 : commit_creation(path, st.st_ino);
+  if (path != NULL) commit_creation(path, st.st_ino);
+  return 0;
 }
 
 /* A NULL path is still possible in principle (libfuse's nullpath_ok); never dereferenced. */
@@ -495,19 +524,16 @@ static int lz_create(const char *path, mode_t mode, struct fuse_file_info *fi) {
     if (c != NULL) free_change(c);
     return -err;
   }
+  if (c != NULL) record(c); /* the name exists now, whatever follows */
   struct stat st;
   if (fstat(fd, &st) != 0) {
     int err = errno;
     close(fd);
-    if (c != NULL) free_change(c);
     return -err;
   }
   /* Made here, a reused inode number starts clean; opened with O_TRUNC, unsynced data goes. */
   if (c != NULL || (fi->flags & O_TRUNC)) drop(st.st_ino);
-  if (c != NULL) {
-    add_fresh(st.st_ino);
-    record(c);
-  }
+  if (c != NULL) add_fresh(st.st_ino);
   fi->fh = (uint64_t)fd;
   return 0;
 }
@@ -650,6 +676,27 @@ static int dir_empty(const char *p) {
   return empty;
 }
 
+/* FUSE keeps a file removed while open under such a name until it is closed (not hard_remove). */
+static int is_fuse_hidden(const char *path) {
+  const char *base = strrchr(path, '/');
+  return base != NULL && strncmp(base + 1, ".fuse_hidden", 12) == 0;
+}
+
+/* A file removed while open is closed, and FUSE removes its hidden name: if the removal is not
+ * durable yet, the file waits in the trash for it; if it is, the file is gone (an orphan, which a
+ * real filesystem reclaims at mount). */
+static int unhide(const char *path, const char *p) {
+  for (struct change *c = newest; c != NULL; c = c->prev) {
+    if (!same(c->hidden, path)) continue;
+    int r = stash_away(p, c);
+    if (r != 0) return r;
+    free(c->hidden);
+    c->hidden = NULL;
+    return 0;
+  }
+  return unlink(p) == 0 ? 0 : -errno;
+}
+
 /* Removing a name (unlink, rmdir): what it named goes to the trash until the removal is durable. */
 static int remove_name(const char *path, int is_dir) {
   if (is_control(path)) return -EPERM;
@@ -660,14 +707,17 @@ static int remove_name(const char *path, int is_dir) {
   if (S_ISDIR(st.st_mode) != is_dir) return is_dir ? -ENOTDIR : -EISDIR;
   if (is_dir && !dir_empty(p)) return -ENOTEMPTY;
   struct change *c = NULL;
-  int r = new_change(REMOVED, path, NULL, &c);
-  if (r == 0) r = stash_away(p, c);
+  int r = is_fuse_hidden(path) ? unhide(path, p) : new_change(REMOVED, path, NULL, &c);
+  if (r == 0 && c != NULL) r = stash_away(p, c);
   if (r != 0) {
     if (c != NULL) free_change(c);
     return r;
   }
-  record(c);
-  if (!is_dir && st.st_nlink == 1) drop(st.st_ino);
+  if (c != NULL) record(c);
+  if (!is_dir && st.st_nlink == 1) { /* its last name: its unsynced data goes with it */
+    drop(st.st_ino);
+    take_fresh(st.st_ino);
+  }
   return 0;
 }
 
@@ -675,6 +725,26 @@ static int lz_unlink(const char *path) {
   return remove_name(path, 0);
 }
 
+
+/* FUSE hides a file removed while open by renaming it: that is the file's removal, and undone
+ * it comes back under its name, not under the hidden one. */
+static int hide(const char *from, const char *to, const char *a, const char *b) {
+  struct change *c = NULL;
+  int r = new_change(REMOVED, from, NULL, &c);
+  if (r != 0) return r;
+  c->hidden = strdup(to);
+  if (c->hidden == NULL) {
+    free_change(c);
+    return -ENOMEM;
+  }
+  if (rename(a, b) != 0) {
+    r = -errno;
+    free_change(c);
+    return r;
+  }
+  record(c);
+  return 0;
+}
 
 static int lz_rename(const char *from, const char *to, unsigned int flags) {
   if (is_control(from) || is_control(to) || is_trash(to)) return -EPERM;
@@ -691,6 +761,7 @@ static int lz_rename(const char *from, const char *to, unsigned int flags) {
   if (exists && S_ISDIR(st.st_mode) != S_ISDIR(src.st_mode))
     return S_ISDIR(st.st_mode) ? -EISDIR : -ENOTDIR;
   if (exists && S_ISDIR(st.st_mode) && !dir_empty(b)) return -ENOTEMPTY;
+  if (!exists && is_fuse_hidden(to)) return hide(from, to, a, b);
   struct change *c = NULL;
   int r = new_change(RENAMED, to, from, &c);
   if (r == 0 && exists) r = stash_away(b, c);
@@ -699,7 +770,8 @@ static int lz_rename(const char *from, const char *to, unsigned int flags) {
     if (exists) {
       char stash[PATH_MAX];
       stash_path(stash, c->stash);
-      rename(stash, b); /* put back what it would have replaced */
+      if (rename(stash, b) != 0) /* put back what it would have replaced */
+        fprintf(stderr, "lazyfs: %s is left at %s: %s\n", to, stash, strerror(errno));
     }
   }
   if (r != 0) {
@@ -718,15 +790,16 @@ static int lz_mkdir(const char *path, mode_t mode) {
   struct change *c = NULL;
   int r = new_change(CREATED, path, NULL, &c);
   if (r != 0) return r;
-  struct stat st;
-  if (mkdir(p, mode) != 0 || lstat(p, &st) != 0) {
+  if (mkdir(p, mode) != 0) {
     int err = errno;
     free_change(c);
     return -err;
   }
   c->is_dir = 1;
-  add_fresh(st.st_ino);
   record(c);
+  struct stat st;
+  if (lstat(p, &st) != 0) return -errno;
+  add_fresh(st.st_ino);
   return 0;
 }
 
@@ -797,11 +870,11 @@ static int lz_fsyncdir(const char *path, int datasync, struct fuse_file_info *fi
   int r = fsync(fd) == 0 ? 0 : -errno;
   close(fd);
   if (r != 0) return r;
-  r = commit_dir(path);
+  commit_dir(path);
   /* A directory whose own creation is not durable is synced up its new ancestors too. */
   struct stat st;
-  if (r == 0 && strcmp(path, "/") != 0 && lstat(p, &st) == 0) r = commit_creation(path, st.st_ino);
-  return r;
+  if (strcmp(path, "/") != 0 && lstat(p, &st) == 0) commit_creation(path, st.st_ino);
+  return 0;
 }
 
 /* Unmounted, the disk keeps power: every pending change is durable. */

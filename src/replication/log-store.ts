@@ -60,7 +60,6 @@ import { CHUNKS_ABANDONED, type SnapshotChunks } from '../store/snapshot.js';
 import { FileSnapshotData } from './snapshot-file-data.js';
 import { SnapshotSpool } from './snapshot-spool.js';
 
-/** A record on disk failed its checks; the message names the directory and the record key. */
 /**
  * LevelDB would not open the log: held by another process (its LOCK), or its own files
  * (CURRENT, MANIFEST) unreadable. Says which directory and LevelDB's reason, which classic-level
@@ -87,6 +86,7 @@ export class LogOpenError extends Error {
   }
 }
 
+/** A record on disk failed its checks; the message names the directory and the record key. */
 export class CorruptLogError extends Error {
   override readonly name = 'CorruptLogError';
   constructor(
@@ -204,7 +204,7 @@ export class LevelLogStore {
       for (const name of await readdir(snapshotDir))
         if (name.endsWith('.tmp')) await rm(join(snapshotDir, name), { force: true });
     } catch (err) {
-      await db.close();
+      await db.close().catch(() => {}); // the first failure is the one to report
       throw err;
     }
     return new LevelLogStore(db, path, snapshotDir);

@@ -59,7 +59,8 @@ async function renameDurably(temp: string, final: string): Promise<void> {
  */
 export async function makeDirDurably(dir: string): Promise<void> {
   const first = await mkdir(dir, { recursive: true });
-  if (first === undefined) return; // it was there
+  // There already, it may have been made by a process killed before it synced the parent.
+  if (first === undefined) return syncDir(dirname(resolve(dir)));
   const top = resolve(first);
   for (let made = resolve(dir); ; made = dirname(made)) {
     await syncDir(dirname(made));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -203,6 +203,8 @@ test('startup removes the temporary files of saves whose process is gone, and on
     SNAPSHOT_FILE,
   ];
   for (const name of names) writeFileSync(join(dir, name), 'data');
+  const notOurs = `${SNAPSHOT_FILE}.tmp-${gone + 1}`; // a directory: never a save's
+  mkdirSync(join(dir, notOurs));
   assert.deepEqual(removeAbandonedSaves(dir), [`${SNAPSHOT_FILE}.tmp-${gone}`]);
-  assert.deepEqual(readdirSync(dir).sort(), names.slice(1).sort());
+  assert.deepEqual(readdirSync(dir).sort(), [...names.slice(1), notOurs].sort());
 });

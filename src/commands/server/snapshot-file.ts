@@ -159,8 +159,12 @@ export function removeAbandonedSaves(dataDir: string): string[] {
   for (const name of readdirSync(dataDir)) {
     const pid = TEMP_NAME.exec(name)?.[1];
     if (pid === undefined || processExists(Number(pid))) continue;
-    rmSync(join(dataDir, name), { force: true });
-    removed.push(name);
+    try {
+      rmSync(join(dataDir, name)); // a directory of that name is not ours: left alone
+      removed.push(name);
+    } catch {
+      // Housekeeping only: a file that cannot be removed now is tried again at the next start.
+    }
   }
   return removed;
 }
