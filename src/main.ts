@@ -101,7 +101,7 @@ export async function startServer(
   const dataDir = options.dataDir === '' ? undefined : resolve(options.dataDir);
   const table = buildCommandTable();
   const stateMachine = new StateMachine(table);
-  // Durably, before anything in it is: every file the server keeps there is fsynced.
+  // Made durable before anything is written in it: its files are all fsynced, its name must be.
   if (dataDir !== undefined) {
     await makeDirDurably(dataDir);
     const removed = removeAbandonedSaves(dataDir);
