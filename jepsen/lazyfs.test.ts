@@ -326,9 +326,13 @@ test(
       const at = (name: string) => join(disk.mountpoint, name);
       await makeDirDurably(at('x/y/z'));
       mkdirSync(at('p/q'), { recursive: true });
+      // Made by a process killed before it synced the parent: the next one makes it durable.
+      mkdirSync(at('x/r'));
+      await makeDirDurably(at('x/r'));
       disk.lose();
       assert.equal(existsSync(at('x/y/z')), true);
       assert.equal(existsSync(at('p')), false);
+      assert.equal(existsSync(at('x/r')), true);
       const file = at('x/y/z/state');
       for (const version of ['v1', 'v2']) {
         await writeFileAtomically(file, async (handle) => {

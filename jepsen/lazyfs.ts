@@ -7,8 +7,8 @@
  * made durable (or, torn, with some of the rest as well, cut anywhere): a missing fsync anywhere
  * (log, hard state, snapshot files, LevelDB's own files) shows up as lost acknowledged writes.
  * Names wait too: a file or directory created, renamed or removed since its directory was last
- * fsynced is put back as it was, as ext4 without a journal would (where a new file's first fsync also syncs its
- * directory entry), so a missing directory fsync after a rename is caught as well.
+ * fsynced is put back as it was, as on ext4 without a journal (where a new file's first fsync
+ * also syncs its directory), so a missing directory fsync after a rename is caught as well.
  *
  * The C source is compiled on first use into the system's temporary directory, named by its
  * hash, with `cc` and pkg-config's flags for fuse3 (Debian: fuse3, libfuse3-dev).
