@@ -3,7 +3,7 @@
  * compatibility tests, and stops it. The port is read from the `memlayer ready` log line.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,12 +33,17 @@ export interface ServerProcess {
  * shutdown step would otherwise leave its server holding the test process open forever.
  */
 const running = new Set<ChildProcess>();
+const tempDirs: string[] = [];
 after(() => {
   for (const child of running) child.kill('SIGKILL');
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 });
 
+/** A data directory for this test file's servers, removed when the file's tests are done. */
 export function tempDataDir(): string {
-  return mkdtempSync(join(tmpdir(), 'memlayer-compat-'));
+  const dir = mkdtempSync(join(tmpdir(), 'memlayer-compat-'));
+  tempDirs.push(dir);
+  return dir;
 }
 
 export async function startServerProcess(
