@@ -15,7 +15,9 @@ import type { SnapshotChunks } from '../store/snapshot.js';
 const G = groupId(1);
 const dirs: string[] = [];
 after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  // A store opened at `d` keeps its snapshot files beside it, in `${d}-snapshots`.
+  for (const d of dirs)
+    for (const path of [d, `${d}-snapshots`]) await rm(path, { recursive: true, force: true });
 });
 
 async function tempDir(): Promise<string> {
