@@ -8,6 +8,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../shared/process-alive.js';
 
 async function canListen(port: number): Promise<boolean> {
   const server = net.createServer();
@@ -37,15 +38,6 @@ const taken = new Set<number>();
 const RESERVATIONS = join(tmpdir(), 'memlayer-ports');
 let releaseOnExit = false;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Claims `port` across processes: creates its file exclusively, or takes over the file of a
  * process that is gone. False when a live process holds it.
@@ -70,7 +62,7 @@ export function reserve(port: number): boolean {
     } catch {
       // Removed meanwhile: try again.
     }
-    if (Number.isInteger(holder) && holder > 0 && alive(holder)) return false;
+    if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) return false;
     try {
       unlinkSync(path);
     } catch {

@@ -14,6 +14,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDirDurably, writeChunks, writeFileAtomically } from '../../shared/atomic-file.js';
 import type { Clock } from '../../shared/effects.js';
+import { processAlive } from '../../shared/process-alive.js';
 import type { Persistence } from '../context.js';
 import { CHUNKS_ABANDONED, type ChunksDone, type SnapshotChunks } from '../../store/snapshot.js';
 import { dueSaveRule, type SaveRule } from '../../config/save-rules.js';
@@ -158,7 +159,7 @@ export function removeAbandonedSaves(dataDir: string): string[] {
   const removed: string[] = [];
   for (const name of readdirSync(dataDir)) {
     const pid = TEMP_NAME.exec(name)?.[1];
-    if (pid === undefined || processExists(Number(pid))) continue;
+    if (pid === undefined || processAlive(Number(pid))) continue;
     try {
       rmSync(join(dataDir, name)); // a directory of that name is not ours: left alone
       removed.push(name);
@@ -167,17 +168,6 @@ export function removeAbandonedSaves(dataDir: string): string[] {
     }
   }
   return removed;
-}
-
-function processExists(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 /** Startup: a corrupt or unreadable snapshot stops the server with a message naming the file. */
