@@ -384,6 +384,37 @@ test(
   },
 );
 
+test('lazyfs: its log names every change a loss undid', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'memlayer-lazyfs-test-'));
+  try {
+    const logPath = join(dir, 'lazyfs.log');
+    const log = openSync(logPath, 'a');
+    const disk = await LazyDisk.mount(join(dir, 'backing'), join(dir, 'mnt'), log);
+    closeSync(log); // the daemon holds its own copy
+    try {
+      const at = (name: string) => join(disk.mountpoint, name);
+      writeSynced(at('a'), 'a');
+      writeSynced(at('b'), 'b');
+      renameSync(at('a'), at('c'));
+      unlinkSync(at('b'));
+      mkdirSync(at('d'));
+      disk.lose();
+    } finally {
+      await disk.unmount();
+    }
+    const undone = readFileSync(logPath, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('lazyfs: undid'));
+    assert.deepEqual(undone, [
+      'lazyfs: undid the creation of /d',
+      'lazyfs: undid the removal of /b',
+      'lazyfs: undid the rename to /c',
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test(
   'lazyfs: unmounted, the disk keeps every pending name change and nothing put aside',
   { skip },

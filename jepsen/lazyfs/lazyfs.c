@@ -281,7 +281,9 @@ static int undo(struct change *c) {
     break;
   }
   /* Left in the trash if it could not be put back; the next mount empties the trash. */
+  static const char *const done[] = {"creation of", "removal of", "rename to"};
   if (r != 0) fprintf(stderr, "lazyfs: cannot undo a change of %s: %s\n", c->path, strerror(-r));
+  else fprintf(stderr, "lazyfs: undid the %s %s\n", done[c->kind], c->path);
   unlink_change(c);
   return r;
 }
