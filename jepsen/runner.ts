@@ -223,7 +223,7 @@ function diskFor(options: RunOptions): DiskKind {
   if (!options.nemeses.some((n) => DISK_NEMESES.includes(n))) return 'plain';
   const why = lazyFsUnavailable();
   if (why === undefined) return 'lazyfs';
-  console.log(`note: ${DISK_NEMESES.join(' and ')} will be no-ops: ${why}`);
+  console.log(`note: ${DISK_NEMESES.join(', ')} will be no-ops: ${why}`);
   return 'plain';
 }
 

@@ -1,9 +1,8 @@
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fsp, { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import fsp, { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { crc32 } from 'node:zlib';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Level } from 'level';
 import { groupId, logIndex, nodeId, term } from '../shared/brand.js';
@@ -11,19 +10,22 @@ import { snapshotBytes, type Entry, type HardState, type Snapshot } from '../raf
 import { CorruptLogError, LevelLogStore, LogOpenError, writeAll } from './log-store.js';
 import { encodeBlob } from './records.js';
 import type { SnapshotChunks } from '../store/snapshot.js';
+import { tempDir } from '../shared/testing.js';
 
 const G = groupId(1);
-const dirs: string[] = [];
-after(async () => {
-  // A store opened at `d` keeps its snapshot files beside it, in `${d}-snapshots`.
-  for (const d of dirs)
-    for (const path of [d, `${d}-snapshots`]) await rm(path, { recursive: true, force: true });
-});
+/** A LogOpenError of this kind for `path`, its message naming the path (and `detail`). */
+const openError =
+  (kind: LogOpenError['kind'], path: string, detail = '') =>
+  (err: unknown): boolean =>
+    err instanceof LogOpenError &&
+    err.kind === kind &&
+    err.path === path &&
+    err.message.includes(path) &&
+    err.message.includes(detail);
 
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'memlayer-log-'));
-  dirs.push(d);
-  return d;
+/** Where a store is opened: inside a directory removed after this file, with its `-snapshots`. */
+function storePath(): string {
+  return join(tempDir('memlayer-log-'), 'log');
 }
 
 const entry = (index: number, t: number, text = `v${index}`): Entry => ({
@@ -50,35 +52,24 @@ async function reopen(
 
 describe('LevelLogStore', () => {
   it('names the directory and the reason when LevelDB will not open it, and changes nothing', async () => {
-    const path = join(await tempDir(), 'raft');
+    const path = storePath();
     const first = await LevelLogStore.open(path);
     try {
-      await assert.rejects(
-        LevelLogStore.open(path),
-        (err: unknown) =>
-          err instanceof LogOpenError &&
-          err.kind === 'locked' &&
-          err.path === path &&
-          err.message.includes(path),
-      );
+      await assert.rejects(LevelLogStore.open(path), openError('locked', path));
     } finally {
       await first.close();
     }
     await writeFile(join(path, 'CURRENT'), 'MANIFEST-999999\n');
+    // LevelDB's reason, not only "failed to open".
     await assert.rejects(
       LevelLogStore.open(path),
-      (err: unknown) =>
-        err instanceof LogOpenError &&
-        err.kind === 'unreadable' &&
-        err.path === path &&
-        err.message.includes(path) &&
-        err.message.includes('MANIFEST-999999'), // LevelDB's reason, not only "failed to open"
+      openError('unreadable', path, 'MANIFEST-999999'),
     );
     assert.equal(await readFile(join(path, 'CURRENT'), 'utf8'), 'MANIFEST-999999\n');
   });
 
   it('recovers entries and hard state after reopen, truncating a conflicting tail', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.load(G);
     const e: Entry[] = [1, 2, 3, 4].map((i) => entry(i, 1));
@@ -106,7 +97,7 @@ describe('LevelLogStore', () => {
   });
 
   it('keeps groups apart', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.persist({
       group: groupId(7),
@@ -124,7 +115,7 @@ describe('LevelLogStore', () => {
   });
 
   it('recovers snapshot + the log after it, skipping entries the snapshot covers', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.load(G);
     const e = [1, 2, 3, 4, 5, 6].map((i) => entry(i, 1));
@@ -157,7 +148,7 @@ describe('LevelLogStore', () => {
   });
 
   it('a snapshot from the leader replaces the whole log', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.load(G);
     await store.persist({
@@ -186,7 +177,7 @@ describe('LevelLogStore', () => {
   });
 
   it('a flipped byte in an entry is a startup error naming the directory and record', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.load(G);
     await store.persist({
@@ -216,7 +207,7 @@ describe('LevelLogStore', () => {
   });
 
   it('a missing entry (gap) and a commit beyond the log are startup errors', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.load(G);
     await store.persist({
@@ -242,7 +233,7 @@ describe('LevelLogStore', () => {
   });
 
   it('rejects a truncated hard state record', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.persist({
       group: G,
@@ -261,7 +252,7 @@ describe('LevelLogStore', () => {
   });
 
   it('round-trips metadata', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.saveMeta(G, Buffer.from('{"1":"a"}'));
     await store.close();
@@ -271,7 +262,7 @@ describe('LevelLogStore', () => {
   });
 
   it('writes Readies issued back to back in order, coalesced, and resolves them in order', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.load(G);
     let syncs = 0;
@@ -324,7 +315,7 @@ describe('LevelLogStore', () => {
   });
 
   it('keeps snapshots in files: the latest only, verified on load, named in the error', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.load(G);
     const snap = (index: number, text: string): Snapshot => ({
@@ -371,7 +362,7 @@ describe('LevelLogStore', () => {
   });
 
   it('loads a large snapshot verified in pieces and left in its file, a flipped byte anywhere an error', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.load(G);
     // Over 1 MiB (several verification pieces) and over the size that stays in memory.
@@ -436,7 +427,7 @@ describe('LevelLogStore', () => {
       }
       return { bytes: image.length, crc: crc32(image) };
     }
-    const streamedPath = await tempDir();
+    const streamedPath = storePath();
     const streamed = await LevelLogStore.open(streamedPath);
     await streamed.load(G);
     await streamed.persist({
@@ -452,7 +443,7 @@ describe('LevelLogStore', () => {
     await streamed.commitSnapshot(G, { meta, data }, logIndex(6));
     await streamed.close();
     // The same snapshot saved from memory gives the same file.
-    const wholePath = await tempDir();
+    const wholePath = storePath();
     const whole = await LevelLogStore.open(wholePath);
     await whole.load(G);
     await whole.saveSnapshot(G, { meta, data: image }, logIndex(0));
@@ -476,7 +467,7 @@ describe('LevelLogStore', () => {
       conf: { voters: [nodeId(1), nodeId(2)], learners: [] },
     };
     const image = Buffer.from('the leader sends its image in chunks of a few bytes each');
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.load(G);
     await store.persist({
@@ -507,7 +498,7 @@ describe('LevelLogStore', () => {
     // Read through the descriptor opened before the rename, and by the new name.
     assert.deepEqual(Buffer.from(data.subarray(5, 20)), image.subarray(5, 20));
     await store.close();
-    const whole = await tempDir();
+    const whole = storePath();
     const saved = await LevelLogStore.open(whole);
     await saved.load(G);
     await saved.saveSnapshot(G, { meta, data: image }, logIndex(0));
@@ -525,7 +516,7 @@ describe('LevelLogStore', () => {
   });
 
   it('removes the file of a received snapshot that a newer one replaced before it was persisted', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.load(G);
     const receiver = store.snapshotReceiver(G, (w) => assert.fail(w));
@@ -572,7 +563,7 @@ describe('LevelLogStore', () => {
 
   it('removes a snapshot from the leader that is abandoned, and refuses one it cannot write', async () => {
     const meta = { index: logIndex(4), term: term(1), conf: { voters: [nodeId(1)], learners: [] } };
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.load(G);
     const warnings: string[] = [];
@@ -601,7 +592,7 @@ describe('LevelLogStore', () => {
   });
 
   it('a local snapshot that fails while being encoded leaves no file and releases its steps', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.load(G);
     const meta = { index: logIndex(3), term: term(1), conf: { voters: [nodeId(1)], learners: [] } };
@@ -633,7 +624,7 @@ describe('LevelLogStore', () => {
   });
 
   it('a local snapshot survives a newer one from the leader removing its file right after the rename', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.load(G);
     const conf = { voters: [nodeId(1), nodeId(2)], learners: [] };
@@ -673,7 +664,7 @@ describe('LevelLogStore', () => {
   });
 
   it('discards a local snapshot file only when a newer snapshot superseded it', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.load(G);
     const meta = (index: number) => ({
@@ -702,7 +693,7 @@ describe('LevelLogStore', () => {
   });
 
   it('a snapshot pointer naming anything but a snapshot file is a startup error', async () => {
-    const path = await tempDir();
+    const path = storePath();
     const store = await LevelLogStore.open(path);
     await store.close();
     const db = new Level<string, Uint8Array>(path, { valueEncoding: 'view' });

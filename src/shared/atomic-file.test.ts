@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { makeDirDurably, writeChunks, writeFileAtomically } from './atomic-file.js';
-
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'memlayer-atomic-'));
-  dirs.push(dir);
-  return dir;
-}
+import { tempDir } from './testing.js';
 
 describe('writeFileAtomically', () => {
   it('replaces the file whole and leaves no temporary file', async () => {
-    const dir = tempDir();
+    const dir = tempDir('memlayer-atomic-');
     const file = join(dir, 'f');
     writeFileSync(file, 'old');
     await writeFileAtomically(file, async (handle, temp) => {
@@ -30,7 +19,7 @@ describe('writeFileAtomically', () => {
   });
 
   it('a failing fill keeps the old file and removes the temporary one', async () => {
-    const dir = tempDir();
+    const dir = tempDir('memlayer-atomic-');
     const file = join(dir, 'f');
     writeFileSync(file, 'old');
     await assert.rejects(
@@ -51,7 +40,7 @@ describe('writeFileAtomically', () => {
 
 describe('writeChunks', () => {
   it('writes each chunk before asking for the next, skips pauses, returns the result', async () => {
-    const dir = tempDir();
+    const dir = tempDir('memlayer-atomic-');
     const file = join(dir, 'f');
     // One buffer reused for every chunk, as the snapshot encoder does.
     function* steps(): Generator<Uint8Array | undefined, string, undefined> {
@@ -75,7 +64,7 @@ describe('writeChunks', () => {
 
 describe('makeDirDurably', () => {
   it('creates missing parents, accepts an existing directory, refuses a file in the way', async () => {
-    const root = tempDir();
+    const root = tempDir('memlayer-atomic-');
     const deep = join(root, 'a', 'b', 'c');
     await makeDirDurably(deep);
     assert.ok(statSync(deep).isDirectory());

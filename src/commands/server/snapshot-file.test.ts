@@ -1,8 +1,7 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { Keyspace } from '../../store/keyspace.js';
@@ -15,17 +14,7 @@ import {
   SnapshotLoadError,
   type SnapshotSource,
 } from './snapshot-file.js';
-
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'memlayer-snap-'));
-  dirs.push(dir);
-  return dir;
-}
+import { tempDir } from '../../shared/testing.js';
 
 const clock = { nowMs: () => 1_700_000_000_000, monotonicMs: () => 0 };
 
@@ -44,7 +33,7 @@ function source(bytes: () => Uint8Array): SnapshotSource {
 }
 
 test('save writes the bytes atomically and leaves no temp file; load reads them back', async () => {
-  const dir = tempDir();
+  const dir = tempDir('memlayer-snap-');
   let state = Uint8Array.from([1, 2, 3, 4, 5]);
   const file = new SnapshotFile(
     dir,
@@ -75,7 +64,7 @@ test('save writes the bytes atomically and leaves no temp file; load reads them 
 });
 
 test('no file: nothing loaded; a rejected file: SnapshotLoadError naming it', () => {
-  const dir = tempDir();
+  const dir = tempDir('memlayer-snap-');
   assert.equal(
     loadSnapshot(join(dir, 'fresh'), () => assert.fail('nothing to load')),
     false,
@@ -93,7 +82,7 @@ test('no file: nothing loaded; a rejected file: SnapshotLoadError naming it', ()
 });
 
 test('a failed save is reported and recorded', async () => {
-  const dir = tempDir();
+  const dir = tempDir('memlayer-snap-');
   const notADirectory = join(dir, 'plain-file');
   writeFileSync(notADirectory, 'x');
   const file = new SnapshotFile(
@@ -107,7 +96,7 @@ test('a failed save is reported and recorded', async () => {
 });
 
 test('automatic saves: a due rule starts a background save that clears the captured changes', async () => {
-  const dir = tempDir();
+  const dir = tempDir('memlayer-snap-');
   let nowMs = 1_700_000_000_000;
   const movingClock = { nowMs: () => nowMs, monotonicMs: () => 0 };
   const file = new SnapshotFile(
@@ -143,7 +132,7 @@ test('automatic saves: a due rule starts a background save that clears the captu
 });
 
 test('a failed automatic save is retried only after the retry delay', async () => {
-  const dir = tempDir();
+  const dir = tempDir('memlayer-snap-');
   const notADirectory = join(dir, 'plain-file');
   writeFileSync(notADirectory, 'x');
   let nowMs = 1_700_000_000_000;
@@ -171,7 +160,7 @@ test('a failed automatic save is retried only after the retry delay', async () =
 });
 
 test('a background save writes the state of its start while writes go on, then releases it', async () => {
-  const dir = tempDir();
+  const dir = tempDir('memlayer-snap-');
   const db = new Keyspace();
   for (let i = 0; i < 5000; i++) db.put(`k${i}`, `${i}:`.padEnd(1000, 'v'));
   const spanOf = (): number => {
@@ -203,7 +192,7 @@ test('a background save writes the state of its start while writes go on, then r
 });
 
 test('startup removes the temporary files of saves whose process is gone, and only those', () => {
-  const dir = tempDir();
+  const dir = tempDir('memlayer-snap-');
   const gone = spawnSync(process.execPath, ['-e', '']).pid; // exited: its pid is free
   assert.ok(gone !== undefined && gone > 0);
   const names = [

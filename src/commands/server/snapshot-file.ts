@@ -10,7 +10,7 @@
  * It also counts changes since the last successful save (Redis' `dirty`, INFO persistence
  * `rdb_changes_since_last_save`) and runs the automatic save rules (`save`) from the cron.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDirDurably, writeChunks, writeFileAtomically } from '../../shared/atomic-file.js';
 import type { Clock } from '../../shared/effects.js';
@@ -176,11 +176,11 @@ export class SnapshotLoadError extends Error {
 }
 
 /**
- * Reads `<dataDir>/dump.mlsnap` into `restore` if it exists; returns whether it did. Creates
- * the data directory if missing. Throws SnapshotLoadError on an unreadable or corrupt file.
+ * Reads `<dataDir>/dump.mlsnap` into `restore` if it exists (a missing directory holds none);
+ * returns whether it did. Throws SnapshotLoadError on an unreadable or corrupt file. The
+ * directory itself is made at startup (main.ts), durably.
  */
 export function loadSnapshot(dataDir: string, restore: (bytes: Uint8Array) => void): boolean {
-  mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, SNAPSHOT_FILE);
   let bytes: Buffer;
   try {
