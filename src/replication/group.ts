@@ -837,15 +837,14 @@ export class RaftGroup {
   private applyEntries(entries: readonly Entry[]): void {
     for (const e of entries) {
       if (e.index <= this.applied) continue;
-      let reply: Reply = OK;
-      let replies: Reply[] | undefined;
+      // A configuration change answers OK; a normal entry, one reply per request it carries.
+      let replies: Reply[] = [OK];
       if (e.type === 'normal') {
         const parts = decodeEntries(e.data);
         replies = parts.map(({ nowMs, request }, part) => {
           this.lastNowMs = Math.max(this.lastNowMs, nowMs);
           return this.o.applier.apply(request, envFor(e.index, nowMs, part));
         });
-        if (replies.length === 1) reply = replies[0] ?? OK;
       } else if (e.type === 'confChange') {
         this.applyConfChange(decodeConfChange(e.data));
       }
@@ -859,12 +858,11 @@ export class RaftGroup {
         continue;
       }
       this.o.metrics.commitSeconds.observe((this.o.clock.monotonicMs() - p.startedMs) / 1000);
-      const members = p.members;
-      if (replies === undefined || (members === undefined && replies.length === 1))
-        p.resolve(reply);
-      else if (members !== undefined && replies.length === members.length)
-        members.forEach((w, i) => w.resolve(replies[i] ?? OK));
-      // Same index and term is the same entry, so this cannot happen; never a wrong reply.
+      // Each waiter gets its own request's reply, nil included (a null reply is Redis' nil,
+      // not a missing one). Same index and term is the same entry, so the counts always
+      // match; if they did not, the answer would be unknown, never a wrong reply.
+      const waiters = p.members ?? [p];
+      if (replies.length === waiters.length) replies.forEach((r, i) => waiters[i]?.resolve(r));
       else p.resolve(unknownOutcome('entry overwritten'));
     }
     this.o.metrics.applied.inc(entries.length);

@@ -174,6 +174,30 @@ describe('ReplicationHost, one node (a group of one, fsync)', () => {
     await stopHost(again);
   });
 
+  it('answers nil replies of writes as nil, alone and in a shared entry', async () => {
+    const { host } = await startHost({ id: nodeId(1), dataDir: await tempDir() });
+    await until(() => host.data.role === 'leader', 'leadership');
+    // One write per entry: each awaited before the next is sent.
+    assert.deepEqual(await run(host, 'SET', 'lock', 'a', 'NX'), OK);
+    assert.equal(await run(host, 'SET', 'lock', 'b', 'NX'), null);
+    assert.equal(await run(host, 'LPOP', 'missing'), null);
+    assert.equal(await run(host, 'GETDEL', 'missing'), null);
+    assert.equal(await run(host, 'GET', 'lock'), 'a');
+    // Writes gathered in one turn share an entry; only the first may take the lock.
+    const before = host.data.status().lastIndex;
+    const takers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => run(host, 'SET', 'lock2', `c${i}`, 'NX')),
+    );
+    assert.ok(host.data.status().lastIndex - before < 20, 'the writes shared entries');
+    assert.deepEqual(takers[0], OK);
+    assert.deepEqual(
+      takers.slice(1),
+      Array.from({ length: 19 }, () => null),
+    );
+    assert.equal(await run(host, 'GET', 'lock2'), 'c0');
+    await stopHost(host);
+  });
+
   it('writes no batch for a commit index alone: one write at a time costs one synced batch', async () => {
     const dataDir = await tempDir();
     const { host } = await startHost({ id: nodeId(1), dataDir });

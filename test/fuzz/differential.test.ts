@@ -1,7 +1,8 @@
 /**
  * Differential fuzz: the same seeded random command sequences (strings, keys with large TTLs,
  * hashes, lists, sets, sorted sets, streams with explicit IDs, MULTI/EXEC, and bad input of
- * every kind) go to a real redis-server and to a real memlayer process, over raw TCP in RESP2 and
+ * every kind) go to a real redis-server and to a real memlayer process (once per durability mode),
+ * over raw TCP in RESP2 and
  * RESP3, and the replies must match byte for byte (or as diff-commands.ts COMPARE explains).
  *
  * Not compared at all: INFO, DEBUG, OBJECT FREQ/IDLETIME (server internals), XADD with `*` (the
@@ -42,18 +43,22 @@ interface Pair {
   readonly protocol: 2 | 3;
 }
 
-let redis: RedisProcess | undefined;
-let memlayer: ServerProcess | undefined;
-const pairs: Pair[] = [];
+/** One memlayer process against its own redis-server, with a RESP2 and a RESP3 pair. */
+interface Setup {
+  redis?: RedisProcess;
+  memlayer?: ServerProcess;
+  readonly pairs: Pair[];
+}
 
 const skip = !hasRedisServer() && 'redis-server is not installed';
 
-before(async () => {
-  if (skip !== false) return;
-  [redis, memlayer] = await Promise.all([
+async function setUp(setup: Setup, durability: string): Promise<void> {
+  const [redis, memlayer] = await Promise.all([
     startRedis(),
-    startServerProcess(['--bind', '127.0.0.1', '--durability', 'memory']),
+    startServerProcess(['--bind', '127.0.0.1', '--durability', durability]),
   ]);
+  setup.redis = redis;
+  setup.memlayer = memlayer;
   for (const protocol of [2, 3] as const) {
     const pair: Pair = {
       redis: await RespConnection.connect(redis.port),
@@ -68,17 +73,17 @@ before(async () => {
       assert.equal(a.type, '%');
       assert.equal(b.type, '%');
     }
-    pairs.push(pair);
+    setup.pairs.push(pair);
   }
-});
+}
 
-after(async () => {
-  for (const pair of pairs) {
+async function tearDown(setup: Setup): Promise<void> {
+  for (const pair of setup.pairs) {
     pair.redis.close();
     pair.ours.close();
   }
-  await Promise.all([redis?.stop(), memlayer?.stop()]);
-});
+  await Promise.all([setup.redis?.stop(), setup.memlayer?.stop()]);
+}
 
 const NUMBER = /^[-+]?(\d+\.?\d*(e[-+]?\d+)?|\.\d+(e[-+]?\d+)?|inf|nan)$/i;
 
@@ -229,7 +234,7 @@ function nextBatch(generator: CommandGenerator, rng: SeededRng): FuzzCommand[] {
   return batch;
 }
 
-async function runSeed(seed: number): Promise<string[]> {
+async function runSeed(seed: number, { pairs, memlayer }: Setup): Promise<string[]> {
   const rng = new SeededRng(seed);
   const generator = new CommandGenerator(new SeededRng(seed ^ 0x5eed));
   const mismatches: string[] = [];
@@ -287,19 +292,27 @@ async function runSeed(seed: number): Promise<string[]> {
   return mismatches;
 }
 
-describe('differential fuzz against redis-server', { skip }, () => {
-  for (const seed of SEEDS) {
-    it(`seed ${seed}: ${COMMANDS} commands answer as Redis does`, async () => {
-      const mismatches = await runSeed(seed);
-      if (mismatches.length > 0) console.log(mismatches.join('\n'));
-      assert.deepEqual(mismatches, [], `replay with FUZZ_SEED=${seed}`);
-    });
-  }
+// Both durability modes: the default (fsync) answers from the Raft apply path, where replies
+// travel with log entries, and memory answers straight from the keyspace.
+for (const durability of ['fsync', 'memory']) {
+  describe(`differential fuzz against redis-server (--durability ${durability})`, { skip }, () => {
+    const setup: Setup = { pairs: [] };
+    before(() => (skip === false ? setUp(setup, durability) : undefined));
+    after(() => tearDown(setup));
 
-  it('the servers still agree on the keyspace size and answer PING', async () => {
-    for (const pair of pairs) {
-      const [a, b] = await Promise.all([pair.redis.call('PING'), pair.ours.call('PING')]);
-      assert.equal(b.raw, a.raw);
+    for (const seed of SEEDS) {
+      it(`seed ${seed}: ${COMMANDS} commands answer as Redis does`, async () => {
+        const mismatches = await runSeed(seed, setup);
+        if (mismatches.length > 0) console.log(mismatches.join('\n'));
+        assert.deepEqual(mismatches, [], `replay with FUZZ_SEED=${seed}`);
+      });
     }
+
+    it('the servers still agree on the keyspace size and answer PING', async () => {
+      for (const pair of setup.pairs) {
+        const [a, b] = await Promise.all([pair.redis.call('PING'), pair.ours.call('PING')]);
+        assert.equal(b.raw, a.raw);
+      }
+    });
   });
-});
+}
