@@ -10,14 +10,19 @@ import { LocalExecutor } from '../commands/local-executor.js';
 import { nodeId } from '../shared/brand.js';
 import { SeededRng } from '../shared/effects.js';
 import { ReplicationHost } from '../replication/host.js';
+import { OK } from '../commands/reply.js';
 import { buildAdminServer } from './server.js';
 
 const clock = { nowMs: () => Date.now(), monotonicMs: () => performance.now() };
 
-describe('admin REST API on a one-node Raft group', () => {
+/** A one-node Raft group and its admin API; `peerListen` undefined is `--peer-port none`. */
+function oneNodeGroup(peerListen: { host: string; port: number } | undefined): {
+  host: () => ReplicationHost;
+  app: () => FastifyInstance;
+} {
   let dir = '';
-  let host: ReplicationHost;
-  let app: FastifyInstance;
+  let host: ReplicationHost | undefined;
+  let app: FastifyInstance | undefined;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'memlayer-admin-'));
@@ -27,7 +32,7 @@ describe('admin REST API on a one-node Raft group', () => {
       cluster: 'c',
       members: new Map(),
       join: false,
-      peerListen: undefined,
+      peerListen,
       respAddress: '127.0.0.1:6379',
       adminAddress: '127.0.0.1:7380',
       applier: new StateMachine(buildCommandTable()),
@@ -43,9 +48,23 @@ describe('admin REST API on a one-node Raft group', () => {
     await host.executor().executeOne(['SET', 'a', 'b'], true);
   });
   after(async () => {
-    await app.close();
-    await host.stop();
+    await app?.close();
+    await host?.stop();
     await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    host: () => host ?? assert.fail('not started'),
+    app: () => app ?? assert.fail('not started'),
+  };
+}
+
+describe('admin REST API on a one-node Raft group', () => {
+  const group = oneNodeGroup({ host: '127.0.0.1', port: 0 });
+  let host: ReplicationHost;
+  let app: FastifyInstance;
+  before(() => {
+    host = group.host();
+    app = group.app();
   });
 
   const members = async (): Promise<unknown> =>
@@ -164,7 +183,7 @@ describe('admin REST API on a one-node Raft group', () => {
     assert.deepEqual(
       listed.map((m) => [m.id, m.role, m.peerAddress]),
       [
-        [1, 'voter', ''],
+        [1, 'voter', host.peerAddress],
         [2, 'learner', '127.0.0.1:1'],
       ],
     );
@@ -178,11 +197,66 @@ describe('admin REST API on a one-node Raft group', () => {
     );
   });
 
+  it('refuses a member it could not reach, or that would dial another member, changing nothing', async () => {
+    const before = await members();
+    for (const peerAddress of ['127.0.0.1:99999', '127.0.0.1:0', host.peerAddress]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/cluster/members',
+        payload: { id: 3, peerAddress },
+      });
+      assert.equal(res.statusCode, 400, `${peerAddress}: ${res.body}`);
+      assert.match(res.json().error.message, /port must be 1-65535|is already member 1's/);
+    }
+    assert.deepEqual(await members(), before);
+  });
+
+  it('never promotes a learner that has not answered: no voter the quorum would wait for', async () => {
+    const add = await app.inject({
+      method: 'POST',
+      url: '/v1/cluster/members',
+      payload: { id: 4, peerAddress: '127.0.0.1:1' },
+    });
+    assert.equal(add.statusCode, 201, add.body);
+    // The log is far shorter than the promotion window; wait several election timeouts.
+    await new Promise((r) => setTimeout(r, 20 * 10 * 3));
+    const listed = (await members()) as { id: number; role: string }[];
+    assert.deepEqual(
+      listed.map((m) => [m.id, m.role]),
+      [
+        [1, 'voter'],
+        [4, 'learner'],
+      ],
+    );
+    // Writes still commit on node 1 alone, and the learner can go again.
+    assert.deepEqual(await host.executor().executeOne(['SET', 'still', 'up'], true), OK);
+    const del = await app.inject({ method: 'DELETE', url: '/v1/cluster/members/4' });
+    assert.equal(del.statusCode, 200, del.body);
+  });
+
   it('serves one real HTTP request on a socket', async () => {
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     const res = await fetch(`${address}/v1/cluster`);
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as { role: string }).role, 'leader');
+  });
+});
+
+describe('admin REST API on a node without a peer port (--peer-port none)', () => {
+  const group = oneNodeGroup(undefined);
+
+  it('refuses to add a member, which it could never replicate to, changing nothing', async () => {
+    const app = group.app();
+    const before = (await app.inject({ url: '/v1/cluster' })).json().members;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/cluster/members',
+      payload: { id: 2, peerAddress: '127.0.0.1:7381' },
+    });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.match(res.json().error.message, /no peer port/);
+    assert.deepEqual((await app.inject({ url: '/v1/cluster' })).json().members, before);
+    assert.deepEqual(await group.host().executor().executeOne(['SET', 'k', 'v'], true), OK);
   });
 });
 

@@ -1041,7 +1041,16 @@ export class RaftGroup {
     const st = this.core.status();
     for (const learner of st.conf.learners) {
       const pr = st.progress.get(learner);
-      if (pr === undefined || pr.match + PROMOTE_WITHIN_ENTRIES < st.lastIndex) continue;
+      // Caught up means it has answered this leader (a match of 0 has heard nothing: on a
+      // young log, lastIndex <= 32 would otherwise promote a node never started, a voter
+      // that can only cost the quorum) and is being streamed entries now.
+      if (
+        pr === undefined ||
+        pr.match === 0 ||
+        pr.state !== 'replicate' ||
+        pr.match + PROMOTE_WITHIN_ENTRIES < st.lastIndex
+      )
+        continue;
       try {
         this.changeMembership({ type: 'promote', node: learner, context: new Uint8Array(0) })
           .then((r) => {

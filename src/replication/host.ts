@@ -4,7 +4,7 @@
  * `memlayer server --durability fsync` runs; `executor()` is what the dispatcher talks to.
  */
 import { join } from 'node:path';
-import { NO_NODE, type GroupId, type NodeId } from '../raft/types.js';
+import { NO_NODE, RaftError, type GroupId, type NodeId } from '../raft/types.js';
 import type { Reply } from '../commands/reply.js';
 import { groupId } from '../shared/brand.js';
 import type { Clock, Rng } from '../shared/effects.js';
@@ -341,6 +341,22 @@ export class ReplicationHost {
    */
   async addMember(id: NodeId, peerAddress: string): Promise<Reply> {
     const g = this.data;
+    // A member this node could never reach, or one that would dial another member, would
+    // become a voter that never answers: refuse it before it is in any log.
+    if (this.transport === undefined)
+      throw new RaftError(
+        'invalidConfig',
+        'this node has no peer port (--peer-port none): it cannot replicate to other members',
+      );
+    const port = Number(/:([0-9]+)$/.exec(peerAddress)?.[1] ?? 0);
+    if (!(port >= 1 && port <= 65535))
+      throw new RaftError('invalidConfig', `peer address ${peerAddress}: port must be 1-65535`);
+    const taken = [...g.book].find(([member, address]) => member !== id && address === peerAddress);
+    if (taken !== undefined || (id !== this.options.id && peerAddress === this.peerAddress))
+      throw new RaftError(
+        'invalidConfig',
+        `peer address ${peerAddress} is already member ${taken?.[0] ?? this.options.id}'s`,
+      );
     if (g.role === 'leader' && g.firstIndex() <= 1) await g.snapshotNow();
     return g.changeMembership({
       type: 'addLearner',
