@@ -4,6 +4,8 @@ import {
   Field,
   FixedSizeList,
   Float32,
+  Int32,
+  Int8,
   makeData,
   RecordBatch,
   Schema,
@@ -12,6 +14,7 @@ import {
   tableFromIPC,
   tableToIPC,
   Type,
+  Uint16,
 } from 'apache-arrow';
 import { ALL_DTYPES } from './dtype.js';
 import { tensorFromArrow, tensorsFromArrow, tensorsToArrow, tensorToArrow } from './arrow.js';
@@ -98,10 +101,17 @@ test('a batch of equal-shape tensors is one table, one row each', () => {
   );
 });
 
-function foreign(metadata: Map<string, string>, listSize = 4): Uint8Array {
-  const valueType = new Float32();
-  const child = makeData({ type: valueType, length: listSize, data: new Float32Array(listSize) });
-  const listType = new FixedSizeList(listSize, new Field('item', valueType, false));
+/** A one-row stream of `listSize` values of `valueType` (its values: `values`, 0s by default). */
+function foreign(
+  metadata: Map<string, string>,
+  listSize = 4,
+  valueType: Float32 | Int8 | Int32 | Uint16 = new Float32(),
+  values: Float32Array | Int8Array | Int32Array | Uint16Array = new Float32Array(listSize),
+): Uint8Array {
+  // The element type varies, so the builders cannot check the pairing: casts to one type.
+  const type = valueType as Float32;
+  const child = makeData({ type, length: listSize, data: values as Float32Array });
+  const listType = new FixedSizeList(listSize, new Field('item', type, false));
   const list = makeData({ type: listType, length: 1, nullCount: 0, child });
   const schema = new Schema([new Field('t', listType, false, metadata)]);
   const data = makeData({
@@ -128,5 +138,26 @@ test('refuses what is not a row-major fixed_shape_tensor column', () => {
   assert.throws(
     () => tensorFromArrow(foreign(ext('{"shape":[2,2],"permutation":[1,0]}'))),
     /permuted/,
+  );
+});
+
+test('reads memlayer:dtype bfloat16 only from a uint16 column, and never past a column', () => {
+  const ext = new Map([
+    ['ARROW:extension:name', 'arrow.fixed_shape_tensor'],
+    ['ARROW:extension:metadata', '{"shape":[4]}'],
+    ['memlayer:dtype', 'bfloat16'],
+  ]);
+  const bf16 = tensorFromArrow(foreign(ext, 4, new Uint16(), Uint16Array.of(0x3f80, 0, 1, 2)));
+  assert.equal(bf16.dtype, 'bfloat16');
+  assert.deepEqual([...bf16.data], [0x80, 0x3f, 0, 0, 1, 0, 2, 0]);
+  // A bfloat16 element is two bytes: read from an int8 column it would take twice the
+  // column's bytes (memory beyond it); from an int32 column, half of each value.
+  assert.throws(() => tensorFromArrow(foreign(ext, 4, new Int8(), new Int8Array(4))), /uint16/);
+  assert.throws(() => tensorFromArrow(foreign(ext, 4, new Int32(), new Int32Array(4))), /uint16/);
+  // A column whose buffer holds fewer values than its rows claim.
+  const plain = new Map([...ext].filter(([k]) => k !== 'memlayer:dtype'));
+  assert.throws(
+    () => tensorFromArrow(foreign(plain, 4, new Float32(), new Float32Array(2))),
+    /fewer values|not an Arrow IPC stream/,
   );
 });

@@ -20,6 +20,7 @@ import {
   Float16,
   Float32,
   Float64,
+  type Int,
   Int16,
   Int32,
   Int64,
@@ -78,7 +79,15 @@ function arrowType(dtype: DType): DataType {
 
 /** The memlayer dtype of an Arrow value type, or undefined if it has none. */
 function dtypeOfArrow(type: DataType, declared: string | undefined): DType | undefined {
-  if (declared === 'bfloat16' && type.typeId === Type.Int) return 'bfloat16';
+  if (declared === 'bfloat16') {
+    // Written as uint16 (two bytes an element); any other column would be read at the
+    // wrong width, past its end for int8.
+    const int = type as Int;
+    if (type.typeId === Type.Int && !int.isSigned && int.bitWidth === 16) return 'bfloat16';
+    throw new ArrowTensorError(
+      `memlayer:dtype bfloat16 needs a uint16 column, not ${String(type)}`,
+    );
+  }
   if (type.typeId === Type.Bool) return 'bool';
   if (type.typeId === Type.Float) {
     const precision = (type as Float16 | Float32 | Float64).precision;
@@ -232,9 +241,13 @@ function rowTensor(
   first: number,
   count: number,
 ): Tensor {
+  // The IPC stream states lengths and buffers separately: never read past the buffer.
+  const width = DTYPES[dtype].bytes;
+  const bytesNeeded = dtype === 'bool' ? Math.ceil((first + count) / 8) : (first + count) * width;
+  if (bytesNeeded > values.byteLength)
+    throw new ArrowTensorError('the column holds fewer values than its rows claim');
   if (dtype === 'bool')
     return Tensor.of(dtype, shape, unpackBits(values as Uint8Array, first, count));
-  const width = DTYPES[dtype].bytes;
   const start = values.byteOffset + first * width;
   return Tensor.of(dtype, shape, Buffer.from(values.buffer, start, count * width));
 }

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { HashValue, SetValue } from '../../store/values.js';
 import { ErrorReply, OK, SimpleString } from '../reply.js';
 import type { Reply } from '../reply.js';
+import { Tensor } from '../../tensor/tensor.js';
 import { Harness, T0_MS } from './harness.js';
 
 const err = (text: string): ErrorReply => new ErrorReply(text);
@@ -109,6 +110,10 @@ describe('KEYS, SCAN, RANDOMKEY', () => {
     assert.deepEqual(all(['MATCH', 'a*', 'TYPE', 'string']), ['a1', 'a2']);
     assert.deepEqual(all(['type', 'SET']), ['a3']);
     assert.deepEqual(all(['TYPE', 'nosuchtype']), []);
+    // A tensor's type is RedisAI's upper-case AI_TENSOR; the match ignores case, as Redis'.
+    h.db.put('a4', Tensor.of('float32', [1], Buffer.alloc(4)));
+    assert.deepEqual(all(['TYPE', 'AI_TENSOR']), ['a4']);
+    assert.deepEqual(all(['MATCH', 'a*', 'TYPE', 'ai_tensor']), ['a4']);
   });
 
   it('SCAN errors', () => {

@@ -68,7 +68,10 @@ export const scan = {
     const page = indexOf(db).page(db.data, db.insertions, cursor, count, (key) => {
       if (pattern !== undefined && !globMatch(pattern, key)) return false;
       const value = db.get(key, env.nowMs);
-      return value !== undefined && (wantedType === undefined || typeName(value) === wantedType);
+      return (
+        value !== undefined &&
+        (wantedType === undefined || typeName(value).toLowerCase() === wantedType)
+      );
     });
     return [String(page.cursor), page.keys];
   },
