@@ -16,14 +16,15 @@ export const VALUES_COUNT = new ErrorReply(
 export const BAD_SHAPE = new ErrorReply('ERR invalid or negative value found in tensor shape');
 export const BLOB_LENGTH = new ErrorReply('ERR data length does not match tensor shape and type');
 export const INVALID_VALUE = new ErrorReply('ERR invalid value');
+/** A BOOL blob byte other than 0 or 1 (VALUES out of range are INVALID_VALUE, as RedisAI). */
 export const BOOL_VALUE = new ErrorReply('ERR BOOL tensor elements must be 0 or 1');
 export const UNSUPPORTED_FORMAT = new ErrorReply('ERR unsupported data format');
 export const BLOB_AND_VALUES = new ErrorReply('ERR both BLOB and VALUES specified');
 export const EMPTY_KEY = new ErrorReply('ERR tensor key is empty or in a different shard');
-/** RedisAI's own arity text for AI.TENSORGET with more than four arguments (no ERR prefix). */
-export const TENSORGET_ARITY = new ErrorReply(
-  "wrong number of arguments for 'AI.TENSORGET' command",
-);
+/** RedisModule_WrongArity's text: Redis' arity error, naming the command as it was typed. */
+export function tensorGetArity(typed: string): ErrorReply {
+  return new ErrorReply(`ERR wrong number of arguments for '${typed}' command`);
+}
 
 // memlayer's.
 export const tooLarge = (bytes: bigint, bytesMax: number): ErrorReply =>

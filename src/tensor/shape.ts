@@ -21,16 +21,22 @@ export function parseInteger(text: string): number | undefined {
   return Number.isSafeInteger(value) ? value : undefined;
 }
 
-/** A dimension: a positive integer (RedisAI rejects zero and negatives alike). */
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A dimension: a positive integer (RedisAI rejects zero and negatives alike) up to int64's
+ * maximum, as RedisAI reads it. One above 2^53 is not exact as a number, but any such
+ * dimension makes a tensor far beyond the size limit, which checkShape then reports.
+ */
 export function parseDim(text: string): number | undefined {
-  const dim = parseInteger(text);
-  return dim !== undefined && dim > 0 ? dim : undefined;
+  if (text.length > 19 || !/^[1-9][0-9]*$/.test(text) || BigInt(text) > INT64_MAX) return undefined;
+  return Number(text);
 }
 
-/** Checks rank and total bytes; the product is bounded step by step so it cannot overflow. */
+/** Checks rank and total bytes, exactly (BigInt), so no product can overflow. */
 export function checkShape(dtype: DType, dims: readonly number[]): ErrorReply | undefined {
   if (dims.length > TENSOR_RANK_MAX) return rankTooHigh(dims.length, TENSOR_RANK_MAX);
-  if (!dims.every((dim) => dim > 0 && Number.isSafeInteger(dim))) return BAD_SHAPE;
+  if (!dims.every((dim) => dim > 0 && Number.isInteger(dim))) return BAD_SHAPE;
   // BigInt: the exact size goes in the error even when the product overflows a double.
   let bytes = BigInt(DTYPES[dtype].bytes);
   for (const dim of dims) bytes *= BigInt(dim);

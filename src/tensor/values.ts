@@ -7,7 +7,7 @@
  */
 import { DoubleReply, type ErrorReply, type Reply } from '../commands/reply.js';
 import { DTYPES, type DType } from './dtype.js';
-import { BOOL_VALUE, INVALID_VALUE } from './errors.js';
+import { INVALID_VALUE } from './errors.js';
 import {
   bf16BitsToNumber,
   f16BitsToNumber,
@@ -28,7 +28,9 @@ export function parseFloatArg(text: string): number | undefined {
   if (INFINITY.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
   if (!FLOAT.test(text)) return undefined;
   const value = Number(text);
-  // strtod's ERANGE: a decimal too large for a double is refused, not turned into inf.
+  // strtod's ERANGE, which string2d refuses: a decimal too large for a double (not turned
+  // into inf), or a nonzero one too small for it (not turned into 0).
+  if (value === 0 && /[1-9]/.test(text.split(/[eE]/)[0] ?? '')) return undefined;
   return Number.isFinite(value) ? value : undefined;
 }
 
@@ -74,7 +76,7 @@ export function parseValues(dtype: DType, texts: readonly string[]): Buffer | Er
     }
     const value = parseBigIntArg(text);
     if (info.class === 'bool') {
-      if (value !== 0n && value !== 1n) return value === undefined ? INVALID_VALUE : BOOL_VALUE;
+      if (value !== 0n && value !== 1n) return INVALID_VALUE;
     } else if (value === undefined || value < info.min || value > info.max) {
       return INVALID_VALUE;
     }

@@ -81,7 +81,20 @@ test('errors: format, both BLOB and VALUES, missing key, wrong type, too many ar
   );
   assert.deepEqual(
     run(db, 'AI.TENSORGET', 'f', 'META', 'BLOB', 'META'),
-    err("wrong number of arguments for 'AI.TENSORGET' command"),
+    err("ERR wrong number of arguments for 'AI.TENSORGET' command"),
+  );
+  assert.deepEqual(
+    run(db, 'ai.TensorGet', 'f', 'META', 'BLOB', 'META'),
+    err("ERR wrong number of arguments for 'ai.TensorGet' command"),
+  );
+  // The key is looked at before the format (RedisAI's order, and its own tests' replies).
+  assert.deepEqual(
+    run(db, 'AI.TENSORGET', 's', 'unsupported'),
+    err('WRONGTYPE Operation against a key holding the wrong kind of value'),
+  );
+  assert.deepEqual(
+    run(db, 'AI.TENSORGET', 'nope', 'bogus'),
+    err('ERR tensor key is empty or in a different shard'),
   );
 });
 

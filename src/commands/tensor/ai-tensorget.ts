@@ -6,7 +6,7 @@
 import type { Keyspace } from '../../store/keyspace.js';
 import { ErrorReply, type Reply } from '../reply.js';
 import type { DataCommandSpec } from '../spec.js';
-import { EMPTY_KEY, TENSORGET_ARITY } from '../../tensor/errors.js';
+import { EMPTY_KEY, tensorGetArity } from '../../tensor/errors.js';
 import {
   GROUP,
   lookup,
@@ -17,13 +17,17 @@ import {
   SINCE,
 } from './common.js';
 
+/**
+ * RedisAI's order: the key first (missing, wrong type), then the format. More than four
+ * arguments is RedisModule_WrongArity, which names the command as the client typed it.
+ */
 function apply(db: Keyspace, args: readonly string[], env: { nowMs: number }): Reply {
-  if (args.length > 4) return TENSORGET_ARITY;
-  const format = parseFormat(args.slice(2), false);
-  if (format instanceof ErrorReply) return format;
+  if (args.length > 4) return tensorGetArity(args[0] ?? '');
   const tensor = lookup(db, args[1] ?? '', env.nowMs);
   if (tensor === undefined) return EMPTY_KEY;
   if (tensor instanceof ErrorReply) return tensor;
+  const format = parseFormat(args.slice(2), false);
+  if (format instanceof ErrorReply) return format;
   return redisaiReply(tensor, format);
 }
 

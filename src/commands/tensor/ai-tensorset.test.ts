@@ -121,6 +121,12 @@ const BAD: [string, (string | Buffer)[], ErrorReply][] = [
     ['k', 'DOUBLE', '1', 'VALUES', '1e400'],
     err('ERR invalid value'),
   ],
+  // string2d refuses strtod's ERANGE underflow (a nonzero decimal that would become 0).
+  [
+    'decimal too small for a double',
+    ['k', 'DOUBLE', '1', 'VALUES', '-1e-400'],
+    err('ERR invalid value'),
+  ],
   ['fraction for INT32', ['k', 'INT32', '1', 'VALUES', '1.5'], err('ERR invalid value')],
   ['INT8 overflow', ['k', 'INT8', '1', 'VALUES', '128'], err('ERR invalid value')],
   ['UINT8 negative', ['k', 'UINT8', '1', 'VALUES', '-1'], err('ERR invalid value')],
@@ -135,12 +141,9 @@ const BAD: [string, (string | Buffer)[], ErrorReply][] = [
     err('ERR invalid value'),
   ],
   ['leading zero', ['k', 'INT32', '1', 'VALUES', '01'], err('ERR invalid value')],
-  [
-    'BOOL 2',
-    ['k', 'BOOL', '2', 'VALUES', '1', '2'],
-    err('ERR BOOL tensor elements must be 0 or 1'),
-  ],
-  ['BOOL -1', ['k', 'BOOL', '1', 'VALUES', '-1'], err('ERR BOOL tensor elements must be 0 or 1')],
+  // RedisAI's range check (_ValOverflow) answers VALUES out of range as any bad value.
+  ['BOOL 2', ['k', 'BOOL', '2', 'VALUES', '1', '2'], err('ERR invalid value')],
+  ['BOOL -1', ['k', 'BOOL', '1', 'VALUES', '-1'], err('ERR invalid value')],
   [
     'BOOL blob byte 2',
     ['k', 'BOOL', '2', 'BLOB', Buffer.from([1, 2])],
@@ -159,6 +162,19 @@ const BAD: [string, (string | Buffer)[], ErrorReply][] = [
     ),
   ],
   [
+    // Not exact as a double: the size given is 2^63 * 8 bytes.
+    'a dimension above 2^53',
+    ['k', 'FLOAT', '9223372036854775807', '2'],
+    err(
+      `ERR tensor of 73786976294838206464 bytes exceeds the limit of ${DEFAULT_LIMITS.tensorBytesMax} bytes`,
+    ),
+  ],
+  [
+    'a dimension above int64',
+    ['k', 'FLOAT', '9223372036854775808'],
+    err('ERR invalid or negative value found in tensor shape'),
+  ],
+  [
     'product overflowing 2^64',
     ['k', 'DOUBLE', '4294967296', '4294967296', '4294967296'],
     err(
@@ -166,6 +182,15 @@ const BAD: [string, (string | Buffer)[], ErrorReply][] = [
     ),
   ],
 ];
+
+test('zeros and subnormals are values, not underflows', () => {
+  const db = newDb();
+  const args = ['0e5', '-0.000', '4.9e-324', '1e-310'];
+  assert.deepEqual(run(db, 'AI.TENSORSET', 'k', 'DOUBLE', '4', 'VALUES', ...args), OK);
+  const blob = run(db, 'AI.TENSORGET', 'k', 'BLOB') as Buffer;
+  const values = [0, 1, 2, 3].map((i) => blob.readDoubleLE(i * 8));
+  assert.deepEqual(values, [0, -0, 5e-324, 1e-310]);
+});
 
 test('bad input answers the RedisAI/memlayer error and changes nothing', () => {
   for (const [what, args, expected] of BAD) {
