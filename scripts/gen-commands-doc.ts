@@ -35,6 +35,9 @@ const NOTES: Record<string, string> = {
   save: 'Writes `<data-dir>/dump.mlsnap` (temp file, fsync, rename). Automatic saves: `CONFIG SET save` (docs/replication.md).',
   bgsave: 'The state is captured at once and written in the background.',
   watch: 'A change to a key watched later than the first WATCH, made in between, also aborts.',
+  xtrim:
+    '`~` trims exactly (Redis removes whole nodes of up to 100 entries, so it may keep more); `LIMIT` bounds the entries removed.',
+  xadd: '`MAXLEN`/`MINID ~` trim exactly, within `LIMIT`, as `XTRIM` does.',
   readonly:
     "Reads on this connection are served from the node's own state without a ReadIndex round: faster, and possibly stale on a follower (docs/replication.md). `READWRITE` ends it.",
 };

@@ -37,6 +37,8 @@ export interface TrimSpec {
   readonly strategy: 'maxlen' | 'minid';
   readonly maxLength: number;
   readonly minId: StreamId;
+  /** LIMIT: the most entries one trim removes (0: no bound). */
+  readonly limit: number;
 }
 
 export interface AddOrTrimOptions {
@@ -68,7 +70,8 @@ const NOT_INTEGER = new ErrorReply('ERR value is not an integer or out of range'
  * and with the errors of Redis' streamParseAddOrTrimArgsOrReply; for XADD the first argument
  * that is no option is the ID, which must be `*` or a valid explicit ID (checked here, before
  * the arity of the field/value pairs, as Redis does). `~` (approximate) trims exactly here, which
- * keeps at least as many entries as asked; LIMIT is accepted and bounds nothing more.
+ * keeps at least as many entries as asked; LIMIT bounds the entries one trim removes (Redis
+ * removes only whole nodes of up to 100 entries within it, so it may remove fewer).
  */
 export function parseAddOrTrim(
   args: readonly string[],
@@ -113,6 +116,7 @@ export function parseAddOrTrim(
   }
   if (!isAdd && options.trim === undefined) return XTRIM_WITHOUT_STRATEGY;
   if (limit !== undefined && !approximate) return LIMIT_WITHOUT_TILDE;
+  if (options.trim !== undefined && limit !== undefined) options.trim = { ...options.trim, limit };
   options.next = i;
   return options;
 }
@@ -121,12 +125,12 @@ function parseThreshold(strategy: 'maxlen' | 'minid', text: string): TrimSpec | 
   if (strategy === 'minid') {
     const id = parseId(text, 0, false);
     if (id === undefined) return INVALID_ID;
-    return { strategy, maxLength: 0, minId: id };
+    return { strategy, maxLength: 0, minId: id, limit: 0 };
   }
   const maxLength = parseInt64Number(text);
   if (maxLength === undefined) return NOT_INTEGER;
   if (maxLength < 0) return MAXLEN_NEGATIVE;
-  return { strategy, maxLength, minId: { ms: 0, seq: 0 } };
+  return { strategy, maxLength, minId: { ms: 0, seq: 0 }, limit: 0 };
 }
 
 /** Applies a trim; returns how many entries it removed. */
@@ -137,6 +141,7 @@ export function trim(stream: StreamValue, spec: TrimSpec): number {
   } else {
     while (remove < stream.length && compareIds(stream.idAt(remove), spec.minId) < 0) remove++;
   }
+  if (spec.limit > 0) remove = Math.min(remove, spec.limit);
   if (remove > 0) stream.removeFront(remove);
   return remove;
 }

@@ -82,6 +82,22 @@ test('XADD NOMKSTREAM, MAXLEN and MINID trimming', () => {
   assert.equal(h.run('XLEN', 's'), 1);
 });
 
+test('LIMIT bounds the entries one trim removes (0: no bound)', () => {
+  const h = harness();
+  for (let i = 1; i <= 10; i++) h.run('XADD', 's', `${i}-0`, 'f', String(i));
+  assert.equal(h.run('XTRIM', 's', 'MAXLEN', '~', '1', 'LIMIT', '2'), 2);
+  assert.equal(h.run('XLEN', 's'), 8);
+  assert.equal(h.run('XTRIM', 's', 'MINID', '~', '9', 'LIMIT', '3'), 3);
+  assert.deepEqual(
+    (h.run('XRANGE', 's', '-', '+', 'COUNT', '1') as [string, unknown][]).map(([id]) => id),
+    ['6-0'],
+  );
+  assert.equal(h.run('XADD', 's', 'MAXLEN', '~', '0', 'LIMIT', '1', '11-0', 'f', '11'), '11-0');
+  assert.equal(h.run('XLEN', 's'), 5);
+  assert.equal(h.run('XTRIM', 's', 'MAXLEN', '~', '2', 'LIMIT', '0'), 3);
+  assert.equal(h.run('XLEN', 's'), 2);
+});
+
 test('XRANGE and XREVRANGE honour bounds, exclusive bounds and COUNT', () => {
   const h = harness();
   for (let i = 1; i <= 4; i++) h.run('XADD', 's', `${i}-0`, 'k', `v${i}`);
