@@ -63,3 +63,28 @@ test('ops give the same bits with and without the addon (every dispatching op)',
     assert.deepEqual(c2, c1, dtype);
   }
 });
+
+test('cast from 64-bit integers rounds once, to nearest even, as numpy astype', () => {
+  const int64 = (...values: bigint[]): Tensor =>
+    Tensor.of('int64', [values.length], Buffer.from(BigInt64Array.from(values).buffer));
+  const bitsOf = (t: Tensor | unknown, width: 2 | 4): number[] => {
+    assert.ok(t instanceof Tensor);
+    return Array.from({ length: t.length }, (_, i) =>
+      width === 4 ? t.data.readUInt32LE(i * 4) : t.data.readUInt16LE(i * 2),
+    );
+  };
+  // numpy: np.array([2**62 + 2**38 + 1, -(2**62 + 2**38 + 1)]).astype(np.float32)
+  const big = 2n ** 62n + 2n ** 38n + 1n;
+  assert.deepEqual(
+    bitsOf(ops.cast(int64(big, -big, 3n, -(2n ** 63n)), 'float32'), 4),
+    [0x5e800001, 0xde800001, 0x40400000, 0xdf000000],
+  );
+  const u = 2n ** 63n + 2n ** 39n + 1n;
+  const uint64 = Tensor.of('uint64', [1], Buffer.from(BigUint64Array.of(u).buffer));
+  assert.deepEqual(bitsOf(ops.cast(uint64, 'float32'), 4), [0x5f000001]);
+  // 2^60 (1 + 2^-8 + 2^-60): just above a bfloat16 tie, so it rounds up; as a double first
+  // it would be the tie itself, which rounds to even (down).
+  assert.deepEqual(bitsOf(ops.cast(int64(2n ** 60n + 2n ** 52n + 1n), 'bfloat16'), 2), [0x5d81]);
+  // Exact in a double: unchanged path.
+  assert.deepEqual(bitsOf(ops.cast(int64(2n ** 60n + 2n ** 52n), 'bfloat16'), 2), [0x5d80]);
+});

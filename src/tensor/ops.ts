@@ -166,7 +166,8 @@ export function cast(t: Tensor, dtype: DType): Tensor | ErrorReply {
     if (target.class === 'bool') {
       view[i] = value === 0 || value === 0n ? 0 : 1;
     } else if (target.class === 'float') {
-      const x = Number(value);
+      const x =
+        typeof value === 'bigint' && dtype !== 'float64' ? roundedToOdd(value) : Number(value);
       view[i] =
         dtype === 'float16'
           ? half.numberToF16Bits(x)
@@ -180,6 +181,27 @@ export function cast(t: Tensor, dtype: DType): Tensor | ErrorReply {
     }
   }
   return Tensor.of(dtype, t.shape, out);
+}
+
+const bits64 = new BigUint64Array(1);
+const float64 = new Float64Array(bits64.buffer);
+
+/**
+ * A 64-bit integer as a double rounded to odd: truncated toward zero, with its lowest bit set
+ * when that dropped anything. Rounding that double again to a format of at most 51 bits
+ * (float32, float16, bfloat16) gives the correctly rounded value of the integer itself;
+ * Number() rounds to nearest first, and a tie it creates is then broken the wrong way
+ * (2^62 + 2^38 + 1 became 2^62 as a float32, numpy's astype gives 2^62 + 2^39).
+ */
+function roundedToOdd(value: bigint): number {
+  const nearest = Number(value);
+  const back = BigInt(nearest);
+  if (back === value) return nearest;
+  float64[0] = nearest;
+  // The magnitude went up: one ulp down (sign and magnitude, so -1 on the bits either way).
+  if (back > value === value > 0n) bits64[0] = (bits64[0] ?? 0n) - 1n;
+  bits64[0] = (bits64[0] ?? 0n) | 1n;
+  return float64[0] ?? nearest;
 }
 
 function elementReader(t: Tensor): (i: number) => number | bigint {
