@@ -1,5 +1,7 @@
 # memlayer container image: multi-stage, slim Node base, non-root user, data on a volume.
 # Build: docker build -t memlayer .   Run: docker run -p 6379:6379 -p 7380:7380 -v memlayer:/data memlayer
+# A cluster member: docker run ... memlayer server --bind 0.0.0.0 --advertise HOST --data-dir /data
+#   --id N --peers ...   (--advertise is required with a wildcard bind in a cluster; README.md)
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

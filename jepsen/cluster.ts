@@ -189,9 +189,12 @@ export class Cluster {
       spec.dataDir,
       '--log-level',
       'info',
+      // A memory node would serve the admin API on 7380 by default: not a port the harness owns.
+      '--admin-port',
+      spec.adminPort < 0 ? 'none' : String(spec.adminPort),
     ];
     if (this.durability === 'fsync') {
-      args.push('--id', String(spec.id), '--admin-port', String(spec.adminPort));
+      args.push('--id', String(spec.id));
       args.push('--peer-port', String(spec.peerPort));
       if (this.options.nodes > 1) {
         const others = this.specs.map((s) => s.id).filter((id) => id !== spec.id);

@@ -6,11 +6,13 @@
  *         -> memory guard (maxmemory) -> dispatcher (session commands, INFO, persistence)
  *         -> RESP server
  *
- * plus a 100 ms timer for housekeeping (active expiry, eviction, idle clients, ops/sec) and signal
- * handlers for a clean stop. Replication replaces the local executor with a Raft-backed one.
+ * plus a 100 ms timer for housekeeping (active expiry, eviction, idle clients, ops/sec), the
+ * REST admin API (probes, metrics, tensors) and signal handlers for a clean stop. Replication
+ * replaces the local executor with a Raft-backed one and adds the cluster routes to the admin API.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import {
   applyConfigFile,
@@ -21,6 +23,7 @@ import {
   RuntimeConfig,
   type ServerOptions,
 } from './config/config.js';
+import { advertisedHost, checkServerOptions, isWildcardHost } from './config/replication.js';
 import { parseArgs } from './cli/args.js';
 import { USAGE } from './cli/help.js';
 import { runClusterCli } from './cli/cluster.js';
@@ -42,6 +45,7 @@ import {
 import { startRespServer, type Log } from './resp/server.js';
 import { SkewableClock, TEST_HOOKS_ENV, testHooksEnabled } from './admin/test-hooks.js';
 import type { Clock } from './shared/effects.js';
+import type { Executor } from './commands/executor.js';
 import { makeDirDurably } from './shared/atomic-file.js';
 import type { Replication } from './replication/runtime.js';
 
@@ -88,6 +92,12 @@ function pinoLog(logger: Logger): Log {
   return (level, msg, fields) => logger[level](fields, msg);
 }
 
+/** Everything a bad flag, config file or MEMLAYER_RAFT_* value can get wrong; throws ConfigError. */
+export function checkOptions(options: ServerOptions, env: NodeJS.ProcessEnv = process.env): void {
+  limitsFor(options);
+  checkServerOptions(options, env);
+}
+
 /** Starts a node; throws ConfigError, SnapshotLoadError or a listen error before serving. */
 export async function startServer(
   options: ServerOptions,
@@ -95,6 +105,8 @@ export async function startServer(
   configFile?: string,
   clock: Clock = systemClock,
 ): Promise<RunningServer> {
+  // Before anything is made or bound (main() has checked already; other callers may not have).
+  checkServerOptions(options, process.env);
   const limits = limitsFor(options);
   // Before any data is loaded: the part of used_memory that is the process, not the dataset.
   const startupBytes = heapUsedBytes();
@@ -136,6 +148,9 @@ export async function startServer(
     startupBytes,
     evicts: () => replication === undefined || replication.host.data.role === 'leader',
   });
+  // Without Raft the admin API serves probes, metrics and tensors; cluster routes say why not.
+  const admin =
+    replication === undefined ? await startStandaloneAdmin(options, guard, logger) : undefined;
   const stats = newServerStats();
   let expiredKeys = 0;
   let port = options.port;
@@ -165,20 +180,25 @@ export async function startServer(
     clientIo: () => clientIo,
     expiredKeys: () => expiredKeys + (replication?.host.data.expiredKeys ?? 0),
   });
-  const resp = await startRespServer({
-    host: options.bind,
-    port: options.port,
-    dispatcher,
-    limits,
-    stats,
-    log: pinoLog(logger),
-  });
+  let resp: Awaited<ReturnType<typeof startRespServer>>;
+  try {
+    resp = await startRespServer({
+      host: options.bind,
+      port: options.port,
+      dispatcher,
+      limits,
+      stats,
+      log: pinoLog(logger),
+    });
+  } catch (error) {
+    await admin?.close();
+    await replication?.close();
+    throw error;
+  }
   port = resp.port;
   clientIo = resp.io;
   if (replication !== undefined) {
-    replication.host.advertise({
-      resp: `${options.advertise === '' ? options.bind : options.advertise}:${port}`,
-    });
+    replication.host.advertise({ resp: `${advertisedHost(options)}:${port}` });
     replication.registerInfo(dispatcher.server.info);
   }
 
@@ -216,6 +236,7 @@ export async function startServer(
     }
     clearInterval(cron);
     await resp.close();
+    await admin?.close();
     await replication?.close();
     logger.info({ mode }, 'memlayer stopped');
     resolveStopped(0);
@@ -229,6 +250,11 @@ export async function startServer(
   return { port, stopped, shutdown };
 }
 
+/** With --port 0 (tests), the admin and peer ports default to any free port as well. */
+function portDefault(options: ServerOptions, fixed: number): number {
+  return options.port === 0 ? 0 : fixed;
+}
+
 /** `--durability fsync`: the Raft host, its executor, admin API (src/replication/runtime.ts). */
 async function startNodeReplication(
   options: ServerOptions,
@@ -236,37 +262,66 @@ async function startNodeReplication(
   logger: Logger,
   clock: Clock,
 ): Promise<Replication> {
-  // With --port 0 (tests), the admin and peer ports default to any free port as well.
-  const portDefault = (fixed: number): number => (options.port === 0 ? 0 : fixed);
-  // Loaded only in this mode: fastify, grpc and level cost a second or more to import.
-  const { startReplication, ReplicationConfigError } = await import('./replication/runtime.js');
-  try {
-    return await startReplication(
-      {
-        id: options.nodeId,
-        peers: options.peers,
-        routes: options.routes,
-        join: options.join,
-        cluster: options.clusterName,
-        bind: options.bind,
-        advertise: options.advertise,
-        respPort: options.port,
-        adminPort: options.adminPort ?? portDefault(7380),
-        peerPort: options.peerPort ?? portDefault(7381),
-        redirect: options.redirect,
-        dataDir: options.dataDir === '' ? '' : resolve(options.dataDir),
-      },
-      {
-        applier: stateMachine,
-        clock,
-        logger: (level, msg) => logger[level](msg),
-        ...(clock instanceof SkewableClock ? { testHooks: { clock } } : {}),
-      },
+  if (options.advertise === '' && isWildcardHost(options.bind))
+    logger.warn(
+      { bind: options.bind, advertise: advertisedHost(options) },
+      'no --advertise with a wildcard --bind: this node gives its host name as its address; set --advertise before it joins a cluster',
     );
+  // Loaded only in this mode: fastify, grpc and level cost a second or more to import.
+  const { startReplication } = await import('./replication/runtime.js');
+  return startReplication(
+    {
+      id: options.nodeId,
+      peers: options.peers,
+      routes: options.routes,
+      join: options.join,
+      cluster: options.clusterName,
+      bind: options.bind,
+      advertise: options.advertise,
+      respPort: options.port,
+      adminPort: options.adminPort ?? portDefault(options, 7380),
+      peerPort: options.peerPort,
+      peerPortDefault: portDefault(options, 7381),
+      redirect: options.redirect,
+      dataDir: options.dataDir === '' ? '' : resolve(options.dataDir),
+    },
+    {
+      applier: stateMachine,
+      clock,
+      logger: (level, msg) => logger[level](msg),
+      ...(clock instanceof SkewableClock ? { testHooks: { clock } } : {}),
+    },
+  );
+}
+
+/**
+ * `--durability memory`: the REST admin API without a Raft host (src/admin/server.ts): /healthz,
+ * /readyz (always ready: there is no leader to wait for), /metrics, the tensor routes through
+ * `executor`, and the cluster routes answering ERR_NOT_REPLICATED. Container health checks and
+ * load balancers probe every node the same way, whatever its durability.
+ */
+async function startStandaloneAdmin(
+  options: ServerOptions,
+  executor: Executor,
+  logger: Logger,
+): Promise<FastifyInstance | undefined> {
+  const port = options.adminPort ?? portDefault(options, 7380);
+  if (port < 0) return undefined;
+  // Loaded only when served: fastify costs a few hundred milliseconds to import.
+  const { buildAdminServer } = await import('./admin/server.js');
+  const admin = await buildAdminServer({ host: undefined, executor });
+  try {
+    await admin.listen({ host: options.bind, port });
   } catch (error) {
-    if (error instanceof ReplicationConfigError) throw new ConfigError(error.message);
+    await admin.close();
     throw error;
   }
+  const address = admin.server.address();
+  logger.info(
+    { adminPort: typeof address === 'object' && address !== null ? address.port : port },
+    'admin API ready (no replication)',
+  );
+  return admin;
 }
 
 /** Runs the command line; resolves with the process exit code. */
@@ -288,7 +343,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     configFile = invocation.configFile;
     options = resolveOptions(invocation.flags, configFile);
-    limitsFor(options);
+    checkOptions(options);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`memlayer: ${error.message}\nRun 'memlayer --help' for usage.\n`);
@@ -304,7 +359,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     const clock = hooks ? new SkewableClock(systemClock) : systemClock;
     server = await startServer(options, logger, configFile, clock);
   } catch (error) {
-    if (error instanceof SnapshotLoadError || error instanceof ConfigError) {
+    // checkOptions found every bad flag above; one found later is still a configuration error.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`memlayer: ${error.message}\nRun 'memlayer --help' for usage.\n`);
+      return 2;
+    }
+    if (error instanceof SnapshotLoadError) {
       logger.fatal(error.message);
       process.stderr.write(`memlayer: ${error.message}\n`);
       return 1;

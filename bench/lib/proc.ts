@@ -132,7 +132,9 @@ export const MEMLAYER_BIN = new URL('../../../bin/memlayer.js', import.meta.url)
 
 /** Arguments for a benchmark memlayer node: in memory, like redis-server without persistence. */
 export function memlayerMemoryArgs(port: number, dataDir: string): string[] {
+  // No admin API: redis-server has none, and its default port (7380) may be taken.
   const flags = ['--port', String(port), '--bind', '127.0.0.1', '--data-dir', dataDir];
+  flags.push('--admin-port', 'none');
   // No automatic saves, as the redis-server reference runs with `--save ''`.
   const server = [MEMLAYER_BIN, 'server', ...flags, '--durability', 'memory', '--save', ''];
   return [...SERVER_NODE_FLAGS, ...server];

@@ -12,30 +12,24 @@ Server flags (also the keys of a --config JSON file; flags win over the file):
   --config FILE               JSON object of the settings below, e.g. {"port": 6380}
   --port N                    RESP port (default 6379; 0 picks a free port)
   --bind ADDR                 listen address (default 127.0.0.1)
-  --data-dir DIR              snapshots go to DIR/dump.mlsnap, loaded at startup
-                              (default ./data; '' keeps nothing on disk)
+  --admin-port N              REST admin API: /healthz, /readyz, /metrics, tensors,
+                              cluster (default 7380; 0 any, the default with --port 0;
+                              none: off)
+  --data-dir DIR              default ./data. fsync: the Raft log and its snapshots
+                              (DIR/raft, DIR/raft-snapshots), replayed at startup;
+                              memory: snapshots in DIR/dump.mlsnap, loaded at startup,
+                              or '' to keep nothing on disk
   --requirepass PASS          require AUTH PASS (or HELLO 3 AUTH default PASS)
   --maxclients N              most client connections at once (default 10000)
   --timeout SECONDS           close clients idle this long (default 0: never)
   --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (default info)
-  --durability MODE           fsync (default): every write in a Raft log in DIR/raft, fsynced
-                              before it is acknowledged (alone: a group of one)
-                              memory: in memory, snapshots on SAVE/BGSAVE/SHUTDOWN
-                              and by the --save rules
+  --durability MODE           fsync (default): every write in a Raft log in DIR/raft,
+                              fsynced before it is acknowledged (alone: a group of one)
+                              memory: one node without Raft, in memory, snapshots on
+                              SAVE/BGSAVE/SHUTDOWN and by the --save rules
   --save "SECONDS CHANGES ..."  background save after SECONDS if at least CHANGES writes
                               (Redis' save; default "3600 1 300 100 60 10000" with
                               --durability memory and a data dir, else ""; "" = off)
-  --id N                      this node's id in its cluster (default 1)
-  --peers LIST                members of a new cluster: 1=HOST:PEERPORT,2=...,3=...
-  --routes LIST               how this node reaches peers (ID=HOST:PORT,...), over the
-                              addresses in the membership (NAT, proxies)
-  --join                      start empty and wait to be added (memlayer cluster add)
-  --admin-port N              REST admin API (default 7380; 0 any; none: off)
-  --peer-port N               peer gRPC (default 7381; 0 any; none: off)
-  --advertise HOST            address given to peers and clients (default: --bind)
-  --cluster NAME              peers with another cluster name are refused (default memlayer)
-  --forward | --moved         followers forward requests to the leader (default) or
-                              answer -MOVED 0 leader-host:port
   --maxmemory BYTES           memory limit (default 0: none; docs/memory.md)
   --maxmemory-policy POLICY   above it: evict (allkeys-lru|lfu|random, volatile-lru|lfu|
                               random|ttl) or answer -OOM (noeviction, the default)
@@ -45,6 +39,21 @@ Server flags (also the keys of a --config JSON file; flags win over the file):
   --lfu-decay-time MINUTES    LFU counter decay period (default 1; 0: never)
   --proto-max-bulk-len BYTES  largest bulk string a client may send (default 512mb)
   --client-query-buffer-limit BYTES  unparsed input held per client (default 1gb)
+
+Replication flags (--durability fsync; with --durability memory they are an error):
+  --id N                      this node's id in its cluster (default 1)
+  --peers LIST                members of a new cluster: 1=HOST:PEERPORT,2=...,3=...
+  --routes LIST               how this node reaches peers (ID=HOST:PORT,...), over the
+                              addresses in the membership (NAT, proxies)
+  --join                      start empty and wait to be added (memlayer cluster add)
+  --peer-port N               peer gRPC (default: the port --peers gives this node, else
+                              7381; 0 any; none: off); must agree with --peers
+  --advertise HOST            host given to peers and clients (default: --bind). Required
+                              in a cluster when --bind is 0.0.0.0 or ::; a lone node
+                              bound so gives its host name
+  --cluster NAME              peers with another cluster name are refused (default memlayer)
+  --forward | --moved         followers forward requests to the leader (default) or
+                              answer -MOVED 0 leader-host:port
 
 Logs are JSON lines (pino) on stdout. Exit codes: 0 clean stop, 1 startup failure,
 2 bad flags or config.

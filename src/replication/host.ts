@@ -71,6 +71,11 @@ export interface HostOptions {
   readonly peerListen: { readonly host: string; readonly port: number } | undefined;
   /** Address peers should dial (defaults to the bound listen address). */
   readonly peerAdvertise?: string;
+  /**
+   * Without `peerAdvertise`: the host peers should dial at the bound port (`--advertise`; a
+   * wildcard listen address is no address to dial). Defaults to the listen host.
+   */
+  readonly peerAdvertiseHost?: string;
   readonly respAddress: string;
   /** Where this node's REST admin API listens ('' when it has none). */
   readonly adminAddress: string;
@@ -201,7 +206,11 @@ export class ReplicationHost {
   }
 
   get peerAddress(): string {
-    return this.options.peerAdvertise ?? this.transport?.address ?? '';
+    if (this.options.peerAdvertise !== undefined) return this.options.peerAdvertise;
+    const bound = this.transport?.address ?? '';
+    const host = this.options.peerAdvertiseHost;
+    if (host === undefined || bound === '') return bound;
+    return `${host}:${bound.slice(bound.lastIndexOf(':') + 1)}`;
   }
 
   private async openGroup(group: GroupId): Promise<RaftGroup> {

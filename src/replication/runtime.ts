@@ -14,7 +14,7 @@ import { buildAdminServer, type AdminOptions } from '../admin/server.js';
 import { testHookRoutes, type SkewableClock } from '../admin/test-hooks.js';
 import type { Applier } from './group.js';
 import { ReplicationHost, type Logger } from './host.js';
-import type { AddressBook } from './snapshot-frame.js';
+import { advertisedHost, checkReplication, portOf, tuningFromEnv } from '../config/replication.js';
 
 export interface ReplicationSettings {
   /** This node's id (> 0). */
@@ -29,90 +29,23 @@ export interface ReplicationSettings {
   /** Wait to be added to an existing cluster instead of bootstrapping one. */
   readonly join: boolean;
   readonly cluster: string;
-  /** Address to listen on for RESP, admin and peers; also advertised unless `advertise` is set. */
+  /**
+   * Address to listen on for RESP, admin and peers; also advertised unless `advertise` is set
+   * (a wildcard bind: src/config/replication.ts `advertisedHost`).
+   */
   readonly bind: string;
   readonly advertise: string;
   readonly respPort: number;
   /** 0: any free port; -1: no admin server. */
   readonly adminPort: number;
-  /** 0: any free port; -1: no peer listener (a lone node that will never grow). */
-  readonly peerPort: number;
+  /**
+   * 0: any free port; -1: no peer listener (a lone node that will never grow); undefined: the
+   * port `peers` lists for this node, else `peerPortDefault`. A given port must agree with it.
+   */
+  readonly peerPort: number | undefined;
+  readonly peerPortDefault: number;
   readonly redirect: 'forward' | 'moved';
   readonly dataDir: string;
-}
-
-export class ReplicationConfigError extends Error {
-  override readonly name = 'ReplicationConfigError';
-}
-
-/** Parses `--peers` (or `--routes`); throws ReplicationConfigError naming the bad item. */
-export function parsePeers(text: string, flag = '--peers'): AddressBook {
-  const book: AddressBook = new Map();
-  if (text.trim() === '') return book;
-  for (const item of text.split(',')) {
-    const m = /^\s*([1-9][0-9]{0,9})=([A-Za-z0-9.\-[\]:]+:[0-9]{1,5})\s*$/.exec(item);
-    if (m === null) throw new ReplicationConfigError(`${flag}: '${item}' is not ID=HOST:PORT`);
-    const id = nodeId(Number(m[1]));
-    if (id > 0xffff_ffff) throw new ReplicationConfigError(`${flag}: node id ${id} out of range`);
-    if (book.has(id)) throw new ReplicationConfigError(`${flag}: node ${id} listed twice`);
-    book.set(id, m[2] ?? '');
-  }
-  return book;
-}
-
-/** Checks the combination of settings; returns the initial members. */
-export function checkSettings(s: ReplicationSettings): AddressBook {
-  if (!Number.isSafeInteger(s.id) || s.id <= 0 || s.id > 0xffff_ffff)
-    throw new ReplicationConfigError(`--id must be an integer from 1 to 4294967295, got ${s.id}`);
-  if (s.dataDir === '')
-    throw new ReplicationConfigError('--durability fsync needs a --data-dir for the Raft log');
-  const members = parsePeers(s.peers);
-  if (members.size > 0 && !members.has(nodeId(s.id)) && !s.join)
-    throw new ReplicationConfigError(
-      `--id ${s.id} is not in --peers (to join an existing cluster, add --join)`,
-    );
-  if ((members.size > 1 || s.join) && s.peerPort < 0)
-    throw new ReplicationConfigError('a cluster member needs a --peer-port');
-  return members;
-}
-
-/**
- * Tuning knobs read from the environment (tests shorten timeouts with them; operators rarely
- * need them): MEMLAYER_RAFT_TICK_MS, MEMLAYER_RAFT_ELECTION_TICKS, MEMLAYER_RAFT_SNAPSHOT_ENTRIES,
- * MEMLAYER_RAFT_TRAILING_ENTRIES, MEMLAYER_RAFT_TRAILING_BYTES, MEMLAYER_REQUEST_TIMEOUT_MS. A bad value is a startup error.
- */
-export function tuningFromEnv(env: NodeJS.ProcessEnv): {
-  tickMs?: number;
-  electionTicks?: number;
-  snapshotEntries?: number;
-  trailingEntries?: number;
-  trailingBytes?: number;
-  requestTimeoutMs?: number;
-} {
-  const read = (name: string, min: number, max: number): number | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return undefined;
-    const v = Number(raw);
-    if (!Number.isSafeInteger(v) || v < min || v > max)
-      throw new ReplicationConfigError(
-        `${name} must be an integer from ${min} to ${max}, got '${raw}'`,
-      );
-    return v;
-  };
-  const out: ReturnType<typeof tuningFromEnv> = {};
-  const tick = read('MEMLAYER_RAFT_TICK_MS', 5, 10_000);
-  if (tick !== undefined) out.tickMs = tick;
-  const election = read('MEMLAYER_RAFT_ELECTION_TICKS', 2, 1000);
-  if (election !== undefined) out.electionTicks = election;
-  const snap = read('MEMLAYER_RAFT_SNAPSHOT_ENTRIES', 10, 100_000_000);
-  if (snap !== undefined) out.snapshotEntries = snap;
-  const trailing = read('MEMLAYER_RAFT_TRAILING_ENTRIES', 0, 100_000_000);
-  if (trailing !== undefined) out.trailingEntries = trailing;
-  const trailingBytes = read('MEMLAYER_RAFT_TRAILING_BYTES', 0, 2 ** 40);
-  if (trailingBytes !== undefined) out.trailingBytes = trailingBytes;
-  const timeout = read('MEMLAYER_REQUEST_TIMEOUT_MS', 100, 3_600_000);
-  if (timeout !== undefined) out.requestTimeoutMs = timeout;
-  return out;
 }
 
 export interface Replication {
@@ -139,14 +72,12 @@ export async function startReplication(
   s: ReplicationSettings,
   deps: ReplicationDeps,
 ): Promise<Replication> {
-  const members = checkSettings(s);
-  const routes = parsePeers(s.routes ?? '', '--routes');
+  // main.ts has checked these already (exit 2); a bad combination here is refused the same way.
+  const { members, routes, ownPeer } = checkReplication(s);
   const id = nodeId(s.id);
-  const advertise = s.advertise === '' ? s.bind : s.advertise;
-  const ownPeer = members.get(id);
+  const advertise = advertisedHost(s);
   // A listed address is where the others dial us: listen on its port.
-  const peerPort =
-    s.peerPort >= 0 && ownPeer !== undefined ? Number(ownPeer.split(':').at(-1)) : s.peerPort;
+  const peerPort = ownPeer === undefined ? (s.peerPort ?? s.peerPortDefault) : portOf(ownPeer);
   const host = await ReplicationHost.start({
     id,
     dataDir: s.dataDir,
@@ -155,7 +86,7 @@ export async function startReplication(
     routes,
     join: s.join,
     peerListen: peerPort < 0 ? undefined : { host: s.bind, port: peerPort },
-    ...(ownPeer === undefined ? {} : { peerAdvertise: ownPeer }),
+    ...(ownPeer === undefined ? { peerAdvertiseHost: advertise } : { peerAdvertise: ownPeer }),
     respAddress: `${advertise}:${s.respPort}`,
     adminAddress: '',
     applier: deps.applier,

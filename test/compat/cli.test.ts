@@ -19,12 +19,56 @@ test('--help and --version', () => {
   assert.match(version.stdout, /^memlayer \d+\.\d+\.\d+\n$/);
 });
 
-test('a bad --routes stops the server at startup and writes nothing', () => {
+test('bad replication flags exit 2 before anything starts, with one message on stderr', () => {
   const dir = tempDataDir();
-  const bad = runCli(['server', '--port', '0', '--data-dir', dir, '--routes', '2=h:1,2=h:2']);
-  assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /--routes: node 2 listed twice/);
-  assert.deepEqual(readdirSync(dir), []);
+  const peers = '1=127.0.0.1:52201,2=127.0.0.1:52202,3=127.0.0.1:52203';
+  const cases: [string[], RegExp, Record<string, string>?][] = [
+    [['--peers', 'garbage'], /--peers: 'garbage' is not ID=HOST:PORT/],
+    [['--peers', '1=127.0.0.1:52201,1=127.0.0.1:52202'], /--peers: node 1 listed twice/],
+    [['--peers', '1=127.0.0.1:99999'], /--peers: node 1's port 99999 is not from 1 to 65535/],
+    [['--id', '2', '--peers', '1=127.0.0.1:52201'], /--id 2 is not in --peers/],
+    [['--routes', 'xx'], /--routes: 'xx' is not ID=HOST:PORT/],
+    [['--routes', '2=h:1,2=h:2'], /--routes: node 2 listed twice/],
+    [['--data-dir', ''], /--durability fsync needs a --data-dir/],
+    [
+      ['--peers', peers, '--peer-port', '54299'],
+      /--peer-port 54299 conflicts with --peers, which lists node 1 at 127.0.0.1:52201/,
+    ],
+    [['--peers', peers, '--peer-port', 'none'], /a cluster member needs a --peer-port/],
+    [
+      ['--peers', peers, '--bind', '0.0.0.0'],
+      /--advertise is required with --bind 0.0.0.0 in a cluster/,
+    ],
+    [
+      ['--join', '--id', '4', '--peers', peers, '--bind', '::'],
+      /--advertise is required with --bind ::/,
+    ],
+    [
+      [],
+      /MEMLAYER_RAFT_TICK_MS must be an integer from 5 to 10000, got 'soon'/,
+      { MEMLAYER_RAFT_TICK_MS: 'soon' },
+    ],
+    [
+      ['--durability', 'memory', '--peers', peers, '--id', '5', '--join'],
+      /--peers, --join, --id: replication needs --durability fsync/,
+    ],
+    [
+      ['--durability', 'memory', '--peer-port', '52201'],
+      /--peer-port: replication needs --durability fsync/,
+    ],
+    [['--durability', 'memory', '--moved'], /--moved: replication needs --durability fsync/],
+  ];
+  for (const [flags, message, env] of cases) {
+    const args = ['server', '--port', '0', '--admin-port', '0', '--data-dir', dir, ...flags];
+    const bad = runCli(args, env);
+    const what = `${flags.join(' ')}: ${bad.stderr}`;
+    assert.equal(bad.status, 2, what);
+    assert.match(bad.stderr, message, what);
+    assert.equal(bad.stderr.split(message).length, 2, `said once: ${what}`);
+    assert.match(bad.stderr, /Run 'memlayer --help' for usage/, what);
+    assert.equal(bad.stdout, '', `no log line: ${what}`);
+  }
+  assert.deepEqual(readdirSync(dir), [], 'nothing written');
 });
 
 test('bad flags and bad config files exit 2 with a clear message', () => {

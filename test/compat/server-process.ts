@@ -108,7 +108,10 @@ export async function startServerProcess(
 }
 
 /** Runs the memlayer CLI to completion (for --help, bad flags, startup failures). */
-export function runCli(args: readonly string[]): {
+export function runCli(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): {
   status: number | null;
   stdout: string;
   stderr: string;
@@ -117,6 +120,7 @@ export function runCli(args: readonly string[]): {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     timeout: START_TIMEOUT_MS,
+    env: { ...process.env, ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
