@@ -41,4 +41,9 @@ export interface Executor {
    * pipelined commands are better sent as one request (Dispatcher.seal) than one by one.
    */
   packs(write: boolean): boolean;
+  /**
+   * The Redis role HELLO reports: a Raft follower is a `replica` (as INFO replication's
+   * role:slave says); a leader, or a node without Raft, is a `master`.
+   */
+  role?(): 'master' | 'replica';
 }

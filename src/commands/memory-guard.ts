@@ -135,6 +135,10 @@ export class MemoryGuard implements Executor, MemoryStatus {
     return this.inner.appliedIndex();
   }
 
+  role(): 'master' | 'replica' {
+    return this.inner.role?.() ?? 'master';
+  }
+
   /**
    * Not while memory is watched: a refused pack would answer OOM to every command in it, reads
    * too, where Redis refuses only the commands that may grow memory.

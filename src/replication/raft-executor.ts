@@ -30,6 +30,10 @@ export class RaftExecutor implements Executor {
     return this.group.submit(request);
   }
 
+  role(): 'master' | 'replica' {
+    return this.group.role === 'leader' ? 'master' : 'replica';
+  }
+
   appliedIndex(): number {
     return this.group.applied;
   }

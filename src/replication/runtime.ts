@@ -171,7 +171,9 @@ function replicationLines(host: ReplicationHost): [string, string | number][] {
     const [ip = '', port = '0'] = splitHostPort(v.leaderRespAddress);
     lines.push(['master_host', ip], ['master_port', port]);
     lines.push(['master_link_status', v.leader !== 0 ? 'up' : 'down']);
-    lines.push(['slave_repl_offset', v.applied], ['slave_read_only', 1]);
+    // Read-only only when it answers writes with -MOVED; by default it forwards them.
+    const readOnly = host.options.redirect === 'moved' ? 1 : 0;
+    lines.push(['slave_repl_offset', v.applied], ['slave_read_only', readOnly]);
   }
   lines.push(['master_repl_offset', v.commit]);
   lines.push(['raft_role', v.role], ['raft_leader_id', v.leader], ['raft_term', v.term]);

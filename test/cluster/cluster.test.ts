@@ -163,6 +163,14 @@ describe('a 3-node cluster of real processes', () => {
     const follower = nodes.find((n) => n !== leader) ?? assert.fail('no follower');
     const repl = String(await c.client(follower).call(['INFO', 'replication']));
     assert.match(repl, /^role:slave\r$/m);
+    assert.match(repl, /^slave_read_only:0\r$/m, 'a forwarding follower takes writes');
+    // HELLO agrees with INFO (RESP2: the map as a flat array).
+    const roleIn = async (n: NodeProcess): Promise<unknown> => {
+      const hello = (await c.client(n).call(['HELLO', '2'])) as unknown[];
+      return hello[hello.indexOf('role') + 1];
+    };
+    assert.equal(await roleIn(follower), 'replica');
+    assert.equal(await roleIn(leader), 'master');
     assert.match(repl, new RegExp(`^master_port:${leader.spec.resp}\\r$`, 'm'));
     const view = (await follower.admin('GET', '/v1/cluster')).json;
     assert.equal(view['leader'], leader.spec.id);

@@ -55,7 +55,7 @@ function helloReply(ctx: SessionContext): Reply {
     ['proto', ctx.session.protocol],
     ['id', ctx.session.id],
     ['mode', 'standalone'],
-    ['role', 'master'],
+    ['role', ctx.server.executor.role?.() ?? 'master'],
     ['modules', []],
   ]);
 }
