@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DoubleReply, ErrorReply, type Reply } from '../reply.js';
+import { DoubleReply, ErrorReply, OK, type Reply } from '../reply.js';
+import { VALUES_REPLY_MAX } from './common.js';
 import { f32, newDb, run } from './testing.js';
 
 const err = (text: string): ErrorReply => new ErrorReply(text);
@@ -104,4 +105,17 @@ test('BLOB replies with the stored buffer itself (no copy)', () => {
   const b = run(db, 'AI.TENSORGET', 'f', 'BLOB');
   assert.ok(Buffer.isBuffer(a) && Buffer.isBuffer(b));
   assert.equal(a.buffer, b.buffer);
+});
+
+test('VALUES of a tensor over VALUES_REPLY_MAX elements: a clear error; BLOB still answers', () => {
+  const db = newDb();
+  const n = String(VALUES_REPLY_MAX + 1);
+  assert.deepEqual(run(db, 'AI.TENSORSET', 'big', 'UINT8', n), OK);
+  const tooLarge = err(
+    `ERR tensor of ${n} elements is too large for VALUES (at most ${VALUES_REPLY_MAX}); use BLOB`,
+  );
+  assert.deepEqual(run(db, 'AI.TENSORGET', 'big', 'VALUES'), tooLarge);
+  assert.deepEqual(run(db, 'AI.TENSORGET', 'big', 'META', 'VALUES'), tooLarge);
+  assert.deepEqual(run(db, 'TENSOR.GET', 'big', 'VALUES'), tooLarge);
+  assert.equal((run(db, 'AI.TENSORGET', 'big', 'BLOB') as Buffer).length, VALUES_REPLY_MAX + 1);
 });

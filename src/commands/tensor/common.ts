@@ -109,8 +109,24 @@ export function parseFormat(args: readonly string[], allowArrow: boolean): Forma
   return { meta, blob, values, arrow };
 }
 
+/**
+ * The most elements a VALUES reply holds. The reply is built whole before it is written, one
+ * object per float element: past this it would cost gigabytes of heap (and V8 caps an array
+ * near 2^27), where BLOB answers the same bytes with one buffer.
+ */
+export const VALUES_REPLY_MAX = 2 ** 24;
+
+function valuesTooLarge(tensor: Tensor, format: Format): ErrorReply | undefined {
+  if (!format.values || tensor.length <= VALUES_REPLY_MAX) return undefined;
+  return new ErrorReply(
+    `ERR tensor of ${tensor.length} elements is too large for VALUES (at most ${VALUES_REPLY_MAX}); use BLOB`,
+  );
+}
+
 /** RedisAI's TENSORGET reply: arrays in both protocols (RedisAI replies with arrays). */
 export function redisaiReply(tensor: Tensor, format: Format): Reply {
+  const tooLarge = valuesTooLarge(tensor, format);
+  if (tooLarge !== undefined) return tooLarge;
   if (!format.meta) return format.values ? valueReplies(tensor) : tensor.data;
   const reply: Reply[] = ['dtype', DTYPES[tensor.dtype].redisai, 'shape', [...tensor.shape]];
   if (format.blob) reply.push('blob', tensor.data);
@@ -121,6 +137,8 @@ export function redisaiReply(tensor: Tensor, format: Format): Reply {
 /** memlayer's reply: a map (RESP3 `%`, flattened in RESP2) with memlayer's dtype names. */
 export function memlayerReply(tensor: Tensor, format: Format): Reply {
   if (format.arrow) return asBuffer(tensorToArrow(tensor));
+  const tooLarge = valuesTooLarge(tensor, format);
+  if (tooLarge !== undefined) return tooLarge;
   if (!format.meta) return format.values ? valueReplies(tensor) : tensor.data;
   const entries: [Reply, Reply][] = [
     ['dtype', tensor.dtype],
