@@ -260,6 +260,8 @@ async function startNodeReplication(
         applier: stateMachine,
         clock,
         logger: (level, msg) => logger[level](msg),
+        // Read per request: CONFIG SET requirepass changes `options` in place.
+        password: () => options.requirepass,
         ...(clock instanceof SkewableClock ? { testHooks: { clock } } : {}),
       },
     );
