@@ -289,6 +289,8 @@ async function startNodeReplication(
       applier: stateMachine,
       clock,
       logger: (level, msg) => logger[level](msg),
+      // Read per request: CONFIG SET requirepass changes `options` in place.
+      password: () => options.requirepass,
       ...(clock instanceof SkewableClock ? { testHooks: { clock } } : {}),
     },
   );
@@ -309,7 +311,12 @@ async function startStandaloneAdmin(
   if (port < 0) return undefined;
   // Loaded only when served: fastify costs a few hundred milliseconds to import.
   const { buildAdminServer } = await import('./admin/server.js');
-  const admin = await buildAdminServer({ host: undefined, executor });
+  const admin = await buildAdminServer({
+    host: undefined,
+    executor,
+    // Read per request, as in fsync mode: CONFIG SET requirepass changes `options` in place.
+    password: () => options.requirepass,
+  });
   try {
     await admin.listen({ host: options.bind, port });
   } catch (error) {

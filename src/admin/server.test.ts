@@ -159,6 +159,14 @@ describe('admin REST API on a one-node Raft group', () => {
       [{ method: 'DELETE', url: '/v1/cluster/members/1' }, 409, 'ERR_LAST_VOTER'],
       [{ method: 'DELETE', url: '/v1/cluster/members/9' }, 404, 'ERR_NOT_A_MEMBER'],
       [{ method: 'DELETE', url: '/v1/cluster/members/abc' }, 400, 'ERR_BAD_REQUEST'],
+      // Ids above 2^32-1: the same 400 on the path as in the bodies.
+      [{ method: 'DELETE', url: '/v1/cluster/members/4294967296' }, 400, 'ERR_BAD_REQUEST'],
+      [{ method: 'DELETE', url: '/v1/cluster/members/9999999999' }, 400, 'ERR_BAD_REQUEST'],
+      [
+        { method: 'POST', url: '/v1/cluster/leader', payload: { id: 4294967296 } },
+        400,
+        'ERR_BAD_REQUEST',
+      ],
       [{ method: 'POST', url: '/v1/cluster/leader', payload: { id: 7 } }, 404, 'ERR_NOT_A_MEMBER'],
       [{ method: 'GET', url: '/v2/nothing' }, 404, 'ERR_NOT_FOUND'],
     ];
@@ -232,6 +240,120 @@ describe('admin REST API on a one-node Raft group', () => {
     assert.deepEqual(await host.executor().executeOne(['SET', 'still', 'up'], true), OK);
     const del = await app.inject({ method: 'DELETE', url: '/v1/cluster/members/4' });
     assert.equal(del.statusCode, 200, del.body);
+  });
+
+  it('refuses to hand leadership to a learner: 409 ERR_LEARNER, not "not a member"', async () => {
+    // Past 32 entries a learner that never answered stays a learner (it is not caught up).
+    for (let i = 0; i < 40; i++) await host.executor().executeOne(['SET', `k${i}`, 'v'], true);
+    const add = await app.inject({
+      method: 'POST',
+      url: '/v1/cluster/members',
+      payload: { id: 3, peerAddress: '127.0.0.1:1' },
+    });
+    assert.equal(add.statusCode, 201, add.body);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/cluster/leader',
+      payload: { id: 3 },
+    });
+    assert.equal(res.statusCode, 409, res.body);
+    assert.equal(res.json().error.code, 'ERR_LEARNER');
+    assert.match(res.json().error.message, /node 3 is a learner/);
+    assert.equal(host.data.leader, 1, 'leadership stayed');
+    const del = await app.inject({ method: 'DELETE', url: '/v1/cluster/members/3' });
+    assert.equal(del.statusCode, 200, del.body);
+  });
+
+  it('with requirepass, every route but the probes needs the password', async (t) => {
+    let password = 's3cret';
+    const locked = await buildAdminServer({
+      host,
+      executor: host.executor(),
+      password: () => password,
+    });
+    t.after(() => locked.close());
+    const basic = (user: string, pass: string): string =>
+      `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    const before = await members();
+    const tensorPut: InjectOptions = {
+      method: 'PUT',
+      url: '/v1/tensors/secret',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'x-tensor-dtype': 'int8',
+        'x-tensor-shape': '1',
+      },
+      payload: Buffer.from([1]),
+    };
+    const guarded: InjectOptions[] = [
+      { url: '/metrics' },
+      { url: '/v1/cluster' },
+      { method: 'POST', url: '/v1/cluster/members', payload: { id: 5, peerAddress: 'h:1' } },
+      { method: 'DELETE', url: '/v1/cluster/members/1' },
+      { method: 'POST', url: '/v1/cluster/leader', payload: { id: 1 } },
+      { url: '/v1/tensors/a' },
+      tensorPut,
+      { url: '/v2/nothing' },
+      { url: '/healthz/x' },
+    ];
+    const wrong = [
+      undefined,
+      'Bearer s3cre',
+      'bearer',
+      basic('default', 'wrong'),
+      basic('admin', 's3cret'),
+      basic('', 's3cret'),
+      'Basic not*base64',
+      'Basic ' + Buffer.from('default').toString('base64'),
+      'Digest s3cret',
+    ];
+    for (const req of guarded)
+      for (const authorization of wrong) {
+        const headers = {
+          ...(req.headers ?? {}),
+          ...(authorization === undefined ? {} : { authorization }),
+        };
+        const res = await locked.inject({ ...req, headers });
+        const what = `${req.method ?? 'GET'} ${req.url as string} with ${authorization ?? 'nothing'}`;
+        assert.equal(res.statusCode, 401, `${what} -> ${res.body}`);
+        assert.equal(res.json().error.code, 'ERR_UNAUTHORIZED', what);
+        assert.match(String(res.headers['www-authenticate']), /Basic realm="memlayer"/, what);
+        assert.match(String(res.headers['www-authenticate']), /Bearer realm="memlayer"/, what);
+      }
+    assert.deepEqual(await members(), before, 'nothing changed');
+    assert.equal(host.data.leader, 1);
+    assert.equal(host.executor().readLocal(['GET', 'secret']), null, 'no tensor stored');
+
+    for (const url of ['/healthz', '/readyz', '/healthz?x=1']) {
+      assert.equal((await locked.inject({ url })).statusCode, 200, url);
+      assert.equal((await locked.inject({ method: 'HEAD', url })).statusCode, 200, url);
+    }
+    for (const authorization of ['Bearer s3cret', basic('default', 's3cret')]) {
+      const res = await locked.inject({ url: '/v1/cluster', headers: { authorization } });
+      assert.equal(res.statusCode, 200, `${authorization} -> ${res.body}`);
+      const metrics = await locked.inject({ url: '/metrics', headers: { authorization } });
+      assert.equal(metrics.statusCode, 200);
+    }
+    const put = await locked.inject({
+      ...tensorPut,
+      headers: { ...tensorPut.headers, authorization: 'Bearer s3cret' },
+    });
+    assert.equal(put.statusCode, 200, put.body);
+    // Any bytes, with a colon: Basic carries UTF-8; the password is split at the first colon.
+    password = 'pä:ss wörd';
+    const unicode = await locked.inject({
+      url: '/v1/cluster',
+      headers: { authorization: basic('default', 'pä:ss wörd') },
+    });
+    assert.equal(unicode.statusCode, 200, unicode.body);
+    assert.equal(
+      (await locked.inject({ url: '/v1/cluster', headers: { authorization: 'Bearer s3cret' } }))
+        .statusCode,
+      401,
+      'CONFIG SET requirepass applies at once',
+    );
+    password = '';
+    assert.equal((await locked.inject({ url: '/v1/cluster' })).statusCode, 200, 'no password');
   });
 
   it('serves one real HTTP request on a socket', async () => {

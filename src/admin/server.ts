@@ -1,7 +1,8 @@
 /**
  * The REST admin API (fastify, default port 7380): health and readiness probes, Prometheus
  * metrics, and cluster membership. Routes are grouped in encapsulated plugins; every error goes
- * through one handler that answers from the catalog in errors.ts.
+ * through one handler that answers from the catalog in errors.ts. With `requirepass` set, every
+ * route but the two probes needs the password (auth.ts).
  *
  *   GET    /healthz                   200 while the process serves requests
  *   GET    /readyz                    200 when a leader is known and this node has applied all
@@ -19,7 +20,8 @@ import { ErrorReply } from '../commands/reply.js';
 import { RaftError, type NodeId } from '../raft/types.js';
 import { nodeId } from '../shared/brand.js';
 import type { ReplicationHost } from '../replication/host.js';
-import { AdminError, errorBody } from './errors.js';
+import { basicAuthorization, requirePassword } from './auth.js';
+import { AdminError, errorBody, retryAfterSeconds } from './errors.js';
 import { tensorRoutes } from './tensors.js';
 
 export interface AdminOptions {
@@ -36,6 +38,11 @@ export interface AdminOptions {
   readonly bodyLimitBytes?: number;
   /** How long POST /v1/cluster/leader waits for the new leader. */
   readonly transferWaitMs?: number;
+  /**
+   * The server's live `requirepass` ('' = none), read per request so that CONFIG SET applies
+   * at once. Absent: no password.
+   */
+  readonly password?: () => string;
 }
 
 export const ADMIN_BODY_LIMIT_BYTES = 64 * 1024;
@@ -50,6 +57,9 @@ export async function buildAdminServer(o: AdminOptions): Promise<FastifyInstance
   });
   // JSON only: a form or text body is refused (415), not parsed into something unexpected.
   app.removeContentTypeParser('text/plain');
+  const password = o.password ?? ((): string => '');
+  // On the root, before any route: it covers every plugin below and unknown routes alike.
+  requirePassword(app, password);
   app.setErrorHandler((err: FastifyError, _req, reply) => sendError(reply, err));
   app.setNotFoundHandler((req, reply) =>
     reply
@@ -57,17 +67,28 @@ export async function buildAdminServer(o: AdminOptions): Promise<FastifyInstance
       .send(errorBody('ERR_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`)),
   );
   await app.register(probeRoutes, { host: o.host, extraMetrics: o.extraMetrics });
-  await app.register(clusterRoutes, { host: o.host, transferWaitMs: o.transferWaitMs ?? 5000 });
+  await app.register(clusterRoutes, {
+    host: o.host,
+    transferWaitMs: o.transferWaitMs ?? 5000,
+    password,
+  });
   // Tensor upload/download (src/admin/tensors.ts, owned by the tensors layer).
-  await app.register(tensorRoutes, { executor: o.executor });
+  const host = o.host;
+  await app.register(tensorRoutes, {
+    executor: o.executor,
+    ...(host === undefined ? {} : { leader: () => leaderDetails(host) }),
+  });
   for (const plugin of o.plugins ?? [])
     await app.register(async (child) => plugin(child, o.executor));
   return app;
 }
 
 function sendError(reply: FastifyReply, err: FastifyError | Error): FastifyReply {
-  if (err instanceof AdminError)
+  if (err instanceof AdminError) {
+    const retryAfter = retryAfterSeconds(err.code);
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     return reply.code(err.httpStatus).send(errorBody(err.code, err.message, err.details));
+  }
   const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
   if (status === 413) return reply.code(413).send(errorBody('ERR_PAYLOAD_TOO_LARGE', err.message));
   if (status === 415)
@@ -98,13 +119,18 @@ async function probeRoutes(app: FastifyInstance, o: ProbeOptions): Promise<void>
 interface ClusterOptions {
   readonly host: ReplicationHost | undefined;
   readonly transferWaitMs: number;
+  /** Sent with the hand-off's request to the new leader (the members share the password). */
+  readonly password: () => string;
 }
+
+/** The node id range (--id, --peers): 1 to 2^32-1. */
+const NODE_ID_MAX = 4294967295;
 
 const idBody = {
   type: 'object',
   required: ['id'],
   additionalProperties: false,
-  properties: { id: { type: 'integer', minimum: 1, maximum: 4294967295 } },
+  properties: { id: { type: 'integer', minimum: 1, maximum: NODE_ID_MAX } },
 } as const;
 
 const memberBody = {
@@ -112,7 +138,7 @@ const memberBody = {
   required: ['id', 'peerAddress'],
   additionalProperties: false,
   properties: {
-    id: { type: 'integer', minimum: 1, maximum: 4294967295 },
+    id: { type: 'integer', minimum: 1, maximum: NODE_ID_MAX },
     peerAddress: {
       type: 'string',
       maxLength: 255,
@@ -121,11 +147,20 @@ const memberBody = {
   },
 } as const;
 
+/** The path's id, as a string: its range is checked as a number (nodeIdParam) like the bodies'. */
 const idParams = {
   type: 'object',
   required: ['id'],
   properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,9}$' } },
 } as const;
+
+/** The same rule as the bodies' `id` (1..2^32-1), with the same answer: 400. */
+function nodeIdParam(text: string): NodeId {
+  const id = Number(text);
+  if (id > NODE_ID_MAX)
+    throw new AdminError('ERR_BAD_REQUEST', `params/id must be <= ${NODE_ID_MAX}`);
+  return nodeId(id);
+}
 
 async function clusterRoutes(app: FastifyInstance, o: ClusterOptions): Promise<void> {
   const replicated = (): ReplicationHost => {
@@ -152,10 +187,10 @@ async function clusterRoutes(app: FastifyInstance, o: ClusterOptions): Promise<v
     '/v1/cluster/members/:id',
     { schema: { params: idParams } },
     async (req, reply) => {
+      const id = nodeIdParam(req.params.id);
       const host = leaderOnly(replicated());
-      const id = nodeId(Number(req.params.id));
       if (id === host.options.id) {
-        const handedOff = await handOffThenRemove(host, id, o.transferWaitMs);
+        const handedOff = await handOffThenRemove(host, id, o.transferWaitMs, o.password());
         if (handedOff !== undefined)
           return reply.code(handedOff.status).type('application/json').send(handedOff.body);
       }
@@ -169,6 +204,12 @@ async function clusterRoutes(app: FastifyInstance, o: ClusterOptions): Promise<v
     async (req) => {
       const host = leaderOnly(replicated());
       const to = nodeId(req.body.id);
+      // A learner has no vote and so cannot lead (Raft §6): a member, but not a candidate.
+      if (host.data.status().conf.learners.includes(to))
+        throw new AdminError(
+          'ERR_LEARNER',
+          `node ${to} is a learner and cannot lead; it becomes a voter once it has caught up`,
+        );
       let leader: NodeId;
       try {
         leader = await host.transferLeader(to, o.transferWaitMs);
@@ -196,6 +237,7 @@ async function handOffThenRemove(
   host: ReplicationHost,
   id: NodeId,
   waitMs: number,
+  password: string,
 ): Promise<{ status: number; body: string } | undefined> {
   const to = host.successor();
   if (to === undefined) return undefined;
@@ -210,6 +252,7 @@ async function handOffThenRemove(
   try {
     const response = await fetch(`http://${admin}/v1/cluster/members/${id}`, {
       method: 'DELETE',
+      headers: password === '' ? {} : { authorization: basicAuthorization(password) },
       signal: AbortSignal.timeout(waitMs + 5000),
     });
     return { status: response.status, body: await response.text() };
@@ -227,15 +270,17 @@ function leaderOnly(host: ReplicationHost): ReplicationHost {
   const v = host.data;
   if (v.role === 'leader') return host;
   if (v.leader === 0) throw new AdminError('ERR_NO_LEADER');
-  const a = host.addressesOf(v.leader);
   throw new AdminError(
     'ERR_NOT_LEADER',
     `node ${host.options.id} is not the leader; node ${v.leader} is`,
-    {
-      leader: v.leader,
-      leaderAdminAddress: a.admin,
-    },
+    leaderDetails(host),
   );
+}
+
+/** Where ERR_NOT_LEADER sends the client: the leader's id and admin address. */
+function leaderDetails(host: ReplicationHost): { leader: number; leaderAdminAddress: string } {
+  const leader = host.data.leader;
+  return { leader, leaderAdminAddress: leader === 0 ? '' : host.addressesOf(leader).admin };
 }
 
 async function membership(run: () => Promise<unknown>): Promise<{ index?: number }> {

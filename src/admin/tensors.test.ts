@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { tableFromIPC } from 'apache-arrow';
 import type { DataRequest, Executor } from '../commands/executor.js';
-import type { Reply } from '../commands/reply.js';
+import { ErrorReply, type Reply } from '../commands/reply.js';
 import { tensorCommands } from '../commands/tensor/index.js';
 import { ENV } from '../commands/tensor/testing.js';
 import { Keyspace } from '../store/keyspace.js';
@@ -115,19 +115,28 @@ test('errors: 404, 400 with the command error, 409 WRONGTYPE, 415, nothing store
       headers: { 'content-type': 'application/octet-stream', ...headers },
       payload,
     });
-  assert.equal((await app.inject({ method: 'GET', url: '/v1/tensors/none' })).statusCode, 404);
+  const missing = await app.inject({ method: 'GET', url: '/v1/tensors/none' });
+  assert.equal(missing.statusCode, 404);
+  assert.equal(missing.json().error.code, 'ERR_NO_SUCH_KEY');
   const badDtype = await octet(
     { 'x-tensor-dtype': 'float128', 'x-tensor-shape': '1' },
     Buffer.alloc(16),
   );
   assert.equal(badDtype.statusCode, 400);
-  assert.equal(badDtype.json().message, 'ERR invalid data type');
+  assert.deepEqual(badDtype.json(), {
+    error: { code: 'ERR_BAD_TENSOR', message: 'ERR invalid data type' },
+  });
   const badLength = await octet(
     { 'x-tensor-dtype': 'float32', 'x-tensor-shape': '3' },
     Buffer.alloc(8),
   );
-  assert.equal(badLength.json().message, 'ERR data length does not match tensor shape and type');
-  assert.equal((await octet({}, Buffer.alloc(4))).statusCode, 400, 'missing headers');
+  assert.equal(
+    badLength.json().error.message,
+    'ERR data length does not match tensor shape and type',
+  );
+  const noHeaders = await octet({}, Buffer.alloc(4));
+  assert.equal(noHeaders.statusCode, 400, 'missing headers');
+  assert.equal(noHeaders.json().error.code, 'ERR_MISSING_HEADERS');
   const badArrow = await app.inject({
     method: 'PUT',
     url: '/v1/tensors/k',
@@ -135,9 +144,10 @@ test('errors: 404, 400 with the command error, 409 WRONGTYPE, 415, nothing store
     payload: Buffer.from('junk'),
   });
   assert.equal(badArrow.statusCode, 400);
-  assert.equal(badArrow.json().error, 'BAD_ARROW');
+  assert.equal(badArrow.json().error.code, 'ERR_BAD_ARROW');
   const wrongType = await app.inject({ method: 'GET', url: '/v1/tensors/str' });
   assert.equal(wrongType.statusCode, 409);
+  assert.equal(wrongType.json().error.code, 'ERR_WRONGTYPE');
   const json = await app.inject({
     method: 'PUT',
     url: '/v1/tensors/k',
@@ -145,7 +155,79 @@ test('errors: 404, 400 with the command error, 409 WRONGTYPE, 415, nothing store
     payload: '{}',
   });
   assert.equal(json.statusCode, 415);
+  assert.equal(json.json().error.code, 'ERR_UNSUPPORTED_MEDIA_TYPE');
   assert.equal(executor.db.get('k', 0), undefined, 'nothing was stored');
+});
+
+/** Answers every command with one error reply, as a replicated node under a fault would. */
+class FailingExecutor implements Executor {
+  calls = 0;
+  constructor(private readonly error: ErrorReply) {}
+  executeOne(): Reply {
+    this.calls++;
+    return this.error;
+  }
+  readLocal(): Reply {
+    return this.executeOne();
+  }
+  execute(): Reply {
+    return this.executeOne();
+  }
+  appliedIndex(): number {
+    return 0;
+  }
+  packs(): boolean {
+    return false;
+  }
+}
+
+test('cluster errors are not bad input: unknown outcome 504, no leader or busy 503 with Retry-After', async (t) => {
+  const cases: [reply: string, status: number, code: string, retryAfter: string | undefined][] = [
+    [
+      'UNKNOWN write outcome unknown (leader unreachable); it may have been applied',
+      504,
+      'ERR_OUTCOME_UNKNOWN',
+      undefined,
+    ],
+    ['CLUSTERDOWN No Raft leader', 503, 'ERR_NO_LEADER', '1'],
+    ['TRYAGAIN Raft log is full, retry later', 503, 'ERR_TRY_AGAIN', '1'],
+    ['TIMEOUT linearizable read not confirmed by a quorum in time', 503, 'ERR_TIMEOUT', '1'],
+    ['ERR node stopped: disk full', 503, 'ERR_NODE_STOPPED', undefined],
+    ['MOVED 0 127.0.0.1:6379', 421, 'ERR_NOT_LEADER', undefined],
+    ['SOMETHINGNEW x', 500, 'ERR_INTERNAL', undefined],
+    ['ERR syntax error', 400, 'ERR_BAD_TENSOR', undefined],
+  ];
+  for (const [text, status, code, retryAfter] of cases) {
+    const executor = new FailingExecutor(new ErrorReply(text));
+    const app = Fastify();
+    await app.register(tensorRoutes, {
+      executor,
+      leader: () => ({ leader: 2, leaderAdminAddress: '127.0.0.1:7382' }),
+    });
+    t.after(() => app.close());
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/v1/tensors/k',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'x-tensor-dtype': 'float32',
+        'x-tensor-shape': '1',
+      },
+      payload: f32(1),
+    });
+    const get = await app.inject({ method: 'GET', url: '/v1/tensors/k' });
+    assert.equal(executor.calls, 2);
+    for (const res of [put, get]) {
+      assert.equal(res.statusCode, status, `${text} -> ${res.body}`);
+      assert.equal(res.json().error.code, code, text);
+      assert.equal(res.headers['retry-after'], retryAfter, text);
+      if (code === 'ERR_NOT_LEADER') {
+        // An HTTP client follows the admin address, not the RESP one -MOVED names.
+        assert.equal(res.json().error.leader, 2);
+        assert.equal(res.json().error.leaderAdminAddress, '127.0.0.1:7382');
+      } else assert.equal(res.json().error.message, text);
+    }
+  }
 });
 
 test('one real HTTP round trip on 127.0.0.1', async (t) => {

@@ -9,16 +9,23 @@
  * Both go through the Executor as TENSOR.GET / TENSOR.SET, so they are linearizable and
  * replicated exactly like the RESP commands, and bad input gets the same checks and errors.
  * The key in the URL is UTF-8 (percent-encoded); it names the key with those bytes.
+ *
+ * Errors have the admin API's shape and catalog (errors.ts). A command's error reply is mapped
+ * by its prefix: only the command refusing the input is 400; an unknown outcome is 504 (the
+ * write may have happened), no leader / retry later is 503 with Retry-After.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Executor } from '../commands/executor.js';
 import { ErrorReply, MapReply, type Reply } from '../commands/reply.js';
 import { MemlayerError } from '../shared/errors.js';
+import { ADMIN_ERRORS, errorBody, retryAfterSeconds, type AdminErrorCode } from './errors.js';
 import { ARROW_STREAM_TYPE, ArrowTensorError, tensorFromArrow } from '../tensor/arrow.js';
 import { TENSOR_BYTES_MAX } from '../tensor/shape.js';
 
 export interface TensorRoutesOptions {
   executor: Executor;
+  /** Who leads, for the 421 a follower answers in --moved mode (absent without Raft). */
+  leader?: () => { leader: number; leaderAdminAddress: string };
 }
 
 const OCTET = 'application/octet-stream';
@@ -35,22 +42,48 @@ function keyBytes(key: string): string {
 
 function sendError(
   reply: FastifyReply,
-  status: number,
-  code: string,
+  code: AdminErrorCode,
   message: string,
+  details: Readonly<Record<string, unknown>> = {},
 ): FastifyReply {
-  return reply.code(status).type('application/json').send({ error: code, message });
+  const retryAfter = retryAfterSeconds(code);
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  return reply
+    .code(ADMIN_ERRORS[code].status)
+    .type('application/json')
+    .send(errorBody(code, message, details));
 }
 
-/** A command's error reply as an HTTP answer: WRONGTYPE is a conflict, the rest bad input. */
-function sendReplyError(reply: FastifyReply, error: ErrorReply): FastifyReply {
-  const wrongType = error.text.startsWith('WRONGTYPE');
-  return sendError(
-    reply,
-    wrongType ? 409 : 400,
-    wrongType ? 'WRONGTYPE' : 'BAD_TENSOR',
-    error.text,
-  );
+/**
+ * Error replies by prefix (src/replication/errors.ts lists the replicated node's). The command's
+ * own checks answer `ERR ...`: bad input, 400. A prefix not listed is not the client's fault.
+ */
+const REPLY_ERRORS: readonly (readonly [prefix: string, code: AdminErrorCode])[] = [
+  ['WRONGTYPE ', 'ERR_WRONGTYPE'],
+  ['UNKNOWN ', 'ERR_OUTCOME_UNKNOWN'],
+  ['CLUSTERDOWN ', 'ERR_NO_LEADER'],
+  ['TRYAGAIN ', 'ERR_TRY_AGAIN'],
+  ['TIMEOUT ', 'ERR_TIMEOUT'],
+  ['MOVED ', 'ERR_NOT_LEADER'],
+  ['ERR node stopped', 'ERR_NODE_STOPPED'],
+  ['ERR ', 'ERR_BAD_TENSOR'],
+];
+
+function replyErrorCode(text: string): AdminErrorCode {
+  return REPLY_ERRORS.find(([prefix]) => text.startsWith(prefix))?.[1] ?? 'ERR_INTERNAL';
+}
+
+/** A command's error reply as an HTTP answer; the message is the reply's text. */
+function sendReplyError(
+  reply: FastifyReply,
+  error: ErrorReply,
+  opts: TensorRoutesOptions,
+): FastifyReply {
+  const code = replyErrorCode(error.text);
+  if (code !== 'ERR_NOT_LEADER') return sendError(reply, code, error.text);
+  // -MOVED names the leader's RESP address; an HTTP client needs its admin address.
+  const leader = opts.leader?.() ?? { leader: 0, leaderAdminAddress: '' };
+  return sendError(reply, code, `this node is not the leader; ask node ${leader.leader}`, leader);
 }
 
 async function execute(
@@ -63,7 +96,7 @@ async function execute(
     return await executor.executeOne(args, write);
   } catch (error) {
     if (error instanceof MemlayerError) {
-      sendError(reply, error.httpStatus, error.code, error.resp);
+      reply.code(error.httpStatus).type('application/json').send(errorBody(error.code, error.resp));
       return undefined;
     }
     throw error;
@@ -100,7 +133,7 @@ function parseUpload(
 ): Upload | undefined {
   const body = request.body;
   if (!Buffer.isBuffer(body)) {
-    sendError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', `send ${ARROW_STREAM_TYPE} or ${OCTET}`);
+    sendError(reply, 'ERR_UNSUPPORTED_MEDIA_TYPE', `send ${ARROW_STREAM_TYPE} or ${OCTET}`);
     return undefined;
   }
   const type = String(request.headers['content-type'] ?? '')
@@ -112,21 +145,21 @@ function parseUpload(
       return { dtype: tensor.dtype, shape: `[${tensor.shape.join(',')}]`, blob: tensor.data };
     } catch (error) {
       if (!(error instanceof ArrowTensorError)) throw error;
-      sendError(reply, 400, 'BAD_ARROW', error.message);
+      sendError(reply, 'ERR_BAD_ARROW', error.message);
       return undefined;
     }
   }
   const dtype = request.headers['x-tensor-dtype'];
   const shape = request.headers['x-tensor-shape'];
   if (typeof dtype !== 'string' || typeof shape !== 'string') {
-    const message = 'octet-stream bodies need x-tensor-dtype and x-tensor-shape';
-    sendError(reply, 400, 'MISSING_HEADERS', message);
+    sendError(reply, 'ERR_MISSING_HEADERS', ADMIN_ERRORS.ERR_MISSING_HEADERS.message);
     return undefined;
   }
   return { dtype, shape, blob: body };
 }
 
-function getHandler(executor: Executor) {
+function getHandler(opts: TensorRoutesOptions) {
+  const executor = opts.executor;
   return async (
     request: FastifyRequest<{ Params: KeyParams }>,
     reply: FastifyReply,
@@ -137,12 +170,12 @@ function getHandler(executor: Executor) {
     const result = await execute(reply, executor, args, false);
     if (result === undefined) return reply;
     if (result === null)
-      return sendError(reply, 404, 'NOT_FOUND', `no tensor under key ${request.params.key}`);
-    if (result instanceof ErrorReply) return sendReplyError(reply, result);
+      return sendError(reply, 'ERR_NO_SUCH_KEY', `no tensor under key ${request.params.key}`);
+    if (result instanceof ErrorReply) return sendReplyError(reply, result, opts);
     if (arrow && Buffer.isBuffer(result)) return reply.type(ARROW_STREAM_TYPE).send(result);
     const parts = metaBlob(result);
     if (parts === undefined)
-      return sendError(reply, 502, 'BAD_REPLY', 'unexpected reply from the state machine');
+      return sendError(reply, 'ERR_INTERNAL', 'unexpected reply from the state machine');
     return reply
       .type(OCTET)
       .header('x-tensor-dtype', parts.dtype)
@@ -151,7 +184,8 @@ function getHandler(executor: Executor) {
   };
 }
 
-function putHandler(executor: Executor) {
+function putHandler(opts: TensorRoutesOptions) {
+  const executor = opts.executor;
   return async (
     request: FastifyRequest<{ Params: KeyParams }>,
     reply: FastifyReply,
@@ -163,7 +197,7 @@ function putHandler(executor: Executor) {
     const args = ['TENSOR.SET', key, dtype, shape, 'BLOB', blob.toString('latin1')];
     const result = await execute(reply, executor, args, true);
     if (result === undefined) return reply;
-    if (result instanceof ErrorReply) return sendReplyError(reply, result);
+    if (result instanceof ErrorReply) return sendReplyError(reply, result, opts);
     return reply.code(200).send({ key: request.params.key, dtype, shape, bytes: blob.byteLength });
   };
 }
@@ -180,10 +214,10 @@ export async function tensorRoutes(app: FastifyInstance, opts: TensorRoutesOptio
       );
     }
   }
-  app.get<{ Params: KeyParams }>('/v1/tensors/:key', getHandler(opts.executor));
+  app.get<{ Params: KeyParams }>('/v1/tensors/:key', getHandler(opts));
   app.put<{ Params: KeyParams }>(
     '/v1/tensors/:key',
     { bodyLimit: BODY_BYTES_MAX },
-    putHandler(opts.executor),
+    putHandler(opts),
   );
 }

@@ -31,19 +31,31 @@ interface NodePorts {
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/memlayer.js');
 
+/** `--nodes N` / `--nodes=N` and `--dir DIR` / `--dir=DIR`, as the server's flags are spelt. */
 export function parseDevClusterArgs(
   argv: readonly string[],
 ): { nodes: number; dir: string } | 'help' {
   let nodes = 3;
   let dir = './data/dev-cluster';
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    if (a === '--help' || a === '-h') return 'help';
-    const v = argv[i + 1];
-    if (a === '--nodes' && v !== undefined && /^[1-9]$/.test(v)) nodes = Number(v);
-    else if (a === '--dir' && v !== undefined && v !== '') dir = v;
-    else throw new Error(a === '--nodes' ? '--nodes must be 1 to 9' : `unexpected argument '${a}'`);
-    i++;
+    const arg = argv[i] ?? '';
+    if (arg === '--help' || arg === '-h') return 'help';
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument '${arg}'`);
+    const equals = arg.indexOf('=');
+    const name = equals === -1 ? arg : arg.slice(0, equals);
+    if (name !== '--nodes' && name !== '--dir') throw new Error(`unknown flag '${name}'`);
+    let value = equals === -1 ? undefined : arg.slice(equals + 1);
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined) throw new Error(`flag '${name}' needs a value`);
+    }
+    if (name === '--nodes') {
+      if (!/^[1-9]$/.test(value)) throw new Error(`--nodes must be 1 to 9, got '${value}'`);
+      nodes = Number(value);
+    } else {
+      if (value === '') throw new Error('--dir needs a directory, got an empty value');
+      dir = value;
+    }
   }
   return { nodes, dir };
 }

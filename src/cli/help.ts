@@ -3,7 +3,7 @@ export const USAGE = `memlayer: a Raft-replicated in-memory key/tensor database 
 
 Usage:
   memlayer server [flags]     start a server (Ctrl-C or SIGTERM: save a snapshot and stop)
-  memlayer cluster ...        manage a cluster over its REST admin API (memlayer cluster help)
+  memlayer cluster ...        manage a cluster over its REST admin API (memlayer cluster --help)
   memlayer dev-cluster        start a local 3-node cluster (--nodes N, --dir DIR); Ctrl-C stops it
   memlayer --help             show this help
   memlayer --version          print the version
@@ -19,7 +19,9 @@ Server flags (also the keys of a --config JSON file; flags win over the file):
                               (DIR/raft, DIR/raft-snapshots), replayed at startup;
                               memory: snapshots in DIR/dump.mlsnap, loaded at startup,
                               or '' to keep nothing on disk
-  --requirepass PASS          require AUTH PASS (or HELLO 3 AUTH default PASS)
+  --requirepass PASS          require AUTH PASS (or HELLO 3 AUTH default PASS); the admin
+                              API wants it too (Bearer, or Basic as user default), all
+                              but /healthz and /readyz
   --maxclients N              most client connections at once (default 10000)
   --timeout SECONDS           close clients idle this long (default 0: never)
   --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (default info)

@@ -179,25 +179,29 @@ export class ReplicationHost {
     );
     r.gauge('memlayer_raft_voters', 'Voting members', () => st().conf.voters.length);
     r.gauge('memlayer_raft_learners', 'Learners', () => st().conf.learners.length);
-    r.gauge(
+    r.counterRead(
       'memlayer_raft_disk_batches_total',
       'Batches written to the log store (synced ones: one fsync each)',
       () => this.log.stats.batches,
     );
-    r.gauge(
+    r.counterRead(
       'memlayer_raft_disk_synced_batches_total',
       'Synced batches written to the log store',
       () => this.log.stats.syncedBatches,
     );
     const t = this.transport;
     if (t !== undefined) {
-      r.gauge('memlayer_peer_frames_sent_total', 'Frames sent to peers', () => t.stats.framesSent);
-      r.gauge(
+      r.counterRead(
+        'memlayer_peer_frames_sent_total',
+        'Frames sent to peers',
+        () => t.stats.framesSent,
+      );
+      r.counterRead(
         'memlayer_peer_frames_dropped_total',
         'Frames dropped (queue full or no stream)',
         () => t.stats.framesDropped,
       );
-      r.gauge(
+      r.counterRead(
         'memlayer_peer_bytes_sent_total',
         'Approximate bytes sent to peers',
         () => t.stats.bytesSent,

@@ -53,3 +53,20 @@ test('the registry renders counters, labelled counters, gauges and histograms as
   assert.equal(h.quantile(0.5), 1);
   assert.throws(() => r.counter('m_plain_total', 'again'), /registered twice/);
 });
+
+test('a _total name is a counter and only a counter: counters kept elsewhere are read as counters', () => {
+  const r = new MetricsRegistry();
+  let batches = 4;
+  r.counterRead('m_batches_total', 'kept by the log store', () => batches);
+  batches = 5;
+  assert.equal(
+    r.render(),
+    '# HELP m_batches_total kept by the log store\n# TYPE m_batches_total counter\nm_batches_total 5\n',
+  );
+  assert.throws(
+    () => r.gauge('m_frames_total', 'a gauge', () => 1),
+    /must not have the _total suffix/,
+  );
+  assert.throws(() => r.counter('m_frames', 'a counter'), /needs the _total suffix/);
+  assert.throws(() => r.counterRead('m_bytes', 'a counter', () => 1), /needs the _total suffix/);
+});

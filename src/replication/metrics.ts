@@ -55,6 +55,24 @@ export class CounterBy extends Metric {
   }
 }
 
+/**
+ * A counter kept by another layer (the log store's batches, the transport's frames) and read
+ * at scrape time: monotonic, so `counter`, however it is stored.
+ */
+export class CounterRead extends Metric {
+  readonly type = 'counter';
+  constructor(
+    name: string,
+    help: string,
+    private readonly read: () => number,
+  ) {
+    super(name, help);
+  }
+  lines(): string[] {
+    return [`${this.name} ${this.read()}`];
+  }
+}
+
 /** A gauge read at scrape time from the live state. */
 export class Gauge extends Metric {
   readonly type = 'gauge';
@@ -131,6 +149,12 @@ export class MetricsRegistry {
   add<M extends Metric>(m: M): M {
     if (this.metrics.some((x) => x.name === m.name))
       throw new Error(`metric ${m.name} registered twice`);
+    // Prometheus naming: `_total` is a counter's suffix and only a counter's, so that rate()
+    // and the TYPE line agree (a gauge named `_total` is refused at registration, a bug).
+    if (m.name.endsWith('_total') !== (m.type === 'counter'))
+      throw new Error(
+        `metric ${m.name}: a ${m.type} ${m.type === 'counter' ? 'needs' : 'must not have'} the _total suffix`,
+      );
     this.metrics.push(m);
     return m;
   }
@@ -139,6 +163,10 @@ export class MetricsRegistry {
   }
   counterBy(name: string, help: string, label: string): CounterBy {
     return this.add(new CounterBy(name, help, label));
+  }
+  /** A counter whose value another layer keeps, read at scrape time. */
+  counterRead(name: string, help: string, read: () => number): CounterRead {
+    return this.add(new CounterRead(name, help, read));
   }
   gauge(name: string, help: string, read: () => number): Gauge {
     return this.add(new Gauge(name, help, read));

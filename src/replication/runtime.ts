@@ -64,6 +64,8 @@ export interface ReplicationDeps {
   readonly logger: Logger;
   readonly plugins?: AdminOptions['plugins'];
   readonly extraMetrics?: () => string;
+  /** The live `requirepass` ('' = none): the admin API asks for it on all but its probes. */
+  readonly password?: () => string;
   /** Fault-injection routes for the consistency harness (MEMLAYER_TEST_HOOKS=1 only). */
   readonly testHooks?: { readonly clock: SkewableClock };
 }
@@ -118,6 +120,7 @@ export async function startReplication(
         executor,
         plugins,
         ...(deps.extraMetrics === undefined ? {} : { extraMetrics: deps.extraMetrics }),
+        ...(deps.password === undefined ? {} : { password: deps.password }),
       });
       await admin.listen({ host: s.bind, port: s.adminPort });
       const addr = admin.server.address();

@@ -113,3 +113,37 @@ test('a lone fsync node gives --advertise as its RESP, admin and peer host', asy
     assert.equal(await server.stop(), 0);
   }
 });
+
+test('--durability memory with --requirepass: the admin API wants the password too', async () => {
+  const adminPort = await freePort();
+  const server = await startServerProcess([
+    '--durability',
+    'memory',
+    '--requirepass',
+    'pw',
+    '--admin-port',
+    String(adminPort),
+  ]);
+  const base = `http://127.0.0.1:${adminPort}`;
+  try {
+    assert.equal((await fetch(`${base}/healthz`)).status, 200, 'probes stay open');
+    const put = (headers: Record<string, string>): Promise<Response> =>
+      fetch(`${base}/v1/tensors/t`, {
+        method: 'PUT',
+        body: Buffer.from([1]),
+        headers: {
+          'content-type': 'application/octet-stream',
+          'x-tensor-dtype': 'int8',
+          'x-tensor-shape': '1',
+          ...headers,
+        },
+      });
+    assert.equal((await put({})).status, 401);
+    assert.equal((await put({ authorization: 'Bearer wrong' })).status, 401);
+    const tensor = await fetch(`${base}/v1/tensors/t`, { headers: { authorization: 'Bearer pw' } });
+    assert.equal(tensor.status, 404, 'the refused writes stored nothing');
+    assert.equal((await put({ authorization: 'Bearer pw' })).status, 200);
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+});
