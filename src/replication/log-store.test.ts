@@ -9,6 +9,7 @@ import { groupId, logIndex, nodeId, term } from '../shared/brand.js';
 import { snapshotBytes, type Entry, type HardState, type Snapshot } from '../raft/types.js';
 import { CorruptLogError, LevelLogStore, LogOpenError, writeAll } from './log-store.js';
 import { encodeBlob } from './records.js';
+import { DamagedLogError } from './level-files.js';
 import type { SnapshotChunks } from '../store/snapshot.js';
 import { tempDir } from '../shared/testing.js';
 
@@ -703,6 +704,128 @@ describe('LevelLogStore', () => {
     const again = await LevelLogStore.open(path);
     await assert.rejects(again.load(G), /not a snapshot file name/);
     await again.close();
+  });
+});
+
+describe('LevelLogStore on damaged LevelDB files', () => {
+  /** A store with entries 1..30 written in 30 synced batches, closed; its one log file. */
+  async function written(): Promise<{ path: string; log: string }> {
+    const path = storePath();
+    const store = await LevelLogStore.open(path);
+    await store.load(G);
+    for (let i = 1; i <= 30; i++)
+      await store.persist({
+        group: G,
+        hardState: hs(1, 1, i),
+        entries: [entry(i, 1, `value ${i} `.repeat(20))],
+        snapshot: undefined,
+        sync: true,
+      });
+    await store.close();
+    const logs = (await readdir(path)).filter((n) => /^[0-9]+\.log$/.test(n));
+    assert.equal(logs.length, 1, `one log file: ${logs.join(', ')}`);
+    return { path, log: join(path, logs[0] ?? '') };
+  }
+
+  const damaged =
+    (file: string, detail: RegExp) =>
+    (err: unknown): boolean =>
+      err instanceof DamagedLogError && err.file === file && detail.test(err.message);
+
+  it('a flipped byte in the log refuses the start, naming the file, and LevelDB never touches it', async () => {
+    const { path, log } = await written();
+    const bytes = await readFile(log);
+    const flipped = Buffer.from(bytes);
+    const at = Math.floor(bytes.length / 2);
+    flipped[at] = (flipped[at] ?? 0) ^ 0x10;
+    await writeFile(log, flipped);
+    const before = (await readdir(path)).sort();
+    await assert.rejects(LevelLogStore.open(path), damaged(log, /checksum mismatch/));
+    // Opened by LevelDB, the log would have been cut at the damage, tabled and deleted.
+    assert.deepEqual(await readFile(log), flipped);
+    assert.deepEqual((await readdir(path)).sort(), before);
+  });
+
+  it('a record cut short at the end of the log (a crash mid-write) drops only that record', async () => {
+    const { path, log } = await written();
+    const bytes = await readFile(log);
+    await writeFile(log, bytes.subarray(0, bytes.length - 5));
+    const { store, loaded } = await reopen(path);
+    assert.equal(loaded.entries.length, 29, 'the unfinished last batch is gone, nothing else');
+    assert.deepEqual(loaded.hardState, hs(1, 1, 29));
+    await store.close();
+  });
+
+  it('a missing CURRENT refuses the start instead of a new database over the old files', async () => {
+    const { path } = await written();
+    await rm(join(path, 'CURRENT'));
+    const before = (await readdir(path)).sort();
+    await assert.rejects(LevelLogStore.open(path), damaged(join(path, 'CURRENT'), /missing/));
+    assert.deepEqual((await readdir(path)).sort(), before);
+  });
+
+  it('an emptied or removed log beside later snapshots is refused, not started as a new member', async () => {
+    const snapshot: Snapshot = {
+      meta: { index: logIndex(40), term: term(1), conf: { voters: [nodeId(1)], learners: [] } },
+      data: Buffer.from('state at 40'),
+    };
+    for (const damage of ['emptied', 'removed'] as const) {
+      const path = storePath();
+      const store = await LevelLogStore.open(path);
+      await store.load(G);
+      await store.persist({
+        group: G,
+        hardState: hs(1, 1, 2),
+        entries: [entry(1, 1), entry(2, 1)],
+        snapshot: undefined,
+        sync: true,
+      });
+      await store.saveSnapshot(G, snapshot, logIndex(0));
+      await store.close();
+      // Everything is still in LevelDB's one log file (it makes tables at the next open).
+      const logs = (await readdir(path)).filter((n) => /^[0-9]+\.log$/.test(n));
+      assert.equal(logs.length, 1);
+      if (damage === 'emptied') await writeFile(join(path, logs[0] ?? ''), '');
+      else await rm(path, { recursive: true });
+      const again = await LevelLogStore.open(path);
+      await assert.rejects(again.load(G), (err: unknown) => {
+        assert.ok(err instanceof CorruptLogError, String(err));
+        assert.match(err.message, /the log holds nothing, but .*0000000000000028\.snap/);
+        return true;
+      });
+      await again.close();
+    }
+  });
+
+  it("a snapshot file of another index (another node's, say) is refused", async () => {
+    const snap = (index: number): Snapshot => ({
+      meta: { index: logIndex(index), term: term(1), conf: { voters: [nodeId(1)], learners: [] } },
+      data: Buffer.from(`state at ${index}`),
+    });
+    const mine = storePath();
+    const other = storePath();
+    for (const [path, index] of [
+      [mine, 9],
+      [other, 5],
+    ] as const) {
+      const store = await LevelLogStore.open(path);
+      await store.load(G);
+      await store.saveSnapshot(G, snap(index), logIndex(0));
+      await store.close();
+    }
+    const target = join(`${mine}-snapshots`, 'g00000001-0000000000000009.snap');
+    await writeFile(
+      target,
+      await readFile(join(`${other}-snapshots`, 'g00000001-0000000000000005.snap')),
+    );
+    const store = await LevelLogStore.open(mine);
+    await assert.rejects(store.load(G), (err: unknown) => {
+      assert.ok(err instanceof CorruptLogError, String(err));
+      assert.equal(err.path, target);
+      assert.match(err.message, /holds index 5/);
+      return true;
+    });
+    await store.close();
   });
 });
 

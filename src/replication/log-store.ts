@@ -59,6 +59,7 @@ import { crc32Combine } from '../store/crc32.js';
 import { CHUNKS_ABANDONED, type SnapshotChunks } from '../store/snapshot.js';
 import { FileSnapshotData } from './snapshot-file-data.js';
 import { SnapshotSpool } from './snapshot-spool.js';
+import { checkLevelFiles } from './level-files.js';
 
 /**
  * LevelDB would not open the log: held by another process (its LOCK), or its own files
@@ -188,6 +189,8 @@ export class LevelLogStore {
     await makeDirDurably(path);
     const snapshotDir = `${path}-snapshots`;
     await makeDirDurably(snapshotDir);
+    // Before LevelDB sees them: its recovery would drop a damaged log's records silently.
+    await checkLevelFiles(path);
     const db = new Level<string, Uint8Array>(path, { valueEncoding: 'view' });
     try {
       await db.open();
@@ -227,7 +230,7 @@ export class LevelLogStore {
     let last = 0;
     const gte = entryKey(group, 0);
     const lte = entryKey(group, Number.MAX_SAFE_INTEGER);
-    for await (const [key, value] of this.db.iterator({ gte, lte })) {
+    for await (const [key, value] of this.tableErrorsNamed(this.db.iterator({ gte, lte }))) {
       const entry = this.decodeAt(key, value, decodeEntry);
       const keyIndex = parseInt(key.slice(prefix.length + 1), 16);
       if (entry.index !== keyIndex)
@@ -252,8 +255,44 @@ export class LevelLogStore {
         `${prefix}h`,
         `commit index ${hardState.commit} beyond the last durable entry ${lastIndex}`,
       );
+    if (hardState === undefined && snapshot === undefined && entries.length === 0)
+      await this.refuseIfLost(group);
     this.bounds.set(group, { first, last });
     return { hardState, snapshot, entries, meta };
+  }
+
+  /**
+   * An empty log beside snapshot files of this group past its bootstrap (index 1): the log was
+   * lost or emptied (removed, truncated, zeroed), not never written. Started as it is, the node
+   * would rejoin as a new member under its old id, with its old vote forgotten.
+   */
+  private async refuseIfLost(group: GroupId): Promise<void> {
+    const prefix = `${groupPrefix(group)}-`;
+    const later = (await readdir(this.snapshotDir)).filter(
+      (name) =>
+        SNAPSHOT_NAME.test(name) &&
+        name.startsWith(prefix) &&
+        parseInt(name.slice(prefix.length, -'.snap'.length), 16) > 1,
+    );
+    if (later.length > 0)
+      throw new CorruptLogError(
+        this.path,
+        `${groupPrefix(group)}s`,
+        `the log holds nothing, but ${join(this.snapshotDir, later.sort().at(-1) ?? '')} shows ` +
+          'it had entries: the log was lost or emptied (remove this node and add it back under ' +
+          'a new id with an empty data directory)',
+      );
+  }
+
+  /** LevelDB's errors reading a damaged table name no file: say which log it is. */
+  private async *tableErrorsNamed<T>(items: AsyncIterable<T>): AsyncGenerator<T> {
+    try {
+      yield* items;
+    } catch (err) {
+      if (err instanceof CorruptLogError) throw err;
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new CorruptLogError(this.path, 'tables', `LevelDB could not read it: ${reason}`);
+    }
   }
 
   /** One Ready: snapshot (replacing the log), entries (truncating a conflicting tail), hard state. */
@@ -450,12 +489,23 @@ export class LevelLogStore {
       const reason = err instanceof Error ? err.message : String(err);
       throw new CorruptLogError(this.path, key, `snapshot file ${path} unreadable: ${reason}`);
     }
+    let snapshot: Snapshot;
     try {
-      return await openSnapshotRecord(record);
+      snapshot = await openSnapshotRecord(record);
     } catch (err) {
-      if (err instanceof RecordError) throw new CorruptLogError(path, 'snapshot', err.message);
-      throw err;
+      // RecordError, or the file system's own (a directory in the file's place: EISDIR).
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new CorruptLogError(path, 'snapshot', reason);
     }
+    // A file of another index (another node's, or renamed) would be a state this log does not
+    // continue: its entries applied on top of it would make a state no node ever had.
+    if (snapshotName(group, snapshot.meta.index) !== name)
+      throw new CorruptLogError(
+        path,
+        'snapshot',
+        `holds index ${snapshot.meta.index}, not the one its name and the log's pointer give`,
+      );
+    return snapshot;
   }
 
   async saveMeta(group: GroupId, meta: Uint8Array): Promise<void> {

@@ -4,21 +4,34 @@ import { SeededRng } from '../shared/effects.js';
 import {
   CRC32_INIT,
   crc32,
+  crc32c,
   crc32Combine,
   crc32Final,
   crc32Update,
   crc32UpdateTable,
 } from './crc32.js';
 
-/** Bit-at-a-time CRC-32, the definition the table-driven version must match. */
-function reference(bytes: Uint8Array): number {
+/** Bit-at-a-time CRC-32 (or another reflected polynomial), the definition tables must match. */
+function reference(bytes: Uint8Array, poly = 0xedb88320): number {
   let c = 0xffffffff;
   for (const byte of bytes) {
     c ^= byte;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    for (let k = 0; k < 8; k++) c = c & 1 ? poly ^ (c >>> 1) : c >>> 1;
   }
   return (c ^ 0xffffffff) >>> 0;
 }
+
+describe('crc32c', () => {
+  it('has the standard check value and matches the bitwise definition', () => {
+    assert.equal(crc32c(Buffer.from('123456789')), 0xe3069283);
+    const rng = new SeededRng(10);
+    const bytes = new Uint8Array(64);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = rng.int(256);
+    for (let start = 0; start < 9; start++)
+      for (let end = start; end <= bytes.length; end += 7)
+        assert.equal(crc32c(bytes, start, end), reference(bytes.subarray(start, end), 0x82f63b78));
+  });
+});
 
 describe('crc32', () => {
   it('has the standard check value', () => {

@@ -14,14 +14,14 @@ const nativeCrc32: ((data: Uint8Array, value: number) => number) | undefined = (
   zlib as { crc32?: (data: Uint8Array, value: number) => number }
 ).crc32;
 
-const TABLES = buildTables();
+const TABLES = buildTables(0xedb88320);
 
-/** TABLES[k * 256 + n]: the CRC of byte n followed by k zero bytes. */
-function buildTables(): Uint32Array {
+/** TABLES[k * 256 + n]: the CRC of byte n followed by k zero bytes (reflected `poly`). */
+function buildTables(poly: number): Uint32Array {
   const tables = new Uint32Array(8 * 256);
   for (let n = 0; n < 256; n++) {
     let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    for (let k = 0; k < 8; k++) c = c & 1 ? poly ^ (c >>> 1) : c >>> 1;
     tables[n] = c >>> 0;
   }
   for (let n = 0; n < 256; n++) {
@@ -56,8 +56,8 @@ export function crc32UpdateTable(
   bytes: Uint8Array,
   start = 0,
   end: number = bytes.length,
+  t: Uint32Array = TABLES,
 ): number {
-  const t = TABLES;
   let c = crc;
   let i = start;
   for (; i + 8 <= end; i += 8) {
@@ -88,6 +88,15 @@ export function crc32Final(crc: number): number {
 /** CRC-32 of a whole buffer. */
 export function crc32(bytes: Uint8Array): number {
   return crc32Final(crc32Update(CRC32_INIT, bytes));
+}
+
+/** CRC-32C (Castagnoli) tables, built on first use: only LevelDB's log checks need them. */
+let castagnoli: Uint32Array | undefined;
+
+/** CRC-32C (Castagnoli, reflected 0x82F63B78) of `bytes[start, end)`: what LevelDB stores. */
+export function crc32c(bytes: Uint8Array, start = 0, end: number = bytes.length): number {
+  castagnoli ??= buildTables(0x82f63b78);
+  return crc32Final(crc32UpdateTable(CRC32_INIT, bytes, start, end, castagnoli));
 }
 
 const POLY = 0xedb88320;
