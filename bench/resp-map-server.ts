@@ -87,7 +87,15 @@ export function createMapDispatcher(): CommandDispatcher {
   return {
     connect(connection: ClientConnection): Session {
       clients++;
-      return { connection, protocol: 2, closeAfterReply: false, repliesToSkip: 0 };
+      return {
+        connection,
+        protocol: 2,
+        closeAfterReply: false,
+        repliesToSkip: 0,
+        lastInteractionMs: 0,
+        waiting: false,
+        authRequired: false,
+      };
     },
     dispatch(_session: Session, args: readonly string[]): Reply {
       const handler = handlers[(args[0] ?? '').toLowerCase()];
@@ -99,6 +107,7 @@ export function createMapDispatcher(): CommandDispatcher {
     get clientCount(): number {
       return clients;
     },
+    clockMs: 0,
   };
 }
 

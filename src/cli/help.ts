@@ -23,7 +23,8 @@ Server flags (also the keys of a --config JSON file; flags win over the file):
                               API wants it too (Bearer, or Basic as user default), all
                               but /healthz and /readyz
   --maxclients N              most client connections at once (default 10000)
-  --timeout SECONDS           close clients idle this long (default 0: never)
+  --timeout SECONDS           close clients that sent and received nothing this long,
+                              unless a reply is pending (default 0: never)
   --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (default info)
   --durability MODE           fsync (default): every write in a Raft log in DIR/raft,
                               fsynced before it is acknowledged (alone: a group of one)
@@ -39,8 +40,10 @@ Server flags (also the keys of a --config JSON file; flags win over the file):
   --maxmemory-eviction-tenacity N  0..100, time one command may spend evicting (default 10)
   --lfu-log-factor N          LFU counter growth (default 10)
   --lfu-decay-time MINUTES    LFU counter decay period (default 1; 0: never)
-  --proto-max-bulk-len BYTES  largest bulk string a client may send (default 512mb)
-  --client-query-buffer-limit BYTES  unparsed input held per client (default 1gb)
+  --proto-max-bulk-len BYTES  largest bulk string a client may send (default and most:
+                              536870888, the longest string Node.js holds; Redis: 512mb)
+  --client-query-buffer-limit BYTES  input held per client and not yet part of a complete
+                              argument (default 1gb)
 
 Replication flags (--durability fsync; with --durability memory they are an error):
   --id N                      this node's id in its cluster (default 1)

@@ -80,6 +80,7 @@ export class ClientSession implements Session {
   /** Full name of the last command run (`client|info`), as CLIENT LIST prints it. */
   lastCommand = 'NULL';
   lastInteractionMs: number;
+  waiting = false;
   readonly createdMs: number;
   readonly context: SessionContext;
 
@@ -96,6 +97,11 @@ export class ClientSession implements Session {
 
   get id(): number {
     return this.connection.id;
+  }
+
+  /** As Redis: not authenticated while a password is set (clearing it lets everyone in). */
+  get authRequired(): boolean {
+    return !this.authenticated && this.context.server.config.requirepass !== '';
   }
 
   /** Leaves MULTI and forgets WATCHed keys (EXEC, DISCARD, RESET). */

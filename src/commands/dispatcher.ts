@@ -181,6 +181,10 @@ export class Dispatcher implements CommandDispatcher {
     return this.sessions.size;
   }
 
+  get clockMs(): number {
+    return this.coarseNowMs;
+  }
+
   connect(connection: ClientConnection): Session {
     const session = new ClientSession(connection, this.server, this.options.clock.nowMs());
     this.sessions.set(connection.id, session);
@@ -347,8 +351,7 @@ export class Dispatcher implements CommandDispatcher {
    * Redis, clearing `requirepass` (CONFIG SET) lets unauthenticated connections in at once.
    */
   private authenticate(session: ClientSession, command: CompiledCommand): ErrorReply | undefined {
-    if (session.authenticated || command.noAuth) return undefined;
-    return this.options.config.requirepass === '' ? undefined : NOAUTH;
+    return command.noAuth || !session.authRequired ? undefined : NOAUTH;
   }
 
   /**
@@ -468,7 +471,13 @@ export class Dispatcher implements CommandDispatcher {
     return error;
   }
 
-  /** Housekeeping from main's timer (every ~100 ms): coarse clock, idle client timeout. */
+  /**
+   * Housekeeping from main's timer (every ~100 ms): coarse clock, idle client timeout. As
+   * Redis' clientsCronHandleTimeout: idle means no bytes read or written for longer than
+   * `timeout` (the protocol layer stamps lastInteractionMs); a client whose reply is pending
+   * (postponed by CLIENT PAUSE, waiting on consensus) is not idle, as a blocked Redis client;
+   * a client in MULTI is timed out like any other.
+   */
   cron(nowMs: number): void {
     this.coarseNowMs = nowMs;
     this.sampleOps(nowMs);
@@ -477,7 +486,7 @@ export class Dispatcher implements CommandDispatcher {
     if (timeoutSeconds <= 0 || nowMs - this.lastTimeoutCheckMs < 1000) return;
     this.lastTimeoutCheckMs = nowMs;
     for (const session of this.sessions.values()) {
-      if (session.multi === undefined && nowMs - session.lastInteractionMs > timeoutSeconds * 1000)
+      if (!session.waiting && nowMs - session.lastInteractionMs > timeoutSeconds * 1000)
         session.connection.close();
     }
   }

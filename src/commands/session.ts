@@ -39,6 +39,22 @@ export interface Session {
    * normal case, the only one the hot path tests) writes every reply, REPLIES_OFF drops all.
    */
   repliesToSkip: number;
+  /**
+   * Wall-clock ms of the last bytes read from or written to the client (Redis
+   * `lastinteraction`): the protocol layer stamps it with `CommandDispatcher.clockMs`. The idle
+   * timeout and CLIENT LIST `idle=` read it.
+   */
+  lastInteractionMs: number;
+  /**
+   * A reply of this client is pending (CLIENT PAUSE, a consensus round): set by the protocol
+   * layer. Like a blocked Redis client, such a client is never closed as idle.
+   */
+  waiting: boolean;
+  /**
+   * The client must authenticate before it may run commands (Redis authRequired): until then
+   * the protocol layer refuses large requests (parser.ts).
+   */
+  readonly authRequired: boolean;
 }
 
 /** `repliesToSkip` under CLIENT REPLY OFF: every reply is dropped until CLIENT REPLY ON. */
@@ -85,4 +101,6 @@ export interface CommandDispatcher {
   disconnect(session: Session): void;
   /** Number of connected clients (for maxclients checks and INFO). */
   readonly clientCount: number;
+  /** A coarse wall clock in ms (refreshed by the server's cron) for `lastInteractionMs`. */
+  readonly clockMs: number;
 }

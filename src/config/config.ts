@@ -307,6 +307,11 @@ export function applyConfigFile(options: ServerOptions, text: string, path: stri
 
 /** The limits the protocol layer enforces, from the options; throws ConfigError if inconsistent. */
 export function limitsFor(options: ServerOptions): Limits {
+  if (options.protoMaxBulkLen > STRING_CHARS_MAX)
+    throw new ConfigError(
+      `proto-max-bulk-len must be at most ${STRING_CHARS_MAX} ` +
+        '(the longest string Node.js holds; Redis allows 512mb)',
+    );
   const limits: Limits = {
     ...DEFAULT_LIMITS,
     bulkBytesMax: options.protoMaxBulkLen,
@@ -446,6 +451,8 @@ function memoryParameter(
   write: (value: number) => void,
   min = 0,
   max = Number.MAX_SAFE_INTEGER,
+  /** Why `max` is what it is, when that differs from Redis. */
+  maxReason = '',
 ): ConfigParameter {
   return {
     name,
@@ -454,7 +461,7 @@ function memoryParameter(
       const parsed = parseMemory(value);
       if (parsed === undefined) return 'argument must be a memory value';
       if (parsed < min || parsed > max)
-        return `argument must be between ${min} and ${max} inclusive`;
+        return `argument must be between ${min} and ${max} inclusive${maxReason}`;
       return undefined;
     },
     apply: (value) => write(parseMemory(value) ?? 0),
@@ -534,6 +541,8 @@ function buildParameters(config: RuntimeConfig): ConfigParameter[] {
       },
       1024 * 1024,
       STRING_CHARS_MAX,
+      // Redis takes 512mb; an argument here is a V8 string, which holds 24 bytes less.
+      ` (${STRING_CHARS_MAX} bytes is the longest string Node.js holds)`,
     ),
     memoryParameter(
       'client-query-buffer-limit',

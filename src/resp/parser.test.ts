@@ -7,6 +7,7 @@ import {
   RespProtocolError,
   parseInteger,
   type ParserLimits,
+  type ParserOptions,
 } from './parser.js';
 
 const CRLF = Buffer.from('\r\n');
@@ -16,13 +17,18 @@ const LIMITS: ParserLimits = {
   multibulkLengthMax: DEFAULT_LIMITS.multibulkLengthMax,
   inlineBytesMax: DEFAULT_LIMITS.inlineBytesMax,
   queryBufferBytesMax: DEFAULT_LIMITS.queryBufferBytesMax,
+  commandBytesMax: DEFAULT_LIMITS.commandBytesMax,
 };
 
 type Outcome = string[] | string; // a command, or the error reply text
 
 /** Feeds the chunks and drains every command; stops at the first error. */
-function parseChunks(chunks: readonly Buffer[], limits: ParserLimits = LIMITS): Outcome[] {
-  const parser = new RespParser(limits);
+function parseChunks(
+  chunks: readonly Buffer[],
+  limits: ParserLimits = LIMITS,
+  options: ParserOptions = {},
+): Outcome[] {
+  const parser = new RespParser(limits, options);
   const out: Outcome[] = [];
   for (const chunk of chunks) {
     parser.feed(chunk);
@@ -190,13 +196,13 @@ test('big bulks reuse one pooled carry across parsers; a declared length never a
     assert.ok(Array.isArray(cmd));
     return cmd[1] ?? '';
   };
-  const first = new RespParser(LIMITS, pool);
+  const first = new RespParser(LIMITS, { pool });
   assert.ok(Buffer.from(send(first), 'latin1').equals(value));
   const kept = pool.bytes;
   assert.ok(kept >= size + 2, `pool keeps the finished carry (${kept})`);
   // Another connection's bulk of the same size takes it (the pool is empty while lent) and
   // still gets its own bytes: the string is a copy, not a view of the shared buffer.
-  const second = new RespParser(LIMITS, pool);
+  const second = new RespParser(LIMITS, { pool });
   const other = Buffer.from(value.map((b) => b ^ 0x5a));
   const otherRequest = Buffer.concat([
     Buffer.from(`*2\r\n$4\r\nECHO\r\n$${size}\r\n`),
@@ -212,17 +218,104 @@ test('big bulks reuse one pooled carry across parsers; a declared length never a
   assert.ok(Buffer.from(cmd[1] ?? '', 'latin1').equals(other));
   assert.equal(pool.bytes, kept, 'given back');
   // A huge declared length with the pool too small: no allocation beyond what arrived.
-  const third = new RespParser(LIMITS, pool);
+  const third = new RespParser(LIMITS, { pool });
   third.feed(Buffer.from('*1\r\n$500000000\r\nabc'));
   assert.equal(third.next(), null);
   assert.ok(third.carryCapacityBytes <= 1024 * 1024 + 256, `${third.carryCapacityBytes}`);
   assert.equal(pool.bytes, kept, 'the spare stays in the pool');
 });
 
-test('query buffer limit closes without a reply', () => {
+/** `text` in chunks of `size` bytes, as reads deliver it. */
+function chunked(text: string, size: number): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < text.length; i += size)
+    chunks.push(Buffer.from(text.slice(i, i + size), 'latin1'));
+  return chunks;
+}
+
+test('the query buffer limit counts unparsed bytes, not the arguments of a command', () => {
+  // As Redis: completed arguments leave the query buffer, so MSET with three 100-byte values
+  // passes a 150-byte limit when the bytes arrive in reads the parser keeps up with.
   const limits = { ...LIMITS, bulkBytesMax: 100, queryBufferBytesMax: 150 };
-  const out = parse(`*3\r\n$3\r\nSET\r\n$100\r\n${'a'.repeat(100)}\r\n$100\r\n`, limits);
-  assert.deepEqual(out, ['(closed: query buffer limit exceeded)']);
+  const values = ['a', 'b', 'c'].map((c) => c.repeat(100));
+  const mset = encode(['MSET', 'a', values[0] ?? '', 'b', values[1] ?? '', 'c', values[2] ?? '']);
+  assert.deepEqual(parseChunks(chunked(mset, 40), limits), [
+    ['MSET', 'a', values[0], 'b', values[1], 'c', values[2]],
+  ]);
+});
+
+test('more unparsed input than the query buffer limit closes without a reply', () => {
+  const limits = { ...LIMITS, bulkBytesMax: 100, queryBufferBytesMax: 150 };
+  // Checked after the read, before parsing (Redis frees the client before it parses).
+  const pings = '*1\r\n$4\r\nPING\r\n'.repeat(11); // 154 bytes
+  assert.deepEqual(parse(pings, limits), ['(closed: query buffer limit exceeded)']);
+  assert.equal(parseChunks(chunked(pings, 100), limits).length, 11);
+});
+
+test('the arguments of one command are bounded by commandBytesMax', () => {
+  const limits = { ...LIMITS, bulkBytesMax: 100, queryBufferBytesMax: 150, commandBytesMax: 250 };
+  const three = encode(['SET', 'a'.repeat(100), 'b'.repeat(100), 'c'.repeat(100)]);
+  assert.deepEqual(parseChunks(chunked(three, 40), limits), [
+    'ERR Protocol error: too big command (its arguments exceed 250 bytes)',
+  ]);
+  const two = encode(['SET', 'a'.repeat(100), 'b'.repeat(100)]);
+  assert.deepEqual(parseChunks(chunked(two, 40), limits), [
+    ['SET', 'a'.repeat(100), 'b'.repeat(100)],
+  ]);
+  // The same bound on the fast path (one chunk holding the whole command).
+  const big = { ...limits, queryBufferBytesMax: 1000 };
+  assert.deepEqual(parse(three, big), [
+    'ERR Protocol error: too big command (its arguments exceed 250 bytes)',
+  ]);
+});
+
+test('before authentication: at most 10 elements and 16 KiB bulks (Redis CVE-2021-32675)', () => {
+  const unauthenticated = { authRequired: () => true };
+  const run = (text: string): Outcome[] =>
+    parseChunks([Buffer.from(text, 'latin1')], LIMITS, unauthenticated);
+  const multibulk = 'ERR Protocol error: unauthenticated multibulk length';
+  const bulk = 'ERR Protocol error: unauthenticated bulk length';
+  assert.deepEqual(run('*11\r\n'), [multibulk]);
+  assert.deepEqual(run('*10\r\n'), [], 'ten elements: waits for them');
+  assert.deepEqual(run('*1\r\n$16385\r\n'), [bulk]);
+  assert.deepEqual(run('*1\r\n$16384\r\n'), [], 'a 16 KiB bulk: waits for it');
+  assert.deepEqual(run(`*2\r\n$4\r\nAUTH\r\n$16385\r\n${'a'.repeat(16385)}\r\n`), [bulk]);
+  // Whole commands in one chunk (the fast path) are refused the same way.
+  const eleven = encode(new Array<string>(11).fill('x'));
+  assert.deepEqual(run(eleven), [multibulk]);
+  assert.deepEqual(run(encode(['AUTH', 'a'.repeat(16385)])), [bulk]);
+  assert.deepEqual(run(encode(['AUTH', 'a'.repeat(16384)])), [['AUTH', 'a'.repeat(16384)]]);
+  // Redis' other checks come first; empty and negative counts are still no command.
+  assert.deepEqual(run('*x\r\n'), ['ERR Protocol error: invalid multibulk length']);
+  assert.deepEqual(run('*1\r\n$-1\r\n'), ['ERR Protocol error: invalid bulk length']);
+  assert.deepEqual(run('*-1\r\n*0\r\n*1\r\n$4\r\nPING\r\n'), [['PING']]);
+  // Inline commands are limited only by the inline line length, as in Redis.
+  const inline = `${new Array<string>(20).fill('x').join(' ')}\r\n`;
+  assert.deepEqual(run(inline), [new Array<string>(20).fill('x')]);
+  // Once authenticated (or with no password) the normal limits apply.
+  assert.deepEqual(parse(eleven), [new Array<string>(11).fill('x')]);
+  assert.deepEqual(parse(encode(['SET', 'k', 'a'.repeat(16385)])), [
+    ['SET', 'k', 'a'.repeat(16385)],
+  ]);
+});
+
+test('the authentication state is asked when each command starts (AUTH then a large one)', () => {
+  let authRequired = true;
+  const parser = new RespParser(LIMITS, { authRequired: () => authRequired });
+  const large = encode(new Array<string>(12).fill('y'));
+  parser.feed(Buffer.from(encode(['AUTH', 'pw']) + large, 'latin1'));
+  assert.deepEqual(parser.next(), ['AUTH', 'pw']);
+  authRequired = false; // AUTH succeeded
+  assert.deepEqual(parser.next(), new Array<string>(12).fill('y'));
+});
+
+test('multibulk counts above 1024*1024 are accepted, as Redis 7', () => {
+  assert.deepEqual(parse('*1048577\r\n'), [], 'waits for the arguments');
+  const keys = 1024 * 1024 + 1;
+  const del = `*${keys + 1}\r\n$3\r\nDEL\r\n${'$1\r\nk\r\n'.repeat(keys)}`;
+  const [command] = parse(del);
+  assert.ok(Array.isArray(command));
+  assert.equal(command.length, keys + 1);
 });
 
 test('parseInteger follows string2ll', () => {

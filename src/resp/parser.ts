@@ -15,9 +15,18 @@
  * - `*0` and negative counts are skipped, empty inline lines are ignored;
  * - the two bytes after a bulk's payload, and the byte after the `\r` of a length line, are
  *   skipped without being checked, as Redis does;
- * - the exact `ERR Protocol error: ...` strings.
+ * - the exact `ERR Protocol error: ...` strings;
+ * - before the client authenticates (when a password is required), at most 10 elements and
+ *   16 KiB bulks, checked on the length lines before any payload is read (CVE-2021-32675);
+ * - the query buffer limit bounds the bytes held and not yet part of a complete argument,
+ *   checked after every read; the arguments of one command are bounded separately
+ *   (`commandBytesMax`, a memlayer limit: they live in V8's heap).
  */
-import type { Limits } from '../config/limits.js';
+import {
+  UNAUTHENTICATED_BULK_BYTES_MAX,
+  UNAUTHENTICATED_MULTIBULK_LENGTH_MAX,
+  type Limits,
+} from '../config/limits.js';
 import { latin1Slice } from '../shared/latin1.js';
 import { splitInlineArgs } from './inline.js';
 
@@ -33,8 +42,23 @@ export class RespProtocolError {
 
 export type ParserLimits = Pick<
   Limits,
-  'bulkBytesMax' | 'multibulkLengthMax' | 'inlineBytesMax' | 'queryBufferBytesMax'
+  | 'bulkBytesMax'
+  | 'multibulkLengthMax'
+  | 'commandBytesMax'
+  | 'inlineBytesMax'
+  | 'queryBufferBytesMax'
 >;
+
+export interface ParserOptions {
+  /** A spare carry buffer shared with other connections. */
+  readonly pool?: CarryPool;
+  /**
+   * Whether the client must still authenticate (Redis authRequired). Asked only for a count
+   * over 10 or a bulk over 16 KiB, when the next command's length line is read: the command
+   * before it (AUTH) has run by then.
+   */
+  readonly authRequired?: () => boolean;
+}
 
 const CR = 13;
 const LF = 10;
@@ -102,7 +126,12 @@ const UNBALANCED = protoError('unbalanced quotes in request');
 const BIG_INLINE = protoError('too big inline request');
 const BIG_MBULK = protoError('too big mbulk count string');
 const BIG_BULK = protoError('too big bulk count string');
+const UNAUTHENTICATED_MULTIBULK = protoError('unauthenticated multibulk length');
+const UNAUTHENTICATED_BULK = protoError('unauthenticated bulk length');
 const QUERY_BUFFER = new RespProtocolError(null, 'query buffer limit exceeded');
+const tooBigCommand = (bytesMax: number): RespProtocolError =>
+  protoError(`too big command (its arguments exceed ${bytesMax} bytes)`);
+const NEVER = (): boolean => false;
 
 /**
  * Command names repeat on every request: a small direct-mapped cache (shared by all parsers;
@@ -188,14 +217,20 @@ export class RespParser {
   /** Set once a protocol error was returned: the parser is dead. */
   private failed: RespProtocolError | null = null;
 
-  constructor(
-    limits: ParserLimits,
-    private readonly pool?: CarryPool,
-  ) {
+  private readonly pool: CarryPool | undefined;
+  private readonly authRequired: () => boolean;
+
+  constructor(limits: ParserLimits, options: ParserOptions = {}) {
     this.limits = limits;
+    this.pool = options.pool;
+    this.authRequired = options.authRequired ?? NEVER;
   }
 
-  /** Hands a chunk read from the socket to the parser; it keeps a reference. */
+  /**
+   * Hands a chunk read from the socket to the parser; it keeps a reference. Past the query
+   * buffer limit the parser fails (`next` answers the error): Redis checks after each read,
+   * before it parses.
+   */
   feed(chunk: Buffer): void {
     if (chunk.length === 0) return;
     if (this.pos >= this.buf.length && this.queue.length === 0) {
@@ -205,6 +240,13 @@ export class RespParser {
       this.queue.push(chunk);
       this.queuedBytes += chunk.length;
     }
+    if (this.failed === null && this.unparsedBytes > this.limits.queryBufferBytesMax)
+      this.failed = QUERY_BUFFER;
+  }
+
+  /** Redis' query buffer: bytes held that are not yet part of a complete argument. */
+  get unparsedBytes(): number {
+    return this.buf.length - this.pos + this.queuedBytes + this.lineLen + this.bulkFilled;
   }
 
   /**
@@ -223,9 +265,7 @@ export class RespParser {
 
   /** Bytes received and held but not yet returned as a command. */
   get bufferedBytes(): number {
-    return (
-      this.buf.length - this.pos + this.queuedBytes + this.lineLen + this.argBytes + this.bulkFilled
-    );
+    return this.unparsedBytes + this.argBytes;
   }
 
   /** Bytes of carry buffers allocated (partial line and partial bulk), for tests and stats. */
@@ -272,6 +312,8 @@ export class RespParser {
       c = buf[++i] ?? 0;
     }
     if (c !== CR || i + 1 >= end) return undefined;
+    // Large requests of a client that must authenticate: the state machine answers them.
+    if (count > UNAUTHENTICATED_MULTIBULK_LENGTH_MAX && this.authRequired()) return undefined;
     i += 2;
     const args: string[] = [];
     let bytes = 0;
@@ -290,11 +332,12 @@ export class RespParser {
         }
       }
       if (c !== CR) return undefined;
+      if (length > UNAUTHENTICATED_BULK_BYTES_MAX && this.authRequired()) return undefined;
       const start = i + 2;
       i = start + length + 2;
       if (i > end) return undefined;
       bytes += length;
-      if (bytes > this.limits.queryBufferBytesMax) return undefined;
+      if (bytes > this.limits.commandBytesMax) return undefined;
       args.push(
         n === 0 && length <= NAME_BYTES_MAX
           ? commandName(buf, start, start + length)
@@ -362,6 +405,8 @@ export class RespParser {
     // lineStart points at '*'
     const count = parseInteger(this.lineBuf, this.lineStart + 1, this.lineEnd);
     if (Number.isNaN(count) || count > this.limits.multibulkLengthMax) return INVALID_MULTIBULK;
+    if (count > UNAUTHENTICATED_MULTIBULK_LENGTH_MAX && this.authRequired())
+      return UNAUTHENTICATED_MULTIBULK;
     if (count <= 0) {
       this.mode = Mode.Start; // `*0` and `*-1` are no command at all
       return undefined;
@@ -387,7 +432,9 @@ export class RespParser {
     if (Number.isNaN(length) || length < 0 || length > this.limits.bulkBytesMax) {
       return INVALID_BULK;
     }
-    if (this.argBytes + length > this.limits.queryBufferBytesMax) return QUERY_BUFFER;
+    if (length > UNAUTHENTICATED_BULK_BYTES_MAX && this.authRequired()) return UNAUTHENTICATED_BULK;
+    if (this.argBytes + length > this.limits.commandBytesMax)
+      return tooBigCommand(this.limits.commandBytesMax);
     this.bulkLen = length;
     this.bulkFilled = 0;
     this.mode = Mode.BulkData;

@@ -120,8 +120,11 @@ class Connection implements ClientConnection {
     this.ctx = ctx;
     this.remoteAddress = socket.remoteAddress;
     this.localAddress = socket.localAddress;
-    this.parser = new RespParser(ctx.limits, ctx.carryPool);
     this.session = ctx.dispatcher.connect(this);
+    this.parser = new RespParser(ctx.limits, {
+      pool: ctx.carryPool,
+      authRequired: () => this.session.authRequired,
+    });
     socket.start({
       data: socket.sharedReads ? (view) => this.onSharedRead(view) : (chunk) => this.onData(chunk),
       drain: () => this.onDrain(),
@@ -155,6 +158,7 @@ class Connection implements ClientConnection {
 
   private onData(chunk: Buffer): void {
     this.ctx.stats.netInputBytes += chunk.length;
+    this.interacted();
     if (this.ending) return;
     this.parser.feed(chunk);
     if (!this.awaiting && !this.draining) this.process();
@@ -174,6 +178,7 @@ class Connection implements ClientConnection {
   }
 
   private onDrain(): void {
+    this.interacted();
     if (!this.draining) return;
     this.draining = false;
     if (!this.awaiting && !this.ending) {
@@ -257,8 +262,22 @@ class Connection implements ClientConnection {
     return INTERNAL_ERROR;
   }
 
+  /**
+   * Bytes moved either way: the client is not idle (Redis sets lastinteraction on every read
+   * and write), so `--timeout` spares a client uploading a large value slowly.
+   */
+  private interacted(): void {
+    this.session.lastInteractionMs = this.ctx.dispatcher.clockMs;
+  }
+
+  /** A reply is pending: the client is like a blocked Redis client, not idle. */
+  private setAwaiting(awaiting: boolean): void {
+    this.awaiting = awaiting;
+    this.session.waiting = awaiting;
+  }
+
   private awaitReply(reply: Promise<Reply>, args: readonly string[]): void {
-    this.awaiting = true;
+    this.setAwaiting(true);
     this.pauseReading();
     reply.then(
       (value) => this.settle(value),
@@ -272,7 +291,7 @@ class Connection implements ClientConnection {
     this.packed = 0;
     const replies = this.ctx.dispatcher.seal?.(this.session);
     assert(replies !== undefined, 'commands were packed but nothing was sealed');
-    this.awaiting = true;
+    this.setAwaiting(true);
     this.pauseReading();
     replies.then(
       (values) => this.settleAll(values),
@@ -282,14 +301,14 @@ class Connection implements ClientConnection {
   }
 
   private settle(reply: Reply): void {
-    this.awaiting = false;
+    this.setAwaiting(false);
     if (this.closed) return;
     this.writeSettled(reply);
     this.resume();
   }
 
   private settleAll(replies: readonly Reply[]): void {
-    this.awaiting = false;
+    this.setAwaiting(false);
     if (this.closed) return;
     for (const reply of replies) this.writeSettled(reply);
     this.resume();
@@ -329,6 +348,7 @@ class Connection implements ClientConnection {
     const out = this.ctx.writer.take();
     if (out === null || this.closed || this.socket.destroyed) return;
     this.ctx.stats.netOutputBytes += out.length;
+    this.interacted();
     this.socket.write(out);
     const queued = this.socket.queuedBytes;
     if (queued > this.ctx.limits.replyBufferBytesMax) {

@@ -31,9 +31,18 @@ const arity = (name: string): ErrorReply =>
 
 class PingEchoDispatcher implements CommandDispatcher {
   clientCount = 0;
+  readonly clockMs = 0;
   connect(connection: ClientConnection): Session {
     this.clientCount++;
-    return { connection, protocol: 2, closeAfterReply: false, repliesToSkip: 0 };
+    return {
+      connection,
+      protocol: 2,
+      closeAfterReply: false,
+      repliesToSkip: 0,
+      lastInteractionMs: 0,
+      waiting: false,
+      authRequired: false,
+    };
   }
   disconnect(): void {
     this.clientCount--;

@@ -31,11 +31,21 @@ class TestDispatcher implements CommandDispatcher {
     return this.clients;
   }
 
+  readonly clockMs = 0;
+
   readonly sessions = new Set<Session>();
 
   connect(connection: ClientConnection): Session {
     this.clients++;
-    const session: Session = { connection, protocol: 2, closeAfterReply: false, repliesToSkip: 0 };
+    const session: Session = {
+      connection,
+      protocol: 2,
+      closeAfterReply: false,
+      repliesToSkip: 0,
+      lastInteractionMs: 0,
+      waiting: false,
+      authRequired: false,
+    };
     this.sessions.add(session);
     return session;
   }
