@@ -144,16 +144,19 @@ class Connection implements ClientConnection {
   shutdown(): void {
     this.ending = true;
     this.end();
-    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
   /**
    * Ends our side after the queued replies. Reading resumes (what arrives is dropped): the
-   * client's own end is what completes the close, and a paused socket would never see it.
+   * client's own end usually completes the close, and a paused socket would never see it. A
+   * client that never ends its side would hold its connection (and a maxclients slot) for
+   * ever, so the socket is destroyed after a grace period, as Redis closes its descriptor
+   * once the reply is written.
    */
   private end(): void {
     this.socket.resume();
     this.socket.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
   private onData(chunk: Buffer): void {

@@ -85,6 +85,34 @@ for (const [io, env] of IO_ENVS) {
     });
   });
 
+  test(`a client that never closes its side after a protocol error loses its connection (${io})`, async () => {
+    // allowHalfOpen: this client keeps its side open after the server's FIN, as a client that
+    // ignores it would; only the server can free the connection.
+    const lingering = net.connect({ port: server.port, host: '127.0.0.1', allowHalfOpen: true });
+    lingering.on('error', () => undefined);
+    let ended = false;
+    lingering.on('end', () => (ended = true));
+    lingering.on('data', () => undefined);
+    await new Promise((done) => lingering.once('connect', done));
+    await withClient(server.port, async (client) => {
+      const connected = async (): Promise<number> => {
+        client.command('INFO', 'clients');
+        const header = await client.readLine();
+        const text = await client.read(Number(header.slice(1, -2)) + 2);
+        return Number(/^connected_clients:(\d+)\r$/m.exec(text)?.[1]);
+      };
+      client.command('AUTH', 's3cret');
+      assert.equal(await client.readLine(), '+OK\r\n');
+      assert.equal(await connected(), 2);
+      lingering.write('*11\r\n');
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline && (!ended || (await connected()) !== 1)) await sleep(100);
+      assert.ok(ended, 'the server ended its side');
+      assert.equal(await connected(), 1, 'the connection is gone although the client never ended');
+    });
+    lingering.destroy();
+  });
+
   test(`unauthenticated: a huge declared bulk is refused before its bytes are held (${io})`, async () => {
     const before = rssBytes(server);
     const socket = net.connect(server.port, '127.0.0.1');
