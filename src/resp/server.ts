@@ -140,23 +140,33 @@ class Connection implements ClientConnection {
     if (!this.processing && !this.awaiting) this.end();
   }
 
-  /** Server shutdown: end now, destroy after a grace period. */
+  /** Server shutdown: end now, destroy after a grace period whatever is still queued. */
   shutdown(): void {
     this.ending = true;
     this.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
   /**
    * Ends our side after the queued replies. Reading resumes (what arrives is dropped): the
    * client's own end usually completes the close, and a paused socket would never see it. A
    * client that never ends its side would hold its connection (and a maxclients slot) for
-   * ever, so the socket is destroyed after a grace period, as Redis closes its descriptor
-   * once the reply is written.
+   * ever, so the socket is destroyed once its replies have left and a grace period passed, as
+   * Redis closes its descriptor once the reply is written.
    */
   private end(): void {
     this.socket.resume();
     this.socket.end();
-    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+    this.destroyOnceFlushed();
+  }
+
+  private destroyOnceFlushed(): void {
+    setTimeout(() => {
+      if (this.closed || this.socket.destroyed) return;
+      // A large reply still going out to a slow reader is waited for, not cut.
+      if (this.socket.queuedBytes > 0) this.destroyOnceFlushed();
+      else this.socket.destroy();
+    }, CLOSE_GRACE_MS).unref();
   }
 
   private onData(chunk: Buffer): void {

@@ -113,6 +113,25 @@ for (const [io, env] of IO_ENVS) {
     lingering.destroy();
   });
 
+  test(`QUIT after a large reply to a slow reader: the whole reply, then the close (${io})`, async () => {
+    const size = 32 * 1024 * 1024;
+    const socket = net.connect(server.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise((done) => socket.once('connect', done));
+    socket.pause();
+    socket.write(resp('AUTH', 's3cret') + resp('SET', 'big', 'x'.repeat(size)));
+    socket.write(resp('GET', 'big') + resp('QUIT'));
+    // Not reading for longer than the grace period: most of the reply waits in the server,
+    // which reads no further (QUIT included) until it has gone.
+    await sleep(2500);
+    let received = 0;
+    socket.on('data', (chunk: Buffer) => (received += chunk.length));
+    socket.resume();
+    await new Promise((done) => socket.once('close', done));
+    const expected = '+OK\r\n+OK\r\n'.length + `$${size}\r\n`.length + size + 2 + 5;
+    assert.equal(received, expected, 'every byte of the reply and +OK for QUIT');
+  });
+
   test(`unauthenticated: a huge declared bulk is refused before its bytes are held (${io})`, async () => {
     const before = rssBytes(server);
     const socket = net.connect(server.port, '127.0.0.1');
