@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { REDIS_VERSION, type ServerFacilities } from '../context.js';
 import { bytesToHuman } from './info-registry.js';
+import { wallClockUs } from '../../shared/effects.js';
 
 export interface StandardInfoSources {
   readonly startedMs: number;
@@ -69,7 +70,7 @@ function serverSection(server: ServerFacilities, sources: StandardInfoSources): 
     ['process_supervised', 'no'],
     ['run_id', RUN_ID],
     ['tcp_port', sources.port()],
-    ['server_time_usec', nowMs * 1000],
+    ['server_time_usec', wallClockUs(server.clock)],
     ['uptime_in_seconds', uptimeSeconds],
     ['uptime_in_days', Math.floor(uptimeSeconds / 86400)],
     ['hz', 10],
