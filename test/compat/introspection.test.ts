@@ -10,6 +10,43 @@ import { wireSession } from './wire-cases.js';
 
 const wire = wireSession();
 
+const bulk = (text: string): string => `$${text.length}\r\n${text}\r\n`;
+
+test('INFO errorstats counts errors by prefix, EXEC errors and EXECABORT included', async () => {
+  await wire.expect([
+    [['CONFIG', 'RESETSTAT'], '+OK\r\n'],
+    [['FOO'], "-ERR unknown command 'FOO', with args beginning with: \r\n"],
+    [['GET'], "-ERR wrong number of arguments for 'get' command\r\n"],
+    [['SET', 'es', 'v'], '+OK\r\n'],
+    [
+      ['LPUSH', 'es', 'x'],
+      '-WRONGTYPE Operation against a key holding the wrong kind of value\r\n',
+    ],
+    [['MULTI'], '+OK\r\n'],
+    [['INCR', 'es'], '+QUEUED\r\n'],
+    [['EXEC'], '*1\r\n-ERR value is not an integer or out of range\r\n'],
+    [['EXEC'], '-ERR EXEC without MULTI\r\n'],
+  ]);
+  const errorstats = await wire.reply('INFO', 'errorstats');
+  const text = '# Errorstats\r\nerrorstat_ERR:count=4\r\nerrorstat_WRONGTYPE:count=1\r\n';
+  assert.equal(errorstats, bulk(text));
+  const stats = await wire.reply('INFO', 'stats');
+  assert.match(stats, /\r\nunexpected_error_replies:0\r\ntotal_error_replies:5\r\n/);
+  const commandstats = await wire.reply('INFO', 'commandstats');
+  assert.match(
+    commandstats,
+    /cmdstat_incr:calls=1,usec=0,usec_per_call=0\.00,rejected_calls=0,failed_calls=1/,
+  );
+  const all = await wire.reply('INFO', 'everything');
+  const titles: string[] = all.match(/# \w+/g) ?? [];
+  const modules = titles.indexOf('# Modules');
+  assert.deepEqual(titles.slice(modules, modules + 3), [
+    '# Modules',
+    '# Commandstats',
+    '# Errorstats',
+  ]);
+});
+
 test('TIME answers real microseconds', async () => {
   const fractions = new Set<string>();
   for (let i = 0; i < 5; i++) {

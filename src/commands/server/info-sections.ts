@@ -16,6 +16,8 @@ export interface StandardInfoSources {
   readonly clientIo: () => string;
   readonly commandsProcessed: () => number;
   readonly errorReplies: () => number;
+  /** INFO errorstats lines (`errorstat_ERR`, `count=3`). */
+  readonly errorStats: () => ReadonlyArray<readonly [string, string]>;
   readonly opsPerSecond: () => number;
   readonly expiredKeys: () => number;
 }
@@ -39,12 +41,13 @@ export function registerStandardInfoSections(
   info.registerInfoSection('replication', () => replicationSection(server));
   info.registerInfoSection('cpu', cpuSection);
   info.registerInfoSection('modules', () => []);
-  info.registerInfoSection('errorstats', () => []);
-  info.registerInfoSection('cluster', () => [['cluster_enabled', 0]]);
-  info.registerInfoSection('keyspace', () => keyspaceSection(server));
+  // Redis' order for INFO all / everything: commandstats comes between modules and errorstats.
   info.registerInfoSection('commandstats', () => commandstatsSection(server), {
     inDefault: false,
   });
+  info.registerInfoSection('errorstats', sources.errorStats);
+  info.registerInfoSection('cluster', () => [['cluster_enabled', 0]]);
+  info.registerInfoSection('keyspace', () => keyspaceSection(server));
 }
 
 /** Whether the N-API tensor kernels are in use, or why the TypeScript twins run instead. */
@@ -162,6 +165,8 @@ function statsSection(server: ServerFacilities, sources: StandardInfoSources): L
     ['evicted_keys', server.config.memory?.evictedKeys ?? 0],
     ['pubsub_channels', 0],
     ['pubsub_patterns', 0],
+    // Redis counts errors sent to its master or AOF client here; memlayer has neither.
+    ['unexpected_error_replies', 0],
     ['total_error_replies', sources.errorReplies()],
     ['client_protocol_errors', stats.protocolErrors],
   ];
