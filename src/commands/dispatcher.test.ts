@@ -238,7 +238,7 @@ test('CLIENT ID/SETNAME/GETNAME/SETINFO/INFO/LIST/KILL', async () => {
   const info = await run(a.session, 'CLIENT', 'INFO');
   const line =
     `id=${idA} addr=${a.connection.remoteAddress} laddr=127.0.0.1:6379 fd=-1 name=alpha age=0 ` +
-    'idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 ' +
+    'idle=0 flags=e db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 ' +
     'rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=client|info user=default redir=-1 ' +
     'resp=2 lib-name=ioredis lib-ver=6.0.0\n';
   assert.equal(info, `$${line.length}\r\n${line}\r\n`);

@@ -60,3 +60,23 @@ test('TIME answers real microseconds', async () => {
     'five readings all whole milliseconds',
   );
 });
+
+test('CLIENT INFO flags: e after NO-EVICT on, T after NO-TOUCH on, x and multi=N inside EXEC', async () => {
+  await wire.expect([
+    [['CLIENT', 'NO-EVICT', 'on'], '+OK\r\n'],
+    [['CLIENT', 'NO-TOUCH', 'on'], '+OK\r\n'],
+  ]);
+  assert.match(await wire.reply('CLIENT', 'INFO'), / flags=eT .* multi=-1 /);
+  await wire.expect([
+    [['CLIENT', 'NO-TOUCH', 'off'], '+OK\r\n'],
+    [['MULTI'], '+OK\r\n'],
+    [['CLIENT', 'INFO'], '+QUEUED\r\n'],
+    [['PING'], '+QUEUED\r\n'],
+  ]);
+  const exec = await wire.reply('EXEC');
+  assert.match(exec, / flags=xe .* multi=2 .* cmd=exec /);
+  assert.match(exec, /\+PONG\r\n$/);
+  assert.match(await wire.reply('CLIENT', 'INFO'), / flags=e .* multi=-1 /);
+  await wire.expect([[['CLIENT', 'NO-EVICT', 'off'], '+OK\r\n']]);
+  assert.match(await wire.reply('CLIENT', 'INFO'), / flags=N /);
+});

@@ -18,7 +18,7 @@ type Spec = SessionCommandSpec<SessionContext>;
 
 const FLAGS: readonly CommandFlag[] = ['noscript', 'loading', 'stale'];
 const CATEGORIES: readonly AclCategory[] = ['@slow', '@connection'];
-/** PAUSE and UNPAUSE act on every client: Redis files them as admin commands. */
+/** KILL, LIST, NO-EVICT, PAUSE and UNPAUSE: Redis files them as admin commands. */
 const ADMIN_FLAGS: readonly CommandFlag[] = ['admin', 'noscript', 'loading', 'stale'];
 const ADMIN_CATEGORIES: readonly AclCategory[] = ['@admin', '@slow', '@dangerous', '@connection'];
 
@@ -220,11 +220,14 @@ function clientPause(ctx: SessionContext, args: readonly string[]): Reply {
 }
 
 /** ON|OFF switches we accept and ignore (no eviction or LRU touch exists to opt out of). */
+/** CLIENT NO-EVICT / NO-TOUCH: ON or OFF sets the session flag it names. */
 const onOff =
-  () =>
-  (_ctx: SessionContext, args: readonly string[]): Reply => {
+  (flag: 'noEvict' | 'noTouch') =>
+  (ctx: SessionContext, args: readonly string[]): Reply => {
     const value = (args[2] ?? '').toLowerCase();
-    return value === 'on' || value === 'off' ? OK : SYNTAX;
+    if (value !== 'on' && value !== 'off') return SYNTAX;
+    ctx.session[flag] = value === 'on';
+    return OK;
   };
 
 const HELP_LINES = [
@@ -287,14 +290,28 @@ export const clientSubcommands: readonly Spec[] = [
     'LIB-NAME libname | LIB-VER libver',
     clientSetinfo,
   ),
-  sub('kill', -3, 'Terminates open connections.', 'ip:port | <filter value> ...', clientKill),
-  sub('no-evict', 3, 'Sets the client eviction mode of the connection.', 'ON | OFF', onOff()),
+  sub(
+    'kill',
+    -3,
+    'Terminates open connections.',
+    'ip:port | <filter value> ...',
+    clientKill,
+    ADMIN_FLAGS,
+  ),
+  sub(
+    'no-evict',
+    3,
+    'Sets the client eviction mode of the connection.',
+    'ON | OFF',
+    onOff('noEvict'),
+    ADMIN_FLAGS,
+  ),
   sub(
     'no-touch',
     3,
     'Controls whether commands sent by the client affect the LRU/LFU of accessed keys.',
     'ON | OFF',
-    onOff(),
+    onOff('noTouch'),
   ),
   sub(
     'reply',
