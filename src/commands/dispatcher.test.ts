@@ -159,6 +159,25 @@ test('requirepass: NOAUTH until AUTH; AUTH and HELLO AUTH errors are Redis strin
   assert.equal(await run(other, 'get', 'k'), '-NOAUTH Authentication required.\r\n');
 });
 
+test('HELLO checks every option before it authenticates, as Redis 7.2 helloCommand', async () => {
+  const { connect, run } = harness('s3cret');
+  const { session } = connect();
+  // A bad name is refused while the options are parsed: the right password is not applied.
+  assert.equal(
+    await run(session, 'HELLO', '3', 'AUTH', 'default', 's3cret', 'SETNAME', 'bad name'),
+    '-ERR Client names cannot contain spaces, newlines or special characters.\r\n',
+  );
+  assert.equal(await run(session, 'GET', 'x'), '-NOAUTH Authentication required.\r\n');
+  assert.equal(session.protocol, 2);
+  // A good name is set only once authenticated: not after a wrong password.
+  assert.equal(
+    await run(session, 'HELLO', '3', 'SETNAME', 'ok', 'AUTH', 'default', 'x'),
+    '-WRONGPASS invalid username-password pair or user is disabled.\r\n',
+  );
+  assert.match(await run(session, 'HELLO', '2', 'AUTH', 'default', 's3cret'), /^\*14\r\n/);
+  assert.equal(await run(session, 'CLIENT', 'GETNAME'), '$-1\r\n');
+});
+
 test('AUTH without a configured password gives the nopass error; any user but default fails', async () => {
   const { connect, run } = harness();
   const { session } = connect();

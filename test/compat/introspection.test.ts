@@ -80,3 +80,15 @@ test('CLIENT INFO flags: e after NO-EVICT on, T after NO-TOUCH on, x and multi=N
   await wire.expect([[['CLIENT', 'NO-EVICT', 'off'], '+OK\r\n']]);
   assert.match(await wire.reply('CLIENT', 'INFO'), / flags=N /);
 });
+
+test('CONFIG GET answers an exact name as typed, a pattern with canonical names', async () => {
+  await wire.expect([
+    [['CONFIG', 'GET', 'MaxMemory'], `*2\r\n${bulk('MaxMemory')}${bulk('0')}`],
+    [['CONFIG', 'GET', 'MAXMEMORY', 'maxmemory'], `*2\r\n${bulk('MAXMEMORY')}${bulk('0')}`],
+    [
+      ['CONFIG', 'GET', 'MAXMEMORY-POLIC?'],
+      `*2\r\n${bulk('maxmemory-policy')}${bulk('noeviction')}`,
+    ],
+    [['CONFIG', 'GET', 'nosuch'], '*0\r\n'],
+  ]);
+});

@@ -30,15 +30,28 @@ function sub(
   };
 }
 
-/** CONFIG GET pattern [pattern ...]: matching name/value pairs (a map in RESP3), each once. */
+/**
+ * CONFIG GET pattern [pattern ...]: matching name/value pairs (a map in RESP3), each parameter
+ * once. As Redis' configGetCommand: an argument without glob characters is looked up directly
+ * and answered under the name as typed (`MaxMemory`); a pattern answers canonical names.
+ */
 function configGet(ctx: SessionContext, args: readonly string[]): Reply {
-  const patterns = args.slice(2);
-  const pairs: [Reply, Reply][] = [];
-  for (const parameter of ctx.server.config.all()) {
-    if (patterns.some((pattern) => globMatch(pattern, parameter.name, true)))
-      pairs.push([parameter.name, parameter.get()]);
+  const config = ctx.server.config;
+  const matched = new Map<ConfigParameter, string>();
+  for (const pattern of args.slice(2)) {
+    if (!/[[*?]/.test(pattern)) {
+      const parameter = config.parameter(pattern.toLowerCase());
+      if (parameter !== undefined && !matched.has(parameter)) matched.set(parameter, pattern);
+      continue;
+    }
+    for (const parameter of config.all()) {
+      if (!matched.has(parameter) && globMatch(pattern, parameter.name, true))
+        matched.set(parameter, parameter.name);
+    }
   }
-  return new MapReply(pairs);
+  return new MapReply(
+    [...matched].map(([parameter, name]): [Reply, Reply] => [name, parameter.get()]),
+  );
 }
 
 const failed = (name: string, detail: string): ErrorReply =>
