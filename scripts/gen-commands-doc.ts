@@ -86,7 +86,7 @@ export function render(specs: readonly CommandSpec<never>[]): string {
       .sort((a, b) => a.name.localeCompare(b.name));
     for (const spec of members) {
       lines.push(row(spec));
-      if (spec.kind === 'session') for (const sub of spec.subcommands ?? []) lines.push(row(sub));
+      for (const sub of spec.subcommands ?? []) lines.push(row(sub));
     }
     lines.push('');
   }

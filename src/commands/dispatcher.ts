@@ -99,8 +99,9 @@ class CompiledCommand implements CommandCounters {
     const session =
       spec.kind === 'session' ? (spec as SessionCommandSpec<SessionContext>) : undefined;
     this.run = session?.run;
-    this.subcommands = session?.subcommands === undefined ? undefined : new Map();
-    for (const sub of session?.subcommands ?? []) {
+    const subcommands: readonly AnySpec[] | undefined = spec.subcommands;
+    this.subcommands = subcommands === undefined ? undefined : new Map();
+    for (const sub of subcommands ?? []) {
       const compiled = new CompiledCommand(sub as AnySpec, sub.name);
       const short = sub.name.slice(sub.name.indexOf('|') + 1);
       this.subcommands?.set(short, compiled);

@@ -97,6 +97,12 @@ interface SpecBase {
 export interface DataCommandSpec extends SpecBase {
   readonly kind: 'data';
   readonly apply: DataHandler;
+  /**
+   * Subcommands (OBJECT ENCODING, ...): the dispatcher checks each one's arity and name before
+   * running or queueing it, as for session containers. The state machine always applies the
+   * container's handler, which dispatches on args[1] itself.
+   */
+  readonly subcommands?: readonly DataCommandSpec[];
 }
 
 export interface SessionCommandSpec<Ctx = unknown> extends SpecBase {

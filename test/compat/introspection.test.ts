@@ -92,3 +92,47 @@ test('CONFIG GET answers an exact name as typed, a pattern with canonical names'
     [['CONFIG', 'GET', 'nosuch'], '*0\r\n'],
   ]);
 });
+
+test('OBJECT subcommand errors are caught while MULTI queues; EXEC then aborts', async () => {
+  await wire.expect([
+    [['SET', 'oa', '1'], '+OK\r\n'],
+    [['MULTI'], '+OK\r\n'],
+    [['OBJECT', 'ENCODING'], "-ERR wrong number of arguments for 'object|encoding' command\r\n"],
+    [['OBJECT', 'FOO', 'x'], "-ERR unknown subcommand 'FOO'. Try OBJECT HELP.\r\n"],
+    [['OBJECT', 'HELP', 'x'], "-ERR wrong number of arguments for 'object|help' command\r\n"],
+    [
+      ['OBJECT', 'ENCODING', 'a', 'b'],
+      "-ERR wrong number of arguments for 'object|encoding' command\r\n",
+    ],
+    [['SET', 'ob', '2'], '+QUEUED\r\n'],
+    [['EXEC'], '-EXECABORT Transaction discarded because of previous errors.\r\n'],
+    [['EXISTS', 'ob'], ':0\r\n'],
+    [['MULTI'], '+OK\r\n'],
+    [['OBJECT', 'encoding', 'oa'], '+QUEUED\r\n'],
+    [['EXEC'], '*1\r\n$3\r\nint\r\n'],
+  ]);
+});
+
+test('OBJECT ENCODING: raw after APPEND and SETRANGE, int after INCR, embstr after INCRBYFLOAT', async () => {
+  await wire.expect([
+    [['SET', 'ea', '1'], '+OK\r\n'],
+    [['APPEND', 'ea', '2'], ':2\r\n'],
+    [['OBJECT', 'ENCODING', 'ea'], '$3\r\nraw\r\n'],
+    [['RENAME', 'ea', 'eb'], '+OK\r\n'],
+    [['OBJECT', 'ENCODING', 'eb'], '$3\r\nraw\r\n'],
+    [['COPY', 'eb', 'ec'], ':1\r\n'],
+    [['OBJECT', 'ENCODING', 'ec'], '$3\r\nraw\r\n'],
+    [['INCR', 'eb'], ':13\r\n'],
+    [['OBJECT', 'ENCODING', 'eb'], '$3\r\nint\r\n'],
+    [['SET', 'es2', 'hello'], '+OK\r\n'],
+    [['SETRANGE', 'es2', '0', 'x'], ':5\r\n'],
+    [['OBJECT', 'ENCODING', 'es2'], '$3\r\nraw\r\n'],
+    [['SET', 'es2', 'hello'], '+OK\r\n'],
+    [['OBJECT', 'ENCODING', 'es2'], '$6\r\nembstr\r\n'],
+    [['APPEND', 'new', '5'], ':1\r\n'],
+    [['OBJECT', 'ENCODING', 'new'], '$3\r\nint\r\n'],
+    [['SET', 'ef', '10'], '+OK\r\n'],
+    [['INCRBYFLOAT', 'ef', '1'], '$2\r\n11\r\n'],
+    [['OBJECT', 'ENCODING', 'ef'], '$6\r\nembstr\r\n'],
+  ]);
+});

@@ -44,6 +44,9 @@ export const copy = {
     const expiresAtMs = db.expiresAt(source);
     db.put(target, typeof value === 'string' ? value : value.clone());
     if (expiresAtMs !== undefined) db.setExpiry(target, expiresAtMs);
+    // Redis' dupStringObject keeps the encoding of the string it copies.
+    const encoding = db.stringEncodingOf(source);
+    if (encoding !== undefined) db.setStringEncoding(target, encoding);
     return 1;
   },
 } as const satisfies DataCommandSpec;

@@ -18,7 +18,7 @@ export function publicCommands(table: ReadonlyMap<string, AnySpec>): AnySpec[] {
 }
 
 export function subcommandsOf(spec: CommandSpec<never>): readonly CommandSpec<never>[] {
-  return spec.kind === 'session' ? (spec.subcommands ?? []) : [];
+  return spec.subcommands ?? [];
 }
 
 /** `get`, `GET`, `client|list`, `CLIENT|LIST`: the spec, or undefined. */

@@ -72,7 +72,7 @@ function getkeys(ctx: SessionContext, args: readonly string[]): Reply {
   const target = args.slice(2);
   const container = findCommand(ctx.server.table, target[0] ?? '');
   const spec =
-    container?.kind === 'session' && container.subcommands !== undefined && target.length > 1
+    container?.subcommands !== undefined && target.length > 1
       ? findCommand(ctx.server.table, `${container.name}|${target[1]}`)
       : container;
   if (spec === undefined) return new ErrorReply('ERR Invalid command specified');

@@ -26,6 +26,8 @@ export const append = {
     if (current.length + suffix.length > STRING_BYTES_MAX) return STRING_TOO_LONG;
     const next = current + suffix;
     db.put(key, next);
+    // Redis appends in place to a raw copy: `raw` whatever the result looks like.
+    db.setStringEncoding(key, 'raw');
     return next.length;
   },
 } as const satisfies DataCommandSpec;
