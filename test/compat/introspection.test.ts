@@ -12,6 +12,68 @@ const wire = wireSession();
 
 const bulk = (text: string): string => `$${text.length}\r\n${text}\r\n`;
 
+/** Recorded from redis-server for `COMMAND INFO rename sintercard client|kill config|help object|encoding`. */
+const COMMAND_INFO_REDIS =
+  '*5\r\n*10\r\n$6\r\nrename\r\n:3\r\n*1\r\n+write\r\n:1\r\n:2\r\n:1\r\n*3\r\n' +
+  '+@keyspace\r\n+@write\r\n+@slow\r\n*0\r\n*2\r\n*6\r\n$5\r\nflags\r\n*3\r\n' +
+  '+RW\r\n+access\r\n+delete\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\n' +
+  'index\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n' +
+  '$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\n' +
+  'keystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*6\r\n$5\r\nflags\r\n*2\r\n+OW\r\n' +
+  '+update\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\n' +
+  'spec\r\n*2\r\n$5\r\nindex\r\n:2\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\n' +
+  'range\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n' +
+  '$5\r\nlimit\r\n:0\r\n*0\r\n*10\r\n$10\r\nsintercard\r\n:-3\r\n*2\r\n' +
+  '+readonly\r\n+movablekeys\r\n:0\r\n:0\r\n:0\r\n*3\r\n+@read\r\n+@set\r\n' +
+  '+@slow\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*2\r\n+RO\r\n+access\r\n$12\r\n' +
+  'begin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\n' +
+  'index\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$6\r\nkeynum\r\n$4\r\n' +
+  'spec\r\n*6\r\n$9\r\nkeynumidx\r\n:0\r\n$8\r\nfirstkey\r\n:1\r\n$7\r\nkeystep\r\n' +
+  ':1\r\n*0\r\n*10\r\n$11\r\nclient|kill\r\n:-3\r\n*4\r\n+admin\r\n+noscript\r\n' +
+  '+loading\r\n+stale\r\n:0\r\n:0\r\n:0\r\n*4\r\n+@admin\r\n+@slow\r\n' +
+  '+@dangerous\r\n+@connection\r\n*0\r\n*0\r\n*0\r\n*10\r\n$11\r\nconfig|help\r\n' +
+  ':2\r\n*2\r\n+loading\r\n+stale\r\n:0\r\n:0\r\n:0\r\n*1\r\n+@slow\r\n*0\r\n*0\r\n' +
+  '*0\r\n*10\r\n$15\r\nobject|encoding\r\n:3\r\n*1\r\n+readonly\r\n:2\r\n:2\r\n' +
+  ':1\r\n*3\r\n+@keyspace\r\n+@read\r\n+@slow\r\n*1\r\n$23\r\n' +
+  'nondeterministic_output\r\n*1\r\n*6\r\n$5\r\nflags\r\n*1\r\n+RO\r\n$12\r\n' +
+  'begin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\n' +
+  'index\r\n:2\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\n' +
+  'spec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n' +
+  ':0\r\n*0\r\n';
+
+test('COMMAND INFO: two key specs for RENAME, keynum for SINTERCARD, admin flags, tips', async () => {
+  const reply = await wire.reply(
+    'COMMAND',
+    'INFO',
+    'rename',
+    'sintercard',
+    'client|kill',
+    'config|help',
+    'object|encoding',
+  );
+  assert.equal(reply, COMMAND_INFO_REDIS);
+});
+
+test('COMMAND GETKEYS follows key specs: SINTERCARD numkeys, MSET steps, errors', async () => {
+  await wire.expect([
+    [['COMMAND', 'GETKEYS', 'sintercard', '2', 'a', 'b'], '*2\r\n$1\r\na\r\n$1\r\nb\r\n'],
+    [['COMMAND', 'GETKEYS', 'sintercard', '1', 'a', 'b', 'LIMIT', '1'], '*1\r\n$1\r\na\r\n'],
+    [
+      ['COMMAND', 'GETKEYS', 'sintercard', '5', 'a', 'b'],
+      '-ERR Invalid arguments specified for command\r\n',
+    ],
+    [
+      ['COMMAND', 'GETKEYS', 'sintercard', '0', 'a'],
+      '-ERR Invalid arguments specified for command\r\n',
+    ],
+    [['COMMAND', 'GETKEYS', 'mset', 'a', 'b', 'c'], '*2\r\n$1\r\na\r\n$1\r\nc\r\n'],
+    [['COMMAND', 'GETKEYS', 'rename', 'from', 'to'], '*2\r\n$4\r\nfrom\r\n$2\r\nto\r\n'],
+    [['COMMAND', 'GETKEYS', 'object', 'encoding', 'k'], '*1\r\n$1\r\nk\r\n'],
+    [['COMMAND', 'GETKEYS', 'ping'], '-ERR The command has no key arguments\r\n'],
+    [['COMMAND', 'GETKEYS', 'get'], '-ERR Invalid number of arguments specified for command\r\n'],
+  ]);
+});
+
 test('INFO errorstats counts errors by prefix, EXEC errors and EXECABORT included', async () => {
   await wire.expect([
     [['CONFIG', 'RESETSTAT'], '+OK\r\n'],

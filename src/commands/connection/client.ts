@@ -18,6 +18,8 @@ type Spec = SessionCommandSpec<SessionContext>;
 
 const FLAGS: readonly CommandFlag[] = ['noscript', 'loading', 'stale'];
 const CATEGORIES: readonly AclCategory[] = ['@slow', '@connection'];
+/** COMMAND INFO tips of INFO and LIST, whose lines carry ages, idle times and addresses. */
+const NONDETERMINISTIC: readonly string[] = ['nondeterministic_output'];
 /** KILL, LIST, NO-EVICT, PAUSE and UNPAUSE: Redis files them as admin commands. */
 const ADMIN_FLAGS: readonly CommandFlag[] = ['admin', 'noscript', 'loading', 'stale'];
 const ADMIN_CATEGORIES: readonly AclCategory[] = ['@admin', '@slow', '@dangerous', '@connection'];
@@ -263,10 +265,23 @@ const HELP_LINES = [
 
 export const clientSubcommands: readonly Spec[] = [
   sub('id', 2, 'Returns the unique client ID of the connection.', '', (ctx) => ctx.session.id),
-  sub('info', 2, 'Returns information about the connection.', '', (ctx) =>
-    listClients(ctx, [ctx.session]),
-  ),
-  sub('list', -2, 'Lists open connections.', '[TYPE type] [ID client-id ...]', clientList),
+  {
+    ...sub('info', 2, 'Returns information about the connection.', '', (ctx) =>
+      listClients(ctx, [ctx.session]),
+    ),
+    tips: NONDETERMINISTIC,
+  },
+  {
+    ...sub(
+      'list',
+      -2,
+      'Lists open connections.',
+      '[TYPE type] [ID client-id ...]',
+      clientList,
+      ADMIN_FLAGS,
+    ),
+    tips: NONDETERMINISTIC,
+  },
   sub('getname', 2, 'Returns the name of the connection.', '', (ctx) =>
     ctx.session.name === '' ? null : ctx.session.name,
   ),
@@ -339,7 +354,10 @@ export const clientSubcommands: readonly Spec[] = [
     },
     ADMIN_FLAGS,
   ),
-  sub('help', 2, 'Returns helpful text about the different subcommands.', '', () => HELP_LINES),
+  sub('help', 2, 'Returns helpful text about the different subcommands.', '', () => HELP_LINES, [
+    'loading',
+    'stale',
+  ]),
 ];
 
 export const client = {

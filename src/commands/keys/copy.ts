@@ -15,6 +15,10 @@ export const copy = {
   flags: ['write', 'denyoom'],
   categories: ['@keyspace', '@write', '@slow'],
   keys: KEYS_1_2,
+  keySpecs: [
+    { flags: ['RO', 'access'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+    { flags: ['OW', 'update'], begin: { index: 2 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: 'Copies the value of a key to a new key.',
   group: 'generic',
   since: '6.2.0',

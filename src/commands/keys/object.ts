@@ -144,6 +144,8 @@ function keySubcommand(name: string, summary: string, since: string): DataComman
     flags: ['readonly'],
     categories: ['@keyspace', '@read', '@slow'],
     keys: { first: 2, last: 2, step: 1 },
+    keySpecs: [{ flags: ['RO'], begin: { index: 2 }, find: { lastKey: 0, keyStep: 1, limit: 0 } }],
+    tips: ['nondeterministic_output'],
     summary,
     group: 'generic',
     since,

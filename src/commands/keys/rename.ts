@@ -36,6 +36,14 @@ export const rename = {
   flags: ['write'],
   categories: ['@keyspace', '@write', '@slow'],
   keys: KEYS_1_2,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'delete'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+    { flags: ['OW', 'update'], begin: { index: 2 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: 'Renames a key and overwrites the destination.',
   group: 'generic',
   since: '1.0.0',

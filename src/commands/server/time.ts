@@ -10,6 +10,7 @@ export const time = {
   flags: ['loading', 'stale', 'fast'],
   categories: ['@fast'],
   keys: { first: 0, last: 0, step: 0 },
+  tips: ['nondeterministic_output'],
   summary: 'Returns the server time.',
   group: 'server',
   since: '2.6.0',
