@@ -76,6 +76,12 @@ export function render(specs: readonly CommandSpec<never>[]): string {
       '(N: exactly N arguments with the name; -N: at least N). Any other command answers ' +
       "`ERR unknown command '<name>', with args beginning with: ...`.",
     '',
+    "`COMMAND INFO` reports Redis 7.2's flags, ACL categories, tips and key specifications for " +
+      'these commands, and `COMMAND GETKEYS` follows the key specifications (`SINTERCARD` ' +
+      "finds its keys from its numkeys argument). `COMMAND DOCS` answers each command's " +
+      'summary, since and group only: no `complexity`, `arguments` or `history`, and the ' +
+      "summaries are memlayer's own wording.",
+    '',
   ];
   for (const group of groups) {
     lines.push(
@@ -89,7 +95,7 @@ export function render(specs: readonly CommandSpec<never>[]): string {
       .sort((a, b) => a.name.localeCompare(b.name));
     for (const spec of members) {
       lines.push(row(spec));
-      if (spec.kind === 'session') for (const sub of spec.subcommands ?? []) lines.push(row(sub));
+      for (const sub of spec.subcommands ?? []) lines.push(row(sub));
     }
     lines.push('');
   }

@@ -46,6 +46,7 @@ import { startRespServer, type Log } from './resp/server.js';
 import { SkewableClock, TEST_HOOKS_ENV, testHooksEnabled } from './admin/test-hooks.js';
 import type { Clock } from './shared/effects.js';
 import type { Executor } from './commands/executor.js';
+import { systemClock } from './shared/system-clock.js';
 import { makeDirDurably } from './shared/atomic-file.js';
 import type { Replication } from './replication/runtime.js';
 
@@ -57,10 +58,7 @@ const CRON_INTERVAL_MS = 100;
 const EXPIRY_BATCH_KEYS = 100;
 const EXPIRY_BATCHES_MAX = 10;
 
-export const systemClock: Clock = {
-  nowMs: () => Date.now(),
-  monotonicMs: () => performance.now(),
-};
+export { systemClock };
 
 export interface RunningServer {
   readonly port: number;

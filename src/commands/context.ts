@@ -68,6 +68,15 @@ export class ClientSession implements Session {
   multi: QueuedCommand[] | undefined = undefined;
   /** An error while queueing (unknown command, wrong arity, NOAUTH) makes EXEC fail. */
   multiFailed = false;
+  /**
+   * While EXEC runs the queue it took: how many commands. Redis keeps the client in MULTI
+   * until the queue has run, so CLIENT INFO inside the transaction shows `flags=x multi=N`.
+   */
+  execQueuedCount: number | undefined = undefined;
+  /** CLIENT NO-EVICT ON (`e` in CLIENT LIST); memlayer never evicts clients, it only shows it. */
+  noEvict = false;
+  /** CLIENT NO-TOUCH ON (`T` in CLIENT LIST). */
+  noTouch = false;
   /** Keys under WATCH and the applied index when the first of them was watched. */
   watchedKeys: string[] | undefined = undefined;
   watchIndex = 0;

@@ -159,6 +159,25 @@ test('requirepass: NOAUTH until AUTH; AUTH and HELLO AUTH errors are Redis strin
   assert.equal(await run(other, 'get', 'k'), '-NOAUTH Authentication required.\r\n');
 });
 
+test('HELLO checks every option before it authenticates, as Redis 7.2 helloCommand', async () => {
+  const { connect, run } = harness('s3cret');
+  const { session } = connect();
+  // A bad name is refused while the options are parsed: the right password is not applied.
+  assert.equal(
+    await run(session, 'HELLO', '3', 'AUTH', 'default', 's3cret', 'SETNAME', 'bad name'),
+    '-ERR Client names cannot contain spaces, newlines or special characters.\r\n',
+  );
+  assert.equal(await run(session, 'GET', 'x'), '-NOAUTH Authentication required.\r\n');
+  assert.equal(session.protocol, 2);
+  // A good name is set only once authenticated: not after a wrong password.
+  assert.equal(
+    await run(session, 'HELLO', '3', 'SETNAME', 'ok', 'AUTH', 'default', 'x'),
+    '-WRONGPASS invalid username-password pair or user is disabled.\r\n',
+  );
+  assert.match(await run(session, 'HELLO', '2', 'AUTH', 'default', 's3cret'), /^\*14\r\n/);
+  assert.equal(await run(session, 'CLIENT', 'GETNAME'), '$-1\r\n');
+});
+
 test('AUTH without a configured password gives the nopass error; any user but default fails', async () => {
   const { connect, run } = harness();
   const { session } = connect();
@@ -238,7 +257,7 @@ test('CLIENT ID/SETNAME/GETNAME/SETINFO/INFO/LIST/KILL', async () => {
   const info = await run(a.session, 'CLIENT', 'INFO');
   const line =
     `id=${idA} addr=${a.connection.remoteAddress} laddr=127.0.0.1:6379 fd=-1 name=alpha age=0 ` +
-    'idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 ' +
+    'idle=0 flags=e db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 ' +
     'rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=client|info user=default redir=-1 ' +
     'resp=2 lib-name=ioredis lib-ver=6.0.0\n';
   assert.equal(info, `$${line.length}\r\n${line}\r\n`);

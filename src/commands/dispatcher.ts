@@ -36,6 +36,7 @@ import {
   type CountedCommand,
   type CommandCounters,
   type Persistence,
+  type QueuedCommand,
   type ServerFacilities,
   type SessionContext,
   type ShutdownMode,
@@ -43,6 +44,7 @@ import {
 import { InfoSections } from './server/info-registry.js';
 import { isInternal } from './server/command-table.js';
 import { registerStandardInfoSections } from './server/info-sections.js';
+import { ErrorStats } from './server/error-stats.js';
 import { ClientPause, realPauseTimers, type PauseTimers } from './connection/client-pause.js';
 
 export const NOAUTH = new ErrorReply('NOAUTH Authentication required.');
@@ -97,8 +99,9 @@ class CompiledCommand implements CommandCounters {
     const session =
       spec.kind === 'session' ? (spec as SessionCommandSpec<SessionContext>) : undefined;
     this.run = session?.run;
-    this.subcommands = session?.subcommands === undefined ? undefined : new Map();
-    for (const sub of session?.subcommands ?? []) {
+    const subcommands: readonly AnySpec[] | undefined = spec.subcommands;
+    this.subcommands = subcommands === undefined ? undefined : new Map();
+    for (const sub of subcommands ?? []) {
       const compiled = new CompiledCommand(sub as AnySpec, sub.name);
       const short = sub.name.slice(sub.name.indexOf('|') + 1);
       this.subcommands?.set(short, compiled);
@@ -146,6 +149,7 @@ export class Dispatcher implements CommandDispatcher {
   private opsLastCount = 0;
   commandsProcessed = 0;
   errorReplies = 0;
+  private readonly errorStats = new ErrorStats();
   readonly server: ServerFacilities;
   private readonly pause: ClientPause;
 
@@ -172,6 +176,7 @@ export class Dispatcher implements CommandDispatcher {
       clientIo: options.clientIo ?? (() => 'node'),
       commandsProcessed: () => this.commandsProcessed,
       errorReplies: () => this.errorReplies,
+      errorStats: () => this.errorStats.lines(),
       opsPerSecond: () => Math.round(this.opsSamples.reduce((a, b) => a + b, 0) / OPS_SAMPLES),
       expiredKeys: options.expiredKeys,
     });
@@ -417,6 +422,7 @@ export class Dispatcher implements CommandDispatcher {
     this.commandsProcessed++;
     // What the save rules count if it succeeds; EXEC's queue is gone once it has run.
     const changes = command.write ? 1 : command.exec ? queuedWrites(session) : 0;
+    const queued = command.exec && !session.multiFailed ? session.multi : undefined;
     let reply: Reply | Promise<Reply>;
     try {
       reply =
@@ -430,13 +436,46 @@ export class Dispatcher implements CommandDispatcher {
     }
     if (reply instanceof Promise) {
       return reply.then(
-        (settled) => this.countOutcome(command, settled, changes),
+        (settled) => this.countOutcome(command, this.countQueued(queued, settled), changes),
         (error: unknown) => this.countFailure(command, operatingError(error)),
       );
     }
     if (reply instanceof ErrorReply) return this.countFailure(command, reply);
+    this.countQueued(queued, reply);
     if (changes !== 0) this.countChanges(command, reply, changes);
     return reply;
+  }
+
+  /**
+   * The commands an EXEC ran, counted as Redis counts them when EXEC calls each: a call (and a
+   * processed command) apiece, and each error in EXEC's array as a failed call and an error
+   * reply (INFO errorstats, total_error_replies).
+   */
+  private countQueued(queued: readonly QueuedCommand[] | undefined, reply: Reply): Reply {
+    if (queued === undefined || !Array.isArray(reply)) return reply;
+    for (let i = 0; i < queued.length; i++) {
+      const args = queued[i]?.args ?? [];
+      const counted = this.lookupQueued(args);
+      if (counted !== undefined) counted.calls++;
+      this.commandsProcessed++;
+      const each = reply[i];
+      if (!(each instanceof ErrorReply)) continue;
+      if (counted !== undefined) counted.failedCalls++;
+      this.countError(each);
+    }
+    return reply;
+  }
+
+  /** The command (or subcommand) a queued command was checked as when MULTI queued it. */
+  private lookupQueued(args: readonly string[]): CompiledCommand | undefined {
+    const command = this.lookup(args[0] ?? '');
+    if (command?.subcommands === undefined || args.length < 2) return command;
+    return this.lookupSubcommand(command, args[1] ?? '');
+  }
+
+  private countError(error: ErrorReply): void {
+    this.errorReplies++;
+    this.errorStats.count(error.text);
   }
 
   private countOutcome(command: CountedCommand, reply: Reply, changes: number): Reply {
@@ -453,22 +492,24 @@ export class Dispatcher implements CommandDispatcher {
   private countFailure(command: CountedCommand, reply: Reply): Reply {
     if (reply instanceof ErrorReply) {
       command.failedCalls++;
-      this.errorReplies++;
+      this.countError(reply);
     }
     return reply;
   }
 
   /** A rejection inside MULTI dooms the transaction; a rejected EXEC discards it (as Redis). */
   private reject(session: ClientSession, error: ErrorReply, command?: CompiledCommand): Reply {
-    this.errorReplies++;
+    let reply = error;
     if (command?.name === 'exec') {
       session.endTransaction();
-      return new ErrorReply(
+      reply = new ErrorReply(
         `EXECABORT Transaction discarded because of: ${error.text.replace(/^ERR /, '')}`,
       );
+    } else if (session.multi !== undefined) {
+      session.multiFailed = true;
     }
-    if (session.multi !== undefined) session.multiFailed = true;
-    return error;
+    this.countError(reply);
+    return reply;
   }
 
   /**
@@ -537,6 +578,7 @@ export class Dispatcher implements CommandDispatcher {
     }
     this.commandsProcessed = 0;
     this.errorReplies = 0;
+    this.errorStats.reset();
     const stats = this.options.stats;
     stats.connectionsReceived = 0;
     stats.connectionsRejected = 0;

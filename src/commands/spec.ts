@@ -23,6 +23,7 @@ export type CommandFlag =
   | 'no_auth'
   | 'may_replicate'
   | 'no_multi'
+  | 'no_async_loading'
   | 'allow_busy'
   | 'movablekeys';
 
@@ -64,6 +65,41 @@ export interface KeySpec {
 
 export const NO_KEYS: KeySpec = Object.freeze({ first: 0, last: 0, step: 0 });
 
+/** Redis 7 key-spec flags (COMMAND INFO), as src/commands/*.json in Redis name them. */
+export type KeySpecFlag =
+  | 'RO'
+  | 'RW'
+  | 'OW'
+  | 'RM'
+  | 'access'
+  | 'update'
+  | 'insert'
+  | 'delete'
+  | 'not_key'
+  | 'incomplete'
+  | 'variable_flags';
+
+/**
+ * A Redis 7 key specification: how to find one role of key arguments (COPY's source and its
+ * destination are two) and what the command does to them. COMMAND INFO reports these and
+ * COMMAND GETKEYS follows them, as Redis' getKeysUsingKeySpecs does.
+ */
+export interface KeySpecification {
+  readonly flags: readonly KeySpecFlag[];
+  readonly notes?: string;
+  /** Where the search starts: an argument index, or just after a keyword found from startFrom. */
+  readonly begin:
+    { readonly index: number } | { readonly keyword: string; readonly startFrom: number };
+  /**
+   * The keys from there: a range (lastKey relative to the start, negative counting from the
+   * end; every keyStep-th argument), or a count argument (SINTERCARD's numkeys) at keyNumIndex
+   * followed, from firstKey, by that many keys.
+   */
+  readonly find:
+    | { readonly lastKey: number; readonly keyStep: number; readonly limit: number }
+    | { readonly keyNumIndex: number; readonly firstKey: number; readonly keyStep: number };
+}
+
 /**
  * A data command: a deterministic function of (keyspace, arguments, entry environment).
  * It must not read clocks, randomness or connection state, and must validate every argument
@@ -86,6 +122,14 @@ interface SpecBase {
   readonly flags: readonly CommandFlag[];
   readonly categories: readonly AclCategory[];
   readonly keys: KeySpec;
+  /**
+   * Redis 7 key specifications. Left out, one is derived from `keys` (RW update for writes,
+   * RO access for reads); commands whose keys play different roles, or that Redis flags more
+   * precisely, list theirs as Redis 7.2 does.
+   */
+  readonly keySpecs?: readonly KeySpecification[];
+  /** COMMAND INFO tips, as Redis 7.2 lists them (`nondeterministic_output`, ...). */
+  readonly tips?: readonly string[];
   /** For COMMAND DOCS and docs/commands.md. */
   readonly summary: string;
   readonly group: string;
@@ -97,6 +141,12 @@ interface SpecBase {
 export interface DataCommandSpec extends SpecBase {
   readonly kind: 'data';
   readonly apply: DataHandler;
+  /**
+   * Subcommands (OBJECT ENCODING, ...): the dispatcher checks each one's arity and name before
+   * running or queueing it, as for session containers. The state machine always applies the
+   * container's handler, which dispatches on args[1] itself.
+   */
+  readonly subcommands?: readonly DataCommandSpec[];
 }
 
 export interface SessionCommandSpec<Ctx = unknown> extends SpecBase {

@@ -7,6 +7,17 @@ export interface Clock {
   nowMs(): number;
   /** Monotonic milliseconds, for measuring durations; never compared across processes. */
   monotonicMs(): number;
+  /**
+   * Wall-clock microseconds since the Unix epoch (an integer), for TIME and INFO's
+   * `server_time_usec`; agrees with `nowMs()` to within a millisecond. A clock that has no
+   * finer resolution than milliseconds leaves it out, and callers use `nowMs() * 1000`.
+   */
+  nowUs?(): number;
+}
+
+/** Wall-clock microseconds from `clock`, as finely as it can tell them. */
+export function wallClockUs(clock: Clock): number {
+  return clock.nowUs?.() ?? clock.nowMs() * 1000;
 }
 
 export interface Rng {

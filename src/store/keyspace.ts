@@ -42,6 +42,9 @@ export interface WriteBarrier {
 /** WATCH granularity: keys hash into this many buckets that remember the last change index. */
 export const WATCH_BUCKETS = 1 << 16;
 
+/** Encodings OBJECT ENCODING reports for a string whose writer fixed it. */
+export type StringEncoding = 'raw' | 'embstr';
+
 export class Keyspace {
   /** Keys and values (store/key-table.ts). */
   readonly data = new KeyTable();
@@ -66,6 +69,13 @@ export class Keyspace {
    * sees a collection before its first write (copy-on-write). Empty almost always.
    */
   private readonly barriers: WriteBarrier[] = [];
+  /**
+   * OBJECT ENCODING of strings whose encoding Redis fixes by how they were written rather than
+   * by their content: `raw` after APPEND or SETRANGE changed them, `embstr` for an integral
+   * INCRBYFLOAT result. Any other write of the key forgets it (the next reading is derived from
+   * the content again). Not part of snapshots: Redis re-derives encodings on load too.
+   */
+  private readonly stringEncodings = new Map<string, StringEncoding>();
 
   get size(): number {
     return this.data.size;
@@ -115,6 +125,7 @@ export class Keyspace {
   put(key: string, value: Value): void {
     const hash = keyHash(key);
     if (this.data.set(key, value, hash)) this.insertions++;
+    if (this.stringEncodings.size > 0) this.stringEncodings.delete(key);
     this.changedHash(key, hash);
   }
 
@@ -123,6 +134,7 @@ export class Keyspace {
     const hash = keyHash(key);
     if (this.data.set(key, value, hash)) this.insertions++;
     if (this.expires.size > 0) this.expires.delete(key);
+    if (this.stringEncodings.size > 0) this.stringEncodings.delete(key);
     this.changedHash(key, hash);
   }
 
@@ -131,8 +143,24 @@ export class Keyspace {
     const hash = keyHash(key);
     if (!this.data.delete(key, hash)) return false;
     if (this.expires.size > 0) this.expires.delete(key);
+    if (this.stringEncodings.size > 0) this.stringEncodings.delete(key);
     this.changedHash(key, hash);
     return true;
+  }
+
+  /** The encoding `key`'s string was written with, if its writer fixed one (see above). */
+  stringEncodingOf(key: string): StringEncoding | undefined {
+    return this.stringEncodings.size > 0 ? this.stringEncodings.get(key) : undefined;
+  }
+
+  /** Records the encoding of the string just put at `key`; the caller has put it. */
+  setStringEncoding(key: string, encoding: StringEncoding): void {
+    this.stringEncodings.set(key, encoding);
+  }
+
+  /** A snapshot was installed: its strings read as their content says (as after a reload). */
+  forgetStringEncodings(): void {
+    this.stringEncodings.clear();
   }
 
   expiresAt(key: string): number | undefined {
@@ -156,6 +184,7 @@ export class Keyspace {
     for (const key of this.data.keys()) this.changed(key);
     this.data.clear();
     this.expires.clear();
+    this.stringEncodings.clear();
   }
 
   /**

@@ -506,6 +506,7 @@ function readRecord(reader: ByteReader): SnapshotRecord {
 /** Replaces the keyspace's contents with a decoded snapshot (cannot fail). */
 export function installSnapshot(db: Keyspace, snapshot: DecodedSnapshot): void {
   db.data.adopt(snapshot.data);
+  db.forgetStringEncodings();
   db.expires.clear();
   for (const [key, atMs] of snapshot.expires) db.expires.set(key, atMs);
   db.insertions++;

@@ -15,11 +15,14 @@ export function isValidClientName(name: string): boolean {
   return true;
 }
 
+/** The flags Redis 7.2 can show for a plain client, in its order (getClientInfoString). */
 function flagsOf(session: ClientSession): string {
   let flags = '';
-  if (session.multi !== undefined) flags += 'x';
+  if (session.multi !== undefined || session.execQueuedCount !== undefined) flags += 'x';
   if (session.closeAfterReply) flags += 'c';
   if (session.readonlyMode) flags += 'r';
+  if (session.noEvict) flags += 'e';
+  if (session.noTouch) flags += 'T';
   return flags === '' ? 'N' : flags;
 }
 
@@ -30,7 +33,7 @@ function flagsOf(session: ClientSession): string {
 export function clientInfoLine(session: ClientSession, nowMs: number): string {
   const ageSeconds = Math.max(0, Math.floor((nowMs - session.createdMs) / 1000));
   const idleSeconds = Math.max(0, Math.floor((nowMs - session.lastInteractionMs) / 1000));
-  const multi = session.multi === undefined ? -1 : session.multi.length;
+  const multi = session.multi?.length ?? session.execQueuedCount ?? -1;
   return (
     `id=${session.id} addr=${session.connection.remoteAddress} ` +
     `laddr=${session.connection.localAddress} fd=-1 name=${session.name} ` +

@@ -18,7 +18,9 @@ type Spec = SessionCommandSpec<SessionContext>;
 
 const FLAGS: readonly CommandFlag[] = ['noscript', 'loading', 'stale'];
 const CATEGORIES: readonly AclCategory[] = ['@slow', '@connection'];
-/** PAUSE and UNPAUSE act on every client: Redis files them as admin commands. */
+/** COMMAND INFO tips of INFO and LIST, whose lines carry ages, idle times and addresses. */
+const NONDETERMINISTIC: readonly string[] = ['nondeterministic_output'];
+/** KILL, LIST, NO-EVICT, PAUSE and UNPAUSE: Redis files them as admin commands. */
 const ADMIN_FLAGS: readonly CommandFlag[] = ['admin', 'noscript', 'loading', 'stale'];
 const ADMIN_CATEGORIES: readonly AclCategory[] = ['@admin', '@slow', '@dangerous', '@connection'];
 
@@ -220,11 +222,14 @@ function clientPause(ctx: SessionContext, args: readonly string[]): Reply {
 }
 
 /** ON|OFF switches we accept and ignore (no eviction or LRU touch exists to opt out of). */
+/** CLIENT NO-EVICT / NO-TOUCH: ON or OFF sets the session flag it names. */
 const onOff =
-  () =>
-  (_ctx: SessionContext, args: readonly string[]): Reply => {
+  (flag: 'noEvict' | 'noTouch') =>
+  (ctx: SessionContext, args: readonly string[]): Reply => {
     const value = (args[2] ?? '').toLowerCase();
-    return value === 'on' || value === 'off' ? OK : SYNTAX;
+    if (value !== 'on' && value !== 'off') return SYNTAX;
+    ctx.session[flag] = value === 'on';
+    return OK;
   };
 
 const HELP_LINES = [
@@ -260,10 +265,23 @@ const HELP_LINES = [
 
 export const clientSubcommands: readonly Spec[] = [
   sub('id', 2, 'Returns the unique client ID of the connection.', '', (ctx) => ctx.session.id),
-  sub('info', 2, 'Returns information about the connection.', '', (ctx) =>
-    listClients(ctx, [ctx.session]),
-  ),
-  sub('list', -2, 'Lists open connections.', '[TYPE type] [ID client-id ...]', clientList),
+  {
+    ...sub('info', 2, 'Returns information about the connection.', '', (ctx) =>
+      listClients(ctx, [ctx.session]),
+    ),
+    tips: NONDETERMINISTIC,
+  },
+  {
+    ...sub(
+      'list',
+      -2,
+      'Lists open connections.',
+      '[TYPE type] [ID client-id ...]',
+      clientList,
+      ADMIN_FLAGS,
+    ),
+    tips: NONDETERMINISTIC,
+  },
   sub('getname', 2, 'Returns the name of the connection.', '', (ctx) =>
     ctx.session.name === '' ? null : ctx.session.name,
   ),
@@ -287,14 +305,28 @@ export const clientSubcommands: readonly Spec[] = [
     'LIB-NAME libname | LIB-VER libver',
     clientSetinfo,
   ),
-  sub('kill', -3, 'Terminates open connections.', 'ip:port | <filter value> ...', clientKill),
-  sub('no-evict', 3, 'Sets the client eviction mode of the connection.', 'ON | OFF', onOff()),
+  sub(
+    'kill',
+    -3,
+    'Terminates open connections.',
+    'ip:port | <filter value> ...',
+    clientKill,
+    ADMIN_FLAGS,
+  ),
+  sub(
+    'no-evict',
+    3,
+    'Sets the client eviction mode of the connection.',
+    'ON | OFF',
+    onOff('noEvict'),
+    ADMIN_FLAGS,
+  ),
   sub(
     'no-touch',
     3,
     'Controls whether commands sent by the client affect the LRU/LFU of accessed keys.',
     'ON | OFF',
-    onOff(),
+    onOff('noTouch'),
   ),
   sub(
     'reply',
@@ -322,7 +354,10 @@ export const clientSubcommands: readonly Spec[] = [
     },
     ADMIN_FLAGS,
   ),
-  sub('help', 2, 'Returns helpful text about the different subcommands.', '', () => HELP_LINES),
+  sub('help', 2, 'Returns helpful text about the different subcommands.', '', () => HELP_LINES, [
+    'loading',
+    'stale',
+  ]),
 ];
 
 export const client = {

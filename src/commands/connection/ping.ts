@@ -13,6 +13,7 @@ export const ping = {
   flags: ['fast'],
   categories: ['@fast', '@connection'],
   keys: { first: 0, last: 0, step: 0 },
+  tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
   summary: "Returns the server's liveliness response.",
   group: 'connection',
   since: '1.0.0',

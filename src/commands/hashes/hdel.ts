@@ -10,6 +10,9 @@ export const hdel = {
   flags: ['write', 'fast'],
   categories: ['@write', '@hash', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [
+    { flags: ['RW', 'delete'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: 'Deletes one or more fields and their values from a hash.',
   group: 'hash',
   since: '2.0.0',

@@ -10,6 +10,7 @@ export const hexists = {
   flags: ['readonly', 'fast'],
   categories: ['@read', '@hash', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [{ flags: ['RO'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } }],
   summary: 'Determines whether a field exists in a hash.',
   group: 'hash',
   since: '2.0.0',

@@ -14,6 +14,13 @@ export const hincrby = {
   flags: ['write', 'denyoom', 'fast'],
   categories: ['@write', '@hash', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'update'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
   summary: 'Increments the integer value of a field in a hash by a number.',
   group: 'hash',
   since: '2.0.0',

@@ -16,6 +16,13 @@ export const hincrbyfloat = {
   flags: ['write', 'denyoom', 'fast'],
   categories: ['@write', '@hash', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'update'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
   summary: 'Increments the floating point value of a field by a number.',
   group: 'hash',
   since: '2.6.0',

@@ -25,6 +25,7 @@ export const hrandfield = {
   flags: ['readonly'],
   categories: ['@read', '@hash', '@slow'],
   keys: FIRST_KEY,
+  tips: ['nondeterministic_output'],
   summary: 'Returns one or more random fields from a hash.',
   group: 'hash',
   since: '6.2.0',

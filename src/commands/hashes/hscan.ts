@@ -11,6 +11,7 @@ export const hscan = {
   flags: ['readonly'],
   categories: ['@read', '@hash', '@slow'],
   keys: FIRST_KEY,
+  tips: ['nondeterministic_output'],
   summary: 'Iterates over fields and values of a hash.',
   group: 'hash',
   since: '2.8.0',

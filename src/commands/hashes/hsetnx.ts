@@ -10,6 +10,9 @@ export const hsetnx = {
   flags: ['write', 'denyoom', 'fast'],
   categories: ['@write', '@hash', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [
+    { flags: ['RW', 'insert'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: 'Sets the value of a field in a hash only when the field does not exist.',
   group: 'hash',
   since: '2.0.0',

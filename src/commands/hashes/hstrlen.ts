@@ -10,6 +10,7 @@ export const hstrlen = {
   flags: ['readonly', 'fast'],
   categories: ['@read', '@hash', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [{ flags: ['RO'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } }],
   summary: 'Returns the length of the value of a field.',
   group: 'hash',
   since: '3.2.0',

@@ -10,6 +10,7 @@ export const hvals = {
   flags: ['readonly'],
   categories: ['@read', '@hash', '@slow'],
   keys: FIRST_KEY,
+  tips: ['nondeterministic_output_order'],
   summary: 'Returns all values in a hash.',
   group: 'hash',
   since: '2.0.0',

@@ -15,6 +15,10 @@ export const copy = {
   flags: ['write', 'denyoom'],
   categories: ['@keyspace', '@write', '@slow'],
   keys: KEYS_1_2,
+  keySpecs: [
+    { flags: ['RO', 'access'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+    { flags: ['OW', 'update'], begin: { index: 2 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: 'Copies the value of a key to a new key.',
   group: 'generic',
   since: '6.2.0',
@@ -44,6 +48,9 @@ export const copy = {
     const expiresAtMs = db.expiresAt(source);
     db.put(target, typeof value === 'string' ? value : value.clone());
     if (expiresAtMs !== undefined) db.setExpiry(target, expiresAtMs);
+    // Redis' dupStringObject keeps the encoding of the string it copies.
+    const encoding = db.stringEncodingOf(source);
+    if (encoding !== undefined) db.setStringEncoding(target, encoding);
     return 1;
   },
 } as const satisfies DataCommandSpec;

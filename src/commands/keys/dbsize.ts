@@ -9,6 +9,7 @@ export const dbsize = {
   flags: ['readonly', 'fast'],
   categories: ['@keyspace', '@read', '@fast'],
   keys: NO_KEYS,
+  tips: ['request_policy:all_shards', 'response_policy:agg_sum'],
   summary: 'Returns the number of keys in the database.',
   group: 'server',
   since: '1.0.0',

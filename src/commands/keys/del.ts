@@ -19,6 +19,10 @@ export const del = {
   flags: ['write'],
   categories: ['@keyspace', '@write', '@slow'],
   keys: KEYS_ALL,
+  keySpecs: [
+    { flags: ['RM', 'delete'], begin: { index: 1 }, find: { lastKey: -1, keyStep: 1, limit: 0 } },
+  ],
+  tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
   summary: 'Deletes one or more keys.',
   group: 'generic',
   since: '1.0.0',

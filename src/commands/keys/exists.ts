@@ -9,6 +9,8 @@ export const exists = {
   flags: ['readonly', 'fast'],
   categories: ['@keyspace', '@read', '@fast'],
   keys: KEYS_ALL,
+  keySpecs: [{ flags: ['RO'], begin: { index: 1 }, find: { lastKey: -1, keyStep: 1, limit: 0 } }],
+  tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
   summary: 'Determines whether one or more keys exist.',
   group: 'generic',
   since: '1.0.0',

@@ -9,6 +9,7 @@ export const flushall = {
   flags: ['write'],
   categories: ['@keyspace', '@write', '@slow', '@dangerous'],
   keys: NO_KEYS,
+  tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
   summary: 'Removes all keys from all databases.',
   group: 'server',
   since: '1.0.0',

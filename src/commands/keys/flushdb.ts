@@ -22,6 +22,7 @@ export const flushdb = {
   flags: ['write'],
   categories: ['@keyspace', '@write', '@slow', '@dangerous'],
   keys: NO_KEYS,
+  tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
   summary: 'Removes all keys from the current database.',
   group: 'server',
   since: '1.0.0',

@@ -10,6 +10,7 @@ export const keys = {
   flags: ['readonly'],
   categories: ['@keyspace', '@read', '@slow', '@dangerous'],
   keys: NO_KEYS,
+  tips: ['request_policy:all_shards', 'nondeterministic_output_order'],
   summary: 'Returns all key names that match a pattern.',
   group: 'generic',
   since: '1.0.0',

@@ -20,6 +20,13 @@ export const move = {
   flags: ['write', 'fast'],
   categories: ['@keyspace', '@write', '@fast'],
   keys: KEY_1,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'update'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
   summary: 'Moves a key to another database.',
   group: 'generic',
   since: '1.0.0',

@@ -17,7 +17,7 @@ import { parseInt64 } from '../../store/numbers.js';
 import { UNKNOWN_SUBCOMMAND, WRONG_ARITY } from '../errors.js';
 import { ErrorReply, SimpleString } from '../reply.js';
 import type { Reply } from '../reply.js';
-import type { DataCommandSpec } from '../spec.js';
+import type { DataCommandSpec, DataHandler } from '../spec.js';
 import { is } from './args.js';
 
 /** Redis' defaults: *-max-listpack-entries / -value and set-max-intset-entries. */
@@ -25,7 +25,7 @@ const LISTPACK_ENTRIES_MAX = 128;
 const LISTPACK_VALUE_BYTES_MAX = 64;
 const INTSET_ENTRIES_MAX = 512;
 /** Strings up to this length are allocated with their object header (OBJ_ENCODING_EMBSTR). */
-const EMBSTR_BYTES_MAX = 44;
+export const EMBSTR_BYTES_MAX = 44;
 /** Redis shares the integer objects 0..9999 (OBJ_SHARED_INTEGERS) with this refcount. */
 const SHARED_INTEGERS = 10000;
 const SHARED_REFCOUNT = 2147483647;
@@ -118,30 +118,81 @@ function idleSecondsOf(db: Keyspace, key: string, nowMs: number): Reply {
   return Math.floor(access.idleMs(key, nowMs) / 1000);
 }
 
+/** The container's handler: the state machine applies it for every OBJECT subcommand. */
+const applyObject: DataHandler = (db, args, env) => {
+  const sub = args[1] as string;
+  if (is(sub, 'HELP')) return args.length === 2 ? HELP : WRONG_ARITY('object|help');
+  const known =
+    is(sub, 'ENCODING') || is(sub, 'FREQ') || is(sub, 'IDLETIME') || is(sub, 'REFCOUNT');
+  if (!known) return UNKNOWN_SUBCOMMAND(sub, 'object');
+  if (args.length !== 3) return WRONG_ARITY(`object|${sub.toLowerCase()}`);
+  const key = args[2] as string;
+  const value = db.get(key, env.nowMs);
+  if (value === undefined) return null;
+  if (is(sub, 'ENCODING')) return db.stringEncodingOf(key) ?? encodingOf(value);
+  if (is(sub, 'FREQ')) return frequencyOf(db, key, env.nowMs);
+  if (is(sub, 'IDLETIME')) return idleSecondsOf(db, key, env.nowMs);
+  return refcountOf(value);
+};
+
+/** One OBJECT <sub> key subcommand, with Redis 7.2's arity, flags and categories. */
+function keySubcommand(name: string, summary: string, since: string): DataCommandSpec {
+  return {
+    kind: 'data',
+    name: `object|${name}`,
+    arity: 3,
+    flags: ['readonly'],
+    categories: ['@keyspace', '@read', '@slow'],
+    keys: { first: 2, last: 2, step: 1 },
+    keySpecs: [{ flags: ['RO'], begin: { index: 2 }, find: { lastKey: 0, keyStep: 1, limit: 0 } }],
+    tips: ['nondeterministic_output'],
+    summary,
+    group: 'generic',
+    since,
+    syntax: 'key',
+    apply: applyObject,
+  };
+}
+
+export const objectSubcommands: readonly DataCommandSpec[] = [
+  keySubcommand('encoding', 'Returns the internal encoding of a Redis object.', '2.2.3'),
+  keySubcommand(
+    'freq',
+    'Returns the logarithmic access frequency counter of a Redis object.',
+    '4.0.0',
+  ),
+  keySubcommand('idletime', 'Returns the time since the last access to a Redis object.', '2.2.3'),
+  keySubcommand('refcount', 'Returns the reference count of a value of a key.', '2.2.3'),
+  {
+    kind: 'data',
+    name: 'object|help',
+    arity: 2,
+    flags: ['loading', 'stale'],
+    categories: ['@keyspace', '@slow'],
+    keys: { first: 0, last: 0, step: 0 },
+    summary: 'Returns helpful text about the different subcommands.',
+    group: 'generic',
+    since: '6.2.0',
+    syntax: '',
+    apply: applyObject,
+  },
+];
+
+/**
+ * OBJECT is a container, as in Redis: the dispatcher resolves the subcommand and checks its
+ * arity first, so a bad one is refused even while MULTI queues (EXEC then answers EXECABORT).
+ */
 export const object = {
   kind: 'data',
   name: 'object',
   arity: -2,
-  flags: ['readonly'],
-  categories: ['@keyspace', '@read', '@slow'],
-  keys: { first: 2, last: 2, step: 1 },
+  flags: [],
+  categories: ['@slow'],
+  keys: { first: 0, last: 0, step: 0 },
   summary: 'A container for object introspection commands.',
   group: 'generic',
   since: '2.2.3',
-  syntax: '<ENCODING | FREQ | IDLETIME | REFCOUNT> key | HELP',
-  apply(db, args, env) {
-    const sub = args[1] as string;
-    if (is(sub, 'HELP')) return args.length === 2 ? HELP : WRONG_ARITY('object|help');
-    const known =
-      is(sub, 'ENCODING') || is(sub, 'FREQ') || is(sub, 'IDLETIME') || is(sub, 'REFCOUNT');
-    if (!known) return UNKNOWN_SUBCOMMAND(sub, 'object');
-    if (args.length !== 3) return WRONG_ARITY(`object|${sub.toLowerCase()}`);
-    const key = args[2] as string;
-    const value = db.get(key, env.nowMs);
-    if (value === undefined) return null;
-    if (is(sub, 'ENCODING')) return encodingOf(value);
-    if (is(sub, 'FREQ')) return frequencyOf(db, key, env.nowMs);
-    if (is(sub, 'IDLETIME')) return idleSecondsOf(db, key, env.nowMs);
-    return refcountOf(value);
-  },
+  syntax: '<subcommand> [arguments ...]',
+  apply: applyObject,
+  subcommands: objectSubcommands,
 } as const satisfies DataCommandSpec;

@@ -9,6 +9,7 @@ export const pttl = {
   flags: ['readonly', 'fast'],
   categories: ['@keyspace', '@read', '@fast'],
   keys: KEY_1,
+  tips: ['nondeterministic_output'],
   summary: 'Returns the expiration time in milliseconds of a key.',
   group: 'generic',
   since: '2.6.0',

@@ -15,6 +15,7 @@ export const randomkey = {
   flags: ['readonly'],
   categories: ['@keyspace', '@read', '@slow'],
   keys: NO_KEYS,
+  tips: ['request_policy:all_shards', 'nondeterministic_output'],
   summary: 'Returns a random key name from the database.',
   group: 'generic',
   since: '1.0.0',

@@ -19,10 +19,13 @@ export function renameKey(
   if (source === target) return nx ? 0 : OK;
   if (nx && db.getForWrite(target, nowMs) !== undefined) return 0;
   const expiresAtMs = db.expiresAt(source);
+  const encoding = db.stringEncodingOf(source);
   db.delete(source);
   db.delete(target);
   db.put(target, value);
   if (expiresAtMs !== undefined) db.setExpiry(target, expiresAtMs);
+  // The same object moves in Redis: its encoding goes with it.
+  if (encoding !== undefined) db.setStringEncoding(target, encoding);
   return nx ? 1 : OK;
 }
 
@@ -33,6 +36,14 @@ export const rename = {
   flags: ['write'],
   categories: ['@keyspace', '@write', '@slow'],
   keys: KEYS_1_2,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'delete'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+    { flags: ['OW', 'update'], begin: { index: 2 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: 'Renames a key and overwrites the destination.',
   group: 'generic',
   since: '1.0.0',

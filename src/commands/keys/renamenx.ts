@@ -9,6 +9,14 @@ export const renamenx = {
   flags: ['write', 'fast'],
   categories: ['@keyspace', '@write', '@fast'],
   keys: KEYS_1_2,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'delete'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+    { flags: ['OW', 'insert'], begin: { index: 2 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: 'Renames a key only when the target key name does not exist.',
   group: 'generic',
   since: '1.0.0',

@@ -38,6 +38,7 @@ export const scan = {
   flags: ['readonly'],
   categories: ['@keyspace', '@read', '@slow'],
   keys: NO_KEYS,
+  tips: ['nondeterministic_output', 'request_policy:special'],
   summary: 'Iterates over the key names in the database.',
   group: 'generic',
   since: '2.8.0',

@@ -9,6 +9,8 @@ export const touch = {
   flags: ['readonly', 'fast'],
   categories: ['@keyspace', '@read', '@fast'],
   keys: KEYS_ALL,
+  keySpecs: [{ flags: ['RO'], begin: { index: 1 }, find: { lastKey: -1, keyStep: 1, limit: 0 } }],
+  tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
   summary:
     'Returns the number of existing keys out of those specified after updating the time they were last accessed.',
   group: 'generic',

@@ -9,6 +9,7 @@ export const ttl = {
   flags: ['readonly', 'fast'],
   categories: ['@keyspace', '@read', '@fast'],
   keys: KEY_1,
+  tips: ['nondeterministic_output'],
   summary: 'Returns the expiration time in seconds of a key.',
   group: 'generic',
   since: '1.0.0',

@@ -22,6 +22,7 @@ export const type = {
   flags: ['readonly', 'fast'],
   categories: ['@keyspace', '@read', '@fast'],
   keys: KEY_1,
+  keySpecs: [{ flags: ['RO'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } }],
   summary: 'Determines the type of value stored at a key.',
   group: 'generic',
   since: '1.0.0',

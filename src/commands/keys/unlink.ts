@@ -10,6 +10,10 @@ export const unlink = {
   flags: ['write', 'fast'],
   categories: ['@keyspace', '@write', '@fast'],
   keys: KEYS_ALL,
+  keySpecs: [
+    { flags: ['RM', 'delete'], begin: { index: 1 }, find: { lastKey: -1, keyStep: 1, limit: 0 } },
+  ],
+  tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
   summary: 'Asynchronously deletes one or more keys.',
   group: 'generic',
   since: '4.0.0',

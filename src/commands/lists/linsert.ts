@@ -12,6 +12,9 @@ export const linsert = {
   flags: ['write', 'denyoom'],
   categories: ['@write', '@list', '@slow'],
   keys: FIRST_KEY,
+  keySpecs: [
+    { flags: ['RW', 'insert'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: 'Inserts an element before or after another element in a list.',
   group: 'list',
   since: '2.2.0',

@@ -10,6 +10,7 @@ export const llen = {
   flags: ['readonly', 'fast'],
   categories: ['@read', '@list', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [{ flags: ['RO'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } }],
   summary: 'Returns the length of a list.',
   group: 'list',
   since: '1.0.0',

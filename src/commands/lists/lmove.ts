@@ -12,6 +12,14 @@ export const lmove = {
   flags: ['write', 'denyoom'],
   categories: ['@write', '@list', '@slow'],
   keys: TWO_KEYS,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'delete'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+    { flags: ['RW', 'insert'], begin: { index: 2 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary:
     'Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.',
   group: 'list',

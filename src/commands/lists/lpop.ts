@@ -9,6 +9,13 @@ export const lpop = {
   flags: ['write', 'fast'],
   categories: ['@write', '@list', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'delete'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
   summary:
     'Returns the first elements in a list after removing it. Deletes the list if the last element was popped.',
   group: 'list',

@@ -9,6 +9,9 @@ export const lpushx = {
   flags: ['write', 'denyoom', 'fast'],
   categories: ['@write', '@list', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [
+    { flags: ['RW', 'insert'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: 'Prepends one or more elements to a list. Only when the list exists.',
   group: 'list',
   since: '2.2.0',

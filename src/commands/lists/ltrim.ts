@@ -12,6 +12,9 @@ export const ltrim = {
   flags: ['write'],
   categories: ['@write', '@list', '@slow'],
   keys: FIRST_KEY,
+  keySpecs: [
+    { flags: ['RW', 'delete'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: 'Removes elements from both ends a list. Deletes the list if all elements were trimmed.',
   group: 'list',
   since: '1.0.0',

@@ -9,6 +9,14 @@ export const rpoplpush = {
   flags: ['write', 'denyoom'],
   categories: ['@write', '@list', '@slow'],
   keys: TWO_KEYS,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'delete'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+    { flags: ['RW', 'insert'], begin: { index: 2 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary:
     'Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.',
   group: 'list',

@@ -9,6 +9,9 @@ export const rpush = {
   flags: ['write', 'denyoom', 'fast'],
   categories: ['@write', '@list', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [
+    { flags: ['RW', 'insert'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: 'Appends one or more elements to a list. Creates the key if it does not exist.',
   group: 'list',
   since: '1.0.0',

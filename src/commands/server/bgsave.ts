@@ -15,7 +15,7 @@ export const bgsave = {
   kind: 'session',
   name: 'bgsave',
   arity: -1,
-  flags: ['admin', 'noscript'],
+  flags: ['admin', 'noscript', 'no_async_loading'],
   categories: ['@admin', '@slow', '@dangerous'],
   keys: { first: 0, last: 0, step: 0 },
   summary: 'Asynchronously saves the database(s) to disk.',

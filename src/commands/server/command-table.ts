@@ -6,7 +6,7 @@
 import { globMatch } from '../../store/glob.js';
 import { MapReply, SetReply, SimpleString, type Reply } from '../reply.js';
 import type { AnySpec } from '../registry.js';
-import type { CommandSpec, KeySpec } from '../spec.js';
+import type { CommandSpec, KeySpec, KeySpecification } from '../spec.js';
 
 export function isInternal(name: string): boolean {
   return name.startsWith('__');
@@ -18,7 +18,7 @@ export function publicCommands(table: ReadonlyMap<string, AnySpec>): AnySpec[] {
 }
 
 export function subcommandsOf(spec: CommandSpec<never>): readonly CommandSpec<never>[] {
-  return spec.kind === 'session' ? (spec.subcommands ?? []) : [];
+  return spec.subcommands ?? [];
 }
 
 /** `get`, `GET`, `client|list`, `CLIENT|LIST`: the spec, or undefined. */
@@ -32,44 +32,74 @@ export function findCommand(
   return subcommandsOf(spec).find((candidate) => candidate.name === `${container}|${sub}`);
 }
 
-/** The key specification Redis 7 derives from legacy (first, last, step) positions. */
-function keySpecs(spec: CommandSpec<never>): Reply[] {
+/** The key specifications of a command: its own, or the one its legacy positions imply. */
+export function keySpecsOf(spec: CommandSpec<never>): readonly KeySpecification[] {
+  if (spec.keySpecs !== undefined) return spec.keySpecs;
   const keys: KeySpec = spec.keys;
   if (keys.first <= 0) return [];
   const write = spec.flags.includes('write');
-  const lastkey = keys.last < 0 ? keys.last : keys.last - keys.first;
+  const lastKey = keys.last < 0 ? keys.last : keys.last - keys.first;
   return [
-    new MapReply([
-      ['flags', new SetReply(write ? [RW, UPDATE] : [RO, ACCESS])],
-      [
-        'begin_search',
-        new MapReply([
+    {
+      flags: write ? ['RW', 'update'] : ['RO', 'access'],
+      begin: { index: keys.first },
+      find: { lastKey, keyStep: keys.step, limit: 0 },
+    },
+  ];
+}
+
+function keySpecReply(keySpec: KeySpecification): Reply {
+  const begin = keySpec.begin;
+  const find = keySpec.find;
+  const entries: [Reply, Reply][] = [];
+  if (keySpec.notes !== undefined) entries.push(['notes', keySpec.notes]);
+  entries.push(['flags', new SetReply(keySpec.flags.map((flag) => new SimpleString(flag)))]);
+  entries.push([
+    'begin_search',
+    'index' in begin
+      ? new MapReply([
           ['type', 'index'],
-          ['spec', new MapReply([['index', keys.first]])],
+          ['spec', new MapReply([['index', begin.index]])],
+        ])
+      : new MapReply([
+          ['type', 'keyword'],
+          [
+            'spec',
+            new MapReply([
+              ['keyword', begin.keyword],
+              ['startfrom', begin.startFrom],
+            ]),
+          ],
         ]),
-      ],
-      [
-        'find_keys',
-        new MapReply([
+  ]);
+  entries.push([
+    'find_keys',
+    'lastKey' in find
+      ? new MapReply([
           ['type', 'range'],
           [
             'spec',
             new MapReply([
-              ['lastkey', lastkey],
-              ['keystep', keys.step],
-              ['limit', 0],
+              ['lastkey', find.lastKey],
+              ['keystep', find.keyStep],
+              ['limit', find.limit],
+            ]),
+          ],
+        ])
+      : new MapReply([
+          ['type', 'keynum'],
+          [
+            'spec',
+            new MapReply([
+              ['keynumidx', find.keyNumIndex],
+              ['firstkey', find.firstKey],
+              ['keystep', find.keyStep],
             ]),
           ],
         ]),
-      ],
-    ]),
-  ];
+  ]);
+  return new MapReply(entries);
 }
-
-const RW = new SimpleString('RW');
-const RO = new SimpleString('RO');
-const ACCESS = new SimpleString('access');
-const UPDATE = new SimpleString('update');
 
 /** One COMMAND INFO entry: name, arity, flags, first, last, step, categories, tips, keys, subs. */
 export function commandInfo(spec: CommandSpec<never>): Reply {
@@ -81,8 +111,9 @@ export function commandInfo(spec: CommandSpec<never>): Reply {
     spec.keys.last,
     spec.keys.step,
     new SetReply(spec.categories.map((category) => new SimpleString(category))),
-    new SetReply([]),
-    new SetReply(keySpecs(spec)),
+    // Tips are bulk strings in Redis, unlike flags and categories.
+    new SetReply([...(spec.tips ?? [])]),
+    new SetReply(keySpecsOf(spec).map(keySpecReply)),
     new SetReply(subcommandsOf(spec).map(commandInfo)),
   ];
 }
@@ -131,11 +162,67 @@ export function commandNames(table: ReadonlyMap<string, AnySpec>, filter: ListFi
   return names;
 }
 
-/** The key arguments of `args` (args[0] is the command) by the spec's legacy positions. */
-export function keysOf(spec: CommandSpec<never>, args: readonly string[]): string[] {
-  const { first, last, step } = spec.keys;
-  const lastIndex = last < 0 ? args.length + last : Math.min(last, args.length - 1);
+/** True if COMMAND GETKEYS can find keys in this command (Redis doesCommandHaveKeys). */
+export function hasKeys(spec: CommandSpec<never>): boolean {
+  return keySpecsOf(spec).some((keySpec) => !keySpec.flags.includes('not_key'));
+}
+
+/**
+ * The key arguments of `args` (args[0] is the command) by the spec's key specifications, as
+ * Redis' getKeysUsingKeySpecs finds them; undefined if a count argument is not a positive
+ * integer or promises more keys than there are arguments (Redis: invalid arguments).
+ */
+export function keysOf(spec: CommandSpec<never>, args: readonly string[]): string[] | undefined {
   const keys: string[] = [];
-  for (let i = first; i <= lastIndex && step > 0; i += step) keys.push(args[i] ?? '');
+  for (const keySpec of keySpecsOf(spec)) {
+    if (keySpec.flags.includes('not_key')) continue;
+    const first = beginOf(keySpec, args);
+    if (first === undefined) continue;
+    const found = positionsOf(keySpec, args, first);
+    if (found === undefined) return undefined;
+    for (const position of found) keys.push(args[position] ?? '');
+  }
   return keys;
+}
+
+/** The argument index a key search starts at; undefined if its keyword is absent. */
+function beginOf(keySpec: KeySpecification, args: readonly string[]): number | undefined {
+  const begin = keySpec.begin;
+  if ('index' in begin) return begin.index;
+  const keyword = begin.keyword.toLowerCase();
+  const forward = begin.startFrom >= 0;
+  const start = forward ? begin.startFrom : args.length + begin.startFrom;
+  for (let i = start; forward ? i < args.length : i > 0; i += forward ? 1 : -1) {
+    if ((args[i] ?? '').toLowerCase() === keyword) return i + 1;
+  }
+  return undefined;
+}
+
+function positionsOf(
+  keySpec: KeySpecification,
+  args: readonly string[],
+  first: number,
+): number[] | undefined {
+  const find = keySpec.find;
+  let start = first;
+  let last: number;
+  let step: number;
+  if ('lastKey' in find) {
+    step = find.keyStep;
+    if (find.lastKey >= 0) last = first + find.lastKey;
+    else if (find.limit <= 1) last = args.length + find.lastKey;
+    else last = first + Math.floor((args.length - first) / find.limit) + find.lastKey;
+  } else {
+    // SINTERCARD-style: Redis' genericGetKeys wants 1..(what the arguments can hold) keys.
+    const count = Number(args[first + find.keyNumIndex] ?? '');
+    start = first + find.firstKey;
+    step = find.keyStep;
+    const room = Math.floor((args.length - start + step - 1) / step);
+    if (!Number.isSafeInteger(count) || count < 1 || count > room) return undefined;
+    last = start + (count - 1) * step;
+  }
+  const positions: number[] = [];
+  // Arguments the command did not get (a variadic command called short) hold no keys.
+  for (let i = start; i <= last && step > 0; i += step) if (i < args.length) positions.push(i);
+  return positions;
 }

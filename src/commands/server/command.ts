@@ -8,12 +8,16 @@ import {
   commandInfo,
   commandNames,
   findCommand,
+  hasKeys,
   keysOf,
   publicCommands,
   type ListFilter,
 } from './command-table.js';
 
 type Spec = SessionCommandSpec<SessionContext>;
+
+/** COMMAND INFO tips of the subcommands that list commands (Redis' table order is a hash's). */
+const NONDETERMINISTIC_ORDER: readonly string[] = ['nondeterministic_output_order'];
 
 function sub(
   name: string,
@@ -72,15 +76,19 @@ function getkeys(ctx: SessionContext, args: readonly string[]): Reply {
   const target = args.slice(2);
   const container = findCommand(ctx.server.table, target[0] ?? '');
   const spec =
-    container?.kind === 'session' && container.subcommands !== undefined && target.length > 1
+    container?.subcommands !== undefined && target.length > 1
       ? findCommand(ctx.server.table, `${container.name}|${target[1]}`)
       : container;
+  // Redis' commandGetKeysCommand order: the command, whether it has keys, then its arity.
   if (spec === undefined) return new ErrorReply('ERR Invalid command specified');
+  if (!hasKeys(spec)) return new ErrorReply('ERR The command has no key arguments');
   const arity = spec.arity;
   if (arity >= 0 ? target.length !== arity : target.length < -arity)
     return new ErrorReply('ERR Invalid number of arguments specified for command');
-  if (spec.keys.first <= 0) return new ErrorReply('ERR The command has no key arguments');
-  return keysOf(spec, target);
+  const keys = keysOf(spec, target);
+  if (keys === undefined || keys.length === 0)
+    return new ErrorReply('ERR Invalid arguments specified for command');
+  return keys;
 }
 
 const HELP_LINES = [
@@ -109,27 +117,36 @@ export const commandSubcommands: readonly Spec[] = [
     '',
     (ctx) => publicCommands(ctx.server.table).length,
   ),
-  sub(
-    'info',
-    -2,
-    'Returns information about one, multiple or all commands.',
-    '[command-name ...]',
-    info,
-  ),
-  sub(
-    'docs',
-    -2,
-    'Returns documentary information about one, multiple or all commands.',
-    '[command-name ...]',
-    docs,
-  ),
-  sub(
-    'list',
-    -2,
-    'Returns a list of command names.',
-    '[FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]',
-    list,
-  ),
+  {
+    ...sub(
+      'info',
+      -2,
+      'Returns information about one, multiple or all commands.',
+      '[command-name ...]',
+      info,
+    ),
+    tips: NONDETERMINISTIC_ORDER,
+  },
+  {
+    ...sub(
+      'docs',
+      -2,
+      'Returns documentary information about one, multiple or all commands.',
+      '[command-name ...]',
+      docs,
+    ),
+    tips: NONDETERMINISTIC_ORDER,
+  },
+  {
+    ...sub(
+      'list',
+      -2,
+      'Returns a list of command names.',
+      '[FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]',
+      list,
+    ),
+    tips: NONDETERMINISTIC_ORDER,
+  },
   sub(
     'getkeys',
     -3,
@@ -147,6 +164,7 @@ export const command = {
   flags: ['loading', 'stale'],
   categories: ['@slow', '@connection'],
   keys: { first: 0, last: 0, step: 0 },
+  tips: ['nondeterministic_output_order'],
   summary: 'Returns detailed information about all commands.',
   group: 'server',
   since: '2.8.13',

@@ -2,11 +2,15 @@
 import { globMatch } from '../../store/glob.js';
 import { ErrorReply, MapReply, OK, SimpleString, type Reply } from '../reply.js';
 import { SYNTAX, UNKNOWN_SUBCOMMAND } from '../errors.js';
-import type { SessionCommandSpec, SessionHandler } from '../spec.js';
+import type { AclCategory, CommandFlag, SessionCommandSpec, SessionHandler } from '../spec.js';
 import type { SessionContext } from '../context.js';
 import type { ConfigParameter } from '../../config/config.js';
 
 type Spec = SessionCommandSpec<SessionContext>;
+
+/** GET, SET, RESETSTAT and REWRITE are admin commands; HELP is not (as in Redis). */
+const ADMIN_FLAGS: readonly CommandFlag[] = ['admin', 'noscript', 'loading', 'stale'];
+const ADMIN_CATEGORIES: readonly AclCategory[] = ['@admin', '@slow', '@dangerous'];
 
 function sub(
   name: string,
@@ -14,13 +18,14 @@ function sub(
   summary: string,
   syntax: string,
   run: SessionHandler<SessionContext>,
+  flags: readonly CommandFlag[] = ADMIN_FLAGS,
 ): Spec {
   return {
     kind: 'session',
     name: `config|${name}`,
     arity,
-    flags: ['admin', 'noscript', 'loading', 'stale'],
-    categories: ['@admin', '@slow', '@dangerous'],
+    flags,
+    categories: flags.includes('admin') ? ADMIN_CATEGORIES : ['@slow'],
     keys: { first: 0, last: 0, step: 0 },
     summary,
     group: 'server',
@@ -30,15 +35,28 @@ function sub(
   };
 }
 
-/** CONFIG GET pattern [pattern ...]: matching name/value pairs (a map in RESP3), each once. */
+/**
+ * CONFIG GET pattern [pattern ...]: matching name/value pairs (a map in RESP3), each parameter
+ * once. As Redis' configGetCommand: an argument without glob characters is looked up directly
+ * and answered under the name as typed (`MaxMemory`); a pattern answers canonical names.
+ */
 function configGet(ctx: SessionContext, args: readonly string[]): Reply {
-  const patterns = args.slice(2);
-  const pairs: [Reply, Reply][] = [];
-  for (const parameter of ctx.server.config.all()) {
-    if (patterns.some((pattern) => globMatch(pattern, parameter.name, true)))
-      pairs.push([parameter.name, parameter.get()]);
+  const config = ctx.server.config;
+  const matched = new Map<ConfigParameter, string>();
+  for (const pattern of args.slice(2)) {
+    if (!/[[*?]/.test(pattern)) {
+      const parameter = config.parameter(pattern.toLowerCase());
+      if (parameter !== undefined && !matched.has(parameter)) matched.set(parameter, pattern);
+      continue;
+    }
+    for (const parameter of config.all()) {
+      if (!matched.has(parameter) && globMatch(pattern, parameter.name, true))
+        matched.set(parameter, parameter.name);
+    }
   }
-  return new MapReply(pairs);
+  return new MapReply(
+    [...matched].map(([parameter, name]): [Reply, Reply] => [name, parameter.get()]),
+  );
 }
 
 const failed = (name: string, detail: string): ErrorReply =>
@@ -94,13 +112,16 @@ export const configSubcommands: readonly Spec[] = [
     'parameter [parameter ...]',
     configGet,
   ),
-  sub(
-    'set',
-    -4,
-    'Sets configuration parameters in-flight.',
-    'parameter value [parameter value ...]',
-    configSet,
-  ),
+  {
+    ...sub(
+      'set',
+      -4,
+      'Sets configuration parameters in-flight.',
+      'parameter value [parameter value ...]',
+      configSet,
+    ),
+    tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+  },
   sub('resetstat', 2, "Resets the server's statistics.", '', (ctx) => {
     ctx.server.resetStats();
     return OK;
@@ -108,7 +129,10 @@ export const configSubcommands: readonly Spec[] = [
   sub('rewrite', 2, 'Persists the effective configuration to file.', '', (ctx) =>
     ctx.server.config.configFile === undefined ? NO_CONFIG_FILE : NO_REWRITE,
   ),
-  sub('help', 2, 'Returns helpful text about the different subcommands.', '', () => HELP_LINES),
+  sub('help', 2, 'Returns helpful text about the different subcommands.', '', () => HELP_LINES, [
+    'loading',
+    'stale',
+  ]),
 ];
 
 export const config = {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { REDIS_VERSION, type ServerFacilities } from '../context.js';
 import { bytesToHuman } from './info-registry.js';
+import { wallClockUs } from '../../shared/effects.js';
 
 export interface StandardInfoSources {
   readonly startedMs: number;
@@ -15,6 +16,8 @@ export interface StandardInfoSources {
   readonly clientIo: () => string;
   readonly commandsProcessed: () => number;
   readonly errorReplies: () => number;
+  /** INFO errorstats lines (`errorstat_ERR`, `count=3`). */
+  readonly errorStats: () => ReadonlyArray<readonly [string, string]>;
   readonly opsPerSecond: () => number;
   readonly expiredKeys: () => number;
 }
@@ -38,12 +41,13 @@ export function registerStandardInfoSections(
   info.registerInfoSection('replication', () => replicationSection(server));
   info.registerInfoSection('cpu', cpuSection);
   info.registerInfoSection('modules', () => []);
-  info.registerInfoSection('errorstats', () => []);
-  info.registerInfoSection('cluster', () => [['cluster_enabled', 0]]);
-  info.registerInfoSection('keyspace', () => keyspaceSection(server));
+  // Redis' order for INFO all / everything: commandstats comes between modules and errorstats.
   info.registerInfoSection('commandstats', () => commandstatsSection(server), {
     inDefault: false,
   });
+  info.registerInfoSection('errorstats', sources.errorStats);
+  info.registerInfoSection('cluster', () => [['cluster_enabled', 0]]);
+  info.registerInfoSection('keyspace', () => keyspaceSection(server));
 }
 
 /** Whether the N-API tensor kernels are in use, or why the TypeScript twins run instead. */
@@ -69,7 +73,7 @@ function serverSection(server: ServerFacilities, sources: StandardInfoSources): 
     ['process_supervised', 'no'],
     ['run_id', RUN_ID],
     ['tcp_port', sources.port()],
-    ['server_time_usec', nowMs * 1000],
+    ['server_time_usec', wallClockUs(server.clock)],
     ['uptime_in_seconds', uptimeSeconds],
     ['uptime_in_days', Math.floor(uptimeSeconds / 86400)],
     ['hz', 10],
@@ -161,6 +165,8 @@ function statsSection(server: ServerFacilities, sources: StandardInfoSources): L
     ['evicted_keys', server.config.memory?.evictedKeys ?? 0],
     ['pubsub_channels', 0],
     ['pubsub_patterns', 0],
+    // Redis counts errors sent to its master or AOF client here; memlayer has neither.
+    ['unexpected_error_replies', 0],
     ['total_error_replies', sources.errorReplies()],
     ['client_protocol_errors', stats.protocolErrors],
   ];

@@ -14,6 +14,7 @@ export const info = {
   flags: ['loading', 'stale'],
   categories: ['@slow', '@dangerous'],
   keys: { first: 0, last: 0, step: 0 },
+  tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
   summary: 'Returns information and statistics about the server.',
   group: 'server',
   since: '1.0.0',

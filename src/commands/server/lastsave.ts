@@ -9,6 +9,7 @@ export const lastsave = {
   flags: ['loading', 'stale', 'fast'],
   categories: ['@admin', '@fast', '@dangerous'],
   keys: { first: 0, last: 0, step: 0 },
+  tips: ['nondeterministic_output'],
   summary: 'Returns the Unix timestamp of the last successful save to disk.',
   group: 'server',
   since: '1.0.0',

@@ -23,7 +23,7 @@ export const save = {
   kind: 'session',
   name: 'save',
   arity: 1,
-  flags: ['admin', 'noscript', 'no_multi'],
+  flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'],
   categories: ['@admin', '@slow', '@dangerous'],
   keys: { first: 0, last: 0, step: 0 },
   summary: 'Synchronously saves the database(s) to disk.',

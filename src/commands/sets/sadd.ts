@@ -10,6 +10,9 @@ export const sadd = {
   flags: ['write', 'denyoom', 'fast'],
   categories: ['@write', '@set', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [
+    { flags: ['RW', 'insert'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: "Adds one or more members to a set. Creates the key if it doesn't exist.",
   group: 'set',
   since: '1.0.0',

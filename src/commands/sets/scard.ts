@@ -10,6 +10,7 @@ export const scard = {
   flags: ['readonly', 'fast'],
   categories: ['@read', '@set', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [{ flags: ['RO'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } }],
   summary: 'Returns the number of members in a set.',
   group: 'set',
   since: '1.0.0',

@@ -20,6 +20,13 @@ export const sintercard = {
   categories: ['@read', '@set', '@slow'],
   // Keys follow numkeys (movable), so the legacy key spec is empty, as Redis reports it.
   keys: NO_KEYS,
+  keySpecs: [
+    {
+      flags: ['RO', 'access'],
+      begin: { index: 1 },
+      find: { keyNumIndex: 0, firstKey: 1, keyStep: 1 },
+    },
+  ],
   summary: 'Returns the number of members of the intersect of multiple sets.',
   group: 'set',
   since: '7.0.0',

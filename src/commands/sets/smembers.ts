@@ -10,6 +10,7 @@ export const smembers = {
   flags: ['readonly'],
   categories: ['@read', '@set', '@slow'],
   keys: FIRST_KEY,
+  tips: ['nondeterministic_output_order'],
   summary: 'Returns all members of a set.',
   group: 'set',
   since: '1.0.0',

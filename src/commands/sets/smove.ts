@@ -11,6 +11,14 @@ export const smove = {
   flags: ['write', 'fast'],
   categories: ['@write', '@set', '@fast'],
   keys: TWO_KEYS,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'delete'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+    { flags: ['RW', 'insert'], begin: { index: 2 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: 'Moves a member from one set to another.',
   group: 'set',
   since: '1.0.0',

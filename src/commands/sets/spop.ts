@@ -12,6 +12,14 @@ export const spop = {
   flags: ['write', 'fast'],
   categories: ['@write', '@set', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'delete'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
+  tips: ['nondeterministic_output'],
   summary:
     'Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.',
   group: 'set',

@@ -21,6 +21,7 @@ export const srandmember = {
   flags: ['readonly'],
   categories: ['@read', '@set', '@slow'],
   keys: FIRST_KEY,
+  tips: ['nondeterministic_output'],
   summary: 'Get one or multiple random members from a set',
   group: 'set',
   since: '1.0.0',

@@ -10,6 +10,9 @@ export const srem = {
   flags: ['write', 'fast'],
   categories: ['@write', '@set', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [
+    { flags: ['RW', 'delete'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary:
     'Removes one or more members from a set. Deletes the set if the last member was removed.',
   group: 'set',

@@ -11,6 +11,7 @@ export const sscan = {
   flags: ['readonly'],
   categories: ['@read', '@set', '@slow'],
   keys: FIRST_KEY,
+  tips: ['nondeterministic_output'],
   summary: 'Iterates over members of a set.',
   group: 'set',
   since: '2.8.0',

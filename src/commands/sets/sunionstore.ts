@@ -4,6 +4,10 @@ import { STORE_ALGEBRA_BASE, storeAlgebra } from './algebra.js';
 export const sunionstore = {
   ...STORE_ALGEBRA_BASE,
   name: 'sunionstore',
+  keySpecs: [
+    { flags: ['OW', 'update'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+    { flags: ['RO', 'access'], begin: { index: 2 }, find: { lastKey: -1, keyStep: 1, limit: 0 } },
+  ],
   summary: 'Stores the union of multiple sets in a key.',
   apply: (db, args, env) => storeAlgebra(db, args, env, 'union'),
 } as const satisfies DataCommandSpec;

@@ -53,6 +53,15 @@ export const xadd = {
   flags: ['write', 'denyoom', 'fast'],
   categories: ['@write', '@stream', '@fast'],
   keys: STREAM_KEY,
+  keySpecs: [
+    {
+      notes: 'UPDATE instead of INSERT because of the optional trimming feature',
+      flags: ['RW', 'update'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
+  tips: ['nondeterministic_output'],
   summary: 'Appends a new message to a stream. Creates the key if it does not exist.',
   group: 'stream',
   since: '5.0.0',

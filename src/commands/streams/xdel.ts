@@ -11,6 +11,9 @@ export const xdel = {
   flags: ['write', 'fast'],
   categories: ['@write', '@stream', '@fast'],
   keys: STREAM_KEY,
+  keySpecs: [
+    { flags: ['RW', 'delete'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: 'Removes the specified entries from the stream.',
   group: 'stream',
   since: '5.0.0',

@@ -9,6 +9,7 @@ export const xlen = {
   flags: ['readonly', 'fast'],
   categories: ['@read', '@stream', '@fast'],
   keys: STREAM_KEY,
+  keySpecs: [{ flags: ['RO'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } }],
   summary: 'Return the number of messages in a stream.',
   group: 'stream',
   since: '5.0.0',

@@ -10,6 +10,10 @@ export const xtrim = {
   flags: ['write'],
   categories: ['@write', '@stream', '@slow'],
   keys: STREAM_KEY,
+  keySpecs: [
+    { flags: ['RW', 'delete'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
+  tips: ['nondeterministic_output'],
   summary: 'Trims the stream to (approximately if "~" is passed) a certain size.',
   group: 'stream',
   since: '5.0.0',

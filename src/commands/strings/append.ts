@@ -10,6 +10,9 @@ export const append = {
   flags: ['write', 'denyoom', 'fast'],
   categories: ['@write', '@string', '@fast'],
   keys: KEY_1,
+  keySpecs: [
+    { flags: ['RW', 'insert'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: "Appends a string to the value of a key. Creates the key if it doesn't exist.",
   group: 'string',
   since: '2.0.0',
@@ -26,6 +29,8 @@ export const append = {
     if (current.length + suffix.length > STRING_BYTES_MAX) return STRING_TOO_LONG;
     const next = current + suffix;
     db.put(key, next);
+    // Redis appends in place to a raw copy: `raw` whatever the result looks like.
+    db.setStringEncoding(key, 'raw');
     return next.length;
   },
 } as const satisfies DataCommandSpec;

@@ -9,6 +9,13 @@ export const decr = {
   flags: ['write', 'denyoom', 'fast'],
   categories: ['@write', '@string', '@fast'],
   keys: KEY_1,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'update'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
   summary:
     "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
   group: 'string',

@@ -14,6 +14,13 @@ export const decrby = {
   flags: ['write', 'denyoom', 'fast'],
   categories: ['@write', '@string', '@fast'],
   keys: KEY_1,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'update'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
   summary:
     "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.",
   group: 'string',

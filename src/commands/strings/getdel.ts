@@ -10,6 +10,13 @@ export const getdel = {
   flags: ['write', 'fast'],
   categories: ['@write', '@string', '@fast'],
   keys: KEY_1,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'delete'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
   summary: 'Returns the string value of a key after deleting the key.',
   group: 'string',
   since: '6.2.0',

@@ -12,6 +12,14 @@ export const getex = {
   flags: ['write', 'fast'],
   categories: ['@write', '@string', '@fast'],
   keys: KEY_1,
+  keySpecs: [
+    {
+      notes: 'RW and UPDATE because it changes the TTL',
+      flags: ['RW', 'access', 'update'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
   summary: 'Returns the string value of a key after setting its expiration time.',
   group: 'string',
   since: '6.2.0',

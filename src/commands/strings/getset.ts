@@ -10,6 +10,13 @@ export const getset = {
   flags: ['write', 'denyoom', 'fast'],
   categories: ['@write', '@string', '@fast'],
   keys: KEY_1,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'update'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
   summary: 'Returns the previous string value of a key after setting it to a new value.',
   group: 'string',
   since: '1.0.0',

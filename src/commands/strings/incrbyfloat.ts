@@ -4,6 +4,7 @@ import { ErrorReply } from '../reply.js';
 import type { DataCommandSpec } from '../spec.js';
 import { KEY_1 } from '../keys/args.js';
 import { writableString } from './common.js';
+import { EMBSTR_BYTES_MAX } from '../keys/object.js';
 
 const NAN_OR_INFINITY = new ErrorReply('ERR increment would produce NaN or Infinity');
 
@@ -19,6 +20,13 @@ export const incrbyfloat = {
   flags: ['write', 'denyoom', 'fast'],
   categories: ['@write', '@string', '@fast'],
   keys: KEY_1,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'update'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
   summary:
     "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
   group: 'string',
@@ -32,6 +40,8 @@ export const incrbyfloat = {
     if (!sum.ok) return sum.error === 'nan-or-infinity' ? NAN_OR_INFINITY : NOT_FLOAT;
     const text = sum.text;
     db.put(key, text);
+    // Redis stores the printed result as a plain string object, never int-encoded (`11`).
+    if (text.length <= EMBSTR_BYTES_MAX) db.setStringEncoding(key, 'embstr');
     return text;
   },
 } as const satisfies DataCommandSpec;

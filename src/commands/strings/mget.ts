@@ -10,6 +10,7 @@ export const mget = {
   flags: ['readonly', 'fast'],
   categories: ['@read', '@string', '@fast'],
   keys: KEYS_ALL,
+  tips: ['request_policy:multi_shard'],
   summary: 'Atomically returns the string values of one or more keys.',
   group: 'string',
   since: '1.0.0',

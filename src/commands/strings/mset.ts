@@ -10,6 +10,10 @@ export const mset = {
   flags: ['write', 'denyoom'],
   categories: ['@write', '@string', '@slow'],
   keys: KEYS_PAIRS,
+  keySpecs: [
+    { flags: ['OW', 'update'], begin: { index: 1 }, find: { lastKey: -1, keyStep: 2, limit: 0 } },
+  ],
+  tips: ['request_policy:multi_shard', 'response_policy:all_succeeded'],
   summary: 'Atomically creates or modifies the string values of one or more keys.',
   group: 'string',
   since: '1.0.1',

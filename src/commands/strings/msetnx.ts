@@ -10,6 +10,10 @@ export const msetnx = {
   flags: ['write', 'denyoom'],
   categories: ['@write', '@string', '@slow'],
   keys: KEYS_PAIRS,
+  keySpecs: [
+    { flags: ['OW', 'insert'], begin: { index: 1 }, find: { lastKey: -1, keyStep: 2, limit: 0 } },
+  ],
+  tips: ['request_policy:multi_shard', 'response_policy:agg_min'],
   summary:
     "Atomically modifies the string values of one or more keys only when all keys don't exist.",
   group: 'string',

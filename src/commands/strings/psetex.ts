@@ -9,6 +9,9 @@ export const psetex = {
   flags: ['write', 'denyoom'],
   categories: ['@write', '@string', '@slow'],
   keys: KEY_1,
+  keySpecs: [
+    { flags: ['OW', 'update'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary:
     "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.",
   group: 'string',

@@ -43,6 +43,14 @@ export const set = {
   flags: ['write', 'denyoom'],
   categories: ['@write', '@string', '@slow'],
   keys: KEY_1,
+  keySpecs: [
+    {
+      notes: 'RW and ACCESS due to the optional `GET` argument',
+      flags: ['RW', 'access', 'update', 'variable_flags'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
   summary:
     'Sets the string value of a key, ignoring its type. The key is created if it does not exist.',
   group: 'string',

@@ -9,6 +9,9 @@ export const setex = {
   flags: ['write', 'denyoom'],
   categories: ['@write', '@string', '@slow'],
   keys: KEY_1,
+  keySpecs: [
+    { flags: ['OW', 'update'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary:
     "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.",
   group: 'string',

@@ -8,6 +8,9 @@ export const setnx = {
   flags: ['write', 'denyoom', 'fast'],
   categories: ['@write', '@string', '@fast'],
   keys: KEY_1,
+  keySpecs: [
+    { flags: ['OW', 'insert'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary: 'Set the string value of a key only when the key does not exist.',
   group: 'string',
   since: '1.0.0',

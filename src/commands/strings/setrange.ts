@@ -38,6 +38,8 @@ export const setrange = {
       base.length >= offset ? base.slice(0, offset) : base + '\0'.repeat(offset - base.length);
     const next = head + patch + base.slice(offset + patch.length);
     db.put(key, next);
+    // Redis patches a raw copy (or a new raw string): `raw` whatever the result looks like.
+    db.setStringEncoding(key, 'raw');
     return next.length;
   },
 } as const satisfies DataCommandSpec;

@@ -10,6 +10,7 @@ export const strlen = {
   flags: ['readonly', 'fast'],
   categories: ['@read', '@string', '@fast'],
   keys: KEY_1,
+  keySpecs: [{ flags: ['RO'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } }],
   summary: 'Returns the length of a string value.',
   group: 'string',
   since: '2.2.0',

@@ -93,6 +93,29 @@ export function runExec(
   const watch = keys === undefined ? undefined : { keys, index: session.watchIndex };
   session.endTransaction();
   if (failed) return EXECABORT;
+  session.execQueuedCount = queued.length;
+  let reply: Reply | Promise<Reply>;
+  try {
+    reply = runQueued(ctx, queued, watch, numbered);
+  } catch (error) {
+    session.execQueuedCount = undefined;
+    throw error;
+  }
+  if (!(reply instanceof Promise)) {
+    session.execQueuedCount = undefined;
+    return reply;
+  }
+  return reply.finally(() => {
+    session.execQueuedCount = undefined;
+  });
+}
+
+function runQueued(
+  ctx: SessionContext,
+  queued: readonly QueuedCommand[],
+  watch: DataRequest['watch'],
+  numbered: ClientRequestNumber | undefined,
+): Reply | Promise<Reply> {
   const request = buildRequest(queued, watch, numbered);
   if (request === undefined) return finish(ctx, queued, undefined);
   const result = ctx.server.executor.execute(request);

@@ -17,6 +17,7 @@ export const watch = {
   flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
   categories: ['@fast', '@transaction'],
   keys: { first: 1, last: -1, step: 1 },
+  keySpecs: [{ flags: ['RO'], begin: { index: 1 }, find: { lastKey: -1, keyStep: 1, limit: 0 } }],
   summary: 'Monitors changes to keys to determine the execution of a transaction.',
   group: 'transactions',
   since: '2.2.0',

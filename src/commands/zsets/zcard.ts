@@ -10,6 +10,7 @@ export const zcard = {
   flags: ['readonly', 'fast'],
   categories: ['@read', '@sortedset', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [{ flags: ['RO'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } }],
   summary: 'Returns the number of members in a sorted set.',
   group: 'sorted-set',
   since: '1.2.0',

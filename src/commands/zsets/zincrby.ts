@@ -11,6 +11,13 @@ export const zincrby = {
   flags: ['write', 'denyoom', 'fast'],
   categories: ['@write', '@sortedset', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'update'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
   summary: 'Increments the score of a member in a sorted set.',
   group: 'sorted-set',
   since: '1.2.0',

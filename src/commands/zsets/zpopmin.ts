@@ -9,6 +9,13 @@ export const zpopmin = {
   flags: ['write', 'fast'],
   categories: ['@write', '@sortedset', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [
+    {
+      flags: ['RW', 'access', 'delete'],
+      begin: { index: 1 },
+      find: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
   summary:
     'Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.',
   group: 'sorted-set',

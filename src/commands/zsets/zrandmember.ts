@@ -25,6 +25,7 @@ export const zrandmember = {
   flags: ['readonly'],
   categories: ['@read', '@sortedset', '@slow'],
   keys: FIRST_KEY,
+  tips: ['nondeterministic_output'],
   summary: 'Returns one or more random members from a sorted set.',
   group: 'sorted-set',
   since: '6.2.0',

@@ -10,6 +10,9 @@ export const zrem = {
   flags: ['write', 'fast'],
   categories: ['@write', '@sortedset', '@fast'],
   keys: FIRST_KEY,
+  keySpecs: [
+    { flags: ['RW', 'delete'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary:
     'Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.',
   group: 'sorted-set',

@@ -9,6 +9,9 @@ export const zremrangebylex = {
   flags: ['write'],
   categories: ['@write', '@sortedset', '@slow'],
   keys: FIRST_KEY,
+  keySpecs: [
+    { flags: ['RW', 'delete'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+  ],
   summary:
     'Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.',
   group: 'sorted-set',

@@ -11,6 +11,7 @@ export const zscan = {
   flags: ['readonly'],
   categories: ['@read', '@sortedset', '@slow'],
   keys: FIRST_KEY,
+  tips: ['nondeterministic_output'],
   summary: 'Iterates over members and scores of a sorted set.',
   group: 'sorted-set',
   since: '2.8.0',
