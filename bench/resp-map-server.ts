@@ -10,6 +10,7 @@ import {
   type ClientConnection,
   type CommandDispatcher,
   type Session,
+  newSession,
 } from '../src/commands/session.js';
 import { startRespServer } from '../src/resp/server.js';
 
@@ -87,15 +88,7 @@ export function createMapDispatcher(): CommandDispatcher {
   return {
     connect(connection: ClientConnection): Session {
       clients++;
-      return {
-        connection,
-        protocol: 2,
-        closeAfterReply: false,
-        repliesToSkip: 0,
-        lastInteractionMs: 0,
-        waiting: false,
-        authRequired: false,
-      };
+      return newSession(connection);
     },
     dispatch(_session: Session, args: readonly string[]): Reply {
       const handler = handlers[(args[0] ?? '').toLowerCase()];

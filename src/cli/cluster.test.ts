@@ -5,6 +5,22 @@ import { createServer as createTcpServer, type AddressInfo, type Server } from '
 import { CLUSTER_USAGE, CliUsageError, parseClusterArgs, runClusterCli } from './cluster.js';
 import { parseDevClusterArgs } from './dev-cluster.js';
 
+/** Runs the CLI as `memlayer cluster ARGV` would, with what it printed. */
+async function run(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runClusterCli(
+    argv,
+    (s) => (out += s),
+    (s) => (err += s),
+    env,
+  );
+  return { code, out, err };
+}
+
 describe('memlayer cluster CLI', () => {
   it('parses commands, flags and defaults', () => {
     assert.deepEqual(parseClusterArgs(['status']), {
@@ -30,13 +46,7 @@ describe('memlayer cluster CLI', () => {
 
   it('--help anywhere prints the usage and exits 0', async () => {
     for (const argv of [['--help'], ['-h'], ['help'], ['status', '--help'], ['add', '--help']]) {
-      let out = '';
-      let err = '';
-      const code = await runClusterCli(
-        argv,
-        (s) => (out += s),
-        (s) => (err += s),
-      );
+      const { code, out, err } = await run(argv);
       assert.equal(code, 0, argv.join(' '));
       assert.equal(out, CLUSTER_USAGE);
       assert.equal(err, '');
@@ -60,31 +70,19 @@ describe('memlayer cluster CLI', () => {
         () => parseClusterArgs(argv),
         (e: unknown) => e instanceof CliUsageError && message.test(e.message),
       );
-      let err = '';
-      assert.equal(
-        await runClusterCli(
-          argv,
-          () => undefined,
-          (s) => (err += s),
-        ),
-        2,
-      );
+      const { code, err } = await run([...argv]);
+      assert.equal(code, 2);
       assert.match(err, message);
     }
   });
 
   it('exits 1 with the URL and the cause when the node cannot be reached', async () => {
-    let err = '';
     // A port nobody listens on (fetch refuses port 1 itself, without connecting).
     const closed = createTcpServer();
     await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((done) => closed.close(done));
-    const code = await runClusterCli(
-      ['status', '--admin', `127.0.0.1:${port}`],
-      () => undefined,
-      (s) => (err += s),
-    );
+    const { code, err } = await run(['status', '--admin', `127.0.0.1:${port}`]);
     assert.equal(code, 1);
     assert.equal(
       err,
@@ -117,18 +115,6 @@ describe('memlayer cluster CLI', () => {
     let leader = '';
     let follower = '';
     let leaderless = '';
-
-    const run = async (argv: string[], env: NodeJS.ProcessEnv = {}) => {
-      let out = '';
-      let err = '';
-      const code = await runClusterCli(
-        argv,
-        (s) => (out += s),
-        (s) => (err += s),
-        env,
-      );
-      return { code, out, err };
-    };
 
     // A leader that wants the password, a follower that redirects to it, a node without a leader.
     before(async () => {

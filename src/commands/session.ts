@@ -57,6 +57,22 @@ export interface Session {
   readonly authRequired: boolean;
 }
 
+/**
+ * A session as a connection starts it, for dispatchers other than CommandDispatcher (the
+ * protocol layer's tests and benchmarks): RESP2, every reply written, no password asked.
+ */
+export function newSession(connection: ClientConnection): Session {
+  return {
+    connection,
+    protocol: 2,
+    closeAfterReply: false,
+    repliesToSkip: 0,
+    lastInteractionMs: 0,
+    waiting: false,
+    authRequired: false,
+  };
+}
+
 /** `repliesToSkip` under CLIENT REPLY OFF: every reply is dropped until CLIENT REPLY ON. */
 export const REPLIES_OFF = Number.POSITIVE_INFINITY;
 

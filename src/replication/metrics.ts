@@ -55,12 +55,8 @@ export class CounterBy extends Metric {
   }
 }
 
-/**
- * A counter kept by another layer (the log store's batches, the transport's frames) and read
- * at scrape time: monotonic, so `counter`, however it is stored.
- */
-export class CounterRead extends Metric {
-  readonly type = 'counter';
+/** A value read at scrape time from where another layer keeps it. */
+abstract class ReadAtScrape extends Metric {
   constructor(
     name: string,
     help: string,
@@ -73,19 +69,17 @@ export class CounterRead extends Metric {
   }
 }
 
+/**
+ * A counter kept by another layer (the log store's batches, the transport's frames):
+ * monotonic, so `counter`, however it is stored.
+ */
+export class CounterRead extends ReadAtScrape {
+  readonly type = 'counter';
+}
+
 /** A gauge read at scrape time from the live state. */
-export class Gauge extends Metric {
+export class Gauge extends ReadAtScrape {
   readonly type = 'gauge';
-  constructor(
-    name: string,
-    help: string,
-    private readonly read: () => number,
-  ) {
-    super(name, help);
-  }
-  lines(): string[] {
-    return [`${this.name} ${this.read()}`];
-  }
 }
 
 export class Histogram extends Metric {

@@ -17,6 +17,7 @@ import {
   type ClientConnection,
   type CommandDispatcher,
   type Session,
+  newSession,
 } from '../../src/commands/session.js';
 import { startRespServer, type RespServer } from '../../src/resp/server.js';
 
@@ -34,15 +35,7 @@ class PingEchoDispatcher implements CommandDispatcher {
   readonly clockMs = 0;
   connect(connection: ClientConnection): Session {
     this.clientCount++;
-    return {
-      connection,
-      protocol: 2,
-      closeAfterReply: false,
-      repliesToSkip: 0,
-      lastInteractionMs: 0,
-      waiting: false,
-      authRequired: false,
-    };
+    return newSession(connection);
   }
   disconnect(): void {
     this.clientCount--;

@@ -16,6 +16,7 @@ import {
   type PipelinedReply,
   type ServerStats,
   type Session,
+  newSession,
 } from '../../src/commands/session.js';
 import { startRespServer, type IoMode, type RespServer } from '../../src/resp/server.js';
 
@@ -37,15 +38,7 @@ class TestDispatcher implements CommandDispatcher {
 
   connect(connection: ClientConnection): Session {
     this.clients++;
-    const session: Session = {
-      connection,
-      protocol: 2,
-      closeAfterReply: false,
-      repliesToSkip: 0,
-      lastInteractionMs: 0,
-      waiting: false,
-      authRequired: false,
-    };
+    const session = newSession(connection);
     this.sessions.add(session);
     return session;
   }
