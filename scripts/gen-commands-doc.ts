@@ -35,6 +35,7 @@ const NOTES: Record<string, string> = {
   save: 'Writes `<data-dir>/dump.mlsnap` (temp file, fsync, rename). Automatic saves: `CONFIG SET save` (docs/replication.md).',
   bgsave: 'The state is captured at once and written in the background.',
   watch: 'A change to a key watched later than the first WATCH, made in between, also aborts.',
+  exec: "The transaction's data commands run first, as one atomic step; commands that touch no data (`INFO`, `CLIENT`, `CONFIG`, `PING`, ...) queued among them run after it, so they see all of its effects.",
   xtrim:
     '`~` trims exactly (Redis removes whole nodes of up to 100 entries, so it may keep more); `LIMIT` bounds the entries removed.',
   xadd: '`MAXLEN`/`MINID ~` trim exactly, within `LIMIT`, as `XTRIM` does.',
@@ -81,6 +82,11 @@ export function render(specs: readonly CommandSpec<never>[]): string {
       "finds its keys from its numkeys argument). `COMMAND DOCS` answers each command's " +
       'summary, since and group only: no `complexity`, `arguments` or `history`, and the ' +
       "summaries are memlayer's own wording.",
+    '',
+    'Bounds that differ from Redis: an expiry time is exact to 2^53 ms (a double; Redis keeps ' +
+      'int64), a stream ID part is at most 2^53 - 1, a string at most 536,870,888 bytes (the ' +
+      'longest a V8 string holds) and the arguments of one command at most 1 GiB ' +
+      '(docs/architecture.md lists every request limit beside Redis 7.2).',
     '',
   ];
   for (const group of groups) {
