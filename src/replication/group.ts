@@ -59,7 +59,7 @@ import {
   moved,
   unknownOutcome,
 } from './errors.js';
-import { decodeReply, encodeReply } from './reply-codec.js';
+import { decodeReply, encodeReply } from '../commands/reply-codec.js';
 import { stepInTurns } from './turns.js';
 import {
   messageToWire,
@@ -470,10 +470,24 @@ export class RaftGroup {
     net.sendRequest(this.leader, requestToWire(id, this.group, p.request, left));
   }
 
+  /**
+   * A reply for the follower that forwarded its request. It runs inside apply: a reply the
+   * codec could not carry must cost that one client an error, never the group (which stops on
+   * any exception thrown while applying).
+   */
+  private encode(r: Reply): Uint8Array {
+    try {
+      return encodeReply(r);
+    } catch (err) {
+      this.o.logger('error', `cannot send a reply to a follower: ${String(err)}`);
+      return encodeReply(new ErrorReply('ERR internal error: the reply could not be forwarded'));
+    }
+  }
+
   /** A follower forwarded a client request to us. */
   onForwardedRequest(from: NodeId, w: WireRequest): void {
     const reply = (r: Reply): void =>
-      this.o.network?.sendResponse(from, { id: w.id, group: this.group, reply: encodeReply(r) });
+      this.o.network?.sendResponse(from, { id: w.id, group: this.group, reply: this.encode(r) });
     if (this.leader !== this.id) return reply(NOT_LEADER);
     const request = requestFromWire(w);
     const now = this.o.clock.monotonicMs();

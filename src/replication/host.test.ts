@@ -6,13 +6,13 @@ import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { buildCommandTable } from '../commands/registry.js';
 import { StateMachine } from '../commands/state-machine.js';
-import { ErrorReply, OK, type Reply } from '../commands/reply.js';
+import { DoubleReply, ErrorReply, OK, PairsReply, type Reply } from '../commands/reply.js';
 import { nodeId } from '../shared/brand.js';
 import { SeededRng } from '../shared/effects.js';
 import type { NodeId } from '../raft/types.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DATA_GROUP, ReplicationHost, type HostOptions } from './host.js';
-import { encodeReply } from './reply-codec.js';
+import { encodeReply } from '../commands/reply-codec.js';
 import type { WireResponse } from './wire.js';
 import { snapshotDue } from './group.js';
 import { freePort } from '../cli/ports.js';
@@ -317,6 +317,15 @@ describe('ReplicationHost, three nodes over real gRPC in one process', () => {
     });
     assert.deepEqual(retry, [1, 2]);
     assert.equal(await run(f0, 'GET', 'c'), '2');
+    // Replies of every shape come back through the forward, pairs and nil included (a reply
+    // kind the peer codec lacked once stopped the leader).
+    assert.equal(await run(f0, 'ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'), 3);
+    assert.deepEqual(
+      await run(f0, 'ZPOPMIN', 'z', '2'),
+      new PairsReply(['a', new DoubleReply(1), 'b', new DoubleReply(2)]),
+    );
+    assert.equal(await run(f0, 'LPOP', 'nothing'), null);
+    assert.equal(leader.data.role, 'leader', 'the leader is still serving');
 
     // Stop the leader: the other two elect one and keep every acknowledged write.
     await stopHost(leader);

@@ -1,8 +1,8 @@
 /**
  * Differential fuzz: the same seeded random command sequences (strings, keys with large TTLs,
  * hashes, lists, sets, sorted sets, streams with explicit IDs, MULTI/EXEC, and bad input of
- * every kind) go to a real redis-server and to a real memlayer process (once per durability mode),
- * over raw TCP in RESP2 and
+ * every kind) go to a real redis-server and to a real memlayer (a single node in each durability
+ * mode, and a follower of a 3-node cluster), over raw TCP in RESP2 and
  * RESP3, and the replies must match byte for byte (or as diff-commands.ts COMPARE explains).
  *
  * Not compared at all: INFO, DEBUG, OBJECT FREQ/IDLETIME (server internals), XADD with `*` (the
@@ -13,7 +13,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SeededRng } from '../../src/shared/effects.js';
-import { startServerProcess, type ServerProcess } from '../compat/server-process.js';
+import { startServerProcess } from '../compat/server-process.js';
+import { Cluster } from '../cluster/harness.js';
 import { CommandGenerator, type Compare, type FuzzCommand } from './diff-commands.js';
 import { show, type RespNode } from './resp-tree.js';
 import { hasRedisServer, RespConnection, startRedis, type RedisProcess } from './servers.js';
@@ -43,20 +44,46 @@ interface Pair {
   readonly protocol: 2 | 3;
 }
 
-/** One memlayer process against its own redis-server, with a RESP2 and a RESP3 pair. */
+/** The memlayer a seed talks to: its RESP port, its log, and how to stop it. */
+interface Target {
+  readonly port: number;
+  output(): string;
+  stop(): Promise<unknown>;
+}
+
+/** One memlayer target against its own redis-server, with a RESP2 and a RESP3 pair. */
 interface Setup {
   redis?: RedisProcess;
-  memlayer?: ServerProcess;
+  memlayer?: Target;
   readonly pairs: Pair[];
 }
 
 const skip = !hasRedisServer() && 'redis-server is not installed';
 
-async function setUp(setup: Setup, durability: string): Promise<void> {
-  const [redis, memlayer] = await Promise.all([
-    startRedis(),
-    startServerProcess(['--bind', '127.0.0.1', '--durability', durability]),
-  ]);
+/** A single node in `durability` mode. */
+async function singleNode(durability: string): Promise<Target> {
+  return startServerProcess(['--bind', '127.0.0.1', '--durability', durability]);
+}
+
+/**
+ * A follower of a 3-node cluster: every write is forwarded to the leader and answered through
+ * the peer protocol's reply codec, every read confirmed by a ReadIndex round. Default election
+ * timeouts (1-2 s), so that a busy machine does not change leaders in the middle of a seed.
+ */
+async function clusterFollower(): Promise<Target> {
+  const cluster = new Cluster({});
+  const nodes = await cluster.startNew(3);
+  const leader = await cluster.leader();
+  const follower = nodes.find((n) => n !== leader) ?? assert.fail('no follower');
+  return {
+    port: follower.spec.resp,
+    output: () => `${follower.output}\n(leader:)\n${leader.output}`,
+    stop: () => cluster.close(),
+  };
+}
+
+async function setUp(setup: Setup, start: () => Promise<Target>): Promise<void> {
+  const [redis, memlayer] = await Promise.all([startRedis(), start()]);
   setup.redis = redis;
   setup.memlayer = memlayer;
   for (const protocol of [2, 3] as const) {
@@ -273,6 +300,9 @@ async function runSeed(seed: number, { pairs, memlayer }: Setup): Promise<string
         `  memlayer: ${show(actual[bad]?.raw ?? '')}`,
       ].join('\n'),
     );
+    // An error about the cluster, not the command: its log says what happened around it.
+    if (/^-(UNKNOWN|CLUSTERDOWN|TRYAGAIN|TIMEOUT) /.test(actual[bad]?.raw ?? ''))
+      mismatches.push(`  memlayer's log:\n${memlayer?.output().slice(-4000) ?? ''}`);
     const [keysA, keysB] = await Promise.all([
       pair.redis.call('KEYS', '*'),
       pair.ours.call('KEYS', '*'),
@@ -292,12 +322,20 @@ async function runSeed(seed: number, { pairs, memlayer }: Setup): Promise<string
   return mismatches;
 }
 
-// Both durability modes: the default (fsync) answers from the Raft apply path, where replies
-// travel with log entries, and memory answers straight from the keyspace.
-for (const durability of ['fsync', 'memory']) {
-  describe(`differential fuzz against redis-server (--durability ${durability})`, { skip }, () => {
+// Both durability modes of a single node: the default (fsync) answers from the Raft apply
+// path, where replies travel with log entries, and memory answers straight from the keyspace.
+// And a follower of a cluster, whose requests go to the leader and whose replies come back
+// through the peer protocol.
+const TARGETS: readonly (readonly [string, () => Promise<Target>])[] = [
+  ['--durability fsync', () => singleNode('fsync')],
+  ['--durability memory', () => singleNode('memory')],
+  ['a follower of a 3-node cluster', clusterFollower],
+];
+
+for (const [name, start] of TARGETS) {
+  describe(`differential fuzz against redis-server (${name})`, { skip }, () => {
     const setup: Setup = { pairs: [] };
-    before(() => (skip === false ? setUp(setup, durability) : undefined));
+    before(() => (skip === false ? setUp(setup, start) : undefined));
     after(() => tearDown(setup));
 
     for (const seed of SEEDS) {
