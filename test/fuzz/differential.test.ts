@@ -14,7 +14,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SeededRng } from '../../src/shared/effects.js';
 import { startServerProcess } from '../compat/server-process.js';
-import { Cluster } from '../cluster/harness.js';
+import { Cluster, eventually } from '../cluster/harness.js';
+import { assertSameKeyspace, readAll } from './keyspace-dump.js';
 import { CommandGenerator, type Compare, type FuzzCommand } from './diff-commands.js';
 import { show, type RespNode } from './resp-tree.js';
 import { hasRedisServer, RespConnection, startRedis, type RedisProcess } from './servers.js';
@@ -49,6 +50,8 @@ interface Target {
   readonly port: number;
   output(): string;
   stop(): Promise<unknown>;
+  /** A cluster's: the RESP port of every member, one added now from a snapshot included. */
+  replicasWithNewMember?(): Promise<number[]>;
 }
 
 /** One memlayer target against its own redis-server, with a RESP2 and a RESP3 pair. */
@@ -79,6 +82,27 @@ async function clusterFollower(): Promise<Target> {
     port: follower.spec.resp,
     output: () => `${follower.output}\n(leader:)\n${leader.output}`,
     stop: () => cluster.close(),
+    async replicasWithNewMember() {
+      // The leader compacts its log before an add, so the new node starts from a snapshot.
+      const spec = await cluster.spec(4);
+      const current = await cluster.leader();
+      const added = await current.admin('POST', '/v1/cluster/members', {
+        id: 4,
+        peerAddress: `127.0.0.1:${spec.peer}`,
+      });
+      assert.equal(added.status, 201, JSON.stringify(added.json));
+      const fresh = cluster.node(
+        spec,
+        nodes.map((n) => n.spec),
+      );
+      await fresh.start();
+      // A read through node 4 waits for a ReadIndex round it can serve: once it has caught up.
+      await eventually(async () => {
+        const view = (await fresh.admin('GET', '/v1/cluster')).json;
+        return view['applied'] !== undefined && view['leader'] !== 0 ? true : undefined;
+      }, 'node 4 following a leader');
+      return [...nodes, fresh].map((n) => n.spec.resp);
+    },
   };
 }
 
@@ -345,6 +369,16 @@ for (const [name, start] of TARGETS) {
         assert.deepEqual(mismatches, [], `replay with FUZZ_SEED=${seed}`);
       });
     }
+
+    it('every replica holds the same keyspace, and so does a member added from a snapshot', async (t) => {
+      if (setup.memlayer?.replicasWithNewMember === undefined) return t.skip('not a cluster');
+      const ports = await setup.memlayer.replicasWithNewMember();
+      const [first, ...others] = ports;
+      assert.ok(first !== undefined);
+      const reference = await readAll(first);
+      for (const port of others)
+        assertSameKeyspace(reference, await readAll(port), `the node on port ${port}`, 5);
+    });
 
     it('the servers still agree on the keyspace size and answer PING', async () => {
       for (const pair of setup.pairs) {

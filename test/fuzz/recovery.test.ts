@@ -14,14 +14,12 @@ import assert from 'node:assert/strict';
 import { SeededRng } from '../../src/shared/effects.js';
 import { startServerProcess, tempDataDir, type ServerProcess } from '../compat/server-process.js';
 import { CommandGenerator } from './diff-commands.js';
-import { show, type RespNode } from './resp-tree.js';
+import { assertSameKeyspace, readAll } from './keyspace-dump.js';
 import { RespConnection } from './servers.js';
 
 const COMMANDS = Number(process.env['FUZZ_COMMANDS'] ?? 1500);
 const SEEDS = process.env['FUZZ_SEED'] !== undefined ? [Number(process.env['FUZZ_SEED'])] : [11];
 const BATCH = 20;
-/** Keys expiring sooner than this may expire between the two reads: not compared. */
-const SHORT_TTL_MS = 120_000;
 
 /** Sends `count` generated commands (and transactions), pipelined; the replies do not matter. */
 async function drive(port: number, generator: CommandGenerator, count: number): Promise<void> {
@@ -39,68 +37,6 @@ async function drive(port: number, generator: CommandGenerator, count: number): 
   } finally {
     connection.close();
   }
-}
-
-const items = (node: RespNode): string[] => (node.items ?? []).map((item) => item.raw);
-
-/** Every key's type, value and absolute expiry, in a form two reads can be compared by. */
-async function readAll(port: number): Promise<Map<string, string>> {
-  const c = await RespConnection.connect(port);
-  const out = new Map<string, string>();
-  try {
-    const keys = items(await c.call('KEYS', '*')).map((raw) =>
-      raw.replace(/^\$\d+\r\n|\r\n$/g, ''),
-    );
-    for (const key of keys.sort()) {
-      const type = (await c.call('TYPE', key)).text;
-      const ttl = Number((await c.call('PTTL', key)).text);
-      if (ttl >= 0 && ttl < SHORT_TTL_MS) continue;
-      const expiry = (await c.call('PEXPIRETIME', key)).text;
-      let value: string;
-      switch (type) {
-        case 'string':
-          value = (await c.call('GET', key)).raw;
-          break;
-        case 'list':
-          value = (await c.call('LRANGE', key, '0', '-1')).raw;
-          break;
-        case 'hash': {
-          const flat = items(await c.call('HGETALL', key));
-          const pairs: string[] = [];
-          for (let i = 0; i < flat.length; i += 2) pairs.push(`${flat[i]}=${flat[i + 1]}`);
-          value = pairs.sort().join(',');
-          break;
-        }
-        case 'set':
-          value = items(await c.call('SMEMBERS', key))
-            .sort()
-            .join(',');
-          break;
-        case 'zset':
-          value = (await c.call('ZRANGE', key, '0', '-1', 'WITHSCORES')).raw;
-          break;
-        case 'stream':
-          value = (await c.call('XRANGE', key, '-', '+')).raw;
-          break;
-        default:
-          value = `(unexpected type ${type})`;
-      }
-      out.set(key, `${type} expires ${expiry}: ${value}`);
-    }
-  } finally {
-    c.close();
-  }
-  return out;
-}
-
-function assertSame(before: Map<string, string>, after: Map<string, string>, what: string): void {
-  const differences: string[] = [];
-  for (const key of new Set([...before.keys(), ...after.keys()])) {
-    const [a, b] = [before.get(key), after.get(key)];
-    if (a !== b) differences.push(`${show(key)}: ${show(a ?? '(none)')} -> ${show(b ?? '(none)')}`);
-  }
-  assert.deepEqual(differences.slice(0, 10), [], `${what}: ${differences.length} keys differ`);
-  assert.ok(before.size >= 8, `${what}: only ${before.size} keys were compared`);
 }
 
 /** The node has a Raft snapshot past its bootstrap: a restart loads it, then the log. */
@@ -154,7 +90,7 @@ for (const mode of MODES) {
             if (mode.args.includes('fsync')) await assertSnapshotted(server.port);
             await server.stop(signal);
             server = await start();
-            assertSame(before, await readAll(server.port), `after ${signal}`);
+            assertSameKeyspace(before, await readAll(server.port), `after ${signal}`);
             if (process.env['FUZZ_TRACE'] !== undefined)
               console.log([...before.values()].map((v) => v.slice(0, 60)).join('\n'));
           }
