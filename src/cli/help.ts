@@ -9,7 +9,8 @@ Usage:
   memlayer --version          print the version
 
 Server flags (also the keys of a --config JSON file; flags win over the file):
-  --config FILE               JSON object of the settings below, e.g. {"port": 6380}
+  --config FILE               JSON object of the settings below, keyed by flag name without
+                              the dashes, e.g. {"port": 6380, "admin-port": "none"}
   --port N                    RESP port (default 6379; 0 picks a free port)
   --bind ADDR                 listen address (default 127.0.0.1)
   --admin-port N              REST admin API: /healthz, /readyz, /metrics, tensors,

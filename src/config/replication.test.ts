@@ -95,6 +95,8 @@ test('replication flags: the combinations that cannot work are refused, naming t
     [{ peers: THREE, peerPort: -1 }, /a cluster member needs a --peer-port/],
     [{ join: true, peers: '1=10.0.0.1:7381', id: 4, peerPort: -1 }, /needs a --peer-port/],
     [{ routes: '2=h:1,2=h:2' }, /--routes: node 2 listed twice/],
+    [{ join: true, id: 4 }, /--join needs --peers naming the members it can reach/],
+    [{ join: true, id: 4, peers: '4=10.0.0.4:7381' }, /--join needs --peers/],
   ];
   for (const [over, message] of refused)
     assert.throws(() => checkReplication(flags(over)), configError(message), JSON.stringify(over));

@@ -93,6 +93,12 @@ export function checkReplication(f: ReplicationFlags): ReplicationPlan {
     throw new ConfigError(
       `--id ${f.id} is not in --peers (to join an existing cluster, add --join)`,
     );
+  // A joining node learns the leader from the members it dials; with none it would wait for
+  // ever, ready but never part of the cluster.
+  if (f.join && ![...members.keys()].some((member) => member !== id))
+    throw new ConfigError(
+      '--join needs --peers naming the members it can reach (e.g. --peers 1=10.0.0.1:7381,2=10.0.0.2:7381)',
+    );
   const inCluster = members.size > 1 || f.join;
   if (inCluster && f.peerPort === -1)
     throw new ConfigError('a cluster member needs a --peer-port (it is none)');

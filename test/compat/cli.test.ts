@@ -5,9 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RawClient, runCli, startServerProcess, tempDataDir } from './server-process.js';
+import { BIN, RawClient, runCli, startServerProcess, tempDataDir } from './server-process.js';
 
 test('--help and --version', () => {
   const help = runCli(['--help']);
@@ -19,6 +20,22 @@ test('--help and --version', () => {
   assert.match(version.stdout, /^memlayer \d+\.\d+\.\d+\n$/);
 });
 
+test('the executable of a clone never built says to build it, not a stack trace', () => {
+  // The executable alone, where the compiled entry point it imports does not exist.
+  const dir = join(tempDataDir(), 'bin');
+  mkdirSync(dir);
+  copyFileSync(BIN, join(dir, 'memlayer.js'));
+  const result = spawnSync(process.execPath, [join(dir, 'memlayer.js'), '--version'], {
+    encoding: 'utf8',
+  });
+  assert.equal(result.status, 1);
+  assert.equal(result.stdout, '');
+  assert.equal(
+    result.stderr,
+    'memlayer: not built yet; run `npm run build` (or `npm start`) first\n',
+  );
+});
+
 test('bad replication flags exit 2 before anything starts, with one message on stderr', () => {
   const dir = tempDataDir();
   const peers = '1=127.0.0.1:52201,2=127.0.0.1:52202,3=127.0.0.1:52203';
@@ -27,6 +44,7 @@ test('bad replication flags exit 2 before anything starts, with one message on s
     [['--peers', '1=127.0.0.1:52201,1=127.0.0.1:52202'], /--peers: node 1 listed twice/],
     [['--peers', '1=127.0.0.1:99999'], /--peers: node 1's port 99999 is not from 1 to 65535/],
     [['--id', '2', '--peers', '1=127.0.0.1:52201'], /--id 2 is not in --peers/],
+    [['--id', '4', '--join'], /--join needs --peers naming the members it can reach/],
     [['--routes', 'xx'], /--routes: 'xx' is not ID=HOST:PORT/],
     [['--routes', '2=h:1,2=h:2'], /--routes: node 2 listed twice/],
     [['--data-dir', ''], /--durability fsync needs a --data-dir/],
