@@ -35,8 +35,6 @@ export interface ListAppendResult {
 
 type Txn = Operation & { readonly micro: readonly MicroOp[] };
 
-const REALTIME_LIMIT = 6000;
-
 /** Input of each op: MicroOp[] as invoked; output of `ok` ops: MicroOp[] with reads filled in. */
 export function checkListAppend(operations: readonly Operation[]): ListAppendResult {
   const txns: Txn[] = operations
@@ -49,7 +47,8 @@ export function checkListAppend(operations: readonly Operation[]): ListAppendRes
   const writer = indexWriters(txns, anomalies);
   const orders = versionOrders(txns, anomalies);
   checkAbortedAndIntermediate(txns, writer, anomalies);
-  const committed = txns.filter((t) => t.status === 'ok' || observed(t, txns, writer));
+  const seen = observedWriters(txns, writer);
+  const committed = txns.filter((t) => t.status === 'ok' || (t.status === 'info' && seen.has(t)));
   const graph = buildGraph(committed, writer, orders);
   anomalies.push(...findCycles(graph, committed));
   const types = [...new Set(anomalies.map((a) => a.type))].sort();
@@ -144,12 +143,19 @@ function checkAbortedAndIntermediate(
   }
 }
 
-/** An unknown-outcome transaction counts as committed if anyone read one of its appends. */
-function observed(t: Txn, txns: readonly Txn[], writer: Map<string, Txn>): boolean {
-  if (t.status !== 'info') return false;
-  for (const { key, list } of reads(txns))
-    for (const v of list) if (writer.get(`${key}\u0000${v}`) === t) return true;
-  return false;
+/**
+ * The transactions whose appends someone read: one of unknown outcome among them counts as
+ * committed. One pass over the reads (a pass per unknown transaction was quadratic).
+ */
+function observedWriters(txns: readonly Txn[], writer: Map<string, Txn>): Set<Txn> {
+  const seen = new Set<Txn>();
+  for (const { key, list } of reads(txns)) {
+    for (const v of list) {
+      const w = writer.get(`${key}\u0000${v}`);
+      if (w !== undefined) seen.add(w);
+    }
+  }
+  return seen;
 }
 
 type Graph = Map<Txn, Map<Txn, Set<EdgeType>>>;
@@ -184,21 +190,42 @@ function buildGraph(
     const order = orders.get(key) ?? [];
     addEdge(graph, txn, w(key, order[list.length]), 'rw');
   }
-  if (committed.length <= REALTIME_LIMIT) {
-    const byReturn = [...committed].sort((a, b) => a.returnNs - b.returnNs);
-    for (const later of committed) {
-      // Edges from the latest-completing predecessors only: earlier ones are implied through them.
-      let frontier = -Infinity;
-      for (let i = byReturn.length - 1; i >= 0; i--) {
-        const earlier = byReturn[i];
-        if (earlier === undefined || earlier.returnNs >= later.callNs) continue;
-        if (earlier.returnNs < frontier) break;
-        addEdge(graph, earlier, later, 'rt');
-        frontier = Math.max(frontier, earlier.callNs);
-      }
-    }
-  }
+  addRealtimeEdges(graph, committed);
   return graph;
+}
+
+/**
+ * Real-time order (T1 returned before T2 was invoked) as Elle builds it: its transitive
+ * reduction, O(n × concurrency) edges, so cycle search sees every real-time cycle in a history
+ * of any length. Invocations and completions are swept in time order while a frontier holds
+ * the completed transactions that no later-completed one has yet followed: an invoked
+ * transaction gets an edge from each of them, and on completion it replaces, in the frontier,
+ * those it had edges from (they now reach later transactions through it). A transaction of
+ * unknown outcome has no completion: it may have taken effect at any time after its
+ * invocation, so it follows the frontier but never joins it.
+ */
+function addRealtimeEdges(graph: Graph, committed: readonly Txn[]): void {
+  const events: { timeNs: number; invoke: boolean; txn: Txn }[] = [];
+  for (const txn of committed) {
+    events.push({ timeNs: txn.callNs, invoke: true, txn });
+    if (Number.isFinite(txn.returnNs)) events.push({ timeNs: txn.returnNs, invoke: false, txn });
+  }
+  // At equal times invocations go first: real time needs the return strictly before the call.
+  events.sort((a, b) => a.timeNs - b.timeNs || Number(b.invoke) - Number(a.invoke));
+  const frontier = new Set<Txn>();
+  const predecessors = new Map<Txn, readonly Txn[]>();
+  for (const { invoke, txn } of events) {
+    if (invoke) {
+      const before = [...frontier];
+      for (const earlier of before) addEdge(graph, earlier, txn, 'rt');
+      // Only a completion reads this back.
+      if (Number.isFinite(txn.returnNs)) predecessors.set(txn, before);
+      continue;
+    }
+    for (const earlier of predecessors.get(txn) ?? []) frontier.delete(earlier);
+    predecessors.delete(txn);
+    frontier.add(txn);
+  }
 }
 
 const SEARCH_ORDER: readonly (readonly EdgeType[])[] = [
@@ -208,17 +235,34 @@ const SEARCH_ORDER: readonly (readonly EdgeType[])[] = [
   ['ww', 'wr', 'rw', 'rt'],
 ];
 
+const ALL_EDGES: ReadonlySet<EdgeType> = new Set(['ww', 'wr', 'rw', 'rt']);
+
+/**
+ * Breadth-first searches per cyclic component, each from a different member; the shortest
+ * cycle found is reported. A bound, because a lost or stale write can pull every transaction
+ * between the write and the read into one component, and a search from each of them would be
+ * quadratic in the length of the run.
+ */
+const CYCLE_SEARCH_STARTS_MAX = 16;
+
+/**
+ * One anomaly per strongly connected component: its cycle that uses the weakest edge types
+ * (only ww, then ww+wr, then +rw, then +rt), found within a component of the graph restricted
+ * to those types, where every member lies on a cycle.
+ */
 function findCycles(graph: Graph, nodes: readonly Txn[]): Anomaly[] {
   const anomalies: Anomaly[] = [];
-  for (const component of stronglyConnected(graph, nodes)) {
+  for (const component of stronglyConnected(graph, nodes, new Set(nodes), ALL_EDGES)) {
     if (component.length < 2) continue;
     const members = new Set(component);
-    for (const allowed of SEARCH_ORDER) {
-      const cycle = shortestCycle(graph, members, new Set(allowed));
-      if (cycle) {
-        anomalies.push(classify(graph, cycle));
-        break;
-      }
+    for (const types of SEARCH_ORDER) {
+      const allowed = new Set(types);
+      const cyclic = stronglyConnected(graph, component, members, allowed).find(
+        (c) => c.length > 1,
+      );
+      if (cyclic === undefined) continue;
+      anomalies.push(classify(graph, shortestCycle(graph, cyclic, allowed)));
+      break;
     }
   }
   return anomalies;
@@ -245,42 +289,73 @@ function classify(graph: Graph, cycle: readonly Txn[]): Anomaly {
   return { type, ops: cycle.map((t) => t.id), detail: `cycle ${edges.join(' → ')}` };
 }
 
-/** BFS from each member for the shortest cycle using only `allowed` edge types. */
-function shortestCycle(graph: Graph, members: Set<Txn>, allowed: Set<EdgeType>): Txn[] | undefined {
-  let best: Txn[] | undefined;
-  for (const start of members) {
-    const parent = new Map<Txn, Txn>();
-    const queue: Txn[] = [start];
-    for (let head = 0; head < queue.length; head++) {
-      const node = queue[head] as Txn;
-      for (const [next, types] of graph.get(node) ?? []) {
-        if (!members.has(next) || ![...types].some((t) => allowed.has(t))) continue;
-        if (next === start) {
-          const path = [node];
-          for (
-            let p = parent.get(node);
-            p !== undefined && path[path.length - 1] !== start;
-            p = parent.get(p)
-          )
-            path.push(p);
-          const cycle = path.reverse();
-          if (best === undefined || cycle.length < best.length) best = cycle;
-          head = queue.length;
-          break;
-        }
-        if (!parent.has(next) && next !== start) {
-          parent.set(next, node);
-          queue.push(next);
-        }
-      }
+function successors(
+  graph: Graph,
+  node: Txn,
+  members: ReadonlySet<Txn>,
+  allowed: ReadonlySet<EdgeType>,
+): Txn[] {
+  const result: Txn[] = [];
+  for (const [next, types] of graph.get(node) ?? []) {
+    if (members.has(next) && [...types].some((t) => allowed.has(t))) result.push(next);
+  }
+  return result;
+}
+
+/**
+ * Breadth-first search for the shortest cycle through each of the first members of `component`
+ * (a strongly connected component under `allowed`, so each search finds one).
+ */
+function shortestCycle(graph: Graph, component: readonly Txn[], allowed: Set<EdgeType>): Txn[] {
+  const members = new Set(component);
+  let best: Txn[] = component.slice(0, 1);
+  let found = false;
+  for (const start of component.slice(0, CYCLE_SEARCH_STARTS_MAX)) {
+    const cycle = cycleThrough(graph, start, members, allowed);
+    if (cycle !== undefined && (!found || cycle.length < best.length)) {
+      best = cycle;
+      found = true;
     }
-    if (best !== undefined && best.length === 2) break;
+    if (found && best.length === 2) break;
   }
   return best;
 }
 
-/** Tarjan's algorithm, iterative (histories can be long enough to overflow the stack). */
-function stronglyConnected(graph: Graph, nodes: readonly Txn[]): Txn[][] {
+function cycleThrough(
+  graph: Graph,
+  start: Txn,
+  members: ReadonlySet<Txn>,
+  allowed: ReadonlySet<EdgeType>,
+): Txn[] | undefined {
+  const parent = new Map<Txn, Txn>();
+  const queue: Txn[] = [start];
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head] as Txn;
+    for (const next of successors(graph, node, members, allowed)) {
+      if (next === start) {
+        const path = [node];
+        for (let p = parent.get(node); p !== undefined; p = parent.get(p)) path.push(p);
+        return path.reverse();
+      }
+      if (!parent.has(next)) {
+        parent.set(next, node);
+        queue.push(next);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Tarjan's algorithm over `members` and edges of the `allowed` types, iterative (histories can
+ * be long enough to overflow the stack).
+ */
+function stronglyConnected(
+  graph: Graph,
+  nodes: readonly Txn[],
+  members: ReadonlySet<Txn>,
+  allowed: ReadonlySet<EdgeType>,
+): Txn[][] {
   const index = new Map<Txn, number>();
   const low = new Map<Txn, number>();
   const onStack = new Set<Txn>();
@@ -295,7 +370,7 @@ function stronglyConnected(graph: Graph, nodes: readonly Txn[]): Txn[][] {
       low.set(node, counter++);
       stack.push(node);
       onStack.add(node);
-      work.push({ node, edges: (graph.get(node) ?? new Map<Txn, Set<EdgeType>>()).keys() });
+      work.push({ node, edges: successors(graph, node, members, allowed).values() });
     };
     visit(root);
     while (work.length > 0) {
