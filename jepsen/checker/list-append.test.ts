@@ -365,3 +365,95 @@ test('the generated history with one read made stale is invalid', () => {
     result.anomalyTypes.join(),
   );
 });
+
+test('lost append: an acknowledged append that no read saw is missing from the final read', () => {
+  const append = txn('ok', [['append', 'a', '1']], 0, 10);
+  const final = txn('ok', [['r', 'a', []]], 20, 30);
+  const result = checkListAppend([append, final]);
+  assert.deepEqual(result.anomalyTypes, ['lost-append']);
+  assert.deepEqual(result.anomalies[0]?.ops, [append.id, final.id]);
+  assert.match(result.anomalies[0]?.detail ?? '', /append of 1 to a, acknowledged/);
+});
+
+test('lost append: the final read holds a later append but not an earlier one', () => {
+  const result = checkListAppend([
+    txn('ok', [['append', 'a', '1']], 0, 10),
+    txn('ok', [['append', 'a', '2']], 20, 30),
+    txn('ok', [['r', 'a', ['2']]], 40, 50),
+  ]);
+  assert.ok(result.anomalyTypes.includes('lost-append'), result.anomalyTypes.join());
+  assert.equal(result.anomalies.filter((a) => a.type === 'lost-append').length, 1);
+  assert.match(result.anomalies.find((a) => a.type === 'lost-append')?.detail ?? '', /of 1 to a/);
+});
+
+test('lost append: reads that began last together are all checked; a value is named once', () => {
+  const result = checkListAppend([
+    txn(
+      'ok',
+      [
+        ['append', 'a', '1'],
+        ['append', 'b', '1'],
+      ],
+      0,
+      10,
+    ),
+    txn(
+      'ok',
+      [
+        ['r', 'a', ['1']],
+        ['r', 'b', []],
+      ],
+      20,
+      30,
+    ),
+    txn(
+      'ok',
+      [
+        ['r', 'a', ['1']],
+        ['r', 'b', []],
+      ],
+      20,
+      35,
+    ),
+  ]);
+  assert.deepEqual(result.anomalyTypes, ['lost-append']);
+  assert.equal(result.anomalies.length, 1);
+  assert.match(result.anomalies[0]?.detail ?? '', /of 1 to b/);
+});
+
+test('a final read missing a value that a later final read holds is a stale read, not a loss', () => {
+  const result = checkListAppend([
+    txn('ok', [['append', 'a', '1']], 0, 10),
+    txn('ok', [['r', 'a', []]], 20, 30),
+    txn('ok', [['r', 'a', ['1']]], 40, 50),
+  ]);
+  assert.deepEqual(result.anomalyTypes, ['G-single-realtime']);
+});
+
+test('lost append: an unknown append that a read saw must be in the final read', () => {
+  const result = checkListAppend([
+    txn('info', [['append', 'a', '1']], 0, Infinity),
+    txn('ok', [['r', 'a', ['1']]], 10, 20),
+    txn('ok', [['r', 'a', []]], 30, 40),
+  ]);
+  assert.ok(result.anomalyTypes.includes('lost-append'), result.anomalyTypes.join());
+  assert.match(result.anomalies.find((a) => a.type === 'lost-append')?.detail ?? '', /, read/);
+});
+
+test('no lost append: unknown appends nobody read, failed appends, appends not yet acknowledged', () => {
+  const result = checkListAppend([
+    txn('info', [['append', 'a', '1']], 0, Infinity),
+    txn('fail', [['append', 'a', '2']], 0, 5),
+    txn('ok', [['append', 'b', '1']], 0, 100),
+    txn(
+      'ok',
+      [
+        ['r', 'a', []],
+        ['r', 'b', []],
+      ],
+      10,
+      20,
+    ),
+  ]);
+  assert.deepEqual(result.anomalyTypes, []);
+});

@@ -10,7 +10,8 @@
  * A cycle is an anomaly, classified as Adya does: only ww → G0; ww/wr → G1c; exactly one rw →
  * G-single; more rw → G2; a cycle that needs a real-time edge carries the suffix `-realtime`.
  * Non-cyclic anomalies: G1a (aborted read), G1b (intermediate read), incompatible orders
- * (two reads that are not prefixes of one another), duplicated elements.
+ * (two reads that are not prefixes of one another), duplicated elements, and lost appends (an
+ * acknowledged or already-read append missing from the last read of its key).
  */
 import type { Operation } from '../history.js';
 
@@ -47,6 +48,7 @@ export function checkListAppend(operations: readonly Operation[]): ListAppendRes
   const writer = indexWriters(txns, anomalies);
   const orders = versionOrders(txns, anomalies);
   checkAbortedAndIntermediate(txns, writer, anomalies);
+  checkLostAppends(txns, anomalies);
   const seen = observedWriters(txns, writer);
   const committed = txns.filter((t) => t.status === 'ok' || (t.status === 'info' && seen.has(t)));
   const graph = buildGraph(committed, writer, orders);
@@ -138,6 +140,52 @@ function checkAbortedAndIntermediate(
         type: 'G1b',
         ops: [w.id, txn.id],
         detail: `read an intermediate state of ${key}`,
+      });
+    }
+  }
+}
+
+/**
+ * Version orders come only from reads, so an append that no read holds has no edge, and no
+ * cycle can show it lost. So the last read of each key (after the heal, the final reads cover
+ * every key) must hold each append to the key that was acknowledged, or that another read had
+ * returned, before that read began. An unknown append that nobody read may never have happened.
+ * Earlier reads that miss a value the last one holds are stale reads: real-time cycles.
+ */
+function checkLostAppends(txns: readonly Txn[], anomalies: Anomaly[]): void {
+  const appends = new Map<string, { txn: Txn; value: string }[]>();
+  for (const txn of txns) {
+    if (txn.status === 'fail') continue;
+    for (const m of txn.micro) {
+      if (m[0] !== 'append') continue;
+      const list = appends.get(m[1]);
+      if (list === undefined) appends.set(m[1], [{ txn, value: m[2] }]);
+      else list.push({ txn, value: m[2] });
+    }
+  }
+  const seenNs = new Map<string, number>();
+  const lastReadNs = new Map<string, number>();
+  for (const { key, list, txn } of reads(txns)) {
+    lastReadNs.set(key, Math.max(lastReadNs.get(key) ?? -Infinity, txn.callNs));
+    for (const v of list) {
+      const id = `${key}\u0000${v}`;
+      seenNs.set(id, Math.min(seenNs.get(id) ?? Infinity, txn.returnNs));
+    }
+  }
+  const reported = new Set<string>();
+  for (const { key, list, txn: read } of reads(txns)) {
+    if (read.callNs !== lastReadNs.get(key)) continue;
+    const held = new Set(list);
+    for (const { txn, value } of appends.get(key) ?? []) {
+      const id = `${key}\u0000${value}`;
+      const acknowledged = txn.status === 'ok' && txn.returnNs < read.callNs;
+      const due = acknowledged || (seenNs.get(id) ?? Infinity) < read.callNs;
+      if (!due || held.has(value) || reported.has(id)) continue;
+      reported.add(id);
+      anomalies.push({
+        type: 'lost-append',
+        ops: [txn.id, read.id],
+        detail: `append of ${value} to ${key}, ${acknowledged ? 'acknowledged' : 'read'} before the last read of ${key} began, is missing from it`,
       });
     }
   }
