@@ -457,3 +457,113 @@ test('no lost append: unknown appends nobody read, failed appends, appends not y
   ]);
   assert.deepEqual(result.anomalyTypes, []);
 });
+
+test('internal: an acknowledged transaction that does not see its own append', () => {
+  const result = checkListAppend([
+    txn(
+      'ok',
+      [
+        ['append', 'a', '1'],
+        ['r', 'a', []],
+      ],
+      0,
+      10,
+    ),
+    txn('ok', [['r', 'a', ['1']]], 20, 30),
+  ]);
+  assert.ok(result.anomalyTypes.includes('internal'), result.anomalyTypes.join());
+  assert.match(
+    result.anomalies.find((a) => a.type === 'internal')?.detail ?? '',
+    /read a as \[\] where .* ends with \[1\]/,
+  );
+});
+
+test('internal: two reads of one key in one transaction disagree', () => {
+  const result = checkListAppend([
+    txn('ok', [['append', 'a', '1']], 0, 10),
+    txn(
+      'ok',
+      [
+        ['r', 'a', ['1']],
+        ['r', 'a', []],
+      ],
+      20,
+      30,
+    ),
+  ]);
+  assert.ok(result.anomalyTypes.includes('internal'), result.anomalyTypes.join());
+});
+
+test('internal: a read after a read and an append must be exactly the two', () => {
+  const result = checkListAppend([
+    txn('ok', [['append', 'a', '1']], 0, 10),
+    txn('ok', [['append', 'a', '3']], 0, 10),
+    txn(
+      'ok',
+      [
+        ['r', 'a', ['1']],
+        ['append', 'a', '2'],
+        ['r', 'a', ['1', '3', '2']],
+      ],
+      20,
+      30,
+    ),
+  ]);
+  assert.ok(result.anomalyTypes.includes('internal'), result.anomalyTypes.join());
+});
+
+test('internal: reads that follow the transaction’s own operations are consistent', () => {
+  const result = checkListAppend([
+    txn('ok', [['append', 'a', '0']], 0, 10),
+    txn(
+      'ok',
+      [
+        ['append', 'a', '1'],
+        ['append', 'a', '2'],
+        ['r', 'a', ['0', '1', '2']],
+        ['append', 'a', '3'],
+        ['r', 'a', ['0', '1', '2', '3']],
+        ['r', 'b', null],
+      ],
+      20,
+      30,
+    ),
+    txn(
+      'ok',
+      [
+        ['r', 'a', ['0', '1', '2', '3']],
+        ['r', 'b', []],
+      ],
+      40,
+      50,
+    ),
+  ]);
+  assert.deepEqual(result.anomalyTypes, []);
+});
+
+test('never-appended: a read of a value no transaction appended', () => {
+  const result = checkListAppend([
+    txn('ok', [['append', 'a', '1']], 0, 10),
+    txn('ok', [['r', 'a', ['1', 'zz']]], 20, 30),
+    txn('ok', [['r', 'a', ['1', 'zz']]], 40, 50),
+  ]);
+  assert.deepEqual(result.anomalyTypes, ['never-appended']);
+  assert.equal(result.anomalies.length, 1);
+  assert.match(result.anomalies[0]?.detail ?? '', /read zz of a, which no transaction appended/);
+});
+
+test('never-appended: a value appended to another key does not count', () => {
+  const result = checkListAppend([
+    txn('ok', [['append', 'b', '1']], 0, 10),
+    txn(
+      'ok',
+      [
+        ['r', 'a', ['1']],
+        ['r', 'b', ['1']],
+      ],
+      20,
+      30,
+    ),
+  ]);
+  assert.deepEqual(result.anomalyTypes, ['never-appended']);
+});

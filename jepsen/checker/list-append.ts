@@ -9,9 +9,11 @@
  *   rt  T1 completed before T2 began (real time; strict serializability)
  * A cycle is an anomaly, classified as Adya does: only ww → G0; ww/wr → G1c; exactly one rw →
  * G-single; more rw → G2; a cycle that needs a real-time edge carries the suffix `-realtime`.
- * Non-cyclic anomalies: G1a (aborted read), G1b (intermediate read), incompatible orders
- * (two reads that are not prefixes of one another), duplicated elements, and lost appends (an
- * acknowledged or already-read append missing from the last read of its key).
+ * Non-cyclic anomalies: internal (a read that disagrees with its own transaction's earlier
+ * reads and appends), G1a (aborted read), G1b (intermediate read), never-appended (a value no
+ * transaction appended), incompatible orders (two reads that are not prefixes of one
+ * another), duplicated elements, and lost appends (an acknowledged or already-read append
+ * missing from the last read of its key).
  */
 import type { Operation } from '../history.js';
 
@@ -47,7 +49,8 @@ export function checkListAppend(operations: readonly Operation[]): ListAppendRes
   const anomalies: Anomaly[] = [];
   const writer = indexWriters(txns, anomalies);
   const orders = versionOrders(txns, anomalies);
-  checkAbortedAndIntermediate(txns, writer, anomalies);
+  checkInternal(txns, anomalies);
+  checkReadValues(txns, writer, anomalies);
   checkLostAppends(txns, anomalies);
   const seen = observedWriters(txns, writer);
   const committed = txns.filter((t) => t.status === 'ok' || (t.status === 'info' && seen.has(t)));
@@ -115,14 +118,29 @@ function* reads(
   }
 }
 
-function checkAbortedAndIntermediate(
+/**
+ * Where each value read came from: an append by some transaction (else `never-appended`,
+ * named once per key and value), not a failed one (G1a), and its final append to the key
+ * when another transaction read it last (else G1b, an intermediate state).
+ */
+function checkReadValues(
   txns: readonly Txn[],
   writer: Map<string, Txn>,
   anomalies: Anomaly[],
 ): void {
+  const unwritten = new Set<string>();
   for (const { key, list, txn } of reads(txns)) {
     for (const value of list) {
-      const w = writer.get(`${key}\u0000${value}`);
+      const id = `${key}\u0000${value}`;
+      const w = writer.get(id);
+      if (w === undefined && !unwritten.has(id)) {
+        unwritten.add(id);
+        anomalies.push({
+          type: 'never-appended',
+          ops: [txn.id],
+          detail: `read ${value} of ${key}, which no transaction appended`,
+        });
+      }
       if (w?.status === 'fail')
         anomalies.push({
           type: 'G1a',
@@ -143,6 +161,46 @@ function checkAbortedAndIntermediate(
       });
     }
   }
+}
+
+/**
+ * Elle's internal consistency: within a transaction, a read of a key shows what its own
+ * earlier reads and appends of that key imply. After a read the whole list is known and each
+ * append extends it; before any read only the transaction's own appends are known, and the
+ * read must end with them, in order.
+ */
+function checkInternal(txns: readonly Txn[], anomalies: Anomaly[]): void {
+  for (const txn of txns) {
+    if (txn.status !== 'ok') continue;
+    const expected = new Map<string, { whole: boolean; list: string[] }>();
+    for (const m of txn.micro) {
+      const known = expected.get(m[1]);
+      if (m[0] === 'append') {
+        if (known === undefined) expected.set(m[1], { whole: false, list: [m[2]] });
+        else known.list.push(m[2]);
+        continue;
+      }
+      const list = m[2] ?? [];
+      if (known !== undefined && !agrees(known, list)) {
+        const implied = known.whole ? 'is' : 'ends with';
+        anomalies.push({
+          type: 'internal',
+          ops: [txn.id],
+          detail: `read ${m[1]} as [${list.join(', ')}] where the transaction's own operations say it ${implied} [${known.list.join(', ')}]`,
+        });
+      }
+      expected.set(m[1], { whole: true, list: [...list] });
+    }
+  }
+}
+
+function agrees(
+  known: { whole: boolean; list: readonly string[] },
+  list: readonly string[],
+): boolean {
+  const offset = list.length - known.list.length;
+  if (offset < 0 || (known.whole && offset !== 0)) return false;
+  return known.list.every((v, i) => list[offset + i] === v);
 }
 
 /**
