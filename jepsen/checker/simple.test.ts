@@ -5,6 +5,9 @@ import { checkSet } from './set.js';
 import { checkCounter } from './counter.js';
 import { checkBank } from './bank.js';
 import { checkTensor } from './tensor.js';
+import { registerWorkload } from '../workloads/register.js';
+import { counterWorkload } from '../workloads/counter.js';
+import { bankWorkload } from '../workloads/bank.js';
 
 let nextId = 0;
 function op(
@@ -98,7 +101,11 @@ test('set: without a final read the run proves nothing and is not valid', () => 
 });
 
 test('counter: reads inside [acknowledged, attempted] bounds pass, others fail', () => {
-  const base = [op('add', 'ok', 2, undefined, 0, 1), op('add', 'info', 5, undefined, 2, Infinity)];
+  const base = [
+    op('add', 'ok', 2, undefined, 0, 1),
+    op('add', 'info', 5, undefined, 2, Infinity),
+    op('read', 'ok', 'final', 2, 10, 11),
+  ];
   assert.equal(checkCounter([...base, op('read', 'ok', null, 2, 3, 4)]).valid, true);
   assert.equal(checkCounter([...base, op('read', 'ok', null, 7, 3, 4)]).valid, true);
   assert.equal(checkCounter([...base, op('read', 'ok', null, 1, 3, 4)]).valid, false);
@@ -148,7 +155,7 @@ test('counter: bounds match a read-by-read recount on random histories, ties at 
 });
 
 test('bank: totals must be constant and balances non-negative', () => {
-  assert.equal(checkBank([op('read', 'ok', null, { a: 5, b: 5 }, 0, 1)], 10).valid, true);
+  assert.equal(checkBank([op('read', 'ok', 'final', { a: 5, b: 5 }, 0, 1)], 10).valid, true);
   const wrong = checkBank([op('read', 'ok', null, { a: 5, b: 4 }, 0, 1)], 10);
   assert.equal(wrong.wrongTotal.length, 1);
   const negative = checkBank([op('read', 'ok', null, { a: 11, b: -1 }, 0, 1)], 10);
@@ -206,4 +213,55 @@ test('tensor: a missing tensor reads as zeros, so it cannot hide a lost add', ()
     2,
   );
   assert.equal(result.valid, false);
+});
+
+test('register, counter and bank: a run whose final reads all failed (or are missing) is not valid', () => {
+  const register = registerWorkload({ keys: 2, timeLimitMs: 1000 });
+  const onKey = (key: string, o: Operation): Operation => ({ ...o, key });
+  const written = [
+    onKey('reg:0', op('write', 'ok', 'a', 'a', 0, 1)),
+    onKey('reg:0', op('read', 'ok', null, 'a', 2, 3)),
+  ];
+  const finals = [
+    onKey('reg:0', op('read', 'ok', 'final', 'a', 10, 11)),
+    onKey('reg:1', op('read', 'ok', 'final', null, 12, 13)),
+  ];
+  assert.equal(register.check([...written, ...finals]).valid, true);
+  for (const history of [
+    [],
+    written,
+    [...written, ...finals.map((o) => ({ ...o, status: 'fail' as const, output: undefined }))],
+    [...written, finals[0] as Operation],
+  ]) {
+    const r = register.check(history);
+    assert.equal(r.valid, false, JSON.stringify(history));
+    assert.match(r.lines.join('\n'), /no successful final read of reg:/);
+  }
+  // Histories recorded before final reads were marked: their final-read clients are
+  // processes from 100,000.
+  const unmarked = finals.map((o) => ({ ...o, input: null, process: 100_000 }));
+  assert.equal(register.check([...written, ...unmarked]).valid, true);
+
+  const counter = counterWorkload();
+  const counted = [op('add', 'ok', 2, undefined, 0, 1), op('read', 'ok', null, 2, 2, 3)];
+  assert.equal(counter.check([...counted, op('read', 'ok', 'final', 2, 10, 11)]).valid, true);
+  for (const history of [
+    [],
+    counted,
+    [...counted, op('read', 'fail', 'final', undefined, 10, 11)],
+  ]) {
+    const r = counter.check(history);
+    assert.equal(r.valid, false);
+    assert.match(r.lines.join('\n'), /no successful final read/);
+  }
+
+  const bank = bankWorkload();
+  const balances = { 'bank:a': 20, 'bank:b': 20, 'bank:c': 20, 'bank:d': 20, 'bank:e': 20 };
+  const read = op('read', 'ok', null, balances, 2, 3);
+  assert.equal(bank.check([read, op('read', 'ok', 'final', balances, 10, 11)]).valid, true);
+  for (const history of [[], [read], [read, op('read', 'fail', 'final', undefined, 10, 11)]]) {
+    const r = bank.check(history);
+    assert.equal(r.valid, false);
+    assert.match(r.lines.join('\n'), /no successful final read/);
+  }
 });
