@@ -337,6 +337,8 @@ function writeResults(
       durationMs,
       faults,
       command: summary.command,
+      network: summary.network,
+      disk: summary.disk,
       crashes,
       events: recorder.events,
     }),
