@@ -100,6 +100,100 @@ test('set: without a final read the run proves nothing and is not valid', () => 
   assert.equal(checkSet([op('add', 'ok', 'a', undefined, 0, 1)]).valid, false);
 });
 
+test('set: every read, not only the last final one, is checked for unexpected and failed elements', () => {
+  const on = (key: string, o: Operation): Operation => ({ ...o, key });
+  const adds = [
+    on('s:0', op('add', 'ok', 'e1', undefined, 0, 1)),
+    on('s:0', op('add', 'fail', 'f1', undefined, 2, 3)),
+  ];
+  const good = on('*', op('read', 'ok', 'final', ['e1'], 20, 21));
+  const cases: [string, Operation[], string][] = [
+    // A diverged replica's final read, followed by a good one.
+    ['unexpected', [on('*', op('read', 'ok', 'final', ['e1', 'zz'], 10, 11)), good], 'zz'],
+    ['failed-but-present', [on('*', op('read', 'ok', 'final', ['e1', 'f1'], 10, 11)), good], 'f1'],
+    ['failed-but-present', [on('s:0', op('read', 'ok', null, ['e1', 'f1'], 5, 6)), good], 'f1'],
+    ['unexpected', [on('s:0', op('read', 'ok', null, ['e1', 'zz'], 5, 6)), good], 'zz'],
+  ];
+  assert.equal(checkSet([...adds, good]).valid, true);
+  for (const [kind, reads, element] of cases) {
+    const result = checkSet([...adds, ...reads]);
+    assert.equal(result.valid, false, kind);
+    assert.equal(result.anomalies[0]?.kind, kind);
+    assert.equal(result.anomalies[0]?.element, element);
+    assert.equal(result.anomalies[0]?.ops[0], reads[0]?.id);
+  }
+});
+
+test('set: every final read must hold every add known to have happened', () => {
+  const adds = [
+    op('add', 'ok', 'a', undefined, 0, 1),
+    op('add', 'info', 'b', undefined, 2, Infinity),
+  ];
+  // A diverged replica's final read misses an acknowledged add; the last one has it.
+  const diverged = checkSet([
+    ...adds,
+    op('read', 'ok', 'final', [], 10, 11),
+    op('read', 'ok', 'final', ['a'], 12, 13),
+  ]);
+  assert.deepEqual(diverged.lost, ['a']);
+  assert.equal(diverged.valid, false);
+  // An unknown add that a read saw happened: missing afterwards, it was lost.
+  const seenThenLost = checkSet([
+    ...adds,
+    op('read', 'ok', null, ['a', 'b'], 4, 5),
+    op('read', 'ok', 'final', ['a'], 10, 11),
+  ]);
+  assert.deepEqual(seenThenLost.lost, ['b']);
+  assert.equal(seenThenLost.valid, false);
+  assert.equal(checkSet([...adds, op('read', 'ok', 'final', ['a'], 10, 11)]).valid, true);
+});
+
+test('set: a read missing what an earlier read saw, a read from the future and a duplicate are anomalies', () => {
+  const final = op('read', 'ok', 'final', ['a'], 50, 51);
+  const add = op('add', 'ok', 'a', undefined, 0, 100);
+  const unseen = checkSet([
+    add,
+    op('read', 'ok', null, ['a'], 10, 20),
+    op('read', 'ok', null, [], 30, 40),
+    final,
+  ]);
+  assert.equal(unseen.staleReads, 1);
+  assert.equal(unseen.valid, false);
+  assert.equal(
+    checkSet([
+      add,
+      op('read', 'ok', null, [], 10, 20),
+      op('read', 'ok', null, ['a'], 30, 40),
+      final,
+    ]).valid,
+    true,
+  );
+  const future = checkSet([
+    op('read', 'ok', null, ['a'], 0, 5),
+    op('add', 'ok', 'a', undefined, 10, 11),
+    final,
+  ]);
+  assert.equal(future.prematureReads, 1);
+  assert.equal(future.anomalies[0]?.kind, 'premature');
+  assert.equal(future.valid, false);
+  const duplicate = checkSet([add, op('read', 'ok', 'final', ['a', 'a'], 200, 201)]);
+  assert.equal(duplicate.duplicateReads, 1);
+  assert.equal(duplicate.valid, false);
+  const malformed = checkSet([add, final, op('read', 'ok', null, 'a', 200, 201)]);
+  assert.equal(malformed.malformedReads.length, 1);
+  assert.equal(malformed.valid, false);
+});
+
+test('set: an element whose add failed once and then succeeded is not failed-but-present', () => {
+  const result = checkSet([
+    op('add', 'fail', 'a', undefined, 0, 1),
+    op('add', 'ok', 'a', undefined, 2, 3),
+    op('read', 'ok', 'final', ['a'], 10, 11),
+  ]);
+  assert.deepEqual(result.failedPresent, []);
+  assert.equal(result.valid, true);
+});
+
 test('counter: reads inside [acknowledged, attempted] bounds pass, others fail', () => {
   const base = [
     op('add', 'ok', 2, undefined, 0, 1),
