@@ -66,3 +66,22 @@ test('jepsen:check refuses malformed crashes with exit 2', () => {
     assert.match(r.stderr, /crashes must be a list of \{id, code, signal\}/);
   }
 });
+
+test('jepsen:check refuses a completion that does not match its invoke, or precedes it, with exit 2', () => {
+  const [invoke, done] = events as [HistoryEvent, HistoryEvent, ...HistoryEvent[]];
+  const rest = events.slice(2);
+  const cases: [HistoryEvent, RegExp][] = [
+    [
+      { ...done, f: 'read', key: 'reg:1', value: 'zz' },
+      /completion ok read "reg:1" does not match its invoke write "reg:0"/,
+    ],
+    [{ ...done, key: 'reg:1' }, /does not match its invoke write "reg:0"/],
+    [{ ...done, timeNs: -5 }, /process 0 at -5 ns: write completed before its invoke at 0 ns/],
+  ];
+  for (const [completion, message] of cases) {
+    const r = recheck({ events: [invoke, completion, ...rest] });
+    assert.equal(r.status, 2, r.stdout);
+    assert.match(r.stderr, /malformed history: /);
+    assert.match(r.stderr, message);
+  }
+});
