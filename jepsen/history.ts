@@ -40,8 +40,9 @@ export interface Operation {
 /**
  * Pairs each invoke with the next completion of the same process. An invocation with no
  * completion (the run ended first) counts as `info`. Throws on a malformed history (a
- * completion without an invoke, or two invokes in flight on one process): that is a bug in
- * the recorder, not something to check around.
+ * completion without an invoke, two invokes in flight on one process, a completion of another
+ * operation or key than its invoke's, or one timestamped before its invoke): that is a bug in
+ * the recorder or a damaged file, not something to check around.
  */
 export function pairOperations(events: readonly HistoryEvent[]): Operation[] {
   const open = new Map<number, { event: HistoryEvent; id: number }>();
@@ -58,11 +59,22 @@ export function pairOperations(events: readonly HistoryEvent[]): Operation[] {
     const call = open.get(event.process);
     if (call === undefined)
       throw new Error(`completion without invoke on process ${event.process}`);
+    checkCompletes(call.event, event);
     open.delete(event.process);
     operations.push(toOperation(call.id, call.event, event));
   }
   for (const { event, id } of open.values()) operations.push(toOperation(id, event, undefined));
   return operations.sort((a, b) => a.id - b.id);
+}
+
+function checkCompletes(call: HistoryEvent, done: HistoryEvent): void {
+  const where = `process ${done.process} at ${done.timeNs} ns`;
+  if (done.f !== call.f || done.key !== call.key)
+    throw new Error(
+      `${where}: completion ${done.type} ${done.f} ${JSON.stringify(done.key)} does not match its invoke ${call.f} ${JSON.stringify(call.key)}`,
+    );
+  if (!(done.timeNs >= call.timeNs))
+    throw new Error(`${where}: ${done.f} completed before its invoke at ${call.timeNs} ns`);
 }
 
 function toOperation(id: number, call: HistoryEvent, done: HistoryEvent | undefined): Operation {

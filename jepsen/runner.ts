@@ -337,6 +337,8 @@ function writeResults(
       durationMs,
       faults,
       command: summary.command,
+      network: summary.network,
+      disk: summary.disk,
       crashes,
       events: recorder.events,
     }),
@@ -359,6 +361,7 @@ export function highlightIds(check: CheckSummary): number[] {
     negative?: { opId: number }[];
     malformedReads?: number[];
     divergentFinalReads?: number[];
+    unexplainedReads?: number[];
     lostOps?: number[];
     staleReadOps?: number[];
   } | null;
@@ -377,6 +380,7 @@ export function highlightIds(check: CheckSummary): number[] {
   for (const list of [d.errors, d.wrongTotal, d.negative])
     for (const e of list ?? []) ids.push(e.opId);
   ids.push(...(d.malformedReads ?? []), ...(d.divergentFinalReads ?? []));
+  ids.push(...(d.unexplainedReads ?? []));
   ids.push(...(d.lostOps ?? []), ...(d.staleReadOps ?? []));
   return ids;
 }

@@ -1,13 +1,16 @@
 /**
  * Bank workload checker (Jepsen's `bank`): transfers move money between accounts inside
  * MULTI/EXEC; every read of all balances (one transaction) must sum to the initial total and
- * show no negative balance.
+ * show no negative balance. A run needs a successful final read (after every fault healed):
+ * without one the run proves nothing.
  */
 import type { Operation } from '../history.js';
 
 export interface BankResult {
   readonly valid: boolean;
   readonly reads: number;
+  /** Successful final reads; 0 makes the run invalid. */
+  readonly finalReads: number;
   readonly wrongTotal: readonly { readonly opId: number; readonly total: number }[];
   readonly negative: readonly {
     readonly opId: number;
@@ -30,9 +33,11 @@ export function checkBank(operations: readonly Operation[], expectedTotal: numbe
     }
     if (total !== expectedTotal) wrongTotal.push({ opId: read.id, total });
   }
+  const finalReads = reads.filter((op) => op.input === 'final').length;
   return {
-    valid: wrongTotal.length === 0 && negative.length === 0,
+    valid: finalReads > 0 && wrongTotal.length === 0 && negative.length === 0,
     reads: reads.length,
+    finalReads,
     wrongTotal,
     negative,
   };

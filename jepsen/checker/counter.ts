@@ -2,13 +2,16 @@
  * Counter workload checker (Jepsen's `counter`): clients INCRBY positive amounts; every read
  * must lie between the sum of increments acknowledged before it began and the sum of all
  * increments that might have happened by the time it ended (acknowledged or unknown, invoked
- * before the read returned).
+ * before the read returned). A run needs a successful final read (taken after every fault
+ * healed): without one nothing was checked after the faults, and the run proves nothing.
  */
 import type { Operation } from '../history.js';
 
 export interface CounterResult {
   readonly valid: boolean;
   readonly reads: number;
+  /** Successful final reads; 0 makes the run invalid. */
+  readonly finalReads: number;
   readonly errors: readonly {
     readonly read: number;
     readonly lower: number;
@@ -34,7 +37,8 @@ export function checkCounter(operations: readonly Operation[]): CounterResult {
     if (!(value >= lower && value <= upper))
       errors.push({ read: value, lower, upper, opId: read.id });
   }
-  return { valid: errors.length === 0, reads: reads.length, errors };
+  const finalReads = reads.filter((op) => op.input === 'final').length;
+  return { valid: finalReads > 0 && errors.length === 0, reads: reads.length, finalReads, errors };
 }
 
 /** Amounts at points in time; `before(t)` sums those strictly before t. */

@@ -5,6 +5,9 @@ import { checkSet } from './set.js';
 import { checkCounter } from './counter.js';
 import { checkBank } from './bank.js';
 import { checkTensor } from './tensor.js';
+import { registerWorkload } from '../workloads/register.js';
+import { counterWorkload } from '../workloads/counter.js';
+import { bankWorkload } from '../workloads/bank.js';
 
 let nextId = 0;
 function op(
@@ -97,8 +100,106 @@ test('set: without a final read the run proves nothing and is not valid', () => 
   assert.equal(checkSet([op('add', 'ok', 'a', undefined, 0, 1)]).valid, false);
 });
 
+test('set: every read, not only the last final one, is checked for unexpected and failed elements', () => {
+  const on = (key: string, o: Operation): Operation => ({ ...o, key });
+  const adds = [
+    on('s:0', op('add', 'ok', 'e1', undefined, 0, 1)),
+    on('s:0', op('add', 'fail', 'f1', undefined, 2, 3)),
+  ];
+  const good = on('*', op('read', 'ok', 'final', ['e1'], 20, 21));
+  const cases: [string, Operation[], string][] = [
+    // A diverged replica's final read, followed by a good one.
+    ['unexpected', [on('*', op('read', 'ok', 'final', ['e1', 'zz'], 10, 11)), good], 'zz'],
+    ['failed-but-present', [on('*', op('read', 'ok', 'final', ['e1', 'f1'], 10, 11)), good], 'f1'],
+    ['failed-but-present', [on('s:0', op('read', 'ok', null, ['e1', 'f1'], 5, 6)), good], 'f1'],
+    ['unexpected', [on('s:0', op('read', 'ok', null, ['e1', 'zz'], 5, 6)), good], 'zz'],
+  ];
+  assert.equal(checkSet([...adds, good]).valid, true);
+  for (const [kind, reads, element] of cases) {
+    const result = checkSet([...adds, ...reads]);
+    assert.equal(result.valid, false, kind);
+    assert.equal(result.anomalies[0]?.kind, kind);
+    assert.equal(result.anomalies[0]?.element, element);
+    assert.equal(result.anomalies[0]?.ops[0], reads[0]?.id);
+  }
+});
+
+test('set: every final read must hold every add known to have happened', () => {
+  const adds = [
+    op('add', 'ok', 'a', undefined, 0, 1),
+    op('add', 'info', 'b', undefined, 2, Infinity),
+  ];
+  // A diverged replica's final read misses an acknowledged add; the last one has it.
+  const diverged = checkSet([
+    ...adds,
+    op('read', 'ok', 'final', [], 10, 11),
+    op('read', 'ok', 'final', ['a'], 12, 13),
+  ]);
+  assert.deepEqual(diverged.lost, ['a']);
+  assert.equal(diverged.valid, false);
+  // An unknown add that a read saw happened: missing afterwards, it was lost.
+  const seenThenLost = checkSet([
+    ...adds,
+    op('read', 'ok', null, ['a', 'b'], 4, 5),
+    op('read', 'ok', 'final', ['a'], 10, 11),
+  ]);
+  assert.deepEqual(seenThenLost.lost, ['b']);
+  assert.equal(seenThenLost.valid, false);
+  assert.equal(checkSet([...adds, op('read', 'ok', 'final', ['a'], 10, 11)]).valid, true);
+});
+
+test('set: a read missing what an earlier read saw, a read from the future and a duplicate are anomalies', () => {
+  const final = op('read', 'ok', 'final', ['a'], 50, 51);
+  const add = op('add', 'ok', 'a', undefined, 0, 100);
+  const unseen = checkSet([
+    add,
+    op('read', 'ok', null, ['a'], 10, 20),
+    op('read', 'ok', null, [], 30, 40),
+    final,
+  ]);
+  assert.equal(unseen.staleReads, 1);
+  assert.equal(unseen.valid, false);
+  assert.equal(
+    checkSet([
+      add,
+      op('read', 'ok', null, [], 10, 20),
+      op('read', 'ok', null, ['a'], 30, 40),
+      final,
+    ]).valid,
+    true,
+  );
+  const future = checkSet([
+    op('read', 'ok', null, ['a'], 0, 5),
+    op('add', 'ok', 'a', undefined, 10, 11),
+    final,
+  ]);
+  assert.equal(future.prematureReads, 1);
+  assert.equal(future.anomalies[0]?.kind, 'premature');
+  assert.equal(future.valid, false);
+  const duplicate = checkSet([add, op('read', 'ok', 'final', ['a', 'a'], 200, 201)]);
+  assert.equal(duplicate.duplicateReads, 1);
+  assert.equal(duplicate.valid, false);
+  const malformed = checkSet([add, final, op('read', 'ok', null, 'a', 200, 201)]);
+  assert.equal(malformed.malformedReads.length, 1);
+  assert.equal(malformed.valid, false);
+});
+
+test('set: an element whose add failed once and then succeeded is not failed-but-present', () => {
+  const result = checkSet([
+    op('add', 'fail', 'a', undefined, 0, 1),
+    op('add', 'ok', 'a', undefined, 2, 3),
+    op('read', 'ok', 'final', ['a'], 10, 11),
+  ]);
+  assert.deepEqual(result.failedPresent, []);
+  assert.equal(result.valid, true);
+});
+
 test('counter: reads inside [acknowledged, attempted] bounds pass, others fail', () => {
-  const base = [op('add', 'ok', 2, undefined, 0, 1), op('add', 'info', 5, undefined, 2, Infinity)];
+  const base = [
+    op('add', 'ok', 2, undefined, 0, 1),
+    op('add', 'info', 5, undefined, 2, Infinity),
+    op('read', 'ok', 'final', 2, 10, 11),
+  ];
   assert.equal(checkCounter([...base, op('read', 'ok', null, 2, 3, 4)]).valid, true);
   assert.equal(checkCounter([...base, op('read', 'ok', null, 7, 3, 4)]).valid, true);
   assert.equal(checkCounter([...base, op('read', 'ok', null, 1, 3, 4)]).valid, false);
@@ -148,7 +249,7 @@ test('counter: bounds match a read-by-read recount on random histories, ties at 
 });
 
 test('bank: totals must be constant and balances non-negative', () => {
-  assert.equal(checkBank([op('read', 'ok', null, { a: 5, b: 5 }, 0, 1)], 10).valid, true);
+  assert.equal(checkBank([op('read', 'ok', 'final', { a: 5, b: 5 }, 0, 1)], 10).valid, true);
   const wrong = checkBank([op('read', 'ok', null, { a: 5, b: 4 }, 0, 1)], 10);
   assert.equal(wrong.wrongTotal.length, 1);
   const negative = checkBank([op('read', 'ok', null, { a: 11, b: -1 }, 0, 1)], 10);
@@ -206,4 +307,55 @@ test('tensor: a missing tensor reads as zeros, so it cannot hide a lost add', ()
     2,
   );
   assert.equal(result.valid, false);
+});
+
+test('register, counter and bank: a run whose final reads all failed (or are missing) is not valid', () => {
+  const register = registerWorkload({ keys: 2, timeLimitMs: 1000 });
+  const onKey = (key: string, o: Operation): Operation => ({ ...o, key });
+  const written = [
+    onKey('reg:0', op('write', 'ok', 'a', 'a', 0, 1)),
+    onKey('reg:0', op('read', 'ok', null, 'a', 2, 3)),
+  ];
+  const finals = [
+    onKey('reg:0', op('read', 'ok', 'final', 'a', 10, 11)),
+    onKey('reg:1', op('read', 'ok', 'final', null, 12, 13)),
+  ];
+  assert.equal(register.check([...written, ...finals]).valid, true);
+  for (const history of [
+    [],
+    written,
+    [...written, ...finals.map((o) => ({ ...o, status: 'fail' as const, output: undefined }))],
+    [...written, finals[0] as Operation],
+  ]) {
+    const r = register.check(history);
+    assert.equal(r.valid, false, JSON.stringify(history));
+    assert.match(r.lines.join('\n'), /no successful final read of reg:/);
+  }
+  // Histories recorded before final reads were marked: their final-read clients are
+  // processes from 100,000.
+  const unmarked = finals.map((o) => ({ ...o, input: null, process: 100_000 }));
+  assert.equal(register.check([...written, ...unmarked]).valid, true);
+
+  const counter = counterWorkload();
+  const counted = [op('add', 'ok', 2, undefined, 0, 1), op('read', 'ok', null, 2, 2, 3)];
+  assert.equal(counter.check([...counted, op('read', 'ok', 'final', 2, 10, 11)]).valid, true);
+  for (const history of [
+    [],
+    counted,
+    [...counted, op('read', 'fail', 'final', undefined, 10, 11)],
+  ]) {
+    const r = counter.check(history);
+    assert.equal(r.valid, false);
+    assert.match(r.lines.join('\n'), /no successful final read/);
+  }
+
+  const bank = bankWorkload();
+  const balances = { 'bank:a': 20, 'bank:b': 20, 'bank:c': 20, 'bank:d': 20, 'bank:e': 20 };
+  const read = op('read', 'ok', null, balances, 2, 3);
+  assert.equal(bank.check([read, op('read', 'ok', 'final', balances, 10, 11)]).valid, true);
+  for (const history of [[], [read], [read, op('read', 'fail', 'final', undefined, 10, 11)]]) {
+    const r = bank.check(history);
+    assert.equal(r.valid, false);
+    assert.match(r.lines.join('\n'), /no successful final read/);
+  }
 });

@@ -60,7 +60,20 @@ export function bankWorkload(): Workload {
       return {
         valid: r.valid,
         lines: [
-          `bank: ${r.reads} reads, ${r.wrongTotal.length} wrong totals, ${r.negative.length} negative balances`,
+          `bank: ${r.reads} reads (${r.finalReads} final), ${r.wrongTotal.length} wrong totals, ${r.negative.length} negative balances`,
+          ...r.wrongTotal
+            .slice(0, 10)
+            .map(
+              (e) => `bank: read #${e.opId} totals ${e.total}, not ${INITIAL * ACCOUNTS.length}`,
+            ),
+          ...r.negative
+            .slice(0, 10)
+            .map((e) => `bank: read #${e.opId} shows ${e.account} at ${e.balance}`),
+          ...(r.finalReads === 0
+            ? [
+                'bank: no successful final read: nothing was checked after the heal, so the run proves nothing',
+              ]
+            : []),
         ],
         details: r,
       };

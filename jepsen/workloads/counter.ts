@@ -4,6 +4,8 @@ import { classifyError } from '../recorder.js';
 import { recorded, type Workload } from './workload.js';
 
 const KEY = 'jepsen:counter';
+const NO_FINAL_READ =
+  'counter: no successful final read: nothing was checked after the heal, so the run proves nothing';
 
 export function counterWorkload(): Workload {
   return {
@@ -50,7 +52,13 @@ export function counterWorkload(): Workload {
       const r = checkCounter(operations);
       return {
         valid: r.valid,
-        lines: [`counter: ${r.reads} reads, ${r.errors.length} out of bounds`],
+        lines: [
+          `counter: ${r.reads} reads (${r.finalReads} final), ${r.errors.length} out of bounds`,
+          ...r.errors
+            .slice(0, 10)
+            .map((e) => `counter: read #${e.opId} saw ${e.read}, outside [${e.lower}, ${e.upper}]`),
+          ...(r.finalReads === 0 ? [NO_FINAL_READ] : []),
+        ],
         details: r,
       };
     },

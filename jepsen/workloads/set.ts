@@ -70,8 +70,14 @@ export function setWorkload(): Workload {
         valid: r.valid,
         lines: [
           `set: ${r.acknowledged} acknowledged adds, ${r.attempted} attempted, ${r.recovered} unknown but present`,
-          `set: lost ${r.lost.length}, unexpected ${r.unexpected.length}, failed-but-present ${r.failedPresent.length}, stale reads ${r.staleReads}, final reads ${r.finalReads}`,
+          `set: lost ${r.lost.length}, unexpected ${r.unexpected.length}, failed-but-present ${r.failedPresent.length}, stale reads ${r.staleReads}, premature reads ${r.prematureReads}, duplicate reads ${r.duplicateReads}, malformed reads ${r.malformedReads.length}, final reads ${r.finalReads}`,
           ...(r.lost.length > 0 ? [`set: lost elements ${r.lost.slice(0, 20).join(', ')}`] : []),
+          ...r.anomalies
+            .slice(0, 20)
+            .map((a) => `set: ${a.kind} ${a.element ?? ''} in read #${a.ops[0] ?? '?'}`),
+          ...(r.finalReads === 0
+            ? ['set: no successful final read: lost adds cannot be told, so the run proves nothing']
+            : []),
         ],
         details: r,
       };

@@ -3,7 +3,8 @@
  * reads (TENSOR.GET key VALUES). Each add first stores its delta under a key of its own
  * (TENSOR.SET, never reused, so a delayed apply of it writes the same bytes), then runs
  * `TENSOR.ADD acc acc delta`: one atomic state-machine step. Only the ADD is in the history;
- * an add whose delta could not be stored is not attempted. Checked per element as a counter.
+ * an add whose delta could not be stored is not attempted. Checked per element as a counter,
+ * and each read as a sum of whole adds.
  */
 import type { Redis } from 'ioredis';
 import { checkTensor } from '../checker/tensor.js';
@@ -101,7 +102,20 @@ export function tensorWorkload(): Workload {
         lines: [
           `tensor: ${r.acknowledgedAdds} acknowledged adds, ${r.unknownAdds} unknown, ${r.reads} reads (${r.finalReads} final)`,
           `tensor: acknowledged sum [${r.acknowledgedSum.join(',')}], final [${r.finalValues?.join(',') ?? 'none'}]`,
-          `tensor: ${r.errors.length} element reads out of bounds, ${r.malformedReads.length} malformed, ${r.divergentFinalReads.length} divergent final reads`,
+          `tensor: ${r.errors.length} element reads out of bounds, ${r.malformedReads.length} malformed, ${r.divergentFinalReads.length} divergent final reads, ${r.unexplainedReads.length} reads no subset of whole adds explains`,
+          ...(r.unexplainedReads.length > 0
+            ? [`tensor: unexplained reads #${r.unexplainedReads.slice(0, 20).join(', #')}`]
+            : []),
+          ...(r.boundsOnlyReads > 0
+            ? [
+                `tensor: ${r.boundsOnlyReads} reads had too many possible adds to search: checked per element only (a partly applied add could pass there)`,
+              ]
+            : []),
+          ...(r.finalValues === undefined
+            ? [
+                'tensor: no successful final read: lost adds cannot be told, so the run proves nothing',
+              ]
+            : []),
         ],
         details: r,
       };
