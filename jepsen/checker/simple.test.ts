@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Operation } from '../history.js';
+import { operationsOn, type Operation } from './testing.js';
 import { checkSet } from './set.js';
 import { checkCounter } from './counter.js';
 import { checkBank } from './bank.js';
@@ -9,17 +9,7 @@ import { registerWorkload } from '../workloads/register.js';
 import { counterWorkload } from '../workloads/counter.js';
 import { bankWorkload } from '../workloads/bank.js';
 
-let nextId = 0;
-function op(
-  f: string,
-  status: Operation['status'],
-  input: unknown,
-  output: unknown,
-  callNs: number,
-  returnNs: number,
-): Operation {
-  return { id: nextId++, process: 0, f, key: 'k', input, output, status, callNs, returnNs };
-}
+const op = operationsOn('k');
 
 test('set: every acknowledged add in the final read is valid; unknown adds may appear', () => {
   const result = checkSet([
@@ -86,7 +76,7 @@ test('set: an add that failed (definitely not done) but is present is reported',
 });
 
 test('set: lost adds and stale reads name their operations', () => {
-  nextId = 100;
+  const op = operationsOn('k', 100);
   const result = checkSet([
     op('add', 'ok', 'a', undefined, 0, 1),
     op('read', 'ok', null, [], 2, 3),

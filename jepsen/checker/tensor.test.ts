@@ -1,19 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Operation } from '../history.js';
+import { operationsOn, type Operation } from './testing.js';
 import { checkTensor, explains } from './tensor.js';
 
-let nextId = 0;
-function op(
-  f: string,
-  status: Operation['status'],
-  input: unknown,
-  output: unknown,
-  callNs: number,
-  returnNs: number,
-): Operation {
-  return { id: nextId++, process: 0, f, key: 't', input, output, status, callNs, returnNs };
-}
+const op = operationsOn('t');
 
 test('tensor: a partly applied add is unexplained, though each element is within its bounds', () => {
   const torn = checkTensor(
