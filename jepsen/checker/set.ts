@@ -89,7 +89,9 @@ export function checkSet(operations: readonly Operation[]): SetResult {
   const known = knownPresentByKey(elements);
   const staleReadOps = reads.filter((read) => misses(read, known)).map((r) => r.op.id);
   const lost = [...elements]
-    .filter(([e, adds]) => adds.presentSinceNs < Infinity && finals.some((r) => !r.set.has(e)))
+    // Missing from a final read that began after the element was known present (acknowledged
+    // or seen): an unknown add an old leader logged may commit between two nodes' final reads.
+    .filter(([e, adds]) => finals.some((r) => !r.set.has(e) && adds.presentSinceNs < r.op.callNs))
     .map(([e]) => e);
   const lostSet = new Set(lost);
   const lostOps = adds
@@ -188,7 +190,7 @@ function markSeen(reads: readonly Read[], elements: Map<string, ElementAdds>): v
 }
 
 /**
- * Per key (and `*` for the final reads, which cover every key), the elements in order of the
+ * Per key (and ALL_KEYS for the final reads, which cover every key), the elements in order of the
  * time they became known present: a read checks only the prefix known before it began.
  */
 function knownPresentByKey(

@@ -16,7 +16,7 @@
  * block's last 0-6 bytes are zero padding; a record too long for its block is split into
  * FIRST, MIDDLE... and LAST fragments; a zero header (type 0, length 0) is preallocated space.
  */
-import { readdir, open, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32c } from '../store/crc32.js';
 
@@ -47,35 +47,59 @@ export class DamagedLogError extends Error {
 /** Throws DamagedLogError if LevelDB's files in `dir` would lose records on open. */
 export async function checkLevelFiles(dir: string): Promise<void> {
   const names = await readdir(dir);
-  const stored = names.filter((n) => /^(MANIFEST-[0-9]+|[0-9]+\.(log|ldb|sst))$/.test(n));
-  if (stored.length > 0 && !names.includes('CURRENT'))
+  const data = names.filter((n) => /^[0-9]+\.(log|ldb|sst)$/.test(n));
+  // A MANIFEST alone is a first open that died before CURRENT was written: nothing to lose.
+  if (data.length > 0 && !names.includes('CURRENT')) {
+    const stored = names.filter((n) => /^MANIFEST-[0-9]+$/.test(n)).concat(data);
     throw new DamagedLogError(join(dir, 'CURRENT'), `missing, beside ${stored.sort().join(', ')}`);
-  for (const name of names.filter((n) => /^[0-9]+\.log$/.test(n)).sort()) {
-    await checkLog(join(dir, name));
+  }
+  const logs = names
+    .filter((n) => /^[0-9]+\.log$/.test(n))
+    .sort((a, b) => parseInt(a) - parseInt(b));
+  for (const [i, name] of logs.entries()) await checkLog(join(dir, name), i === logs.length - 1);
+}
+
+/**
+ * Reads every record of one log file; throws at the first damaged one. In the newest log, a
+ * damaged record with nothing but zeros after it is the batch a power loss cut (its sectors
+ * not all written; never acknowledged, as it was not fsynced whole), as etcd treats a torn
+ * last entry: LevelDB drops it, and so may we.
+ */
+async function checkLog(path: string, newest: boolean): Promise<void> {
+  const info = await stat(path);
+  if (!info.isFile()) throw new DamagedLogError(path, 'not a regular file');
+  const bytes = await readFile(path);
+  let inFragments = false;
+  for (let at = 0; at < bytes.length; at += BLOCK) {
+    const block = bytes.subarray(at, Math.min(at + BLOCK, bytes.length));
+    const atEnd = at + block.length >= bytes.length;
+    try {
+      inFragments = checkBlock(block, at, atEnd, inFragments);
+    } catch (err) {
+      if (!(err instanceof DamagedAt) || !(newest && zeros(bytes, err.tailFrom)))
+        throw err instanceof DamagedAt ? new DamagedLogError(path, err.message) : err;
+      return;
+    }
   }
 }
 
-/** Reads every record of one log file; throws at the first damaged one. */
-async function checkLog(path: string): Promise<void> {
-  const info = await stat(path);
-  if (!info.isFile()) throw new DamagedLogError(path, 'not a regular file');
-  const handle = await open(path, 'r');
-  try {
-    const block = Buffer.alloc(BLOCK);
-    let inFragments = false;
-    for (let at = 0; at < info.size; at += BLOCK) {
-      const { bytesRead } = await handle.read(block, 0, Math.min(BLOCK, info.size - at), at);
-      const atEnd = at + bytesRead >= info.size;
-      inFragments = checkBlock(path, block.subarray(0, bytesRead), at, atEnd, inFragments);
-    }
-  } finally {
-    await handle.close();
+/** Damage at a byte; `tailFrom`: where the damaged record's own bytes end (clamped). */
+class DamagedAt extends Error {
+  constructor(
+    message: string,
+    readonly tailFrom: number,
+  ) {
+    super(message);
   }
+}
+
+function zeros(bytes: Buffer, from: number): boolean {
+  for (let i = from; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
 }
 
 /** One block's records; returns whether a fragmented record continues into the next block. */
 function checkBlock(
-  path: string,
   block: Buffer,
   offset: number,
   lastBlock: boolean,
@@ -86,29 +110,33 @@ function checkBlock(
   while (pos + HEADER <= block.length) {
     const length = block.readUInt16LE(pos + 4);
     const type = block[pos + 6] ?? 0;
-    if (type === 0 && length === 0) return inFragments; // preallocated: the block's rest is empty
     const end = pos + HEADER + length;
+    const damaged = (what: string): DamagedAt =>
+      new DamagedAt(`${what} at byte ${offset + pos}`, offset + Math.min(end, block.length));
+    if (type === 0 && length === 0) {
+      // Preallocated space: LevelDB skips the rest of the block, so it must be empty; records
+      // after a zeroed header would be dropped without a word.
+      if (!zeros(block, pos)) throw damaged('records after a zeroed record header');
+      return inFragments;
+    }
     if (end > block.length) {
       // Cut short by the end of the file: the write a crash interrupted (LevelDB's reader
       // treats it as the end, too). Anywhere else the length is wrong.
       if (lastBlock) return inFragments;
-      throw new DamagedLogError(path, `bad record length at byte ${offset + pos}`);
+      throw damaged('bad record length');
     }
     const stored = block.readUInt32LE(pos);
     const rot = (stored - MASK_DELTA) >>> 0;
     const expected = ((rot >>> 17) | (rot << 15)) >>> 0;
-    if (crc32c(block, pos + 6, end) !== expected)
-      throw new DamagedLogError(path, `checksum mismatch in the record at byte ${offset + pos}`);
+    if (crc32c(block, pos + 6, end) !== expected) throw damaged('checksum mismatch in the record');
     if (type === FULL || type === FIRST) {
-      if (inFragments)
-        throw new DamagedLogError(path, `a record without its end before byte ${offset + pos}`);
+      if (inFragments) throw damaged('a record without its end before the one');
       inFragments = type === FIRST;
     } else if (type === MIDDLE || type === LAST) {
-      if (!inFragments)
-        throw new DamagedLogError(path, `a record without its start at byte ${offset + pos}`);
+      if (!inFragments) throw damaged('a record without its start');
       inFragments = type === MIDDLE;
     } else {
-      throw new DamagedLogError(path, `unknown record type ${type} at byte ${offset + pos}`);
+      throw damaged(`unknown record type ${type}`);
     }
     pos = end;
   }

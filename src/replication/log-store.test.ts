@@ -756,6 +756,41 @@ describe('LevelLogStore on damaged LevelDB files', () => {
     await store.close();
   });
 
+  it('records after a zeroed header in the middle of a block refuse the start', async () => {
+    const { path, log } = await written();
+    const bytes = await readFile(log);
+    // The second record's header: LevelDB would take it for preallocated space and drop the
+    // rest of the block, acknowledged records and all.
+    const second = 7 + bytes.readUInt16LE(4);
+    bytes.fill(0, second, second + 7);
+    await writeFile(log, bytes);
+    await assert.rejects(LevelLogStore.open(path), damaged(log, /after a zeroed record header/));
+  });
+
+  it('a last record whose sectors a power loss left zeroed is dropped, as a torn write', async () => {
+    const { path, log } = await written();
+    const bytes = await readFile(log);
+    // The file keeps its length; the end of the last batch never reached the disk.
+    bytes.fill(0, bytes.length - 40);
+    await writeFile(log, bytes);
+    const { store, loaded } = await reopen(path);
+    assert.equal(loaded.entries.length, 29, 'only the torn last batch is gone');
+    await store.close();
+  });
+
+  it('a MANIFEST alone (a first open that died before CURRENT) starts a new log', async () => {
+    const path = storePath();
+    const store = await LevelLogStore.open(path);
+    await store.close();
+    const manifest = (await readdir(path)).find((n) => n.startsWith('MANIFEST-'));
+    assert.ok(manifest !== undefined);
+    for (const name of await readdir(path))
+      if (name !== manifest) await rm(join(path, name), { recursive: true });
+    const { store: again, loaded } = await reopen(path);
+    assert.deepEqual(loaded.entries, []);
+    await again.close();
+  });
+
   it('a missing CURRENT refuses the start instead of a new database over the old files', async () => {
     const { path } = await written();
     await rm(join(path, 'CURRENT'));

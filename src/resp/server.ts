@@ -72,6 +72,8 @@ const INTERNAL_ERROR = new ErrorReply('ERR internal error');
 const MAX_CLIENTS = Buffer.from('-ERR max number of clients reached\r\n', 'latin1');
 /** How long close() lets clients read their last replies before destroying their sockets. */
 const CLOSE_GRACE_MS = 1000;
+/** The longest an ended connection waits for its queued replies to leave. */
+const CLOSE_FLUSH_MAX_MS = 30_000;
 /**
  * Bytes a connection reading into the static buffer still takes in while it waits (a pending
  * reply, or output to drain) before its socket stops being read. Node's own read path does
@@ -157,14 +159,19 @@ class Connection implements ClientConnection {
   private end(): void {
     this.socket.resume();
     this.socket.end();
-    this.destroyOnceFlushed();
+    this.destroyOnceFlushed(Date.now() + CLOSE_FLUSH_MAX_MS);
   }
 
-  private destroyOnceFlushed(): void {
+  /**
+   * A large reply still going out to a slow reader is waited for, not cut, but not for ever: a
+   * client that never reads would otherwise keep the connection, and --timeout could not free
+   * it (its close is already under way).
+   */
+  private destroyOnceFlushed(deadlineMs: number): void {
     setTimeout(() => {
       if (this.closed || this.socket.destroyed) return;
-      // A large reply still going out to a slow reader is waited for, not cut.
-      if (this.socket.queuedBytes > 0) this.destroyOnceFlushed();
+      if (this.socket.queuedBytes > 0 && Date.now() < deadlineMs)
+        this.destroyOnceFlushed(deadlineMs);
       else this.socket.destroy();
     }, CLOSE_GRACE_MS).unref();
   }
