@@ -58,11 +58,11 @@ export function writeReply(writer: ByteWriter, reply: Reply): void {
   } else if (Buffer.isBuffer(reply)) {
     writer.u8(Tag.Bytes);
     writer.bytes(reply);
-  } else if (Array.isArray(reply)) {
+  } else if (isReplyArray(reply)) {
     writer.u8(Tag.Array);
     writeReplies(writer, reply);
   } else {
-    writeObjectReply(writer, reply as ObjectReply);
+    writeObjectReply(writer, reply);
   }
 }
 
@@ -72,6 +72,11 @@ function writeReplies(writer: ByteWriter, replies: readonly Reply[]): void {
 }
 
 type ObjectReply = Exclude<Reply, string | number | bigint | null | Buffer | readonly Reply[]>;
+
+/** Array.isArray does not narrow a readonly array type; this does, so the branches stay exhaustive. */
+function isReplyArray(reply: Reply): reply is readonly Reply[] {
+  return Array.isArray(reply);
+}
 
 function writeObjectReply(writer: ByteWriter, reply: ObjectReply): void {
   if (reply instanceof SimpleString) {

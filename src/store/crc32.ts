@@ -14,7 +14,11 @@ const nativeCrc32: ((data: Uint8Array, value: number) => number) | undefined = (
   zlib as { crc32?: (data: Uint8Array, value: number) => number }
 ).crc32;
 
-const TABLES = buildTables(0xedb88320);
+/** CRC-32 (IEEE 802.3) and CRC-32C (Castagnoli), reflected. */
+const POLY = 0xedb88320;
+const CASTAGNOLI_POLY = 0x82f63b78;
+
+const TABLES = buildTables(POLY);
 
 /** TABLES[k * 256 + n]: the CRC of byte n followed by k zero bytes (reflected `poly`). */
 function buildTables(poly: number): Uint32Array {
@@ -95,11 +99,9 @@ let castagnoli: Uint32Array | undefined;
 
 /** CRC-32C (Castagnoli, reflected 0x82F63B78) of `bytes[start, end)`: what LevelDB stores. */
 export function crc32c(bytes: Uint8Array, start = 0, end: number = bytes.length): number {
-  castagnoli ??= buildTables(0x82f63b78);
+  castagnoli ??= buildTables(CASTAGNOLI_POLY);
   return crc32Final(crc32UpdateTable(CRC32_INIT, bytes, start, end, castagnoli));
 }
-
-const POLY = 0xedb88320;
 
 /** a(x) * b(x) mod P(x), both reflected as CRC-32 holds them. */
 function multiplyModP(a: number, b: number): number {
