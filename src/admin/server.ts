@@ -18,7 +18,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import type { Executor } from '../commands/executor.js';
 import { ErrorReply } from '../commands/reply.js';
 import { RaftError, type NodeId } from '../raft/types.js';
-import { nodeId } from '../shared/brand.js';
+import { NODE_ID_MAX, nodeId } from '../shared/brand.js';
 import type { ReplicationHost } from '../replication/host.js';
 import { basicAuthorization, requirePassword } from './auth.js';
 import { AdminError, errorBody, retryAfterSeconds } from './errors.js';
@@ -124,7 +124,6 @@ interface ClusterOptions {
 }
 
 /** The node id range (--id, --peers): 1 to 2^32-1. */
-const NODE_ID_MAX = 4294967295;
 
 const idBody = {
   type: 'object',

@@ -11,6 +11,7 @@
  * leader's admin address, and the request is sent there once (with the same password).
  */
 import { basicAuthorization } from '../admin/auth.js';
+import { NODE_ID_MAX } from '../shared/brand.js';
 
 /** Where the CLI reads the password when --password is not given (redis-cli: REDISCLI_AUTH). */
 export const PASSWORD_ENV = 'MEMLAYER_PASSWORD';
@@ -88,9 +89,9 @@ export function parseClusterArgs(argv: readonly string[]): Parsed {
   const id = args[0] ?? '';
   if (
     (command === 'add' || command === 'remove' || command === 'transfer') &&
-    !(/^[1-9][0-9]{0,9}$/.test(id) && Number(id) <= 0xffff_ffff)
+    !(/^[1-9][0-9]{0,9}$/.test(id) && Number(id) <= NODE_ID_MAX)
   )
-    throw new CliUsageError(`node id must be an integer from 1 to 4294967295, got '${id}'`);
+    throw new CliUsageError(`node id must be an integer from 1 to ${NODE_ID_MAX}, got '${id}'`);
   return { command, args, admin, json, password };
 }
 

@@ -13,6 +13,7 @@ import {
   REDIS_DEFAULT_SAVE_RULES,
   type SaveRule,
 } from './save-rules.js';
+import { NODE_ID_MAX } from '../shared/brand.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -196,8 +197,8 @@ function REPLICATION_SETTERS(): Record<string, Setter> {
   return {
     id: (options, raw, name) => {
       const value = parseDecimal(raw);
-      if (value === undefined || value < 1 || value > 4294967295)
-        throw new ConfigError(`${name} must be an integer from 1 to 4294967295, got '${raw}'`);
+      if (value === undefined || value < 1 || value > NODE_ID_MAX)
+        throw new ConfigError(`${name} must be an integer from 1 to ${NODE_ID_MAX}, got '${raw}'`);
       options.nodeId = value;
     },
     peers: (options, raw) => {

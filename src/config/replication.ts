@@ -7,11 +7,9 @@
  */
 import { hostname } from 'node:os';
 import { isIPv4, isIPv6 } from 'node:net';
-import { nodeId, type NodeId } from '../shared/brand.js';
+import { NODE_ID_MAX, nodeId, type NodeId } from '../shared/brand.js';
 import type { AddressBook } from '../replication/snapshot-frame.js';
 import { ConfigError, DEFAULT_OPTIONS, type ServerOptions } from './config.js';
-
-const NODE_ID_MAX = 0xffff_ffff;
 
 /** Parses `--peers` (or `--routes`): `ID=HOST:PORT,...`; the error names the bad item. */
 export function parsePeers(text: string, flag = '--peers'): AddressBook {
