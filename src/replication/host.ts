@@ -15,6 +15,7 @@ import { messageFromWire, type WireFrame } from './wire.js';
 import { newReplicationMetrics, type ReplicationMetrics } from './replication-metrics.js';
 import { RaftExecutor } from './raft-executor.js';
 import type { AddressBook } from './snapshot-frame.js';
+import { portOf } from '../config/replication.js';
 
 export interface MemberView {
   readonly id: number;
@@ -214,7 +215,7 @@ export class ReplicationHost {
     const bound = this.transport?.address ?? '';
     const host = this.options.peerAdvertiseHost;
     if (host === undefined || bound === '') return bound;
-    return `${host}:${bound.slice(bound.lastIndexOf(':') + 1)}`;
+    return `${host}:${portOf(bound)}`;
   }
 
   private async openGroup(group: GroupId): Promise<RaftGroup> {
@@ -361,7 +362,7 @@ export class ReplicationHost {
         'invalidConfig',
         'this node has no peer port (--peer-port none): it cannot replicate to other members',
       );
-    const port = Number(/:([0-9]+)$/.exec(peerAddress)?.[1] ?? 0);
+    const port = portOf(peerAddress);
     if (!(port >= 1 && port <= 65535))
       throw new RaftError('invalidConfig', `peer address ${peerAddress}: port must be 1-65535`);
     const taken = [...g.book].find(([member, address]) => member !== id && address === peerAddress);

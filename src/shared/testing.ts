@@ -13,7 +13,7 @@ after(() => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A new empty directory under the system's temporary directory, named `<prefix>XXXXXX`. */
+/** A new empty directory under the system's temporary directory: `prefix` and six random characters. */
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   made.push(dir);
